@@ -1,0 +1,44 @@
+// Test helpers: a fresh, migrated database per call on the test run's real PostgreSQL.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import type { PrismaClient } from "../generated/prisma/client";
+import { createPrismaClient } from "./client";
+
+export type TestDatabase = { url: string; prisma: PrismaClient; drop: () => Promise<void> };
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: inject("pgServerUrl") });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Clones the migrated template into a new empty database; `drop()` removes it. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `cvm_test_${randomBytes(6).toString("hex")}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE cvm_template`));
+  const url = inject("pgServerUrl").replace(/\/postgres$/, `/${name}`);
+  const prisma = createPrismaClient(url);
+  return {
+    url,
+    prisma,
+    drop: async () => {
+      await prisma.$disconnect();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+/** An empty database with no migrations applied, for tests of the migrations themselves. */
+export async function createEmptyDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `cvm_empty_${randomBytes(6).toString("hex")}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  return {
+    url: inject("pgServerUrl").replace(/\/postgres$/, `/${name}`),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+  };
+}
