@@ -2,12 +2,15 @@ import { z } from "zod";
 
 // The only reader of process.env. Values are validated once; a bad value stops the process with a
 // message naming the setting, rather than failing later somewhere else.
+// An empty variable counts as unset.
+const optional = <T extends z.ZodTypeAny>(inner: T) => z.preprocess((v) => (v === "" ? undefined : v), inner.optional());
+
 const schema = z.object({
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: optional(z.string().url()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
-  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_BASE_URL: optional(z.string().url()),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

@@ -49,6 +49,11 @@ function runningServerPort(pgDir: string): number | null {
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) && port > 0 ? port : null;
 }
 
+async function waitUntilGone(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
 const urlFor = (port: number) => (database: string) =>
   `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
@@ -82,7 +87,11 @@ export async function startLocalPostgres(opts: { dir: string; isEphemeral?: bool
   });
   if (!existsSync(path.join(pgDir, "PG_VERSION"))) await server.initialise();
   await server.start();
-  return { urlFor: urlFor(port), port, isOwner: true, stop: () => server.stop() };
+  // A Ctrl-C in a terminal reaches the server too (same process group) and it shuts itself down,
+  // after which the library's stop() would wait forever for an exit it already missed.
+  const pidFile = path.join(pgDir, "postmaster.pid");
+  const stop = () => Promise.race([server.stop(), waitUntilGone(pidFile, 30_000)]);
+  return { urlFor: urlFor(port), port, isOwner: true, stop };
 }
 
 /** Creates `database` on the server behind `adminUrl` unless it exists. */

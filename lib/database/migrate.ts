@@ -113,7 +113,7 @@ export async function diffDatamodels(opts: { url: string; from: string | null; t
       exitCode: null,
       filters: noFilters,
     });
-    return result.stdout;
+    return result.stdout ?? "";
   } finally {
     engine.free();
   }
