@@ -3,9 +3,6 @@ import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { migrationsDir } from "./paths";
-import { openSchemaEngine } from "./schema-engine";
-
-const noFilters = { externalTables: [], externalEnums: [] };
 
 export type MigrationsList = {
   baseDir: string;
@@ -95,26 +92,5 @@ export async function applyMigrations(url: string, dir = migrationsDir): Promise
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
     await client.end();
-  }
-}
-
-/** The SQL that takes a database from datamodel `from` (null: empty) to datamodel `to`. */
-export async function diffDatamodels(opts: { url: string; from: string | null; to: string }): Promise<string> {
-  const engine = await openSchemaEngine({ url: opts.url });
-  try {
-    const target = (content: string) => ({
-      tag: "schemaDatamodel" as const,
-      files: [{ path: "schema.prisma", content }],
-    });
-    const result = await engine.diff({
-      from: opts.from === null ? { tag: "empty" } : target(opts.from),
-      to: target(opts.to),
-      script: true,
-      exitCode: null,
-      filters: noFilters,
-    });
-    return result.stdout ?? "";
-  } finally {
-    engine.free();
   }
 }

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { extraCheckConstraints, extraTriggers } from "./extra-constraints";
-import { applyMigrations, diffDatamodels } from "./migrate";
+import { diffDatamodels } from "./diff";
+import { applyMigrations } from "./migrate";
 import { schemaPath } from "./paths";
 import { createEmptyDatabase } from "./testing";
 

@@ -5,5 +5,4 @@ export const projectRoot = process.cwd();
 export const schemaPath = path.join(projectRoot, "prisma", "schema.prisma");
 export const migrationsDir = path.join(projectRoot, "prisma", "migrations");
 /** The datamodel as of the newest migration, from which the next migration is diffed. */
-export const snapshotPath = path.join(migrationsDir, "schema.snapshot.prisma");
 export const dataDir = path.join(projectRoot, ".data");

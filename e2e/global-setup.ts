@@ -1,0 +1,37 @@
+// Browser tests run against their own throw-away PostgreSQL under .data/, seeded with demo data,
+// and their own production server. Any other database is refused: these tests reset what they use.
+import path from "node:path";
+import { seedDemo } from "../prisma/seed/index";
+import { buildApp, needsBuild, serveApp, waitUntilServing } from "../lib/cli/next-app";
+import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedded";
+import { applyMigrations } from "../lib/database/migrate";
+import { dataDir } from "../lib/database/paths";
+import { E2E_CUSTOMERS, E2E_DATABASE } from "./fixtures/constants";
+
+export default async function globalSetup() {
+  const port = Number(process.env.E2E_PORT ?? 3107);
+  const server = await startLocalPostgres({ dir: path.join(dataDir, "e2e-pg"), isEphemeral: true });
+  if (!server.isOwner) throw new Error("Another process uses .data/e2e-pg: stop it before running the browser tests.");
+  const url = server.urlFor(E2E_DATABASE);
+  const host = new URL(url).hostname;
+  if (host !== "127.0.0.1" || !url.endsWith(`/${E2E_DATABASE}`)) throw new Error(`Refusing to seed ${host}: browser tests only use their own local database.`);
+
+  await ensureDatabaseExists(server.urlFor("postgres"), E2E_DATABASE);
+  await applyMigrations(url);
+  await seedDemo({ url, customers: E2E_CUSTOMERS });
+  process.env.E2E_DATABASE_URL = url;
+
+  if (needsBuild()) buildApp();
+  const web = serveApp({ port, databaseUrl: url, isQuiet: true });
+  if (!(await waitUntilServing(`http://127.0.0.1:${port}/`, { timeoutMs: 120_000 }))) {
+    web.kill();
+    await server.stop();
+    throw new Error(`The app did not start on port ${port}.`);
+  }
+
+  return async () => {
+    web.kill("SIGTERM");
+    await new Promise((r) => web.once("exit", r));
+    await server.stop();
+  };
+}

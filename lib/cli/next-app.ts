@@ -1,0 +1,59 @@
+// Building and serving the Next.js app from the command line (npm start and the browser tests).
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { projectRoot } from "../database/paths";
+
+const nextBin = path.join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+const sources = ["app", "components", "lib", "public", "next.config.js", "package.json", "postcss.config.mjs", "tsconfig.json"];
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+/** True when there is no build yet or a source file changed after it. */
+export function needsBuild(): boolean {
+  const buildId = path.join(projectRoot, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return Math.max(...sources.map((p) => newestMtime(path.join(projectRoot, p)))) > built;
+}
+
+function nextEnv(databaseUrl?: string): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _ignored, ...rest } = process.env;
+  return { ...rest, NEXT_TELEMETRY_DISABLED: "1", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+}
+
+/** Runs `next build`; the build reads no database because every page renders at request time. */
+export function buildApp(): void {
+  const result = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: nextEnv() });
+  if (result.status !== 0) throw new Error("next build failed");
+}
+
+/** Starts `next start` (or `next dev`) on `port` against `databaseUrl`. */
+export function serveApp(opts: { port: number; databaseUrl: string; isDev?: boolean; isQuiet?: boolean }): ChildProcess {
+  return spawn(process.execPath, [nextBin, opts.isDev ? "dev" : "start", "-p", String(opts.port)], {
+    stdio: opts.isQuiet ? "ignore" : "inherit",
+    env: nextEnv(opts.databaseUrl),
+  });
+}
+
+/** Resolves once `url` answers with anything but a server error; false if it never did in time. */
+export async function waitUntilServing(url: string, opts: { timeoutMs?: number; isAborted?: () => boolean } = {}): Promise<boolean> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  while (Date.now() < deadline && !opts.isAborted?.()) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
