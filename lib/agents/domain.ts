@@ -1,0 +1,222 @@
+// Plain data the agents exchange. Dates are ISO-8601 strings so every message stays JSON.
+
+export const channels = ["email", "sms", "call", "push", "mail"] as const;
+export type Channel = (typeof channels)[number];
+
+export const valueTiers = ["low", "medium", "high", "premium"] as const;
+export type ValueTier = (typeof valueTiers)[number];
+
+export const eventTypes = [
+  "call_transcript",
+  "chat_transcript",
+  "web_click",
+  "network_quality",
+  "offer",
+  "churn_score",
+  "usage",
+  "billing",
+  "payment",
+  "complaint",
+  "network_incident",
+  "plan_change",
+  "campaign_contact",
+  "device",
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export type PolicyKind = "llm" | "rules";
+
+/** Money is GBP as a number with pence precision. */
+export type CustomerProfile = {
+  id: string;
+  name: string;
+  segment: string;
+  plan: string;
+  contractType: string;
+  tenureMonths: number;
+  monthlyRevenue: number;
+  totalRevenue: number | null;
+  valueTier: ValueTier;
+  region: string;
+  language: string;
+  source: "seed" | "import";
+  attributes: Record<string, unknown>;
+};
+
+export type JourneyEvent = {
+  id: string;
+  type: EventType;
+  occurredAt: string;
+  summary: string;
+  attributes: Record<string, unknown>;
+};
+
+export type ChannelPermission = { channel: Channel; marketing: boolean; serviceUpdates: boolean; billing: boolean };
+
+/** Times are local "HH:MM" in `timeZone`; a window may wrap midnight (22:00–08:00). */
+export type ContactPreferences = {
+  preferredLanguage: string;
+  contactWindowStart: string | null;
+  contactWindowEnd: string | null;
+  dndStart: string | null;
+  dndEnd: string | null;
+  timeZone: string;
+};
+
+/** `hasRecord` false means no consent was ever recorded: no marketing contact at all. */
+export type Permissions = { hasRecord: boolean; channels: ChannelPermission[]; preferences: ContactPreferences | null };
+
+/** A past decision of ours about this customer, to avoid contacting too often. */
+export type PriorContact = { treatmentKey: string; status: string; decidedAt: string };
+
+export type CustomerData = {
+  profile: CustomerProfile;
+  events: JourneyEvent[];
+  permissions: Permissions;
+  priorContacts: PriorContact[];
+};
+
+export type JourneyMonth = { month: string; eventCount: number; byType: Partial<Record<EventType, number>> };
+
+export type Journey = {
+  customerId: string;
+  /** Time order, duplicates removed. */
+  events: JourneyEvent[];
+  months: JourneyMonth[];
+  firstEventAt: string | null;
+  lastEventAt: string | null;
+  duplicatesRemoved: number;
+};
+
+export type JourneyMetrics = {
+  tenureMonths: number;
+  monthlyRevenue: number;
+  /** Change of monthly charges, last 3 months against the 3 before, as a fraction (-0.2 = down 20%). */
+  revenueTrend: number | null;
+  /** Change of data usage, last 3 months against the 3 before, as a fraction. */
+  usageTrend: number | null;
+  complaintCount: number;
+  complaintsLast90Days: number;
+  daysSinceLastComplaint: number | null;
+  incidentCount: number;
+  incidentsLast90Days: number;
+  daysSinceLastIncident: number | null;
+  /** Share of network snapshots rated poor, in [0, 1]. */
+  poorNetworkShare: number | null;
+  latePayments: number;
+  missedPayments: number;
+  daysSinceLastContact: number | null;
+  campaignContacts: number;
+  campaignResponses: number;
+  offersAccepted: number;
+  offersDeclined: number;
+  /** Mean transcript sentiment in [-1, 1]; null without transcripts. */
+  sentiment: number | null;
+  deviceAgeMonths: number | null;
+  hasPortOutEnquiry: boolean;
+  /** Latest churn model score from the data, in [0, 1]. */
+  latestChurnScore: number | null;
+  /** Our churn-risk estimate in [0, 1]. */
+  churnRisk: number;
+  valueTier: ValueTier;
+  /** Expected remaining lifetime value in GBP at the current risk. */
+  lifetimeValue: number;
+};
+
+export const patternKeys = [
+  "declining_usage",
+  "bill_shock",
+  "repeated_complaints",
+  "poor_network",
+  "late_payments",
+  "port_out_risk",
+  "device_upgrade_due",
+  "price_sensitive",
+  "negative_sentiment",
+  "loyal_quiet",
+  "upsell_candidate",
+] as const;
+export type PatternKey = (typeof patternKeys)[number];
+
+/** A named pattern with the facts that triggered it (each fact dated where it has a date). */
+export type JourneyPattern = { key: PatternKey; label: string; severity: "low" | "medium" | "high"; evidence: string[] };
+
+export type JourneyAnalysis = { customerId: string; asOf: string; metrics: JourneyMetrics; patterns: JourneyPattern[] };
+
+/** Compact, model-ready text; `text.length <= budgetChars`. */
+export type JourneySummary = { customerId: string; text: string; budgetChars: number; eventsConsidered: number };
+
+/** Who a treatment may go to; every field present narrows it. */
+export type Eligibility = {
+  valueTiers?: ValueTier[];
+  segments?: string[];
+  minTenureMonths?: number;
+  maxTenureMonths?: number;
+  minChurnRisk?: number;
+  requiresPatterns?: PatternKey[];
+};
+
+export type TreatmentDefinition = {
+  key: string;
+  name: string;
+  description: string;
+  /** Null for no action. */
+  channel: Channel | null;
+  costPerContact: number;
+  goal: string;
+  priority: number;
+  /** Relative reduction of churn risk when the treatment lands, in [0, 1]. */
+  expectedEffect: number;
+  eligibility: Eligibility;
+  resourceKey: string | null;
+  unitsPerContact: number;
+  isNoAction: boolean;
+};
+
+/** How the decision stands against the customer's permissions, checked in code. */
+export type Compliance = {
+  isCompliant: boolean;
+  /** A sentence for people: which permission allows it, or why none was needed. */
+  statement: string;
+  problems: string[];
+  /** The earliest time the contact may happen (contact window, do-not-disturb); null for no action. */
+  nextContactAt: string | null;
+  /** The language the contact must use. */
+  language: string;
+};
+
+export type RankedAlternative = { treatmentKey: string; expectedValue: number; reason: string };
+
+export type ModelUsage = { calls: number; promptTokens: number; completionTokens: number; retries: number };
+
+export type TreatmentDecision = {
+  /** The no-action treatment's key when nothing should be done. */
+  treatmentKey: string;
+  isNoAction: boolean;
+  policy: PolicyKind;
+  rationale: string;
+  evidence: string[];
+  confidence: number;
+  /** Expected change of lifetime value net of contact cost, GBP. */
+  expectedValue: number;
+  alternatives: RankedAlternative[];
+  compliance: Compliance;
+  /** What happened on the way: model problems, retries, a fall back to the rules. */
+  notes: string[];
+  usage: ModelUsage;
+};
+
+export type ResourceStatus = {
+  key: string;
+  name: string;
+  limit: number;
+  used: number;
+  held: number;
+  reservedHighValue: number;
+  period: "day" | "week" | "month";
+  periodStart: string;
+  /** Units anyone may still take: limit - reserve - used, at least 0. */
+  availableGeneral: number;
+  /** Units a high-value customer may still take: limit - used. */
+  availableHighValue: number;
+};
