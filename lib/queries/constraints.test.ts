@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../database/testing";
+import { diffSnapshots, listConstraintChanges, listResources } from "./constraints";
+import { insertResource, minutesAfterStart } from "./test-fixtures";
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await insertResource(t.prisma, { key: "sms_quota", name: "SMS quota", limit: 500, used: 20, held: 5, period: "week" });
+  await insertResource(t.prisma, { key: "call_center_slots", name: "Call-centre slots", limit: 40, used: 12, held: 3, reservedHighValue: 10 });
+  await t.prisma.auditLog.createMany({
+    data: [
+      {
+        actorLabel: "Maya (manager)",
+        action: "constraint.update",
+        entityType: "ResourceConstraint",
+        entityId: "call_center_slots",
+        before: { limit: 40, period: "day" },
+        after: { limit: 50, period: "day" },
+        reason: "Extra staff on Friday",
+        createdAt: minutesAfterStart(1),
+      },
+      {
+        actorLabel: "system",
+        action: "constraint.reset",
+        entityType: "ResourceConstraint",
+        entityId: "sms_quota",
+        before: { used: 20 },
+        after: { used: 0 },
+        createdAt: minutesAfterStart(2),
+      },
+      {
+        actorLabel: "Ravi (marketer)",
+        action: "recommendation.approve",
+        entityType: "Recommendation",
+        entityId: "00000000-0000-0000-0000-000000000000",
+        createdAt: minutesAfterStart(3),
+      },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await t.drop();
+});
+
+test("listResources returns every resource by name with its capacity figures", async () => {
+  const resources = await listResources(t.prisma);
+  expect(resources.map((r) => r.key)).toEqual(["call_center_slots", "sms_quota"]);
+  expect(resources[0]).toMatchObject({ name: "Call-centre slots", limit: 40, used: 12, held: 3, reservedHighValue: 10, period: "day", unit: "contacts" });
+});
+
+describe("listConstraintChanges", () => {
+  test("lists only constraint entries, newest first, with what changed", async () => {
+    const changes = await listConstraintChanges(t.prisma);
+    expect(changes.map((c) => c.action)).toEqual(["constraint.reset", "constraint.update"]);
+    expect(changes[1]).toMatchObject({
+      resourceKey: "call_center_slots",
+      actorLabel: "Maya (manager)",
+      reason: "Extra staff on Friday",
+      changes: [{ field: "limit", from: "40", to: "50" }],
+    });
+    expect(typeof changes[0]?.id).toBe("string");
+  });
+
+  test("respects the limit", async () => {
+    expect(await listConstraintChanges(t.prisma, 1)).toHaveLength(1);
+  });
+});
+
+test.each([
+  { case: "a changed number", before: { limit: 40 }, after: { limit: 50 }, expected: [{ field: "limit", from: "40", to: "50" }] },
+  { case: "an added field", before: {}, after: { period: "week" }, expected: [{ field: "period", from: "—", to: "week" }] },
+  { case: "a removed field", before: { reservedHighValue: 5 }, after: {}, expected: [{ field: "reservedHighValue", from: "5", to: "—" }] },
+  { case: "nothing changed", before: { limit: 40 }, after: { limit: 40 }, expected: [] },
+  { case: "no snapshots at all", before: null, after: null, expected: [] },
+  { case: "a snapshot that is not an object", before: [1, 2], after: "text", expected: [] },
+])("diffSnapshots reports $case", ({ before, after, expected }) => {
+  expect(diffSnapshots(before, after)).toEqual(expected);
+});
