@@ -1,0 +1,94 @@
+// What the allocation agent needs from storage: every capacity change happens inside one
+// transaction that has locked the resource rows, together with the decisions that depend on it.
+import type { PolicyKind } from "../domain";
+import type { LockedResource } from "./capacity";
+
+export type AllocationOutcome = "held" | "confirmed" | "released" | "denied";
+
+/** One row of the append-only allocation history. */
+export type AllocationRecord = {
+  resourceKey: string;
+  treatmentKey: string;
+  customerId: string;
+  recommendationId: string | null;
+  runId: string | null;
+  outcome: AllocationOutcome;
+  units: number;
+  reason: string;
+  priority: number;
+  isHighValue: boolean;
+  usedReserve: boolean;
+  periodStart: string;
+};
+
+/** The newest history row of a recommendation: its hold is live only when `outcome` is "held". */
+export type LatestAllocation = AllocationRecord & { createdAt: string };
+
+/** A recommendation as written by a run. */
+export type DecisionRecord = {
+  id: string;
+  runId: string;
+  customerId: string;
+  status: "pending_review" | "no_action" | "failed";
+  treatmentKey: string | null;
+  policy: PolicyKind;
+  rationale: string;
+  confidence: number;
+  expectedValue: number;
+  alternatives: unknown;
+  fallbackPath: unknown;
+  permissionStatement: string;
+  nextContactAt: string | null;
+  failureReason: string | null;
+  trace: unknown;
+};
+
+/** A review decision applied to a pending recommendation. */
+export type ReviewUpdate = {
+  recommendationId: string;
+  status: "approved" | "rejected" | "overridden";
+  reviewedById: string | null;
+  reason: string | null;
+  /** For an override: the new treatment and the one it replaced. */
+  treatmentKey?: string;
+  overriddenFrom?: string;
+};
+
+export type AuditRecord = {
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+};
+
+/** Writes that must land in the same transaction as the capacity change. */
+export type BatchWrites = { decisions?: DecisionRecord[]; reviews?: ReviewUpdate[]; audit?: AuditRecord[] };
+
+export type RecommendationState = { id: string; status: string; treatmentKey: string | null; customerId: string; runId: string };
+
+export type LockedCapacity = {
+  /** Every resource, locked until the transaction ends. */
+  readonly resources: Map<string, LockedResource>;
+  /** Adds a history row, written when the transaction commits. */
+  record(row: AllocationRecord): void;
+  /** The newest history row of each recommendation among `recommendationIds`. */
+  latestFor(recommendationIds: string[]): Promise<Map<string, LatestAllocation>>;
+  /** Current state of these recommendations (read inside the same transaction). */
+  loadRecommendations(ids: string[]): Promise<Map<string, RecommendationState>>;
+  /** The database's clock, so periods agree across processes. */
+  readonly now: string;
+};
+
+export type CapacityStore = {
+  /**
+   * Locks every resource row, lets `fn` decide, then writes `writes`, the recorded history rows and
+   * the changed counters in one transaction. If anything fails nothing is written.
+   */
+  transact<T>(fn: (capacity: LockedCapacity) => Promise<{ value: T; writes?: BatchWrites }>): Promise<T>;
+  /** A consistent read of every resource without locking. */
+  readResources(): Promise<LockedResource[]>;
+};

@@ -1,0 +1,138 @@
+// Capacity in PostgreSQL. Every transaction locks all resource rows in key order (so two
+// transactions can never deadlock on them), decides in memory, then writes decisions, history and
+// counters before committing. The table's CHECK (0 <= used <= limit) backs the arithmetic.
+import type pg from "pg";
+import type { LockedResource } from "../agents/allocation/capacity";
+import type {
+  AllocationRecord,
+  BatchWrites,
+  CapacityStore,
+  LatestAllocation,
+  LockedCapacity,
+  RecommendationState,
+} from "../agents/allocation/ports";
+
+type ResourceRow = Omit<LockedResource, "periodStart"> & { periodStart: Date; now: Date };
+
+const SELECT_RESOURCES = `SELECT key, name, "limit", used, held, "reservedHighValue", period::text AS period, "periodStart", now() AS now
+  FROM "ResourceConstraint" ORDER BY key`;
+
+function toLocked(r: ResourceRow): LockedResource {
+  return { key: r.key, name: r.name, limit: r.limit, used: r.used, held: r.held, reservedHighValue: r.reservedHighValue, period: r.period, periodStart: r.periodStart.toISOString() };
+}
+
+async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>) {
+  await client.query(
+    `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue",
+        alternatives, "fallbackPath", "permissionStatement", "nextContactAt", "failureReason", trace, "createdAt", "updatedAt")
+     SELECT x.id, x."runId", x."customerId", x.status::"RecommendationStatus", x."treatmentKey", x.policy::"PolicyKind", x.rationale, x.confidence,
+        x."expectedValue", x.alternatives, x."fallbackPath", x."permissionStatement", x."nextContactAt", x."failureReason", x.trace, now(), now()
+     FROM json_to_recordset($1::json) AS x(id uuid, "runId" uuid, "customerId" text, status text, "treatmentKey" text, policy text, rationale text,
+        confidence float8, "expectedValue" numeric, alternatives jsonb, "fallbackPath" jsonb, "permissionStatement" text, "nextContactAt" timestamptz,
+        "failureReason" text, trace jsonb)`,
+    [JSON.stringify(decisions)],
+  );
+}
+
+async function insertAllocations(client: pg.PoolClient, rows: AllocationRecord[]) {
+  await client.query(
+    `INSERT INTO "Allocation" ("resourceKey", "treatmentKey", "customerId", "recommendationId", "runId", outcome, units, reason, priority,
+        "isHighValue", "usedReserve", "periodStart", "createdAt")
+     SELECT x."resourceKey", x."treatmentKey", x."customerId", x."recommendationId", x."runId", x.outcome::"AllocationOutcome", x.units, x.reason,
+        x.priority, x."isHighValue", x."usedReserve", x."periodStart", clock_timestamp()
+     FROM json_to_recordset($1::json) AS x("resourceKey" text, "treatmentKey" text, "customerId" text, "recommendationId" uuid,
+        "runId" uuid, outcome text, units int, reason text, priority float8, "isHighValue" boolean, "usedReserve" boolean, "periodStart" timestamptz)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+async function applyReviews(client: pg.PoolClient, reviews: NonNullable<BatchWrites["reviews"]>) {
+  const { rowCount } = await client.query(
+    `UPDATE "Recommendation" r SET status = u.status::"RecommendationStatus", "reviewedById" = u."reviewedById", "reviewedAt" = now(),
+        "reviewReason" = u.reason, "treatmentKey" = COALESCE(u."treatmentKey", r."treatmentKey"), "overriddenFrom" = u."overriddenFrom", "updatedAt" = now()
+     FROM json_to_recordset($1::json) AS u("recommendationId" uuid, status text, "reviewedById" uuid, reason text, "treatmentKey" text, "overriddenFrom" text)
+     WHERE r.id = u."recommendationId" AND r.status = 'pending_review'`,
+    [JSON.stringify(reviews)],
+  );
+  // Callers check statuses under the same lock first, so a mismatch is a bug, not a race.
+  if (rowCount !== reviews.length) throw new Error(`Review update touched ${rowCount} of ${reviews.length} recommendations`);
+}
+
+async function insertAudit(client: pg.PoolClient, audit: NonNullable<BatchWrites["audit"]>) {
+  await client.query(
+    `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after, reason, "createdAt")
+     SELECT x."actorId", x."actorLabel", x.action, x."entityType", x."entityId", x.before, x.after, x.reason, clock_timestamp()
+     FROM json_to_recordset($1::json) AS x("actorId" uuid, "actorLabel" text, action text, "entityType" text, "entityId" text,
+        before jsonb, after jsonb, reason text)`,
+    [JSON.stringify(audit)],
+  );
+}
+
+async function updateCounters(client: pg.PoolClient, changed: LockedResource[]) {
+  await client.query(
+    `UPDATE "ResourceConstraint" c SET used = x.used, held = x.held, "periodStart" = x."periodStart", version = c.version + 1, "updatedAt" = now()
+     FROM json_to_recordset($1::json) AS x(key text, used int, held int, "periodStart" timestamptz) WHERE c.key = x.key`,
+    [JSON.stringify(changed.map((r) => ({ key: r.key, used: r.used, held: r.held, periodStart: r.periodStart })))],
+  );
+}
+
+/** A CapacityStore on `pool`. */
+export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
+  return {
+    async readResources() {
+      const { rows } = await pool.query<ResourceRow>(SELECT_RESOURCES);
+      return rows.map(toLocked);
+    },
+
+    async transact(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const { rows } = await client.query<ResourceRow>(`${SELECT_RESOURCES} FOR UPDATE`);
+        const original = new Map(rows.map((r) => [r.key, toLocked(r)]));
+        const resources = new Map(rows.map((r) => [r.key, toLocked(r)]));
+        const recorded: AllocationRecord[] = [];
+        const capacity: LockedCapacity = {
+          resources,
+          now: (rows[0]?.now ?? new Date()).toISOString(),
+          record: (row) => void recorded.push(row),
+          latestFor: async (ids) => {
+            if (ids.length === 0) return new Map();
+            const { rows: latest } = await client.query<LatestAllocation & { periodStart: Date; createdAt: Date }>(
+              `SELECT DISTINCT ON ("recommendationId") "recommendationId", "resourceKey", "treatmentKey", "customerId", "runId", outcome::text AS outcome,
+                  units, reason, priority, "isHighValue", "usedReserve", "periodStart", "createdAt"
+                 FROM "Allocation" WHERE "recommendationId" = ANY($1::uuid[]) ORDER BY "recommendationId", id DESC`,
+              [ids],
+            );
+            return new Map(latest.map((r) => [r.recommendationId!, { ...r, periodStart: r.periodStart.toISOString(), createdAt: r.createdAt.toISOString() }]));
+          },
+          loadRecommendations: async (ids) => {
+            if (ids.length === 0) return new Map();
+            const { rows: recs } = await client.query<RecommendationState>(
+              `SELECT id, status::text AS status, "treatmentKey", "customerId", "runId" FROM "Recommendation" WHERE id = ANY($1::uuid[]) FOR UPDATE`,
+              [ids],
+            );
+            return new Map(recs.map((r) => [r.id, r]));
+          },
+        };
+        const { value, writes } = await fn(capacity);
+        if (writes?.decisions?.length) await insertDecisions(client, writes.decisions);
+        if (recorded.length) await insertAllocations(client, recorded);
+        if (writes?.reviews?.length) await applyReviews(client, writes.reviews);
+        const changed = [...resources.values()].filter((r) => {
+          const o = original.get(r.key)!;
+          return o.used !== r.used || o.held !== r.held || o.periodStart !== r.periodStart;
+        });
+        if (changed.length) await updateCounters(client, changed);
+        if (writes?.audit?.length) await insertAudit(client, writes.audit);
+        await client.query("COMMIT");
+        return value;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
