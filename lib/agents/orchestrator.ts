@@ -1,0 +1,334 @@
+// The orchestrator: for each customer, data → journey → permissions → recommendation → capacity,
+// following the fallback chain until a treatment is held or the answer is no action. Decisions
+// are made concurrently; capacity is taken in batches, each one transaction that serves its
+// customers in priority order and writes their recommendations with it.
+import { z } from "zod";
+import { bindAllocationAgent } from "./allocation/allocation-agent";
+import type { CapacityStore, DecisionRecord, LockedCapacity } from "./allocation/ports";
+import type { CustomerData, JourneyAnalysis, PolicyKind, TreatmentDecision, TreatmentDefinition } from "./domain";
+import type { DataAgentMessage, DataAgentResponse, JourneyAgentMessage, JourneyAgentResponse, TreatmentAgentMessage, TreatmentAgentResponse, TreatmentContext } from "./messages";
+import type { FallbackHop, OrchestratorMessage, OrchestratorResponse, RunProgress, RunSummary, TraceStep } from "./orchestrator-messages";
+import { type Agent, type HandlerMap, dispatch, fail, ok } from "./protocol";
+
+export type OrchestratorDeps = {
+  data: Agent<DataAgentMessage, DataAgentResponse>;
+  journey: Agent<JourneyAgentMessage, JourneyAgentResponse>;
+  treatment: Agent<TreatmentAgentMessage, TreatmentAgentResponse>;
+  capacity: CapacityStore;
+  catalog: TreatmentDefinition[];
+  progress: RunProgress;
+  policy: PolicyKind;
+  /** Customers decided at once (each may wait on the model). */
+  concurrency?: number;
+  /** Decisions per capacity transaction. */
+  batchSize?: number;
+  /** Customers loaded per data round trip. */
+  chunkSize?: number;
+  clock?: () => Date;
+  /** Makes recommendation ids (tests pass a deterministic one). */
+  newId?: () => string;
+};
+
+/** A customer whose recommendation is decided, waiting for capacity. */
+type Decided = {
+  kind: "decided";
+  id: string;
+  customerId: string;
+  context: TreatmentContext;
+  decision: TreatmentDecision;
+  trace: TraceStep[];
+  /** GBP of lifetime value at risk: churn risk × lifetime value. */
+  priority: number;
+  isHighValue: boolean;
+};
+type Failed = { kind: "failed"; id: string; customerId: string; reason: string; trace: TraceStep[]; policy: PolicyKind };
+type Missing = { kind: "missing"; customerId: string };
+type Outcome = Decided | Failed | Missing;
+
+const MAX_FALLBACKS = 20;
+
+/** Keeps traces small: long strings cut, big arrays counted. */
+function compact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.length > 1500 ? `${value.slice(0, 1500)}… (${value.length} chars)` : value;
+  if (Array.isArray(value)) {
+    if (depth > 0 && value.length > 25) return `(${value.length} items)`;
+    return value.map((v) => compact(v, depth + 1));
+  }
+  if (value && typeof value === "object") {
+    if (depth > 5) return "(…)";
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v, depth + 1)]));
+  }
+  return value;
+}
+
+function summariseMessage(message: { type: string } & Record<string, unknown>): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(message)) {
+    if (k === "data") out[k] = `(data of customer ${(v as CustomerData).profile.id})`;
+    else if (k === "journey") out[k] = `(journey of ${(v as { events: unknown[] }).events.length} events)`;
+    else if (k === "analysis") out[k] = "(analysis above)";
+    else if (k === "summary") out[k] = "(summary above)";
+    else if (k === "customer") out[k] = `(profile of ${(v as { id: string }).id})`;
+    else if (k === "permissions") out[k] = "(permissions above)";
+    else if (k === "previous") out[k] = `(previous decision: ${(v as TreatmentDecision).treatmentKey})`;
+    else out[k] = compact(v);
+  }
+  return out;
+}
+
+function summariseResponse(agent: string, response: unknown): unknown {
+  const r = response as { ok: boolean; type: string; data?: Record<string, unknown> };
+  if (!r.ok || !r.data) return response;
+  if (r.type === "get_customer_data") {
+    const d = r.data as unknown as CustomerData & { isFromCache: boolean };
+    return { ok: true, data: { profile: d.profile, events: d.events.length, permissions: d.permissions, priorContacts: d.priorContacts.length, isFromCache: d.isFromCache } };
+  }
+  if (r.type === "build_journey") {
+    const j = r.data as { events: unknown[]; months: unknown[]; duplicatesRemoved: number; firstEventAt: string | null; lastEventAt: string | null };
+    return { ok: true, data: { events: j.events.length, months: j.months.length, duplicatesRemoved: j.duplicatesRemoved, firstEventAt: j.firstEventAt, lastEventAt: j.lastEventAt } };
+  }
+  return compact(response);
+}
+
+/** Sends `message` to `agent`, timing it and appending a trace step. */
+async function traced<M extends { type: string }, R>(trace: TraceStep[], agent: Agent<M, R>, message: M, now: () => Date): Promise<R> {
+  const startedAt = now();
+  const t0 = performance.now();
+  const response = await agent.process(message);
+  trace.push({
+    agent: agent.name,
+    type: message.type,
+    message: summariseMessage(message as M & Record<string, unknown>),
+    response: summariseResponse(agent.name, response),
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round((performance.now() - t0) * 100) / 100,
+  });
+  return response;
+}
+
+const messageSchemas = {
+  process_customer: z.object({ type: z.literal("process_customer"), runId: z.string().uuid(), customerId: z.string().min(1).max(200) }),
+  process_run: z.object({ type: z.literal("process_run"), runId: z.string().uuid(), customerIds: z.array(z.string().min(1).max(200)).max(5_000_000) }),
+};
+
+export type Orchestrator = Agent<OrchestratorMessage, OrchestratorResponse>;
+
+/** The orchestrator agent over the given agents and stores. */
+export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
+  const now = deps.clock ?? (() => new Date());
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const concurrency = Math.max(1, deps.concurrency ?? 8);
+  const batchSize = Math.max(1, deps.batchSize ?? 250);
+  const chunkSize = Math.max(1, deps.chunkSize ?? 500);
+
+  /** Steps 1–4 for one customer: everything up to the first recommendation. */
+  async function decide(customerId: string): Promise<Outcome> {
+    const trace: TraceStep[] = [];
+    const id = newId();
+    try {
+      const data = await traced(trace, deps.data, { type: "get_customer_data", customerId }, now);
+      if (!data.ok || data.type !== "get_customer_data") {
+        if (!data.ok && data.error.code === "not_found") return { kind: "missing", customerId };
+        return { kind: "failed", id, customerId, reason: data.ok ? "Unexpected data response" : data.error.reason, trace, policy: deps.policy };
+      }
+      const { isFromCache: _cached, ...customerData } = data.data;
+      const journey = await traced(trace, deps.journey, { type: "build_journey", data: customerData }, now);
+      if (!journey.ok || journey.type !== "build_journey") return failedFrom(journey, { id, customerId, trace });
+      const asOf = now().toISOString();
+      const analysis = await traced(trace, deps.journey, { type: "analyze_journey", journey: journey.data, profile: customerData.profile, asOf }, now);
+      if (!analysis.ok || analysis.type !== "analyze_journey") return failedFrom(analysis, { id, customerId, trace });
+      const summary = await traced(trace, deps.journey, { type: "summarize_journey", journey: journey.data, analysis: analysis.data, profile: customerData.profile }, now);
+      if (!summary.ok || summary.type !== "summarize_journey") return failedFrom(summary, { id, customerId, trace });
+      const permissions = customerData.permissions;
+      trace.push({
+        agent: "orchestrator",
+        type: "read_permissions",
+        message: { customerId },
+        response: permissions.hasRecord ? permissions : { hasRecord: false, note: "No permission record: no marketing contact on any channel" },
+        startedAt: now().toISOString(),
+        durationMs: 0,
+      });
+      const context: TreatmentContext = { customer: customerData.profile, analysis: analysis.data, summary: summary.data, permissions, now: now().toISOString() };
+      const recommended = await traced(trace, deps.treatment, { type: "recommend_treatment", ...context }, now);
+      if (!recommended.ok || recommended.type !== "recommend_treatment") return failedFrom(recommended, { id, customerId, trace });
+      return { kind: "decided", id, customerId, context, decision: recommended.data, trace, ...priorityOf(analysis.data) };
+    } catch (err) {
+      return { kind: "failed", id, customerId, reason: `Internal error: ${(err as Error).message}`, trace, policy: deps.policy };
+    }
+  }
+
+  function failedFrom(response: { ok: boolean; error?: { reason: string } }, ctx: { id: string; customerId: string; trace: TraceStep[] }): Failed {
+    return { kind: "failed", ...ctx, reason: response.error?.reason ?? "Unexpected response", policy: deps.policy };
+  }
+
+  /** Steps 5–6 inside a locked transaction: hold capacity, falling back to alternatives. */
+  async function allocate(capacity: LockedCapacity, item: Decided, runId: string): Promise<DecisionRecord> {
+    const allocation = bindAllocationAgent({ capacity, catalog: deps.catalog });
+    const path: FallbackHop[] = [];
+    let decision = item.decision;
+    const exclude: string[] = [];
+    for (let hop = 0; hop <= MAX_FALLBACKS; hop++) {
+      if (decision.isNoAction) return record(item, runId, decision, path, { status: "no_action" });
+      const treatment = deps.catalog.find((t) => t.key === decision.treatmentKey)!;
+      const held = await traced(item.trace, allocation, {
+        type: "allocate_resource",
+        requests: [{ requestId: item.id, customerId: item.customerId, treatmentKey: decision.treatmentKey, units: treatment.unitsPerContact, priority: item.priority, isHighValue: item.isHighValue, runId, recommendationId: item.id }],
+      }, now);
+      if (!held.ok || held.type !== "allocate_resource") return record(item, runId, decision, path, { status: "failed", reason: held.ok ? "Unexpected allocation response" : held.error.reason });
+      const result = held.data.results[0]!;
+      if (result.outcome !== "denied") return record(item, runId, decision, path, { status: "pending_review" });
+      path.push({ treatmentKey: decision.treatmentKey, outcome: "denied", reason: result.reason });
+      exclude.push(decision.treatmentKey);
+      const alternative = await traced(item.trace, deps.treatment, { type: "find_alternative_treatment", ...item.context, exclude: [...exclude], previous: decision }, now);
+      if (!alternative.ok || alternative.type !== "find_alternative_treatment") {
+        return record(item, runId, decision, path, { status: "failed", reason: alternative.ok ? "Unexpected treatment response" : alternative.error.reason });
+      }
+      decision = alternative.data;
+    }
+    return record(item, runId, decision, path, { status: "failed", reason: `No treatment could be held after ${MAX_FALLBACKS} alternatives` });
+  }
+
+  function record(item: Decided, runId: string, decision: TreatmentDecision, path: FallbackHop[], outcome: { status: DecisionRecord["status"]; reason?: string }): DecisionRecord {
+    const isAction = outcome.status === "pending_review";
+    return {
+      id: item.id,
+      runId,
+      customerId: item.customerId,
+      status: outcome.status,
+      treatmentKey: outcome.status === "failed" ? null : decision.treatmentKey,
+      policy: decision.policy,
+      rationale: path.length > 0 ? `${decision.rationale} (Chosen after ${path.map((p) => p.treatmentKey).join(", ")} had no capacity left.)` : decision.rationale,
+      confidence: decision.confidence,
+      expectedValue: isAction ? decision.expectedValue : 0,
+      alternatives: decision.alternatives,
+      fallbackPath: path,
+      permissionStatement: decision.compliance.statement,
+      nextContactAt: isAction ? decision.compliance.nextContactAt : null,
+      failureReason: outcome.reason ?? null,
+      trace: { steps: item.trace, notes: decision.notes, usage: decision.usage, evidence: decision.evidence, language: decision.compliance.language },
+    };
+  }
+
+  function failedRecord(item: Failed, runId: string): DecisionRecord {
+    return {
+      id: item.id, runId, customerId: item.customerId, status: "failed", treatmentKey: null, policy: item.policy,
+      rationale: `No recommendation: ${item.reason}`, confidence: 0, expectedValue: 0, alternatives: [], fallbackPath: [],
+      permissionStatement: "No contact: the customer was not processed.", nextContactAt: null, failureReason: item.reason, trace: { steps: item.trace },
+    };
+  }
+
+  async function run(runId: string, customerIds: string[]): Promise<RunSummary> {
+    const started = performance.now();
+    const summary: RunSummary = {
+      runId, policy: deps.policy, customers: customerIds.length, processed: 0,
+      byStatus: { pending_review: 0, no_action: 0, failed: 0 }, byTreatment: {}, fallbacks: 0, modelFallbacks: 0,
+      failures: [], missingCustomers: [], modelCalls: 0, promptTokens: 0, completionTokens: 0, expectedValue: 0, durationMs: 0, isCancelled: false,
+    };
+    let isCancelled = false;
+    let flushError: Error | null = null;
+    let pending: Outcome[] = [];
+    let chain = Promise.resolve();
+
+    const flush = (items: Outcome[]) => {
+      chain = chain.then(async () => {
+        if (flushError) return;
+        try {
+          const records = await deps.capacity.transact(async (capacity) => {
+            const decided = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
+            const out: DecisionRecord[] = [];
+            for (const item of decided) out.push(await allocate(capacity, item, runId));
+            for (const item of items) if (item.kind === "failed") out.push(failedRecord(item, runId));
+            return { value: out, writes: { decisions: out } };
+          });
+          tally(summary, items, records);
+          const answer = await deps.progress.report({ runId, processed: summary.processed, failed: summary.byStatus.failed });
+          if (answer.isCancelRequested) isCancelled = true;
+        } catch (err) {
+          flushError = err as Error;
+        }
+      });
+      return chain;
+    };
+
+    const chunks: Promise<unknown>[] = [];
+    const prefetch = (k: number) => {
+      if (k * chunkSize >= customerIds.length || chunks[k]) return chunks[k];
+      chunks[k] = deps.data.process({ type: "prefetch_customers", customerIds: customerIds.slice(k * chunkSize, (k + 1) * chunkSize) });
+      return chunks[k];
+    };
+
+    let next = 0;
+    const worker = async () => {
+      while (!isCancelled && !flushError && next < customerIds.length) {
+        const index = next++;
+        const k = Math.floor(index / chunkSize);
+        await prefetch(k);
+        // Load the next chunk while this one is being decided.
+        void prefetch(k + 1);
+        pending.push(await decide(customerIds[index]!));
+        if (pending.length >= batchSize) {
+          const items = pending;
+          pending = [];
+          // Wait for capacity to catch up, so decisions never pile up unbounded.
+          await flush(items);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, customerIds.length)) }, worker));
+    if (pending.length > 0) await flush(pending);
+    await chain;
+    if (flushError) throw flushError;
+    summary.isCancelled = isCancelled && summary.processed < customerIds.length;
+    summary.durationMs = Math.round(performance.now() - started);
+    return summary;
+  }
+
+  const handlers: HandlerMap<OrchestratorMessage, OrchestratorResponse> = {
+    process_customer: async (m) => {
+      const parsed = messageSchemas.process_customer.safeParse(m);
+      if (!parsed.success) return fail(m.type, "invalid_message", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")) as OrchestratorResponse;
+      const summary = await run(parsed.data.runId, [parsed.data.customerId]);
+      if (summary.missingCustomers.length > 0) return fail(m.type, "not_found", `Customer ${parsed.data.customerId} does not exist`) as OrchestratorResponse;
+      return ok(m.type, summary);
+    },
+    process_run: async (m) => {
+      const parsed = messageSchemas.process_run.safeParse(m);
+      if (!parsed.success) return fail(m.type, "invalid_message", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")) as OrchestratorResponse;
+      return ok(m.type, await run(parsed.data.runId, parsed.data.customerIds));
+    },
+  };
+
+  return { name: "orchestrator", process: (message) => dispatch("orchestrator", handlers, message) };
+}
+
+/** High-value means the high or premium tier; priority is the GBP of lifetime value at risk. */
+function priorityOf(analysis: JourneyAnalysis): { priority: number; isHighValue: boolean } {
+  const m = analysis.metrics;
+  return { priority: Math.round(m.churnRisk * m.lifetimeValue * 100) / 100, isHighValue: m.valueTier === "high" || m.valueTier === "premium" };
+}
+
+function tally(summary: RunSummary, items: Outcome[], records: DecisionRecord[]) {
+  const isModelRun = summary.policy === "llm";
+  for (const item of items) {
+    if (item.kind === "missing") summary.missingCustomers.push(item.customerId);
+    if (item.kind === "decided") {
+      const u = item.decision.usage;
+      summary.modelCalls += u.calls;
+      summary.promptTokens += u.promptTokens;
+      summary.completionTokens += u.completionTokens;
+      if (isModelRun && item.decision.policy === "rules") summary.modelFallbacks++;
+    }
+  }
+  for (const r of records) {
+    summary.processed++;
+    summary.byStatus[r.status]++;
+    if (r.status === "failed") {
+      if (summary.failures.length < 100) summary.failures.push({ customerId: r.customerId, reason: r.failureReason ?? "unknown" });
+      continue;
+    }
+    if (r.treatmentKey) summary.byTreatment[r.treatmentKey] = (summary.byTreatment[r.treatmentKey] ?? 0) + 1;
+    if (Array.isArray(r.fallbackPath) && r.fallbackPath.length > 0) summary.fallbacks++;
+    summary.expectedValue = Math.round((summary.expectedValue + r.expectedValue) * 100) / 100;
+  }
+  summary.processed += items.filter((i) => i.kind === "missing").length;
+}
