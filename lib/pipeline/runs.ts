@@ -1,0 +1,135 @@
+// Runs: choosing the customers, executing the orchestrator over them, and recording progress,
+// cancellation and the summary on the Run row.
+import type pg from "pg";
+import { z } from "zod";
+import type { PolicyKind } from "../agents/domain";
+import type { RunProgress, RunSummary } from "../agents/orchestrator-messages";
+import { createOrchestrator } from "../agents/orchestrator";
+import type { ChatModel } from "../agents/ports";
+import { createDataAgent } from "../agents/data/data-agent";
+import { createJourneyAgent } from "../agents/journey/journey-agent";
+import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
+import { loadCatalog } from "./catalog";
+import { createPgCustomerSource } from "./customer-source";
+import { createPgCapacityStore } from "./pg-capacity-store";
+
+export const runScopeSchema = z
+  .object({
+    customerIds: z.array(z.string().trim().min(1).max(200)).min(1).max(10_000).optional(),
+    segment: z.string().trim().min(1).max(100).optional(),
+    valueTier: z.enum(["low", "medium", "high", "premium"]).optional(),
+    /** At most this many customers (in id order). */
+    limit: z.number().int().min(1).max(5_000_000).optional(),
+  })
+  .strict();
+
+export type RunScope = z.infer<typeof runScopeSchema>;
+export type PolicyChoice = "auto" | PolicyKind;
+
+export class RunRequestError extends Error {}
+
+/** The policy a run will use: the model when one is configured (or required), the rules otherwise. */
+export function resolvePolicy(choice: PolicyChoice, model: ChatModel | null): PolicyKind {
+  if (choice === "llm" && !model) throw new RunRequestError("No language model is configured (set OPENAI_API_KEY); choose the deterministic policy.");
+  if (choice === "rules") return "rules";
+  return model ? "llm" : "rules";
+}
+
+/** Customer ids in scope, in id order. */
+export async function selectCustomers(pool: pg.Pool, scope: RunScope): Promise<string[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (scope.customerIds) where.push(`id = ANY($${params.push(scope.customerIds)}::text[])`);
+  if (scope.segment) where.push(`segment = $${params.push(scope.segment)}`);
+  if (scope.valueTier) where.push(`"valueTier" = $${params.push(scope.valueTier)}::"ValueTier"`);
+  const limit = scope.limit ? ` LIMIT $${params.push(scope.limit)}` : "";
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM "Customer" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id${limit}`,
+    params,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Creates a queued run over `scope`; refuses an empty scope. Returns its id and customers. */
+export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null }): Promise<{ runId: string; customerIds: string[] }> {
+  const customerIds = await selectCustomers(pool, opts.scope);
+  if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
+  if (opts.scope.customerIds) {
+    const missing = opts.scope.customerIds.filter((id) => !customerIds.includes(id));
+    if (missing.length > 0) throw new RunRequestError(`Unknown customer${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).join(", ")}`);
+  }
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
+    [opts.policy, JSON.stringify(opts.scope), customerIds.length, opts.requestedById ?? null],
+  );
+  return { runId: rows[0]!.id, customerIds };
+}
+
+function pgProgress(pool: pg.Pool): RunProgress {
+  return {
+    async report({ runId, processed, failed }) {
+      const { rows } = await pool.query<{ cancelRequested: boolean }>(
+        `UPDATE "Run" SET processed = $2, failed = $3 WHERE id = $1 RETURNING "cancelRequested"`,
+        [runId, processed, failed],
+      );
+      return { isCancelRequested: rows[0]?.cancelRequested ?? false };
+    },
+  };
+}
+
+export type ExecuteOptions = {
+  runId: string;
+  customerIds: string[];
+  policy: PolicyKind;
+  model: ChatModel | null;
+  concurrency?: number;
+  batchSize?: number;
+};
+
+/** Executes a created run to the end (completed, cancelled or failed) and returns its summary. */
+export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<RunSummary | null> {
+  await pool.query(`UPDATE "Run" SET status = 'running', "startedAt" = now() WHERE id = $1`, [opts.runId]);
+  try {
+    const catalog = await loadCatalog(pool);
+    const orchestrator = createOrchestrator({
+      data: createDataAgent({ source: createPgCustomerSource(pool) }),
+      journey: createJourneyAgent(),
+      treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null }),
+      capacity: createPgCapacityStore(pool),
+      catalog,
+      progress: pgProgress(pool),
+      policy: opts.policy,
+      concurrency: opts.concurrency ?? (opts.policy === "llm" ? 16 : 4),
+      batchSize: opts.batchSize,
+    });
+    const response = await orchestrator.process({ type: "process_run", runId: opts.runId, customerIds: opts.customerIds });
+    if (!response.ok) throw new Error(response.error.reason);
+    const summary = response.data;
+    await pool.query(
+      `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = $5, "finishedAt" = now() WHERE id = $1`,
+      [opts.runId, summary.isCancelled ? "cancelled" : "completed", summary.processed, summary.byStatus.failed, JSON.stringify(summary)],
+    );
+    return summary;
+  } catch (err) {
+    await pool.query(`UPDATE "Run" SET status = 'failed', error = $2, "finishedAt" = now() WHERE id = $1`, [opts.runId, (err as Error).message.slice(0, 2000)]);
+    return null;
+  }
+}
+
+/** Asks a queued or running run to stop after its current batch; false if it had already ended. */
+export async function requestCancel(pool: pg.Pool, runId: string): Promise<boolean> {
+  const { rowCount } = await pool.query(`UPDATE "Run" SET "cancelRequested" = true WHERE id = $1 AND status IN ('queued', 'running')`, [runId]);
+  return rowCount === 1;
+}
+
+/**
+ * Marks runs left running by a stopped server as failed. Their committed batches stand: each batch
+ * wrote its recommendations and holds in one transaction.
+ */
+export async function failInterruptedRuns(pool: pg.Pool): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE "Run" SET status = 'failed', error = 'Interrupted: the server stopped during the run. Batches finished before that were kept.', "finishedAt" = now()
+      WHERE status IN ('queued', 'running')`,
+  );
+  return rowCount ?? 0;
+}
