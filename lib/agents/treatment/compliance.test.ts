@@ -105,7 +105,7 @@ describe("catalog and permissions", () => {
 });
 
 describe("contact timing", () => {
-  const at = (now: string, preferences: Parameters<typeof makePermissions>[0]["preferences"], key = "retention_sms") =>
+  const at = (now: string, preferences: NonNullable<Parameters<typeof makePermissions>[0]>["preferences"], key = "retention_sms") =>
     check(key, complainerContext({ now, permissions: makePermissions({ preferences }) }));
 
   test("states the permission, windows, first slot and language truthfully", () => {
