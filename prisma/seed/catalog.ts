@@ -1,0 +1,316 @@
+// The treatment catalog and its daily capacities, as the original CVM proof of concept defined
+// them, with the capacity numbers scaled to the size of the customer base being seeded.
+import type pg from "pg";
+import { z } from "zod";
+import { patternKeys, valueTiers } from "../../lib/agents/domain";
+import type { CapacityPeriod, Channel } from "../../lib/generated/prisma/enums";
+
+/**
+ * Who a treatment may be offered to. Every stated rule must hold; an absent rule does not restrict.
+ * `requiresPatterns` holds when the journey shows at least one of the listed patterns (the journey
+ * analysis's pattern keys); `minChurnRisk` is a churn probability in [0, 1]; tenure is in months.
+ */
+export const treatmentEligibilitySchema = z
+  .object({
+    valueTiers: z.array(z.enum(valueTiers)).min(1).optional(),
+    segments: z.array(z.string().min(1)).min(1).optional(),
+    minTenureMonths: z.number().int().min(0).optional(),
+    maxTenureMonths: z.number().int().min(0).optional(),
+    minChurnRisk: z.number().min(0).max(1).optional(),
+    requiresPatterns: z.array(z.enum(patternKeys)).min(1).optional(),
+  })
+  .strict()
+  .refine((e) => e.minTenureMonths === undefined || e.maxTenureMonths === undefined || e.minTenureMonths <= e.maxTenureMonths, {
+    message: "minTenureMonths must not exceed maxTenureMonths",
+  });
+
+export type TreatmentEligibility = z.infer<typeof treatmentEligibilitySchema>;
+
+export type CatalogResource = {
+  key: string;
+  name: string;
+  unit: string;
+  /** Contacts per day for the reference population of {@link REFERENCE_CUSTOMERS} customers. */
+  baseLimitPerDay: number;
+  /** Share of the limit kept for high-value customers, in [0, 1]. */
+  reservedHighValueShare: number;
+  period: CapacityPeriod;
+};
+
+export type CatalogTreatment = {
+  key: string;
+  name: string;
+  description: string;
+  channel: Channel | null;
+  /** GBP per contact. */
+  costPerContact: number;
+  goal: "retention" | "service_recovery" | "upsell" | "engagement" | "winback" | "none";
+  /** 1 is most important. */
+  priority: number;
+  /** Relative churn reduction when accepted, in [0, 1]. */
+  expectedEffect: number;
+  eligibility: TreatmentEligibility;
+  resource: CatalogResource | null;
+  isNoAction: boolean;
+};
+
+/**
+ * The original's daily limits were set for a pilot base of about this many customers; a bigger
+ * base gets proportionally more capacity so that the scarce resources stay scarce, not absurd.
+ */
+export const REFERENCE_CUSTOMERS = 500;
+
+/** Daily limit for `customerCount` customers: max(1, round(base × N / 500)); never below 1. */
+export function scaleCapacity(baseLimitPerDay: number, customerCount: number): number {
+  return Math.max(1, Math.round((baseLimitPerDay * Math.max(0, customerCount)) / REFERENCE_CUSTOMERS));
+}
+
+/** Units of `limit` reserved for high-value customers: round(limit × share), within [0, limit]. */
+export function reservedUnits(limit: number, share: number): number {
+  return Math.min(limit, Math.max(0, Math.round(limit * share)));
+}
+
+function resource(key: string, name: string, baseLimitPerDay: number, reservedHighValueShare: number): CatalogResource {
+  return { key, name, unit: "contacts", baseLimitPerDay, reservedHighValueShare, period: "day" };
+}
+
+// Calls are the scarce, expensive resource, so a quarter of each call queue is kept for the
+// customers whose loss would cost most; the plentiful digital channels keep little or nothing.
+export const treatmentCatalog: readonly CatalogTreatment[] = [
+  {
+    key: "marketing_call_back",
+    name: "Retention call-back",
+    description: "A retention specialist calls the customer and can offer the bigger discounts and contract deals.",
+    channel: "call",
+    costPerContact: 10,
+    goal: "retention",
+    priority: 1,
+    expectedEffect: 0.35,
+    eligibility: { valueTiers: ["medium", "high", "premium"], minChurnRisk: 0.5 },
+    resource: resource("retention_call_slots", "Retention team call slots", 2, 0.25),
+    isNoAction: false,
+  },
+  {
+    key: "service_call_back",
+    name: "Service call-back",
+    description: "A service agent calls to resolve an open problem (network, billing or repeated complaints).",
+    channel: "call",
+    costPerContact: 8,
+    goal: "service_recovery",
+    priority: 2,
+    expectedEffect: 0.25,
+    eligibility: { requiresPatterns: ["poor_network", "repeated_complaints", "bill_shock"] },
+    resource: resource("service_call_slots", "Service team call slots", 5, 0.25),
+    isNoAction: false,
+  },
+  {
+    key: "retention_sms",
+    name: "Retention SMS offer",
+    description: "A retention offer sent by SMS, such as a discount for staying or a win-back deal.",
+    channel: "sms",
+    costPerContact: 0.5,
+    goal: "winback",
+    priority: 2,
+    expectedEffect: 0.08,
+    eligibility: { minChurnRisk: 0.4 },
+    resource: resource("retention_sms_quota", "Retention SMS quota", 1000, 0.05),
+    isNoAction: false,
+  },
+  {
+    key: "early_upgrade",
+    name: "Early device upgrade",
+    description: "An offer to upgrade the handset before the contract ends, with the remaining device balance waived.",
+    channel: "email",
+    costPerContact: 15,
+    goal: "retention",
+    priority: 2,
+    expectedEffect: 0.2,
+    eligibility: { minTenureMonths: 18, requiresPatterns: ["device_upgrade_due"] },
+    resource: resource("early_upgrade_offers", "Early upgrade offers", 50, 0.1),
+    isNoAction: false,
+  },
+  {
+    key: "retention_email",
+    name: "Retention email offer",
+    description: "A retention offer by email: a loyalty discount or a better-value plan.",
+    channel: "email",
+    costPerContact: 0.25,
+    goal: "retention",
+    priority: 3,
+    expectedEffect: 0.05,
+    eligibility: { minChurnRisk: 0.3 },
+    resource: resource("retention_email_quota", "Retention email quota", 1000, 0),
+    isNoAction: false,
+  },
+  {
+    key: "family_plan",
+    name: "Family plan offer",
+    description: "A printed pack offering to bring the household's lines onto one shared family plan.",
+    channel: "mail",
+    costPerContact: 5,
+    goal: "upsell",
+    priority: 3,
+    expectedEffect: 0.12,
+    eligibility: { segments: ["family", "consumer"], minTenureMonths: 6 },
+    resource: resource("family_plan_offers", "Family plan offers", 100, 0.05),
+    isNoAction: false,
+  },
+  {
+    key: "personalized_offer",
+    name: "Personalised offer",
+    description: "An offer tailored to the customer's usage and history, sent by email.",
+    channel: "email",
+    costPerContact: 3,
+    goal: "retention",
+    priority: 3,
+    expectedEffect: 0.15,
+    eligibility: { valueTiers: ["medium", "high", "premium"], minChurnRisk: 0.3 },
+    resource: resource("personalised_offer_budget", "Personalised offer budget", 300, 0.1),
+    isNoAction: false,
+  },
+  {
+    key: "service_sms",
+    name: "Service update SMS",
+    description: "A service message, for example that a network upgrade in the customer's area is coming.",
+    channel: "sms",
+    costPerContact: 0.5,
+    goal: "service_recovery",
+    priority: 4,
+    expectedEffect: 0.04,
+    eligibility: { requiresPatterns: ["poor_network"] },
+    resource: resource("service_sms_quota", "Service SMS quota", 10000, 0),
+    isNoAction: false,
+  },
+  {
+    key: "data_boost",
+    name: "Data boost",
+    description: "Extra data added to the allowance at no charge, as goodwill or to show what a bigger plan gives.",
+    channel: "sms",
+    costPerContact: 2,
+    goal: "engagement",
+    priority: 4,
+    expectedEffect: 0.06,
+    eligibility: { segments: ["consumer", "youth", "family", "small_business"] },
+    resource: resource("data_boost_allowance", "Data boost allowance", 500, 0.05),
+    isNoAction: false,
+  },
+  {
+    key: "loyalty_points",
+    name: "Loyalty points",
+    description: "Bonus loyalty points credited with an email thanking the customer for staying.",
+    channel: "email",
+    costPerContact: 0.75,
+    goal: "engagement",
+    priority: 4,
+    expectedEffect: 0.05,
+    eligibility: { minTenureMonths: 12 },
+    resource: resource("loyalty_points_budget", "Loyalty points budget", 2000, 0),
+    isNoAction: false,
+  },
+  {
+    key: "loyalty_app",
+    name: "Loyalty app engagement",
+    description: "A push notification inviting the customer to rewards in the loyalty app.",
+    channel: "push",
+    costPerContact: 0.1,
+    goal: "engagement",
+    priority: 5,
+    expectedEffect: 0.02,
+    eligibility: {},
+    resource: resource("loyalty_app_pushes", "Loyalty app pushes", 10000, 0),
+    isNoAction: false,
+  },
+  {
+    key: "ignore",
+    name: "No action",
+    description: "Leave the customer alone this time: no contact, no cost.",
+    channel: null,
+    costPerContact: 0,
+    goal: "none",
+    priority: 9,
+    expectedEffect: 0,
+    eligibility: {},
+    resource: null,
+    isNoAction: true,
+  },
+];
+
+export type ScaledResource = { key: string; name: string; unit: string; limit: number; reservedHighValue: number; period: CapacityPeriod };
+
+/** The catalog's resources with limits for `customerCount` customers; reserve never exceeds limit. */
+export function scaledResources(customerCount: number): ScaledResource[] {
+  return treatmentCatalog.flatMap((t) => {
+    if (!t.resource) return [];
+    const limit = scaleCapacity(t.resource.baseLimitPerDay, customerCount);
+    const { key, name, unit, period } = t.resource;
+    return [{ key, name, unit, period, limit, reservedHighValue: reservedUnits(limit, t.resource.reservedHighValueShare) }];
+  });
+}
+
+/** Start of the UTC day containing `at`: the period start of a daily capacity. */
+export function startOfUtcDay(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+/**
+ * Upserts every resource and treatment of the catalog (idempotent). A limit is never set below
+ * what is already used, so re-running it on a live database cannot break a capacity rule.
+ */
+export async function seedCatalog(
+  client: Pick<pg.ClientBase, "query">,
+  opts: { customerCount: number; anchor?: Date },
+): Promise<{ treatments: number; resources: number }> {
+  const at = opts.anchor ?? new Date();
+  // ISO strings, not Date objects: node-postgres would send local time, and these columns hold UTC.
+  const now = at.toISOString();
+  const periodStart = startOfUtcDay(at).toISOString();
+  const resources = scaledResources(opts.customerCount);
+  for (const r of resources) {
+    await client.query(
+      `INSERT INTO "ResourceConstraint" ("key", "name", "unit", "limit", "reservedHighValue", "period", "periodStart", "updatedAt")
+       VALUES ($1, $2, $3, $4, $5, $6::"CapacityPeriod", $7, $8)
+       ON CONFLICT ("key") DO UPDATE SET
+         "name" = EXCLUDED."name",
+         "unit" = EXCLUDED."unit",
+         "limit" = GREATEST(EXCLUDED."limit", "ResourceConstraint"."used"),
+         "reservedHighValue" = LEAST(EXCLUDED."reservedHighValue", GREATEST(EXCLUDED."limit", "ResourceConstraint"."used")),
+         "period" = EXCLUDED."period",
+         "updatedAt" = EXCLUDED."updatedAt"`,
+      [r.key, r.name, r.unit, r.limit, r.reservedHighValue, r.period, periodStart, now],
+    );
+  }
+  for (const t of treatmentCatalog) {
+    await client.query(
+      `INSERT INTO "Treatment" ("key", "name", "description", "channel", "costPerContact", "goal", "priority", "expectedEffect",
+                                "eligibility", "resourceKey", "unitsPerContact", "isNoAction", "isActive", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, $4::"Channel", $5, $6, $7, $8, $9::jsonb, $10, 1, $11, true, $12, $12)
+       ON CONFLICT ("key") DO UPDATE SET
+         "name" = EXCLUDED."name",
+         "description" = EXCLUDED."description",
+         "channel" = EXCLUDED."channel",
+         "costPerContact" = EXCLUDED."costPerContact",
+         "goal" = EXCLUDED."goal",
+         "priority" = EXCLUDED."priority",
+         "expectedEffect" = EXCLUDED."expectedEffect",
+         "eligibility" = EXCLUDED."eligibility",
+         "resourceKey" = EXCLUDED."resourceKey",
+         "isNoAction" = EXCLUDED."isNoAction",
+         "updatedAt" = EXCLUDED."updatedAt"`,
+      [
+        t.key,
+        t.name,
+        t.description,
+        t.channel,
+        t.costPerContact.toFixed(2),
+        t.goal,
+        t.priority,
+        t.expectedEffect,
+        JSON.stringify(t.eligibility),
+        t.resource?.key ?? null,
+        t.isNoAction,
+        now,
+      ],
+    );
+  }
+  return { treatments: treatmentCatalog.length, resources: resources.length };
+}
