@@ -1,0 +1,51 @@
+// Bulk loading through PostgreSQL's COPY (text format): an order of magnitude faster than INSERTs
+// for millions of rows, streamed so memory stays flat however many rows go in.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+
+export type CopyValue = string | number | boolean | null;
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIAL_ALL = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** One field in COPY text format: backslash, tab, newline and carriage return escaped; null is \N. */
+export function copyField(value: CopyValue): string {
+  if (value === null) return "\\N";
+  if (typeof value === "boolean") return value ? "t" : "f";
+  const text = typeof value === "number" ? String(value) : value;
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ESCAPES[c] ?? c) : text;
+}
+
+/** One row in COPY text format, newline-terminated. */
+export function copyRow(values: readonly CopyValue[]): string {
+  let line = "";
+  for (let i = 0; i < values.length; i++) line += (i === 0 ? "" : "\t") + copyField(values[i] ?? null);
+  return `${line}\n`;
+}
+
+/** Joins rows into strings of about `chunkChars` so the stream moves few, large pieces. */
+export function* inChunks(rows: Iterable<string>, chunkChars = 256 * 1024): Generator<string> {
+  let chunk = "";
+  for (const row of rows) {
+    chunk += row;
+    if (chunk.length >= chunkChars) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/**
+ * Streams `rows` into `COPY <target> FROM STDIN` on `client`, generating them only as fast as the
+ * server takes them (backpressure), so memory is bounded by a few chunks.
+ */
+export async function copyRows(client: pg.ClientBase, target: string, rows: Iterable<string>, opts: { isFreeze?: boolean } = {}): Promise<void> {
+  // FREEZE writes rows already frozen, sparing the first VACUUM a pass over millions of rows;
+  // PostgreSQL allows it because the table was truncated earlier in this same transaction.
+  const sql = `COPY ${target} FROM STDIN${opts.isFreeze ? " WITH (FREEZE)" : ""}`;
+  await pipeline(Readable.from(inChunks(rows)), client.query(copyFrom(sql)));
+}
