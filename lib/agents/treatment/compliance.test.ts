@@ -92,7 +92,7 @@ describe("catalog and permissions", () => {
   test("excluded entries carry every reason", () => {
     const { excluded } = eligibleTreatments({ catalog: testCatalog, ...complainerContext({ permissions: makePermissions({ marketing: ["email"] }) }) });
     const call = excluded.find((e) => e.treatmentKey === "marketing_call_back");
-    expect(call?.problems).toEqual(["customer opted out of call marketing"]);
+    expect(call?.problems).toEqual(["churn risk 48% is below the minimum of 50%", "customer opted out of call marketing"]);
     const early = excluded.find((e) => e.treatmentKey === "early_upgrade");
     expect(early?.problems).toEqual(["none of the required patterns (device_upgrade_due) is present"]);
   });

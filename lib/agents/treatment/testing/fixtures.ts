@@ -151,14 +151,14 @@ export function makeContext(overrides: Partial<TreatmentContext> = {}): Treatmen
   };
 }
 
-/** A high-value customer at risk with repeated complaints and a poor network: a service call is worth most. */
+/** A high-value customer at risk (below the retention call's 50% bar) with repeated complaints and a poor network: a service call is worth most. */
 export function complainerContext(overrides: Partial<TreatmentContext> = {}): TreatmentContext {
   const customer = makeProfile({ id: "cust-complainer", language: "cy" });
   return makeContext({
     customer,
     analysis: makeAnalysis({
       customerId: customer.id,
-      metrics: { churnRisk: 0.62, lifetimeValue: 1240, complaintCount: 4, complaintsLast90Days: 3, poorNetworkShare: 0.45 },
+      metrics: { churnRisk: 0.48, lifetimeValue: 1240, complaintCount: 4, complaintsLast90Days: 3, poorNetworkShare: 0.45 },
       patterns: [
         pattern("repeated_complaints", "high", ["3 complaints in the last 90 days, the last on 2026-11-12 about dropped calls"]),
         pattern("poor_network", "medium", ["45% of network snapshots rated poor since 2026-09-01"]),
