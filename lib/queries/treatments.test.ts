@@ -34,7 +34,7 @@ test("listTreatments orders by priority then key, with cost as a number and the 
     resource: { key: "call_center_slots", name: "Call-centre slots", limit: 40, period: "day" },
     eligibility: [
       { label: "Value tiers", value: "high, premium" },
-      { label: "Minimum churn risk", value: "0.5" },
+      { label: "Minimum churn risk", value: "50%" },
     ],
   });
   expect(treatments[2]).toMatchObject({ channel: null, resource: null, isNoAction: true, costPerContact: 0, eligibility: [] });
@@ -44,7 +44,13 @@ test.each([
   { case: "no rules", input: {}, expected: [] },
   { case: "not an object", input: "everyone", expected: [] },
   { case: "null", input: null, expected: [] },
-  { case: "a known rule", input: { minTenureMonths: 6 }, expected: [{ label: "Minimum tenure (months)", value: "6" }] },
+  { case: "a minimum tenure", input: { minTenureMonths: 6 }, expected: [{ label: "Minimum tenure", value: "6 months" }] },
+  { case: "a churn risk as a percentage", input: { minChurnRisk: 0.35 }, expected: [{ label: "Minimum churn risk", value: "35%" }] },
+  {
+    case: "patterns in words",
+    input: { requiresPatterns: ["poor_network", "bill_shock"] },
+    expected: [{ label: "Any of the patterns", value: "poor network, bill shock" }],
+  },
   { case: "an unknown camelCase rule", input: { requiresDeviceOlderThanMonths: 24 }, expected: [{ label: "Requires device older than months", value: "24" }] },
   { case: "a snake_case rule", input: { has_open_complaint: true }, expected: [{ label: "Has open complaint", value: "yes" }] },
   { case: "an empty list", input: { segments: [] }, expected: [{ label: "Segments", value: "none" }] },

@@ -19,27 +19,32 @@ export type TreatmentRow = {
   isActive: boolean;
 };
 
-// Labels for the rule names the catalog uses; any other key is still shown, spelled out from its name.
-const RULE_LABELS: Record<string, string> = {
-  valueTiers: "Value tiers",
-  segments: "Segments",
-  minTenureMonths: "Minimum tenure (months)",
-  maxTenureMonths: "Maximum tenure (months)",
-  minChurnRisk: "Minimum churn risk",
-  patterns: "Patterns required",
-  patternsRequired: "Patterns required",
-  requiredPatterns: "Patterns required",
+type RuleFormat = { label: string; format?: (value: unknown) => string };
+
+const words = (value: unknown) => valueText(value).replace(/_/g, " ");
+
+// The catalog's rule names (see the seed catalog's eligibility schema); any other key is still shown,
+// spelled out from its name, so a new rule never disappears from the screen.
+const KNOWN_RULES: Record<string, RuleFormat> = {
+  valueTiers: { label: "Value tiers" },
+  segments: { label: "Segments" },
+  minTenureMonths: { label: "Minimum tenure", format: (v) => `${valueText(v)} months` },
+  minChurnRisk: {
+    label: "Minimum churn risk",
+    format: (v) => (typeof v === "number" ? `${Math.round(v * 100)}%` : valueText(v)),
+  },
+  requiresPatterns: { label: "Any of the patterns", format: words },
 };
 
 function labelFor(key: string): string {
-  const known = RULE_LABELS[key];
-  if (known) return known;
-  const words = key
+  const known = KNOWN_RULES[key];
+  if (known) return known.label;
+  const spelled = key
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/[_-]+/g, " ")
     .trim()
     .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return spelled.charAt(0).toUpperCase() + spelled.slice(1);
 }
 
 function valueText(value: unknown): string {
@@ -59,7 +64,7 @@ export function describeEligibility(eligibility: unknown): EligibilityRule[] {
   if (eligibility === null || typeof eligibility !== "object" || Array.isArray(eligibility)) return [];
   return Object.entries(eligibility)
     .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => ({ label: labelFor(key), value: valueText(value) }));
+    .map(([key, value]) => ({ label: labelFor(key), value: (KNOWN_RULES[key]?.format ?? valueText)(value) }));
 }
 
 /** The catalog, most important first. */
