@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Sidebar } from "@/components/layout/sidebar";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "CVM Treatment Desk", template: "%s · CVM Treatment Desk" },
+  description: "Decide, review and steer retention treatments for telecom customers.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="bg-zinc-50 text-zinc-900 antialiased">
+        <div className="min-h-screen lg:flex">
+          <Sidebar />
+          <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
+            <div className="mx-auto max-w-7xl">{children}</div>
+          </main>
+        </div>
+      </body>
+    </html>
+  );
+}

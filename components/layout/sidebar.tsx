@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { NavLink } from "./nav-link";
+
+export const NAV_ITEMS = [
+  { href: "/", label: "Overview" },
+  { href: "/customers", label: "Customers" },
+  { href: "/review", label: "Review" },
+  { href: "/constraints", label: "Constraints" },
+  { href: "/allocations", label: "Allocations" },
+  { href: "/runs", label: "Runs" },
+  { href: "/treatments", label: "Treatments" },
+] as const;
+
+/** A left column on wide screens; a bar across the top on tablets and phones. */
+export function Sidebar() {
+  return (
+    <aside className="border-b border-zinc-200 bg-white lg:sticky lg:top-0 lg:h-screen lg:w-56 lg:shrink-0 lg:border-b-0 lg:border-r">
+      <div className="flex items-center gap-4 px-4 py-3 lg:block lg:px-5 lg:py-5">
+        <Link href="/" className="flex shrink-0 items-center gap-2">
+          <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-xs font-bold text-white">
+            CV
+          </span>
+          <span className="text-sm font-semibold leading-tight text-zinc-900">CVM Treatment Desk</span>
+        </Link>
+        <nav aria-label="Main" className="min-w-0 flex-1 overflow-x-auto lg:mt-6" data-testid="sidebar">
+          <ul className="flex gap-1 lg:flex-col">
+            {NAV_ITEMS.map((item) => (
+              <li key={item.href}>
+                <NavLink href={item.href}>{item.label}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,9 @@
+import type { PolicyKind } from "@/lib/generated/prisma/enums";
+import { Badge } from "../ui/badge";
+
+// Which policy decided is always spelled out: a deterministic decision must never pass for a model's.
+const LABELS: Record<PolicyKind, string> = { llm: "Language model", rules: "Deterministic policy" };
+
+export function PolicyBadge({ policy }: { policy: PolicyKind }) {
+  return <Badge tone={policy === "llm" ? "accent" : "neutral"}>{LABELS[policy]}</Badge>;
+}

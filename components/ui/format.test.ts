@@ -1,0 +1,31 @@
+import { expect, test } from "vitest";
+import { formatDateTime, formatMoney, formatPercent, formatTenure, humanize } from "./format";
+
+test.each([
+  { value: 0, text: "£0.00" },
+  { value: 12.5, text: "£12.50" },
+  { value: 1234.567, text: "£1,234.57" },
+  { value: -3.2, text: "-£3.20" },
+])("formatMoney($value) is $text", ({ value, text }) => {
+  expect(formatMoney(value)).toBe(text);
+});
+
+test.each([
+  { months: 0, text: "0 mo" },
+  { months: 11, text: "11 mo" },
+  { months: 12, text: "1 yr" },
+  { months: 30, text: "2 yr 6 mo" },
+])("formatTenure($months) is $text", ({ months, text }) => {
+  expect(formatTenure(months)).toBe(text);
+});
+
+test("formatDateTime shows UK time, summer and winter", () => {
+  expect(formatDateTime(new Date("2026-07-01T12:00:00Z"))).toBe("1 Jul 2026, 13:00");
+  expect(formatDateTime(new Date("2026-01-01T12:00:00Z"))).toBe("1 Jan 2026, 12:00");
+  expect(formatDateTime(null)).toBe("—");
+});
+
+test("formatPercent and humanize", () => {
+  expect(formatPercent(0.834)).toBe("83%");
+  expect(humanize("pending_review")).toBe("Pending review");
+});

@@ -1,0 +1,43 @@
+// Display formatting in one place so every screen shows money, numbers and times the same way.
+// Times are shown in UK time whatever the server's zone, because the business runs on it.
+const TIME_ZONE = "Europe/London";
+
+const money = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const integer = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat("en-GB", { style: "percent", maximumFractionDigits: 0 });
+const date = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: TIME_ZONE });
+const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: TIME_ZONE });
+
+export function formatMoney(value: number): string {
+  return money.format(value);
+}
+
+export function formatNumber(value: number): string {
+  return integer.format(value);
+}
+
+/** A fraction in [0, 1] as a whole percentage. */
+export function formatPercent(fraction: number): string {
+  return percent.format(fraction);
+}
+
+export function formatDate(value: Date): string {
+  return date.format(value);
+}
+
+export function formatDateTime(value: Date | null): string {
+  return value ? dateTime.format(value) : "—";
+}
+
+/** `enum_value` → `Enum value`, for enum values shown as text. */
+export function humanize(value: string): string {
+  const words = value.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function formatTenure(months: number): string {
+  if (months < 12) return `${months} mo`;
+  const years = Math.floor(months / 12);
+  const rest = months % 12;
+  return rest === 0 ? `${years} yr` : `${years} yr ${rest} mo`;
+}

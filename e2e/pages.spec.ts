@@ -1,0 +1,89 @@
+import { capture, expect, test } from "./fixtures/test";
+
+const count = async (sql: import("pg").Pool, query: string) => Number((await sql.query(query)).rows[0].n);
+
+test.describe("every screen shows the database's rows", () => {
+  test("overview counts the customers in the database", async ({ page, sql }) => {
+    const customers = await count(sql, `SELECT count(*) AS n FROM "Customer"`);
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/overview/i);
+    await expect(page.getByTestId("kpi-customers")).toContainText(customers.toLocaleString("en-GB"));
+    await capture(page, "overview");
+  });
+
+  test("customers lists the first page and the total", async ({ page, sql }) => {
+    const total = await count(sql, `SELECT count(*) AS n FROM "Customer"`);
+    const first = (await sql.query(`SELECT id FROM "Customer" ORDER BY id LIMIT 1`)).rows[0].id as string;
+    await page.goto("/customers");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/customers/i);
+    await expect(page.getByTestId("customer-row")).toHaveCount(Math.min(50, total));
+    await expect(page.getByTestId("customers-table")).toContainText(first);
+    await expect(page.getByText(total.toLocaleString("en-GB"), { exact: false }).first()).toBeVisible();
+    await capture(page, "customers");
+  });
+
+  test("customers search finds one customer by id", async ({ page, sql }) => {
+    const id = (await sql.query(`SELECT id FROM "Customer" ORDER BY id OFFSET 17 LIMIT 1`)).rows[0].id as string;
+    await page.goto(`/customers?q=${encodeURIComponent(id)}`);
+    await expect(page.getByTestId("customer-row")).toHaveCount(1);
+    await expect(page.getByTestId("customer-row")).toContainText(id);
+  });
+
+  test("customer detail shows the profile and the journey in time order", async ({ page, sql }) => {
+    const row = (
+      await sql.query(
+        `SELECT c.id, c.name, count(e.id)::int AS events FROM "Customer" c JOIN "JourneyEvent" e ON e."customerId" = c.id
+          GROUP BY c.id ORDER BY count(e.id) DESC LIMIT 1`,
+      )
+    ).rows[0];
+    await page.goto(`/customers/${row.id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(row.name);
+    await expect(page.getByTestId("customer-profile")).toContainText(row.id);
+    await expect(page.getByTestId("journey-event")).toHaveCount(Math.min(200, row.events));
+    await capture(page, "customer-detail");
+  });
+
+  test("a customer without a permission record is shown as not contactable", async ({ page, sql }) => {
+    const row = (
+      await sql.query(`SELECT c.id FROM "Customer" c WHERE NOT EXISTS (SELECT 1 FROM "ContactPermission" p WHERE p."customerId" = c.id) LIMIT 1`)
+    ).rows[0];
+    test.skip(!row, "the seeded data has no customer without permissions");
+    await page.goto(`/customers/${row.id}`);
+    await expect(page.getByText(/no permission record/i)).toBeVisible();
+  });
+
+  test("an unknown customer is a not-found page", async ({ page }) => {
+    const res = await page.goto("/customers/NO-SUCH-CUSTOMER");
+    expect(res?.status()).toBe(404);
+  });
+
+  test("treatments shows the whole catalog", async ({ page, sql }) => {
+    const treatments = await count(sql, `SELECT count(*) AS n FROM "Treatment"`);
+    await page.goto("/treatments");
+    await expect(page.getByTestId("treatments-table").locator("tbody tr")).toHaveCount(treatments);
+    await expect(page.getByTestId("treatments-table")).toContainText("marketing_call_back");
+    await capture(page, "treatments");
+  });
+
+  test("constraints shows every resource with its limit", async ({ page, sql }) => {
+    const resources = (await sql.query(`SELECT key, "limit" FROM "ResourceConstraint" ORDER BY key`)).rows;
+    await page.goto("/constraints");
+    const table = page.getByTestId("resources-table");
+    await expect(table.locator("tbody tr")).toHaveCount(resources.length);
+    for (const r of resources) await expect(table).toContainText(r.key);
+    await capture(page, "constraints");
+  });
+
+  for (const screen of [
+    { path: "/review", name: "review", heading: /review/i },
+    { path: "/allocations", name: "allocations", heading: /allocation/i },
+    { path: "/runs", name: "runs", heading: /runs/i },
+  ]) {
+    test(`${screen.name} renders its table or its empty state`, async ({ page }) => {
+      const res = await page.goto(screen.path);
+      expect(res?.status()).toBe(200);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(screen.heading);
+      await capture(page, screen.name);
+    });
+  }
+});
