@@ -69,3 +69,23 @@ export async function insertRun(url: string): Promise<string> {
   }
   return id;
 }
+
+/** Gives each customer marketing permission on `channels` and open contact preferences in UTC. */
+export async function insertPermissions(url: string, customerIds: string[], channels: string[] = ["call", "sms", "email"]): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO "ContactPermission" ("customerId", channel, marketing, "serviceUpdates", billing, "updatedAt")
+       SELECT id, ch::"Channel", true, true, true, now() FROM unnest($1::text[]) AS id CROSS JOIN unnest($2::text[]) AS ch`,
+      [customerIds, channels],
+    );
+    await c.query(
+      `INSERT INTO "ContactPreference" ("customerId", "preferredLanguage", "timeZone", "updatedAt")
+       SELECT id, 'en', 'UTC', now() FROM unnest($1::text[]) AS id`,
+      [customerIds],
+    );
+  } finally {
+    await c.end();
+  }
+}

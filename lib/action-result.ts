@@ -1,0 +1,27 @@
+// The shape every server action answers with: data, or a message for people (and per-field
+// messages when the input was refused). Unexpected errors are logged, never shown.
+import { ZodError } from "zod";
+import { AppError } from "./errors";
+import { RunRequestError } from "./pipeline/runs";
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
+
+export function refusedInput(error: ZodError): ActionResult<never> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "input";
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  const first = error.issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
+  return { ok: false, message: first ? `${where}${first.message}` : "The input was refused.", fieldErrors };
+}
+
+/** Turns an error thrown by the work into an answer: known refusals as they are, the rest logged. */
+export function failedAction(err: unknown, context: string): ActionResult<never> {
+  if (err instanceof ZodError) return refusedInput(err);
+  if (err instanceof RunRequestError) return { ok: false, message: err.message };
+  if (err instanceof AppError) return { ok: false, message: err.userMessage };
+  console.error(`[action] ${context} failed`, err);
+  return { ok: false, message: "Something went wrong on the server; nothing was changed. Try again, and tell an administrator if it persists." };
+}

@@ -1,0 +1,146 @@
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { type TestDatabase, createTestDatabase } from "../database/testing";
+import { loadCatalog } from "./catalog";
+import { createPgCapacityStore } from "./pg-capacity-store";
+import { reviewRecommendations } from "./review";
+import { createRun, executeRun, failInterruptedRuns, requestCancel, resolvePolicy, selectCustomers } from "./runs";
+import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
+
+describe("runs on PostgreSQL", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url, max: 20 });
+  });
+  afterEach(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  const one = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0] as T;
+
+  test("50 customers racing for 10 call slots from two parallel runs: exactly 10 held, 40 fall back or take no action, history agrees; rejecting 3 releases 3", async () => {
+    await insertCatalog(db.url, { limits: { call_slots: 10 } });
+    const ids = await insertCustomers(db.url, { count: 50, highValueEvery: 5 });
+    await insertPermissions(db.url, ids);
+
+    const first = await createRun(pool, { scope: { customerIds: ids.slice(0, 25) }, policy: "rules" });
+    const second = await createRun(pool, { scope: { customerIds: ids.slice(25) }, policy: "rules" });
+    const summaries = await Promise.all([
+      executeRun(pool, { runId: first.runId, customerIds: first.customerIds, policy: "rules", model: null, batchSize: 5, concurrency: 4 }),
+      executeRun(pool, { runId: second.runId, customerIds: second.customerIds, policy: "rules", model: null, batchSize: 5, concurrency: 4 }),
+    ]);
+    expect(summaries.every((s) => s !== null)).toBe(true);
+
+    const calls = await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "treatmentKey" = 'retention_call' AND status = 'pending_review'`);
+    expect(calls.n).toBe(10);
+    const others = await pool.query<{ status: string; treatmentKey: string | null; fallbackPath: { treatmentKey: string }[] }>(
+      `SELECT status, "treatmentKey", "fallbackPath" FROM "Recommendation" WHERE "treatmentKey" IS DISTINCT FROM 'retention_call'`,
+    );
+    expect(others.rows).toHaveLength(40);
+    for (const r of others.rows) {
+      expect(["pending_review", "no_action"]).toContain(r.status);
+      expect(r.fallbackPath.map((h) => h.treatmentKey)).toContain("retention_call");
+    }
+
+    const resource = await one<{ used: number; held: number }>(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`);
+    expect(resource).toEqual({ used: 10, held: 10 });
+    const history = await pool.query<{ outcome: string; n: number }>(
+      `SELECT outcome, count(*)::int AS n FROM "Allocation" WHERE "resourceKey" = 'call_slots' GROUP BY outcome ORDER BY outcome`,
+    );
+    expect(Object.fromEntries(history.rows.map((r) => [r.outcome, r.n]))).toEqual({ held: 10, denied: 40 });
+    expect(summaries.reduce((n, s) => n + (s?.fallbacks ?? 0), 0)).toBe(40);
+
+    const held = await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "treatmentKey" = 'retention_call' ORDER BY id LIMIT 3`);
+    const outcome = await reviewRecommendations({
+      store: createPgCapacityStore(pool),
+      catalog: await loadCatalog(pool),
+      recommendationIds: held.rows.map((r) => r.id),
+      action: { kind: "reject", reason: "Customer already called this week" },
+      reviewer: { id: null, label: "test reviewer" },
+    });
+    expect(outcome.done).toHaveLength(3);
+    expect(await one(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).toEqual({ used: 7, held: 7 });
+    expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Allocation" WHERE "resourceKey" = 'call_slots' AND outcome = 'released'`)).n).toBe(3);
+  });
+
+  test("high-value customers are served first within a batch", async () => {
+    await insertCatalog(db.url, { limits: { call_slots: 2 } });
+    const ids = await insertCustomers(db.url, { count: 10, highValueEvery: 5 });
+    await insertPermissions(db.url, ids);
+    const run = await createRun(pool, { scope: { customerIds: ids }, policy: "rules" });
+    await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 10 });
+    const winners = await pool.query<{ valueTier: string }>(
+      `SELECT c."valueTier" FROM "Recommendation" r JOIN "Customer" c ON c.id = r."customerId" WHERE r."treatmentKey" = 'retention_call'`,
+    );
+    expect(winners.rows.map((r) => r.valueTier)).toEqual(["premium", "premium"]);
+  });
+
+  test("a run records progress, its summary and the trace of every agent step", async () => {
+    await insertCatalog(db.url);
+    const ids = await insertCustomers(db.url, { count: 12 });
+    await insertPermissions(db.url, ids.slice(0, 6));
+    const run = await createRun(pool, { scope: { limit: 12 }, policy: "rules" });
+    const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 4 });
+    expect(summary?.processed).toBe(12);
+    const row = await one<{ status: string; processed: number; total: number; summary: { processed: number } }>(`SELECT status, processed, total, summary FROM "Run" WHERE id = $1`, [run.runId]);
+    expect(row).toMatchObject({ status: "completed", processed: 12, total: 12, summary: { processed: 12 } });
+    const recs = await pool.query<{ customerId: string; status: string; permissionStatement: string; trace: { agent: string; type: string; durationMs: number }[] }>(
+      `SELECT "customerId", status, "permissionStatement", trace FROM "Recommendation" WHERE "runId" = $1 ORDER BY "customerId"`,
+      [run.runId],
+    );
+    expect(recs.rows).toHaveLength(12);
+    for (const r of recs.rows) {
+      const steps = r.trace.map((s) => `${s.agent}.${s.type}`);
+      expect(steps).toEqual(expect.arrayContaining(["data.get_customer_data", "journey.build_journey", "journey.analyze_journey", "journey.summarize_journey", "treatment.recommend_treatment"]));
+      expect(r.trace.every((s) => typeof s.durationMs === "number")).toBe(true);
+      expect(r.permissionStatement.length).toBeGreaterThan(0);
+    }
+    // Customers without any consent record are never contacted.
+    for (const r of recs.rows.slice(6)) expect(r.status).toBe("no_action");
+  });
+
+  test("an unknown customer in the selection is refused before a run is created", async () => {
+    await insertCatalog(db.url);
+    await insertCustomers(db.url, { count: 2 });
+    await expect(createRun(pool, { scope: { customerIds: ["T-0001", "NOPE"] }, policy: "rules" })).rejects.toThrow(/Unknown customer: NOPE/);
+    await expect(createRun(pool, { scope: { segment: "nobody" }, policy: "rules" })).rejects.toThrow(/No customer matches/);
+    expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Run"`)).n).toBe(0);
+  });
+
+  test("selection by tier and limit, in id order", async () => {
+    await insertCustomers(db.url, { count: 10, highValueEvery: 2 });
+    expect(await selectCustomers(pool, { valueTier: "premium", limit: 3 })).toEqual(["T-0002", "T-0004", "T-0006"]);
+  });
+
+  test("the model policy is refused when no model is configured; auto picks the rules", () => {
+    expect(() => resolvePolicy("llm", null)).toThrow(/OPENAI_API_KEY/);
+    expect(resolvePolicy("auto", null)).toBe("rules");
+    expect(resolvePolicy("rules", null)).toBe("rules");
+  });
+
+  test("cancelling a run stops it after the current batch and keeps what was decided", async () => {
+    await insertCatalog(db.url);
+    const ids = await insertCustomers(db.url, { count: 40 });
+    await insertPermissions(db.url, ids);
+    const run = await createRun(pool, { scope: { limit: 40 }, policy: "rules" });
+    expect(await requestCancel(pool, run.runId)).toBe(true);
+    const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 5 });
+    expect(summary?.isCancelled).toBe(true);
+    const row = await one<{ status: string; processed: number }>(`SELECT status, processed FROM "Run" WHERE id = $1`, [run.runId]);
+    expect(row.status).toBe("cancelled");
+    expect(row.processed).toBeLessThan(40);
+    const recs = await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [run.runId]);
+    expect(recs.n).toBe(row.processed);
+    expect(await requestCancel(pool, run.runId)).toBe(false);
+  });
+
+  test("runs left running by a stopped server are marked failed", async () => {
+    await pool.query(`INSERT INTO "Run" (id, status, policy, scope) VALUES (gen_random_uuid(), 'running', 'rules', '{}')`);
+    expect(await failInterruptedRuns(pool)).toBe(1);
+    expect((await one<{ status: string }>(`SELECT status FROM "Run"`)).status).toBe("failed");
+  });
+});

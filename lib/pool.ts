@@ -1,0 +1,15 @@
+import "server-only";
+import pg from "pg";
+import { getEnv } from "./env";
+
+// One node-postgres pool per server process for the pipeline and capacity writes (the Prisma
+// client in db.ts serves the screens' reads). Cached on globalThis for development reloads.
+const globalForPool = globalThis as unknown as { cvmPool?: pg.Pool };
+
+export function getPool(): pg.Pool {
+  if (globalForPool.cvmPool) return globalForPool.cvmPool;
+  const url = getEnv().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides the database.");
+  globalForPool.cvmPool = new pg.Pool({ connectionString: url, max: 10 });
+  return globalForPool.cvmPool;
+}
