@@ -1,12 +1,14 @@
 // Browser tests run against their own throw-away PostgreSQL under .data/, seeded with demo data,
 // and their own production server. Any other database is refused: these tests reset what they use.
 import path from "node:path";
+import pg from "pg";
 import { seedDemo } from "../prisma/seed/index";
 import { buildApp, needsBuild, serveApp, waitUntilServing } from "../lib/cli/next-app";
 import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedded";
 import { applyMigrations } from "../lib/database/migrate";
 import { dataDir } from "../lib/database/paths";
-import { E2E_CUSTOMERS, E2E_DATABASE } from "./fixtures/constants";
+import { createRun, executeRun } from "../lib/pipeline/runs";
+import { E2E_CUSTOMERS, E2E_DATABASE, E2E_PIPELINE_CUSTOMERS } from "./fixtures/constants";
 
 export default async function globalSetup() {
   const port = Number(process.env.E2E_PORT ?? 3107);
@@ -19,6 +21,14 @@ export default async function globalSetup() {
   await ensureDatabaseExists(server.urlFor("postgres"), E2E_DATABASE);
   await applyMigrations(url);
   await seedDemo({ url, customers: E2E_CUSTOMERS });
+  // One deterministic run so the review queue, allocation history and runs have real rows.
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  try {
+    const run = await createRun(pool, { scope: { limit: E2E_PIPELINE_CUSTOMERS }, policy: "rules" });
+    if (!(await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null }))) throw new Error("The setup run failed.");
+  } finally {
+    await pool.end();
+  }
   process.env.E2E_DATABASE_URL = url;
 
   if (needsBuild()) buildApp();

@@ -6,6 +6,7 @@ import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
+import { failInterruptedRuns } from "../pipeline/runs";
 import { buildApp, needsBuild, serveApp, waitUntilServing } from "./next-app";
 
 const DEMO_CUSTOMERS = 2000;
@@ -38,6 +39,9 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 try {
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  const interrupted = await failInterruptedRuns(pool).finally(() => pool.end());
+  if (interrupted > 0) log(`Marked ${interrupted} run(s) interrupted by the last stop as failed; their finished batches were kept.`);
   if (await isEmpty(db.url)) {
     log(`The database is empty: seeding ${DEMO_CUSTOMERS} demo customers.`);
     await seedDemo({ url: db.url, customers: DEMO_CUSTOMERS, log });
