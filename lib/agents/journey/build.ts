@@ -50,19 +50,33 @@ export function buildJourney(data: CustomerData): Journey {
     .filter((x) => Number.isFinite(x.at))
     .sort(compareEvents);
 
-  const seen = new Set<string>();
+  // Events that share type, time and summary are rare, so attributes are only serialised for them.
+  const seen = new Map<string, string[]>();
   const events: JourneyEvent[] = [];
   const months = new Map<number, JourneyMonth>();
   let duplicatesRemoved = 0;
+  const attributesOf = (e: JourneyEvent) => stableStringify(e.attributes);
+  const firstByKey = new Map<string, JourneyEvent>();
   for (const { event, at } of dated) {
     const occurredAt = new Date(at).toISOString();
-    const key = `${event.type}\u0000${occurredAt}\u0000${event.summary}\u0000${stableStringify(event.attributes)}`;
-    if (seen.has(key)) {
-      duplicatesRemoved += 1;
-      continue;
+    const key = `${event.type}\u0000${occurredAt}\u0000${event.summary}`;
+    const first = firstByKey.get(key);
+    if (first) {
+      let variants = seen.get(key);
+      if (!variants) {
+        variants = [attributesOf(first)];
+        seen.set(key, variants);
+      }
+      const attrs = attributesOf(event);
+      if (variants.includes(attrs)) {
+        duplicatesRemoved += 1;
+        continue;
+      }
+      variants.push(attrs);
+    } else {
+      firstByKey.set(key, event);
     }
-    seen.add(key);
-    events.push({ ...event, occurredAt });
+    events.push(event.occurredAt === occurredAt ? event : { ...event, occurredAt });
     const index = monthIndexOf(at);
     const month = months.get(index) ?? { month: monthKey(index), eventCount: 0, byType: {} };
     month.eventCount += 1;
