@@ -1,0 +1,172 @@
+// The customer data source over PostgreSQL: profiles, events, consent, preferences and our prior
+// decisions for many customers at once, five queries sent together whatever the number of ids.
+// Imported customers come through the same path; blanks get the same defaults as everywhere else.
+import type pg from "pg";
+import { channels } from "../agents/domain";
+import type { Channel, ChannelPermission, ContactPreferences, CustomerData, CustomerProfile, EventType, JourneyEvent, PriorContact, ValueTier } from "../agents/domain";
+import { asAttributes, findKey, readString } from "../agents/journey/attributes";
+import type { CustomerDataSource } from "../agents/ports";
+
+export const DEFAULT_LANGUAGE = "en";
+export const DEFAULT_TIME_ZONE = "Europe/London";
+/** Our most recent decisions loaded per customer. */
+export const PRIOR_CONTACT_LIMIT = 20;
+
+// Timestamps are stored in UTC without a zone; written out here so no local zone can shift them.
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+type CustomerRow = {
+  id: string;
+  name: string;
+  segment: string;
+  plan: string;
+  contractType: string;
+  tenureMonths: number;
+  monthlyRevenue: number;
+  totalRevenue: number | null;
+  valueTier: ValueTier;
+  region: string;
+  language: string;
+  source: "seed" | "import";
+  attributes: unknown;
+};
+type EventRow = { customerId: string; id: string; type: EventType; occurredAt: string; summary: string; attributes: unknown };
+type PermissionRow = { customerId: string; channel: Channel; marketing: boolean; serviceUpdates: boolean; billing: boolean };
+type PreferenceRow = {
+  customerId: string;
+  preferredLanguage: string;
+  contactWindowStart: string | null;
+  contactWindowEnd: string | null;
+  dndStart: string | null;
+  dndEnd: string | null;
+  timeZone: string;
+};
+type DecisionRow = { customerId: string; treatmentKey: string; status: string; decidedAt: string };
+
+const CUSTOMERS_SQL = `
+  SELECT id, name, segment, plan, "contractType", "tenureMonths", "monthlyRevenue"::float8 AS "monthlyRevenue",
+         "totalRevenue"::float8 AS "totalRevenue", "valueTier"::text AS "valueTier", region, language, source::text AS source, attributes
+  FROM "Customer" WHERE id = ANY($1::text[])`;
+
+const EVENTS_SQL = `
+  SELECT "customerId", id::text AS id, type::text AS type, to_char("occurredAt", ${ISO}) AS "occurredAt", summary, attributes
+  FROM "JourneyEvent" WHERE "customerId" = ANY($1::text[])
+  ORDER BY "customerId", "occurredAt", id`;
+
+const PERMISSIONS_SQL = `
+  SELECT "customerId", channel::text AS channel, marketing, "serviceUpdates", billing
+  FROM "ContactPermission" WHERE "customerId" = ANY($1::text[])`;
+
+const PREFERENCES_SQL = `
+  SELECT "customerId", "preferredLanguage", "contactWindowStart", "contactWindowEnd", "dndStart", "dndEnd", "timeZone"
+  FROM "ContactPreference" WHERE "customerId" = ANY($1::text[])`;
+
+// A decision that was reviewed stands from its review; one awaiting review from when it was made.
+const DECISIONS_SQL = `
+  SELECT "customerId", "treatmentKey", status, "decidedAt" FROM (
+    SELECT "customerId", "treatmentKey", status::text AS status,
+           to_char(COALESCE("reviewedAt", "createdAt"), ${ISO}) AS "decidedAt",
+           row_number() OVER (PARTITION BY "customerId" ORDER BY "createdAt" DESC, id) AS n
+    FROM "Recommendation" WHERE "customerId" = ANY($1::text[]) AND "treatmentKey" IS NOT NULL
+  ) d WHERE n <= ${PRIOR_CONTACT_LIMIT}
+  ORDER BY "customerId", "decidedAt"`;
+
+/** Trimmed text, or `fallback` when blank or missing. */
+function text(value: string | null | undefined, fallback: string): string {
+  const trimmed = value?.trim() ?? "";
+  return trimmed === "" ? fallback : trimmed;
+}
+
+/** Trimmed text, or null when blank. */
+function optionalText(value: string | null | undefined): string | null {
+  const trimmed = value?.trim() ?? "";
+  return trimmed === "" ? null : trimmed;
+}
+
+const finite = (value: number | null, fallback: number) => (value !== null && Number.isFinite(value) ? value : fallback);
+
+export function toProfile(row: CustomerRow): CustomerProfile {
+  const attributes = asAttributes(row.attributes);
+  // An import may leave the contract column blank and carry it as an attribute ("Contract").
+  const contractKey = findKey(attributes, "Contract");
+  const contractType = text(row.contractType, (contractKey && readString(attributes, contractKey)) || "unknown");
+  return {
+    id: row.id,
+    name: text(row.name, row.id),
+    segment: text(row.segment, "unknown"),
+    plan: text(row.plan, "unknown"),
+    contractType,
+    tenureMonths: Math.max(0, finite(row.tenureMonths, 0)),
+    monthlyRevenue: Math.max(0, finite(row.monthlyRevenue, 0)),
+    totalRevenue: row.totalRevenue === null || !Number.isFinite(row.totalRevenue) ? null : row.totalRevenue,
+    valueTier: row.valueTier,
+    region: text(row.region, "unknown"),
+    language: text(row.language, DEFAULT_LANGUAGE).toLowerCase(),
+    source: row.source,
+    attributes,
+  };
+}
+
+function toPreferences(row: PreferenceRow, language: string): ContactPreferences {
+  return {
+    preferredLanguage: text(row.preferredLanguage, language).toLowerCase(),
+    contactWindowStart: optionalText(row.contactWindowStart),
+    contactWindowEnd: optionalText(row.contactWindowEnd),
+    dndStart: optionalText(row.dndStart),
+    dndEnd: optionalText(row.dndEnd),
+    timeZone: text(row.timeZone, DEFAULT_TIME_ZONE),
+  };
+}
+
+const channelOrder = new Map<string, number>(channels.map((c, i) => [c, i]));
+
+/**
+ * Loads the customers among `ids` that exist, each with events in time order, consent per channel
+ * (in `channels` order), preferences and up to `PRIOR_CONTACT_LIMIT` of our latest decisions.
+ */
+export async function loadCustomersFromPg(pool: pg.Pool, ids: readonly string[]): Promise<Map<string, CustomerData>> {
+  const unique = [...new Set(ids)];
+  const out = new Map<string, CustomerData>();
+  if (unique.length === 0) return out;
+  const [customers, events, permissions, preferences, decisions] = await Promise.all([
+    pool.query<CustomerRow>(CUSTOMERS_SQL, [unique]),
+    pool.query<EventRow>(EVENTS_SQL, [unique]),
+    pool.query<PermissionRow>(PERMISSIONS_SQL, [unique]),
+    pool.query<PreferenceRow>(PREFERENCES_SQL, [unique]),
+    pool.query<DecisionRow>(DECISIONS_SQL, [unique]),
+  ]);
+
+  for (const row of customers.rows) {
+    out.set(row.id, { profile: toProfile(row), events: [], permissions: { hasRecord: false, channels: [], preferences: null }, priorContacts: [] });
+  }
+  for (const row of events.rows) {
+    const event: JourneyEvent = { id: row.id, type: row.type, occurredAt: row.occurredAt, summary: row.summary.trim(), attributes: asAttributes(row.attributes) };
+    out.get(row.customerId)?.events.push(event);
+  }
+  for (const row of permissions.rows) {
+    const data = out.get(row.customerId);
+    if (!data) continue;
+    const permission: ChannelPermission = { channel: row.channel, marketing: row.marketing, serviceUpdates: row.serviceUpdates, billing: row.billing };
+    data.permissions.channels.push(permission);
+    data.permissions.hasRecord = true;
+  }
+  for (const row of preferences.rows) {
+    const data = out.get(row.customerId);
+    if (!data) continue;
+    data.permissions.preferences = toPreferences(row, data.profile.language);
+    data.permissions.hasRecord = true;
+  }
+  for (const row of decisions.rows) {
+    const contact: PriorContact = { treatmentKey: row.treatmentKey, status: row.status, decidedAt: row.decidedAt };
+    out.get(row.customerId)?.priorContacts.push(contact);
+  }
+  for (const data of out.values()) {
+    data.permissions.channels.sort((a, b) => (channelOrder.get(a.channel) ?? 9) - (channelOrder.get(b.channel) ?? 9));
+  }
+  return out;
+}
+
+/** The customer data source over `pool`. */
+export function createPgCustomerSource(pool: pg.Pool): CustomerDataSource {
+  return { loadCustomers: (ids) => loadCustomersFromPg(pool, ids) };
+}
