@@ -197,7 +197,7 @@ function repeatedComplaints({ facts, metrics }: Context): Found | null {
   const recent = within(facts.complaints, facts.asOfMs, PATTERN_DAYS);
   if (recent.length < 3 && metrics.complaintsLast90Days < 2) return null;
   const open = recent.filter((c) => c.status === "open").length;
-  const evidence = [`${recent.length} complaints in the last ${PATTERN_DAYS} days${open > 0 ? `, ${open} still open` : ""}`];
+  const evidence = [`${recent.length} complaints from ${recent[0]!.day} to ${recent.at(-1)!.day}${open > 0 ? `, ${open} still open` : ""}`];
   for (const c of newestFirst(recent)) evidence.push(`${c.day}: complaint about ${label(c.category, "an unnamed issue")}${c.status ? ` (${c.status})` : ""}`);
   return { severity: recent.length >= 4 || open > 0 ? "high" : recent.length >= 3 ? "medium" : "low", evidence };
 }
@@ -220,7 +220,7 @@ function poorNetwork({ facts }: Context): Found | null {
     ...networkComplaints.map((c) => ({ at: c.at, text: `${c.day}: network complaint` })),
   ];
   const evidence = [
-    `${poor.length} of ${snapshots.length} network checks poor and ${incidents.length} incidents in the last ${PATTERN_DAYS} days`,
+    `${poor.length} of ${snapshots.length} network checks poor${poor.length > 0 ? ` (latest ${poor.at(-1)!.day})` : ""} and ${incidents.length} incidents${incidents.length > 0 ? ` (latest ${incidents.at(-1)!.day})` : ""} in the last ${PATTERN_DAYS} days`,
     ...newestFirst(facts_).map((x) => x.text),
   ];
   return { severity: incidents.length >= 3 || share >= 0.6 ? "high" : "medium", evidence };
@@ -232,7 +232,7 @@ function latePayments({ facts }: Context): Found | null {
   const missedRecently = within(year, asOfMs, RECENT_DAYS).some((p) => p.isMissed);
   if (year.length < 2 && !missedRecently) return null;
   const missed = year.filter((p) => p.isMissed).length;
-  const evidence = [`${year.length - missed} late and ${missed} missed payments in the last 12 months`];
+  const evidence = [`${year.length - missed} late and ${missed} missed payments in the last 12 months, the latest on ${year.at(-1)!.day}`];
   for (const p of newestFirst(year)) {
     const amount = p.amount !== null ? ` of ${money(p.amount)}` : "";
     const days = p.daysLate !== null ? `${Math.round(p.daysLate)} days` : "";
@@ -300,7 +300,7 @@ function negativeSentiment({ facts }: Context): Found | null {
   const negative = recent.filter((t) => t.sentiment !== null && t.sentiment <= -0.3);
   const veryRecentBad = negative.some((t) => t.at >= asOfMs - 30 * DAY_MS && (t.sentiment ?? 0) <= -0.6);
   if (negative.length < 2 && !veryRecentBad) return null;
-  const evidence = [`${negative.length} of ${recent.length} calls and chats negative in the last ${PATTERN_DAYS} days`];
+  const evidence = [`${negative.length} of ${recent.length} calls and chats negative in the last ${PATTERN_DAYS} days, the latest on ${negative.at(-1)!.day}`];
   for (const t of newestFirst(negative)) evidence.push(`${t.day}: ${t.via} about ${label(t.topic, "an unnamed topic")}, sentiment ${round(t.sentiment ?? 0, 2)}`);
   return { severity: negative.length >= 3 ? "high" : "medium", evidence };
 }

@@ -370,10 +370,10 @@ describe("messages", () => {
     { name: "a fractional budget", patch: { budgetChars: 700.5 } },
     { name: "a text budget", patch: { budgetChars: "1200" } },
     { name: "an analysis without metrics", patch: { analysis: { customerId: "CUS-TEST", asOf: AS_OF, patterns: [] } } },
-    { name: "an analysis of another customer", patch: "other" },
-  ])("summarize_journey rejects $name", async ({ patch }) => {
+    { name: "an analysis of another customer", patch: { analysisOf: "CUS-OTHER" } },
+  ] as { name: string; patch: Record<string, unknown> }[])("summarize_journey rejects $name", async ({ patch }) => {
     const { journey, analysis } = await analyse(data);
-    const extra = patch === "other" ? { analysis: { ...analysis, customerId: "CUS-OTHER" } } : patch;
+    const extra = typeof patch.analysisOf === "string" ? { analysis: { ...analysis, customerId: patch.analysisOf } } : patch;
     const r = await agent.process({ type: "summarize_journey", journey, analysis, profile: data.profile, ...extra } as unknown as JourneyAgentMessage);
     expect(r).toMatchObject({ ok: false, type: "summarize_journey", error: { code: "invalid_message" } });
   });

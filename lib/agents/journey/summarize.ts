@@ -3,7 +3,7 @@
 // metrics, notable events) and shown in a fixed order. Customer-written text (complaint notes,
 // call and chat texts) enters only through `quoteCustomerText`, under a heading that names it as
 // quoted customer words, so a note such as "ignore previous instructions" stays a quotation.
-import type { CustomerProfile, Journey, JourneyAnalysis, JourneyEvent, JourneyMetrics, JourneySummary } from "../domain";
+import type { CustomerProfile, Journey, JourneyAnalysis, JourneyEvent, JourneyMetrics, JourneyPattern, JourneySummary } from "../domain";
 import { collectFacts } from "./facts";
 import { readLabel } from "./attributes";
 import { isoDay, money, monthRangeLabel, monthIndexOf, oneLine, percent, quoteCustomerText, signedPercent } from "./text";
@@ -109,36 +109,64 @@ export function summarizeJourney(opts: { journey: Journey; analysis: JourneyAnal
   if (!take(0, header)) take(0, oneLine(header, budget));
   take(1, riskLine(analysis.metrics));
 
-  // Patterns, most severe first; a long one keeps as much of its evidence as fits.
+  // Patterns, most severe first, each with its first piece of evidence; the rest of the evidence
+  // is added once the customer's words and the metrics have their room.
   const patterns = [...analysis.patterns].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const patternLine = (p: JourneyPattern, n: number) => {
+    const evidence = p.evidence.slice(0, n).map((e) => oneLine(e, 200));
+    return oneLine(`- ${p.label} (${p.severity})${evidence.length > 0 ? `: ${evidence.join("; ")}` : ""}`, MAX_PATTERN_LINE);
+  };
+  const shown: { pattern: JourneyPattern; n: number; line: string }[] = [];
   if (patterns.length > 0 && take(3, "Patterns:")) {
-    for (const p of patterns) {
-      for (let n = p.evidence.length; n >= 0; n--) {
-        const evidence = p.evidence.slice(0, n).map((e) => oneLine(e, 200));
-        const line = oneLine(`- ${p.label} (${p.severity})${evidence.length > 0 ? `: ${evidence.join("; ")}` : ""}`, MAX_PATTERN_LINE);
-        if (take(3, line)) break;
+    for (const pattern of patterns) {
+      for (let n = Math.min(1, pattern.evidence.length); n >= 0; n--) {
+        const line = patternLine(pattern, n);
+        if (take(3, line)) {
+          shown.push({ pattern, n, line });
+          break;
+        }
       }
     }
   } else if (patterns.length === 0) {
     take(3, "Patterns: none found.");
   }
 
-  // The customer's own words: latest complaint notes first, then negative or port-out calls and chats.
-  const quotes = [
-    ...facts.complaints.map((c) => ({ at: c.at, rank: 0, line: `- ${c.day} complaint: ${quoteCustomerText(c.note ?? "", SUMMARY_QUOTE_CHARS)}`, hasText: c.note !== null })),
-    ...facts.transcripts
-      .filter((t) => t.isPortOut || (t.sentiment !== null && t.sentiment < 0))
-      .map((t) => ({ at: t.at, rank: 1, line: `- ${t.day} ${t.via}: ${quoteCustomerText(t.text, SUMMARY_QUOTE_CHARS)}`, hasText: true })),
-  ]
-    .filter((q) => q.hasText)
-    .sort((a, b) => a.rank - b.rank || b.at - a.at)
-    .slice(0, MAX_QUOTES);
-  if (quotes.length > 0 && used + CUSTOMER_WORDS_HEADING.length + 1 + (quotes[0]?.line.length ?? 0) + 1 <= budget) {
+  // The customer's own words: latest complaint notes first, then negative or port-out calls and
+  // chats, each text once. The newest comes before the metrics, the others after them.
+  const quoted = new Set<string>();
+  const quotes: string[] = [];
+  const candidates = [
+    ...facts.complaints.filter((c) => c.note !== null).map((c) => ({ at: c.at, rank: 0, day: c.day, what: "complaint", text: c.note ?? "" })),
+    ...facts.transcripts.filter((t) => t.isPortOut || (t.sentiment !== null && t.sentiment < 0)).map((t) => ({ at: t.at, rank: 1, day: t.day, what: t.via, text: t.text })),
+  ].sort((a, b) => a.rank - b.rank || b.at - a.at);
+  for (const c of candidates) {
+    if (quotes.length >= MAX_QUOTES) break;
+    const quote = quoteCustomerText(c.text, SUMMARY_QUOTE_CHARS);
+    if (quoted.has(quote)) continue;
+    quoted.add(quote);
+    quotes.push(`- ${c.day} ${c.what}: ${quote}`);
+  }
+  const [newestQuote, ...otherQuotes] = quotes;
+  if (newestQuote !== undefined && used + CUSTOMER_WORDS_HEADING.length + newestQuote.length + 2 <= budget) {
     take(4, CUSTOMER_WORDS_HEADING);
-    for (const q of quotes) take(4, q.line);
+    take(4, newestQuote);
   }
 
   take(2, metricsLine(analysis.metrics));
+  if (blocks.some((b) => b.order === 4)) for (const q of otherQuotes) take(4, q);
+
+  const patternBlock = blocks.find((b) => b.order === 3);
+  for (const item of shown) {
+    for (let n = item.pattern.evidence.length; n > item.n; n--) {
+      const line = patternLine(item.pattern, n);
+      if (used + line.length - item.line.length > budget) continue;
+      used += line.length - item.line.length;
+      if (patternBlock) patternBlock.lines[patternBlock.lines.indexOf(item.line)] = line;
+      item.line = line;
+      item.n = n;
+      break;
+    }
+  }
 
   // Notable events, newest first until the budget is spent, shown in time order.
   const notable = journey.events.filter((e) => !ROUTINE_TYPES.has(e.type) && Date.parse(e.occurredAt) <= facts.asOfMs);
