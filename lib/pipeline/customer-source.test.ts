@@ -1,0 +1,158 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../database/testing";
+import { insertCustomers, insertRecommendation, insertRun, insertTreatment } from "../queries/test-fixtures";
+import { createPgCustomerSource, loadCustomersFromPg } from "./customer-source";
+
+let t: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: t.url, max: 5 });
+  await insertCustomers(t.prisma, [
+    {
+      id: "SEED-1",
+      name: "Ada Lovelace",
+      plan: "Handset 30GB",
+      contractType: "two_year",
+      tenureMonths: 30,
+      monthlyRevenue: "38.50",
+      totalRevenue: "1100.25",
+      valueTier: "high",
+      language: "cy",
+      attributes: { story: "bill_shock", lines: 1 },
+    },
+    {
+      id: "IMP-1",
+      name: "  Grace Hopper  ",
+      segment: " ",
+      plan: "Fiber optic",
+      contractType: "",
+      tenureMonths: 2,
+      monthlyRevenue: "70.70",
+      valueTier: "medium",
+      region: "",
+      language: " ",
+      source: "import",
+      attributes: { Contract: "Month-to-month", InternetService: "Fiber optic", PaymentMethod: "Electronic check" },
+    },
+    { id: "QUIET-1" },
+  ]);
+  // Inserted out of time order: the source must return them in time order.
+  await t.prisma.journeyEvent.createMany({
+    data: [
+      { customerId: "SEED-1", type: "complaint", occurredAt: new Date("2026-10-05T09:30:00.123Z"), summary: "Complaint (billing): too high ", attributes: { category: "billing", note: "too high" } },
+      { customerId: "SEED-1", type: "billing", occurredAt: new Date("2026-09-03T06:00:00Z"), summary: "Bill £38.50", attributes: { total: 38.5 } },
+      { customerId: "SEED-1", type: "billing", occurredAt: new Date("2026-10-03T06:00:00Z"), summary: "Bill £120.00", attributes: { total: 120, additionalCharges: 81.5 } },
+      { customerId: "QUIET-1", type: "device", occurredAt: new Date("2026-01-01T00:00:00Z"), summary: "Using a phone", attributes: { ageMonths: 30 } },
+    ],
+  });
+  await t.prisma.contactPermission.createMany({
+    data: [
+      { customerId: "SEED-1", channel: "sms", marketing: false, serviceUpdates: true, billing: true },
+      { customerId: "SEED-1", channel: "email", marketing: true, serviceUpdates: true, billing: false },
+    ],
+  });
+  await t.prisma.contactPreference.create({
+    data: { customerId: "SEED-1", preferredLanguage: "cy", contactWindowStart: "09:00", contactWindowEnd: "20:00", dndStart: "", dndEnd: null, timeZone: "Europe/London" },
+  });
+  await t.prisma.contactPreference.create({ data: { customerId: "IMP-1", preferredLanguage: " ", timeZone: " " } });
+  await insertTreatment(t.prisma, { key: "retention_sms", channel: "sms" });
+  const run = await insertRun(t.prisma);
+  const older = await insertRun(t.prisma);
+  await insertRecommendation(t.prisma, { runId: older.id, customerId: "SEED-1", treatmentKey: "retention_sms", status: "approved", createdAt: new Date("2026-08-01T10:00:00Z"), reviewedAt: new Date("2026-08-02T11:00:00Z") });
+  await insertRecommendation(t.prisma, { runId: run.id, customerId: "SEED-1", treatmentKey: "retention_sms", status: "pending_review", createdAt: new Date("2026-11-01T10:00:00Z") });
+  await insertRecommendation(t.prisma, { runId: run.id, customerId: "QUIET-1", treatmentKey: null, status: "no_action", createdAt: new Date("2026-11-01T10:00:00Z") });
+});
+
+afterAll(async () => {
+  await pool.end();
+  await t.drop();
+});
+
+describe("createPgCustomerSource", () => {
+  test("loads the profile with money as numbers", async () => {
+    const found = await createPgCustomerSource(pool).loadCustomers(["SEED-1"]);
+    expect(found.get("SEED-1")?.profile).toEqual({
+      id: "SEED-1",
+      name: "Ada Lovelace",
+      segment: "consumer",
+      plan: "Handset 30GB",
+      contractType: "two_year",
+      tenureMonths: 30,
+      monthlyRevenue: 38.5,
+      totalRevenue: 1100.25,
+      valueTier: "high",
+      region: "London",
+      language: "cy",
+      source: "seed",
+      attributes: { story: "bill_shock", lines: 1 },
+    });
+  });
+
+  test("loads events in time order with UTC ISO times and their attributes", async () => {
+    const data = (await loadCustomersFromPg(pool, ["SEED-1"])).get("SEED-1")!;
+    expect(data.events.map((e) => [e.type, e.occurredAt])).toEqual([
+      ["billing", "2026-09-03T06:00:00.000Z"],
+      ["billing", "2026-10-03T06:00:00.000Z"],
+      ["complaint", "2026-10-05T09:30:00.123Z"],
+    ]);
+    expect(data.events[1]).toMatchObject({ id: expect.stringMatching(/^\d+$/), summary: "Bill £120.00", attributes: { total: 120, additionalCharges: 81.5 } });
+    expect(data.events[2]?.summary).toBe("Complaint (billing): too high");
+  });
+
+  test("loads consent per channel in channel order and the contact preferences", async () => {
+    const { permissions } = (await loadCustomersFromPg(pool, ["SEED-1"])).get("SEED-1")!;
+    expect(permissions).toEqual({
+      hasRecord: true,
+      channels: [
+        { channel: "email", marketing: true, serviceUpdates: true, billing: false },
+        { channel: "sms", marketing: false, serviceUpdates: true, billing: true },
+      ],
+      preferences: { preferredLanguage: "cy", contactWindowStart: "09:00", contactWindowEnd: "20:00", dndStart: null, dndEnd: null, timeZone: "Europe/London" },
+    });
+  });
+
+  test("loads our prior decisions with a treatment, oldest first, dated from their review when reviewed", async () => {
+    const data = await loadCustomersFromPg(pool, ["SEED-1", "QUIET-1"]);
+    expect(data.get("SEED-1")?.priorContacts).toEqual([
+      { treatmentKey: "retention_sms", status: "approved", decidedAt: "2026-08-02T11:00:00.000Z" },
+      { treatmentKey: "retention_sms", status: "pending_review", decidedAt: "2026-11-01T10:00:00.000Z" },
+    ]);
+    expect(data.get("QUIET-1")?.priorContacts).toEqual([]);
+  });
+
+  test("normalises an imported customer: trimmed text, contract from the file, default language and time zone", async () => {
+    const data = (await loadCustomersFromPg(pool, ["IMP-1"])).get("IMP-1")!;
+    expect(data.profile).toMatchObject({ name: "Grace Hopper", segment: "unknown", contractType: "Month-to-month", region: "unknown", language: "en", source: "import", monthlyRevenue: 70.7, totalRevenue: null });
+    expect(data.events).toEqual([]);
+    expect(data.permissions).toEqual({
+      hasRecord: true,
+      channels: [],
+      preferences: { preferredLanguage: "en", contactWindowStart: null, contactWindowEnd: null, dndStart: null, dndEnd: null, timeZone: "Europe/London" },
+    });
+  });
+
+  test("a customer with no consent rows has no record", async () => {
+    const data = (await loadCustomersFromPg(pool, ["QUIET-1"])).get("QUIET-1")!;
+    expect(data.permissions).toEqual({ hasRecord: false, channels: [], preferences: null });
+    expect(data.events).toHaveLength(1);
+  });
+
+  test("missing ids are absent and duplicates load once", async () => {
+    const found = await loadCustomersFromPg(pool, ["SEED-1", "NOPE", "IMP-1", "SEED-1", "QUIET-1"]);
+    expect([...found.keys()].sort()).toEqual(["IMP-1", "QUIET-1", "SEED-1"]);
+    expect(found.has("NOPE")).toBe(false);
+  });
+
+  test("no ids load nothing", async () => {
+    expect((await loadCustomersFromPg(pool, [])).size).toBe(0);
+  });
+
+  test("each customer's rows stay with that customer", async () => {
+    const found = await loadCustomersFromPg(pool, ["SEED-1", "QUIET-1"]);
+    expect(found.get("QUIET-1")?.events.map((e) => e.type)).toEqual(["device"]);
+    expect(found.get("SEED-1")?.events).toHaveLength(3);
+  });
+});
