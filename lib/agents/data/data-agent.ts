@@ -67,7 +67,10 @@ function idProblem(value: unknown, path: string): string | null {
 
 const invalid = (type: DataAgentMessage["type"], reason: string) => fail(type, "invalid_message", reason) as DataAgentResponse;
 
-/** A data agent over `source`, with its own cache (see `DATA_CACHE_DEFAULTS`). */
+/**
+ * A data agent over `source`, with its own cache (see `DATA_CACHE_DEFAULTS`). Cached customer data
+ * is shared between answers, so callers treat it as read-only.
+ */
 export function createDataAgent(opts: DataAgentOptions): DataAgent {
   const { source } = opts;
   const maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? DATA_CACHE_DEFAULTS.maxEntries));

@@ -14,7 +14,7 @@ import {
   within,
 } from "./facts";
 import { churnRisk, journeyLogit, lifetimeValue, profileLogit, profileRiskInputs } from "./risk";
-import { DAY_MS, monthIndexOf, monthRangeLabel, money, oneLine, percent, round, signedPercent } from "./text";
+import { DAY_MS, monthIndexOf, monthRangeLabel, money, oneLine, round, signedPercent } from "./text";
 
 /** The window "recent" means for counts of complaints, incidents and port-out enquiries, in days. */
 export const RECENT_DAYS = 90;
