@@ -1,0 +1,112 @@
+// What an import tells its user: the notes on what was derived or left out, and the printed
+// report. Pure, so the same words go to the terminal and into the import batch's record.
+import type { PreparedImport } from "./prepare";
+import type { RowProblem } from "./source";
+import type { CustomerRecord } from "./telco";
+import { DEFAULT_LANGUAGE, UNKNOWN_REGION } from "./telco";
+
+export type ImportFacts = {
+  /** Customers whose TotalCharges was blank (all tenure 0), stored with total revenue null. */
+  blankTotalCharges: { count: number; ids: string[] };
+  churned: { yes: number; no: number; unknown: number };
+  segments: Record<string, number>;
+  valueTiers: Record<string, number>;
+};
+
+export type ImportSummary = {
+  batchId: string;
+  fileName: string;
+  format: PreparedImport["format"];
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  skipped: RowProblem[];
+  facts: ImportFacts;
+  notes: string[];
+  /** When the same file (by content) was imported before, the latest time it was. */
+  previousImportAt: string | null;
+  durationMs: number;
+};
+
+/** How many listed problems a report shows before it says how many more there are. */
+export const PROBLEM_LISTING_CAP = 20;
+
+const count = (n: number) => n.toLocaleString("en-GB");
+const tally = (values: readonly string[]) => {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+};
+
+/** Counts over the customers about to be written. */
+export function factsOf(customers: readonly CustomerRecord[]): ImportFacts {
+  const blank = customers.filter((c) => c.totalRevenue === null);
+  return {
+    blankTotalCharges: { count: blank.length, ids: blank.map((c) => c.id) },
+    churned: {
+      yes: customers.filter((c) => c.churned === true).length,
+      no: customers.filter((c) => c.churned === false).length,
+      unknown: customers.filter((c) => c.churned === null).length,
+    },
+    segments: tally(customers.map((c) => c.segment)),
+    valueTiers: tally(customers.map((c) => c.valueTier)),
+  };
+}
+
+/** The notes that explain what the import did with what the file lacks or leaves blank. */
+export function notesFor(facts: ImportFacts): string[] {
+  const notes: string[] = [];
+  const blank = facts.blankTotalCharges;
+  if (blank.count > 0) {
+    const sample = blank.ids.slice(0, 5).join(", ") + (blank.count > 5 ? ", ..." : "");
+    notes.push(
+      `TotalCharges was blank for ${count(blank.count)} ${blank.count === 1 ? "customer" : "customers"} (${sample}), all with tenure 0: ` +
+        "new customers not billed yet. Their total revenue is stored as unknown (null, shown as a dash), not as 0; " +
+        "monthly revenue and value tier come from MonthlyCharges.",
+    );
+  }
+  const { yes, no, unknown } = facts.churned;
+  notes.push(
+    `Churn outcome kept on each customer: ${count(yes)} churned (Churn = Yes), ${count(no)} not churned` +
+      (unknown > 0 ? `, ${count(unknown)} unknown (Churn blank).` : "."),
+  );
+  notes.push(
+    "No contact permissions were imported (the file has none): imported customers get no marketing contact until consent is recorded for them.",
+  );
+  notes.push(
+    "No journey events were imported (the file has none): churn risk for imported customers comes from their profile (contract, tenure, charges, services, billing).",
+  );
+  notes.push(`Region is "${UNKNOWN_REGION}" and language "${DEFAULT_LANGUAGE}" for imported customers: the file records neither.`);
+  notes.push(
+    "Segment: senior when SeniorCitizen is 1, else family when Partner or Dependents is Yes, else consumer. " +
+      "Value tier: MonthlyCharges lifted by up to half for tenure (up to 72 months), then premium from 110, high from 62, medium from 24, else low.",
+  );
+  return notes;
+}
+
+/** Problems as "line N: reason" lines, at most `cap` of them, then how many more there are. */
+export function formatProblems(problems: readonly RowProblem[], cap = PROBLEM_LISTING_CAP): string[] {
+  const lines = problems.slice(0, cap).map((p) => `  ${p.where}: ${p.reason}`);
+  if (problems.length > cap) lines.push(`  ... and ${count(problems.length - cap)} more (${count(problems.length)} in total)`);
+  return lines;
+}
+
+const breakdown = (tallies: Record<string, number>, order: readonly string[]) =>
+  order.filter((k) => (tallies[k] ?? 0) > 0).map((k) => `${k} ${count(tallies[k] ?? 0)}`).join(", ");
+
+/** The report printed after a successful import. */
+export function formatImportReport(s: ImportSummary): string {
+  const lines = [
+    `Imported ${s.fileName} (${s.format.toUpperCase()}) in ${(s.durationMs / 1000).toFixed(2)} s, batch ${s.batchId}:`,
+    `  rows read   ${count(s.rowsRead)}`,
+    `  inserted    ${count(s.inserted)}`,
+    `  updated     ${count(s.updated)}${s.updated > 0 ? " (existing customers updated in place; their journeys, permissions and recommendations are kept)" : ""}`,
+    `  skipped     ${count(s.skipped.length)}`,
+    `  segments    ${breakdown(s.facts.segments, ["consumer", "family", "senior"])}`,
+    `  value tiers ${breakdown(s.facts.valueTiers, ["low", "medium", "high", "premium"])}`,
+  ];
+  if (s.previousImportAt !== null) lines.push(`  This file was imported before (latest ${s.previousImportAt}); no customer was duplicated.`);
+  if (s.skipped.length > 0) lines.push("Skipped rows:", ...formatProblems(s.skipped));
+  lines.push("Notes:", ...s.notes.map((n) => `  - ${n}`));
+  return lines.join("\n");
+}
