@@ -3,7 +3,7 @@
 // Imported customers come through the same path; blanks get the same defaults as everywhere else.
 import type pg from "pg";
 import { channels } from "../agents/domain";
-import type { Channel, ChannelPermission, ContactPreferences, CustomerData, CustomerProfile, EventType, JourneyEvent, PriorContact, ValueTier } from "../agents/domain";
+import type { Channel, ChannelPermission, ContactPreferences, CustomerData, CustomerProfile, JourneyEvent, PriorContact, ValueTier } from "../agents/domain";
 import { asAttributes, findKey, readString } from "../agents/journey/attributes";
 import type { CustomerDataSource } from "../agents/ports";
 
@@ -30,7 +30,7 @@ type CustomerRow = {
   source: "seed" | "import";
   attributes: unknown;
 };
-type EventRow = { customerId: string; id: string; type: EventType; occurredAt: string; summary: string; attributes: unknown };
+type EventRow = { customerId: string; events: string };
 type PermissionRow = { customerId: string; channel: Channel; marketing: boolean; serviceUpdates: boolean; billing: boolean };
 type PreferenceRow = {
   customerId: string;
@@ -48,10 +48,13 @@ const CUSTOMERS_SQL = `
          "totalRevenue"::float8 AS "totalRevenue", "valueTier"::text AS "valueTier", region, language, source::text AS source, attributes
   FROM "Customer" WHERE id = ANY($1::text[])`;
 
+// One row per customer with its events as a JSON array: one parse per customer, not per event.
 const EVENTS_SQL = `
-  SELECT "customerId", id::text AS id, type::text AS type, to_char("occurredAt", ${ISO}) AS "occurredAt", summary, attributes
+  SELECT "customerId", json_agg(json_build_object(
+           'id', id::text, 'type', type, 'occurredAt', to_char("occurredAt", ${ISO}), 'summary', btrim(summary), 'attributes', attributes
+         ) ORDER BY "occurredAt", id)::text AS events
   FROM "JourneyEvent" WHERE "customerId" = ANY($1::text[])
-  ORDER BY "customerId", "occurredAt", id`;
+  GROUP BY "customerId"`;
 
 const PERMISSIONS_SQL = `
   SELECT "customerId", channel::text AS channel, marketing, "serviceUpdates", billing
@@ -140,8 +143,11 @@ export async function loadCustomersFromPg(pool: pg.Pool, ids: readonly string[])
     out.set(row.id, { profile: toProfile(row), events: [], permissions: { hasRecord: false, channels: [], preferences: null }, priorContacts: [] });
   }
   for (const row of events.rows) {
-    const event: JourneyEvent = { id: row.id, type: row.type, occurredAt: row.occurredAt, summary: row.summary.trim(), attributes: asAttributes(row.attributes) };
-    out.get(row.customerId)?.events.push(event);
+    const data = out.get(row.customerId);
+    if (!data) continue;
+    const list = JSON.parse(row.events) as JourneyEvent[];
+    for (const event of list) event.attributes = asAttributes(event.attributes);
+    data.events = list;
   }
   for (const row of permissions.rows) {
     const data = out.get(row.customerId);
