@@ -65,6 +65,11 @@ export function readCsvRows(text: string): SourceRead {
     columns.forEach((column, i) => {
       fields[column] = record.fields[i] ?? "";
     });
+    const withNul = nulProblem(fields);
+    if (withNul) {
+      problems.push({ where, reason: withNul });
+      continue;
+    }
     rows.push({ where, fields, raw: { ...fields } });
   }
   // Quoting problems and field-count problems were found in two passes: list them in file order.
@@ -114,9 +119,22 @@ export function readJsonRows(text: string): SourceRead {
       problems.push({ where, reason: `${nested.join(", ")} must be text, a number, true/false or null` });
       return;
     }
+    const withNul = nulProblem(fields);
+    if (withNul) {
+      problems.push({ where, reason: withNul });
+      return;
+    }
     rows.push({ where, fields, raw });
   });
   return { ok: true, columns, rows, problems };
+}
+
+/** PostgreSQL text cannot hold a NUL character, so a row with one is refused here, by name. */
+function nulProblem(fields: Record<string, string>): string | null {
+  const columns = Object.entries(fields)
+    .filter(([key, value]) => key.includes("\u0000") || value.includes("\u0000"))
+    .map(([key]) => JSON.stringify(key));
+  return columns.length === 0 ? null : `${columns.join(", ")} ${columns.length === 1 ? "contains" : "contain"} a NUL character, which cannot be stored`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
