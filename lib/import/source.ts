@@ -70,7 +70,8 @@ export function readCsvRows(text: string): SourceRead {
       problems.push({ where, reason: withNul });
       continue;
     }
-    rows.push({ where, fields, raw: { ...fields } });
+    // CSV values are text already: the raw view is the same object (rows are never mutated).
+    rows.push({ where, fields, raw: fields });
   }
   // Quoting problems and field-count problems were found in two passes: list them in file order.
   problems.sort((a, b) => lineOf(a.where) - lineOf(b.where));
@@ -131,10 +132,12 @@ export function readJsonRows(text: string): SourceRead {
 
 /** PostgreSQL text cannot hold a NUL character, so a row with one is refused here, by name. */
 function nulProblem(fields: Record<string, string>): string | null {
-  const columns = Object.entries(fields)
-    .filter(([key, value]) => key.includes("\u0000") || value.includes("\u0000"))
-    .map(([key]) => JSON.stringify(key));
-  return columns.length === 0 ? null : `${columns.join(", ")} ${columns.length === 1 ? "contains" : "contain"} a NUL character, which cannot be stored`;
+  let columns: string[] | null = null;
+  for (const key in fields) {
+    if (key.includes("\u0000") || (fields[key] ?? "").includes("\u0000")) (columns ??= []).push(JSON.stringify(key));
+  }
+  if (columns === null) return null;
+  return `${columns.join(", ")} ${columns.length === 1 ? "contains" : "contain"} a NUL character, which cannot be stored`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

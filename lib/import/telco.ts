@@ -107,10 +107,14 @@ export function missingTelcoColumns(columns: readonly string[]): string[] {
   return TELCO_COLUMNS.filter((c) => !present.has(c));
 }
 
-/** The canonical spelling of `value` among `choices`, ignoring case and surrounding spaces. */
-function choose<T extends string>(value: string, choices: readonly T[]): T | null {
-  const folded = value.trim().toLowerCase();
-  return choices.find((c) => c.toLowerCase() === folded) ?? null;
+// Each column's choices by folded spelling, built once: the check runs for every row of big files.
+const CHOICE_LOOKUP = new Map<string, Map<string, string>>(
+  Object.entries(CHOICES).map(([column, choices]) => [column, new Map(choices.map((c) => [c.toLowerCase(), c]))]),
+);
+
+/** The canonical spelling of `value` among `column`'s choices, ignoring case and surrounding spaces. */
+function choose(column: keyof typeof CHOICES, value: string): string | null {
+  return CHOICE_LOOKUP.get(column)?.get(value.trim().toLowerCase()) ?? null;
 }
 
 /** Yes/No, also true/false (JSON booleans); null for anything else. */
@@ -169,7 +173,8 @@ export function mapTelcoRow(row: SourceRow): RowCheck {
   for (const column of Object.keys(CHOICES) as (keyof typeof CHOICES)[]) {
     const value = get(column);
     const allowed: readonly string[] = CHOICES[column];
-    const picked = allowed === YES_NO ? (yesNo(value) === null ? null : yesNo(value) ? "Yes" : "No") : choose(value, allowed);
+    const flag = allowed === YES_NO ? yesNo(value) : null;
+    const picked = allowed === YES_NO ? (flag === null ? null : flag ? "Yes" : "No") : choose(column, value);
     if (picked === null) {
       reasons.push(value.trim() === "" ? `${column} is blank` : `${column} ${quote(value)} is not one of ${allowed.join(", ")}`);
     } else {
@@ -217,7 +222,7 @@ export function mapTelcoRow(row: SourceRow): RowCheck {
       region: UNKNOWN_REGION,
       language: DEFAULT_LANGUAGE,
       churned,
-      attributes: { ...row.raw },
+      attributes: row.raw,
     },
   };
 }
