@@ -60,7 +60,7 @@ export function notesFor(facts: ImportFacts): string[] {
   if (blank.count > 0) {
     const sample = blank.ids.slice(0, 5).join(", ") + (blank.count > 5 ? ", ..." : "");
     notes.push(
-      `TotalCharges was blank for ${count(blank.count)} ${blank.count === 1 ? "customer" : "customers"} (${sample}), all with tenure 0: ` +
+      `TotalCharges was blank (empty or spaces) for ${count(blank.count)} ${blank.count === 1 ? "customer" : "customers"} (${sample}), all with tenure 0: ` +
         "new customers not billed yet. Their total revenue is stored as unknown (null, shown as a dash), not as 0; " +
         "monthly revenue and value tier come from MonthlyCharges.",
     );
