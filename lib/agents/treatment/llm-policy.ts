@@ -1,0 +1,171 @@
+// The model policy: one structured-output call limited to the options our code allows, its answer
+// parsed and checked again in code, one retry that states what was wrong, and the deterministic
+// policy whenever the model is unavailable or its answers cannot be used.
+import { z } from "zod";
+import type { JourneySummary, ModelUsage, RankedAlternative, TreatmentDecision } from "../domain";
+import { type ChatModel, type ChatRequest, ModelUnavailableError } from "../ports";
+import { type CatalogEntry, type CustomerFacts, checkCompliance, contactLanguage, formatPercent } from "./compliance";
+import { ANSWER_LIMITS, SYSTEM_PROMPT, answerSchema, buildRetryMessage, buildUserMessage } from "./prompt";
+import { type RulesResult, type ScoredOption, decideByRules, formatMoney, rankedOptionsFor, zeroUsage } from "./rules-policy";
+
+/** Answers asked for per decision: the first and one retry. */
+export const MAX_MODEL_ATTEMPTS = 2;
+
+/** Longest stretch of a rejected answer sent back to the model with the retry. */
+const ECHO_CHARS = 4000;
+
+const answerParser = z.object({
+  treatmentKey: z.string(),
+  rationale: z.string().trim().min(1).max(ANSWER_LIMITS.rationaleChars),
+  evidence: z.array(z.string().trim().min(1).max(ANSWER_LIMITS.evidenceChars)).max(ANSWER_LIMITS.evidenceItems),
+  confidence: z.number().min(0).max(1),
+  alternatives: z.array(z.object({ treatmentKey: z.string(), reason: z.string().trim().max(ANSWER_LIMITS.reasonChars) })).max(ANSWER_LIMITS.alternatives),
+});
+
+export type ModelAnswer = z.infer<typeof answerParser>;
+
+export type ModelPolicyInput = CustomerFacts & {
+  summary: JourneySummary;
+  catalog: readonly CatalogEntry[];
+  exclude?: readonly string[];
+  model: ChatModel;
+};
+
+type Checked = { ok: true; answer: ModelAnswer; option: ScoredOption } | { ok: false; problems: string[] };
+
+/**
+ * Parses the model's text and checks its choice in code: JSON of the answer's shape, a catalog
+ * key, not set aside, and compliant for this customer now. Problems are sentences for the retry.
+ */
+export function checkAnswer(content: string, opts: CustomerFacts & { options: readonly ScoredOption[]; catalog: readonly CatalogEntry[]; exclude: readonly string[] }): Checked {
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch (err) {
+    return { ok: false, problems: [`the answer is not valid JSON (${(err as Error).message})`] };
+  }
+  const parsed = answerParser.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`) };
+  }
+  const key = parsed.data.treatmentKey;
+  const option = opts.options.find((o) => o.treatment.key === key);
+  if (option) return { ok: true, answer: parsed.data, option };
+  if (!opts.catalog.some((t) => t.key === key)) return { ok: false, problems: [`treatment '${key}' is not in the catalog`] };
+  if (opts.exclude.includes(key)) return { ok: false, problems: [`treatment '${key}' was set aside for this decision and cannot be chosen`] };
+  const compliance = checkCompliance({ ...opts, treatmentKey: key });
+  const why = compliance.problems.length > 0 ? compliance.problems.join("; ") : "it is not one of the allowed options";
+  return { ok: false, problems: [`treatment '${key}' is not allowed for this customer: ${why}`] };
+}
+
+function addUsage(usage: ModelUsage, promptTokens: number, completionTokens: number): ModelUsage {
+  return { ...usage, calls: usage.calls + 1, promptTokens: usage.promptTokens + promptTokens, completionTokens: usage.completionTokens + completionTokens };
+}
+
+/** The model's ranking kept where it names allowed options; values and order of the rest come from code. */
+function rankedAlternatives(answer: ModelAnswer, chosen: ScoredOption, options: readonly ScoredOption[]): { alternatives: RankedAlternative[]; dropped: string[] } {
+  const seen = new Set([chosen.treatment.key]);
+  const alternatives: RankedAlternative[] = [];
+  const dropped: string[] = [];
+  for (const alt of answer.alternatives) {
+    const option = options.find((o) => o.treatment.key === alt.treatmentKey);
+    if (!option) {
+      dropped.push(alt.treatmentKey);
+      continue;
+    }
+    if (seen.has(alt.treatmentKey)) continue;
+    seen.add(alt.treatmentKey);
+    alternatives.push({ treatmentKey: alt.treatmentKey, expectedValue: option.breakdown.value, reason: alt.reason || `${option.treatment.name}.` });
+  }
+  return { alternatives, dropped };
+}
+
+function modelDecision(opts: { answer: ModelAnswer; option: ScoredOption; options: readonly ScoredOption[]; notes: string[]; usage: ModelUsage; modelName: string; fallbackEvidence: string[] }): TreatmentDecision {
+  const { answer, option, options } = opts;
+  const notes = [...opts.notes, `Recommended by the model ${opts.modelName}; its choice was checked against the catalog, eligibility and permissions.`];
+  const { alternatives, dropped } = rankedAlternatives(answer, option, options);
+  if (dropped.length > 0) notes.push(`Alternatives the model named that are not allowed were left out: ${[...new Set(dropped)].join(", ")}.`);
+  const best = options[0];
+  if (best && best.treatment.key !== option.treatment.key) {
+    notes.push(`The rules would choose ${best.treatment.name} (${formatMoney(best.treatment.isNoAction ? 0 : best.breakdown.value)}); the model chose ${option.treatment.name} (${formatMoney(option.breakdown.value)}).`);
+  }
+  const evidence = [...new Set(answer.evidence)];
+  return {
+    treatmentKey: option.treatment.key,
+    isNoAction: option.treatment.isNoAction,
+    policy: "llm",
+    rationale: answer.rationale,
+    evidence: evidence.length > 0 ? evidence : opts.fallbackEvidence,
+    confidence: Math.round(answer.confidence * 100) / 100,
+    // Money is ours: the model never states a value, and none it might state is used.
+    expectedValue: option.breakdown.value,
+    alternatives,
+    compliance: option.compliance,
+    notes,
+    usage: opts.usage,
+  };
+}
+
+function byRules(input: ModelPolicyInput, notes: string[], usage: ModelUsage): RulesResult {
+  return decideByRules({ ...input, notes, usage });
+}
+
+/**
+ * Decides with the model, limited to the compliant options outside `exclude`; the rules decide
+ * instead when only no action is allowed (no call), when the model is unavailable, and when two
+ * answers in a row cannot be used. The result has the rules policy's shape either way.
+ */
+export async function decideWithModel(input: ModelPolicyInput): Promise<RulesResult> {
+  const exclude = input.exclude ?? [];
+  const { ranked: options } = rankedOptionsFor({ ...input, exclude });
+  if (options.length === 0) return byRules(input, [], zeroUsage());
+  if (options.every((o) => o.treatment.isNoAction)) {
+    return byRules(input, ["Only no action is allowed for this customer, so the model was not asked."], zeroUsage());
+  }
+
+  const keys = options.map((o) => o.treatment.key);
+  const language = contactLanguage(input.customer, input.permissions);
+  const user = buildUserMessage({ customer: input.customer, analysis: input.analysis, summary: input.summary, options, language });
+  const schema = answerSchema(keys);
+  let request: ChatRequest = { system: SYSTEM_PROMPT, user, schema };
+  let usage = zeroUsage();
+  const notes: string[] = [];
+
+  for (let attempt = 1; attempt <= MAX_MODEL_ATTEMPTS; attempt++) {
+    let content: string;
+    let modelName: string;
+    try {
+      const answer = await input.model.complete(request);
+      usage = addUsage(usage, answer.promptTokens, answer.completionTokens);
+      content = answer.content;
+      modelName = answer.model || input.model.name;
+    } catch (err) {
+      if (!(err instanceof ModelUnavailableError)) throw err;
+      usage = { ...usage, calls: usage.calls + 1 };
+      notes.push(`The model was unavailable (${err.kind}): ${err.message}`, "Decided by the rules instead.");
+      return byRules(input, notes, usage);
+    }
+    const checked = checkAnswer(content, { ...input, options, exclude });
+    if (checked.ok) {
+      if (attempt > 1) notes.push(`Answer ${attempt} was accepted.`);
+      const { metrics } = input.analysis;
+      const fallbackEvidence = [`churn risk ${formatPercent(metrics.churnRisk)}`, `remaining lifetime value ${formatMoney(metrics.lifetimeValue)}`];
+      return { ok: true, decision: modelDecision({ answer: checked.answer, option: checked.option, options, notes, usage, modelName, fallbackEvidence }), ranked: options };
+    }
+    notes.push(`Model answer ${attempt} was rejected: ${checked.problems.join("; ")}.`);
+    if (attempt < MAX_MODEL_ATTEMPTS) {
+      usage = { ...usage, retries: usage.retries + 1 };
+      request = {
+        system: SYSTEM_PROMPT,
+        schema,
+        history: [
+          { role: "user", content: user },
+          { role: "assistant", content: content.slice(0, ECHO_CHARS) },
+        ],
+        user: buildRetryMessage(checked.problems, keys),
+      };
+    }
+  }
+  notes.push(`Decided by the rules after ${MAX_MODEL_ATTEMPTS} unusable model answers.`);
+  return byRules(input, notes, usage);
+}
