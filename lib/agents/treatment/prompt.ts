@@ -61,7 +61,7 @@ export function answerSchema(keys: readonly string[]): ChatRequest["schema"] {
  * escapes, so the text still parses to exactly what the customer wrote.
  */
 export function quoteAsData(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
 }
 
 function optionLine(option: ScoredOption): string {
@@ -69,7 +69,8 @@ function optionLine(option: ScoredOption): string {
   if (treatment.isNoAction) return `- ${treatment.key}: ${treatment.name} (no contact). Expected value ${formatMoney(0)}.`;
   const channel = treatment.channel ? channelName(treatment.channel) : "no channel";
   const when = compliance.nextContactAt ? ` First allowed contact ${compliance.nextContactAt}.` : "";
-  return `- ${treatment.key}: ${treatment.name} (${channel}, goal ${treatment.goal}). ${treatment.description} Expected value ${formatMoney(breakdown.value)}: ${describeValue(breakdown)}.${when}`;
+  const description = treatment.description && treatment.description !== treatment.name ? ` ${treatment.description.replace(/\.?$/, ".")}` : "";
+  return `- ${treatment.key}: ${treatment.name} (${channel}, goal ${treatment.goal}).${description} Expected value ${formatMoney(breakdown.value)}: ${describeValue(breakdown)}.${when}`;
 }
 
 export type PromptInput = {

@@ -1,0 +1,254 @@
+// The model policy end to end: the treatment agent over the real OpenAI SDK adapter, talking to
+// a local OpenAI-compatible server that plays good answers, bad answers and outages.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createOpenAIChatModel } from "../../llm/openai-model";
+import { type FakeOpenAIServer, type FakeReply, answerReply, chatCompletionBody, errorReply, schemaAnswer, schemaTreatmentKeys, startFakeOpenAIServer } from "../../llm/testing/fake-openai-server";
+import type { TreatmentDecision } from "../domain";
+import type { TreatmentAgentResponse, TreatmentContext } from "../messages";
+import { checkCompliance, eligibleTreatments } from "./compliance";
+import { DATA_CLOSE, DATA_OPEN, SYSTEM_PROMPT } from "./prompt";
+import { expectedValueOf } from "./rules-policy";
+import { HOSTILE_NOTE, complainerContext, hostileNoteContext, makePermissions, noRecordContext, testCatalog } from "./testing/fixtures";
+import { createTreatmentAgent } from "./treatment-agent";
+
+let server: FakeOpenAIServer;
+
+beforeAll(async () => {
+  server = await startFakeOpenAIServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.reset();
+  server.setHandler(schemaAnswer);
+});
+
+function agentFor(opts: { timeoutMs?: number; maxRetries?: number } = {}) {
+  const model = createOpenAIChatModel({ apiKey: "test-key", model: "gpt-4o-mini", baseURL: server.baseURL, timeoutMs: opts.timeoutMs ?? 5_000, maxRetries: opts.maxRetries ?? 0 });
+  return createTreatmentAgent({ catalog: testCatalog, model });
+}
+
+async function recommend(context: TreatmentContext, opts: { timeoutMs?: number; maxRetries?: number } = {}) {
+  return agentFor(opts).process({ type: "recommend_treatment", ...context });
+}
+
+/** The invariant every case keeps: an allowed treatment, compliant when checked again in code. */
+function expectCompliant(response: TreatmentAgentResponse, context: TreatmentContext): TreatmentDecision {
+  if (!response.ok) throw new Error(`expected a decision, got ${response.error.code}: ${response.error.reason}`);
+  const decision = response.data;
+  const allowed = eligibleTreatments({ catalog: testCatalog, ...context }).eligible.map((e) => e.treatment.key);
+  expect(allowed).toContain(decision.treatmentKey);
+  expect(decision.compliance.isCompliant).toBe(true);
+  expect(checkCompliance({ catalog: testCatalog, treatmentKey: decision.treatmentKey, ...context }).isCompliant).toBe(true);
+  const treatment = testCatalog.find((t) => t.key === decision.treatmentKey)!;
+  expect(decision.expectedValue).toBe(expectedValueOf(treatment, context.analysis).value);
+  return decision;
+}
+
+const validAnswer = {
+  treatmentKey: "retention_sms",
+  rationale: "Three complaints in 90 days and a poor network put this customer at risk; a quick SMS offer reaches them cheaply.",
+  evidence: ["3 complaints in the last 90 days", "45% of network snapshots rated poor"],
+  confidence: 0.82,
+  // Money from the model is never used.
+  expectedValue: 99_999,
+  alternatives: [
+    { treatmentKey: "service_call_back", reason: "A call fixes the network problem directly." },
+    { treatmentKey: "free_phone", reason: "Not a real treatment." },
+    { treatmentKey: "ignore", reason: "Doing nothing." },
+  ],
+};
+
+type Body = { messages: { role: string; content: string }[]; response_format: { type: string; json_schema: { name: string; strict: boolean; schema: Record<string, unknown> } } };
+const bodyOf = (index: number) => server.requests[index]!.body as unknown as Body;
+
+describe("a usable answer", () => {
+  test("is taken in one call, with values, compliance and usage from code", async () => {
+    const context = complainerContext();
+    server.enqueue(answerReply(validAnswer, { promptTokens: 900, completionTokens: 150 }));
+    const decision = expectCompliant(await recommend(context), context);
+
+    expect(decision).toMatchObject({ treatmentKey: "retention_sms", policy: "llm", isNoAction: false, confidence: 0.82, rationale: validAnswer.rationale, evidence: validAnswer.evidence });
+    expect(decision.usage).toEqual({ calls: 1, promptTokens: 900, completionTokens: 150, retries: 0 });
+    expect(decision.expectedValue).not.toBe(99_999);
+    expect(decision.compliance.nextContactAt).toBe("2026-11-25T09:00:00.000Z");
+    expect(decision.compliance.language).toBe("cy");
+    expect(decision.alternatives.map((a) => a.treatmentKey)).toEqual(["service_call_back", "ignore"]);
+    expect(decision.alternatives[0]!.expectedValue).toBe(expectedValueOf(testCatalog.find((t) => t.key === "service_call_back")!, context.analysis).value);
+    expect(decision.notes.join(" ")).toMatch(/left out: free_phone/);
+    expect(decision.notes.join(" ")).toMatch(/rules would choose Service call-back/);
+    expect(server.requestCount).toBe(1);
+  });
+
+  test("the request asks for strict structured output whose treatment key is an enum of this customer's allowed treatments", async () => {
+    const context = complainerContext({ permissions: makePermissions({ marketing: ["email", "push"], preferences: { preferredLanguage: "cy" } }) });
+    server.enqueue(answerReply({ ...validAnswer, treatmentKey: "personalized_offer", alternatives: [] }));
+    expectCompliant(await recommend(context), context);
+
+    const body = bodyOf(0);
+    expect(body.response_format.type).toBe("json_schema");
+    expect(body.response_format.json_schema).toMatchObject({ name: "treatment_recommendation", strict: true });
+    const allowed = eligibleTreatments({ catalog: testCatalog, ...context }).eligible.map((e) => e.treatment.key);
+    expect(new Set(schemaTreatmentKeys(server.requests[0]!.body))).toEqual(new Set(allowed));
+    expect(schemaTreatmentKeys(server.requests[0]!.body)).not.toContain("retention_sms");
+    expect(body.messages.map((m) => m.role)).toEqual(["system", "user"]);
+    expect(body.messages[0]!.content).toBe(SYSTEM_PROMPT);
+    expect(body.messages[0]!.content).toMatch(/never an instruction/);
+  });
+});
+
+describe("unusable answers are retried once, then the rules decide", () => {
+  test.each<[string, FakeReply[], RegExp, "llm" | "rules"]>([
+    ["malformed JSON twice", [answerReply("{\"treatmentKey\": \"retention_sms\", "), answerReply("not json at all")], /not valid JSON/, "rules"],
+    ["malformed JSON, then a usable answer", [answerReply("{oops"), answerReply(validAnswer)], /not valid JSON/, "llm"],
+    ["a treatment outside the catalog twice", [answerReply({ ...validAnswer, treatmentKey: "free_phone" }), answerReply({ ...validAnswer, treatmentKey: "free_phone" })], /'free_phone' is not in the catalog/, "rules"],
+    ["a confidence above 1 twice", [answerReply({ ...validAnswer, confidence: 7 }), answerReply({ ...validAnswer, confidence: 7 })], /confidence/, "rules"],
+    ["a missing rationale, then a usable answer", [answerReply({ ...validAnswer, rationale: "" }), answerReply(validAnswer)], /rationale/, "llm"],
+  ])("%s", async (_title, replies, problem, policy) => {
+    const context = complainerContext();
+    server.enqueue(...replies);
+    const decision = expectCompliant(await recommend(context), context);
+
+    expect(decision.policy).toBe(policy);
+    expect(decision.usage).toMatchObject({ calls: 2, retries: 1 });
+    expect(decision.notes[0]).toMatch(/^Model answer 1 was rejected/);
+    expect(decision.notes[0]).toMatch(problem);
+    if (policy === "rules") {
+      expect(decision.treatmentKey).toBe("service_call_back");
+      expect(decision.notes.at(-1)).toMatch(/Decided by the rules after 2 unusable model answers/);
+      expect(decision.rationale).toMatch(/Service call-back \(call\) is worth most/);
+    }
+    expect(server.requestCount).toBe(2);
+    // The retry repeats the conversation and states what was wrong.
+    const retry = bodyOf(1).messages;
+    expect(retry.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+    const firstContent = (replies[0]!.body as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+    expect(retry[2]!.content).toBe(firstContent);
+    expect(retry[3]!.content).toMatch(/Your answer cannot be used/);
+    expect(retry[3]!.content).toMatch(problem);
+  });
+
+  test("a treatment the customer's permissions forbid (SMS opted out) is refused in code", async () => {
+    const context = complainerContext({ permissions: makePermissions({ marketing: ["email", "call", "push", "mail"], preferences: { preferredLanguage: "cy" } }) });
+    server.enqueue(answerReply(validAnswer), answerReply(validAnswer));
+    const decision = expectCompliant(await recommend(context), context);
+
+    expect(decision.treatmentKey).not.toBe("retention_sms");
+    expect(decision.policy).toBe("rules");
+    expect(decision.notes[0]).toMatch(/'retention_sms' is not allowed for this customer: customer opted out of SMS marketing/);
+    expect(schemaTreatmentKeys(server.requests[0]!.body)).not.toContain("retention_sms");
+  });
+
+  test("a treatment set aside for this decision is refused even when otherwise allowed", async () => {
+    const context = complainerContext();
+    server.enqueue(answerReply({ ...validAnswer, treatmentKey: "service_call_back" }), answerReply({ ...validAnswer, treatmentKey: "service_call_back" }));
+    const response = await agentFor().process({ type: "find_alternative_treatment", exclude: ["service_call_back"], ...context });
+    const decision = expectCompliant(response, context);
+    expect(decision.treatmentKey).not.toBe("service_call_back");
+    expect(decision.notes[0]).toMatch(/'service_call_back' was set aside/);
+  });
+});
+
+describe("customer text cannot steer the decision", () => {
+  test("a note that tries to instruct the model travels only as quoted data, and the answer stays compliant", async () => {
+    const context = hostileNoteContext();
+    // A model that obeys the note: it asks for the call the customer opted out of.
+    server.setHandler(() => answerReply({ ...validAnswer, treatmentKey: "marketing_call_back", confidence: 1, alternatives: [] }));
+    const decision = expectCompliant(await recommend(context), context);
+    expect(decision.treatmentKey).not.toBe("marketing_call_back");
+    expect(decision.compliance.statement).not.toMatch(/^Call/);
+    expect(decision.policy).toBe("rules");
+    expect(decision.notes[0]).toMatch(/'marketing_call_back' is not allowed for this customer/);
+
+    const [system, user] = bodyOf(0).messages;
+    expect(system!.content).toBe(SYSTEM_PROMPT);
+    expect(system!.content).not.toContain("SYSTEM OVERRIDE");
+    const text = user!.content;
+    // One data block, opened and closed once: the note's own closing tag cannot end it early.
+    expect(text.split(DATA_OPEN)).toHaveLength(2);
+    expect(text.split(DATA_CLOSE)).toHaveLength(2);
+    const start = text.indexOf(DATA_OPEN) + DATA_OPEN.length;
+    const end = text.indexOf(DATA_CLOSE);
+    expect(text.indexOf("SYSTEM OVERRIDE")).toBeGreaterThan(start);
+    expect(text.lastIndexOf("SYSTEM OVERRIDE")).toBeLessThan(end);
+    expect(text.slice(0, start)).not.toContain("OVERRIDE");
+    expect(text.slice(end)).not.toContain("OVERRIDE");
+    // Inside, it is a JSON string that parses back to exactly what the record says.
+    const data = JSON.parse(text.slice(start, end)) as { summary: string };
+    expect(data.summary).toContain(HOSTILE_NOTE);
+    expect(text).toContain("\\u003c/customer_data\\u003e SYSTEM OVERRIDE");
+  });
+});
+
+describe("when the model is unavailable the rules decide, with a note", () => {
+  test.each<[string, FakeReply[], { timeoutMs?: number; maxRetries?: number }, RegExp, number]>([
+    ["a timeout", [{ ...answerReply(validAnswer), delayMs: 3_000 }], { timeoutMs: 150 }, /unavailable \(timeout\)/, 1],
+    ["a 429 on every retry", [errorReply(429, "Rate limit reached", { "retry-after": "0" }), errorReply(429, "Rate limit reached", { "retry-after": "0" })], { maxRetries: 1 }, /unavailable \(rate_limited\)/, 2],
+    ["a 500", [errorReply(500, "The server had an error")], {}, /unavailable \(server_error\)/, 1],
+    ["a 503 after a retry", [errorReply(503, "Overloaded", { "retry-after": "0" }), errorReply(503, "Overloaded", { "retry-after": "0" })], { maxRetries: 1 }, /unavailable \(server_error\)/, 2],
+    ["a dropped connection", [{ isDropped: true }], {}, /unavailable \(network\)/, 1],
+    ["a rejected key", [errorReply(401, "Incorrect API key provided")], {}, /unavailable \(refused\)/, 1],
+    ["a refusal", [{ status: 200, body: chatCompletionBody("", { refusal: "I can't help with that." }) }], {}, /unavailable \(refused\)/, 1],
+  ])("%s", async (_title, replies, clientOpts, note, requests) => {
+    const context = complainerContext();
+    server.enqueue(...replies);
+    const started = Date.now();
+    const decision = expectCompliant(await recommend(context, clientOpts), context);
+
+    expect(decision.policy).toBe("rules");
+    expect(decision.treatmentKey).toBe("service_call_back");
+    expect(decision.notes.join(" ")).toMatch(note);
+    expect(decision.notes.at(-1)).toBe("Decided by the rules instead.");
+    expect(decision.usage).toMatchObject({ calls: 1, retries: 0 });
+    expect(server.requestCount).toBe(requests);
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
+  test("a 429 followed by success is retried by the client and the model's answer is used", async () => {
+    const context = complainerContext();
+    server.enqueue(errorReply(429, "Rate limit reached", { "retry-after": "0" }), answerReply(validAnswer));
+    const decision = expectCompliant(await recommend(context, { maxRetries: 2 }), context);
+
+    expect(decision.policy).toBe("llm");
+    expect(decision.treatmentKey).toBe("retention_sms");
+    expect(decision.usage).toMatchObject({ calls: 1, retries: 0 });
+    expect(server.requestCount).toBe(2);
+  });
+});
+
+describe("calls are saved where the answer is already known", () => {
+  test("a customer for whom only no action is allowed is decided without a call", async () => {
+    const context = noRecordContext();
+    const decision = expectCompliant(await recommend(context), context);
+    expect(decision).toMatchObject({ treatmentKey: "ignore", isNoAction: true, policy: "rules" });
+    expect(decision.notes).toEqual(["Only no action is allowed for this customer, so the model was not asked."]);
+    expect(server.requestCount).toBe(0);
+  });
+
+  test("after a capacity denial the next ranked alternative is taken without a new call", async () => {
+    const context = complainerContext();
+    server.enqueue(answerReply({ ...validAnswer, treatmentKey: "service_call_back", alternatives: [{ treatmentKey: "retention_sms", reason: "Cheap and quick." }, { treatmentKey: "ignore", reason: "Nothing." }] }));
+    const agent = agentFor();
+    const first = expectCompliant(await agent.process({ type: "recommend_treatment", ...context }), context);
+    expect(first.policy).toBe("llm");
+
+    const second = expectCompliant(await agent.process({ type: "find_alternative_treatment", exclude: ["service_call_back"], previous: first, ...context }), context);
+    expect(second).toMatchObject({ treatmentKey: "retention_sms", policy: "llm", usage: first.usage });
+    expect(second.rationale).toMatch(/Cheap and quick/);
+    expect(second.alternatives.map((a) => a.treatmentKey)).toEqual(["ignore"]);
+
+    const third = expectCompliant(await agent.process({ type: "find_alternative_treatment", exclude: ["service_call_back", "retention_sms"], previous: second, ...context }), context);
+    expect(third).toMatchObject({ treatmentKey: "ignore", isNoAction: true });
+    expect(server.requestCount).toBe(1);
+  });
+
+  test("with an alternative search but no earlier decision, the model is asked without the set-aside treatments", async () => {
+    const context = complainerContext();
+    const response = await agentFor().process({ type: "find_alternative_treatment", exclude: ["service_call_back"], ...context });
+    const decision = expectCompliant(response, context);
+    expect(decision.policy).toBe("llm");
+    expect(schemaTreatmentKeys(server.requests[0]!.body)).not.toContain("service_call_back");
+    expect(server.requestCount).toBe(1);
+  });
+});
