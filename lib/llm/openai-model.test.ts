@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { type ChatRequest, ModelUnavailableError } from "../agents/ports";
+import { createOpenAIChatModel, toModelError } from "./openai-model";
+import { chatModelFromEnv } from "./select-model";
+import { type FakeOpenAIServer, type FakeReply, answerReply, chatCompletionBody, errorReply, startFakeOpenAIServer } from "./testing/fake-openai-server";
+
+let server: FakeOpenAIServer;
+beforeAll(async () => {
+  server = await startFakeOpenAIServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => server.reset());
+
+const request: ChatRequest = {
+  system: "You answer in JSON.",
+  user: "Pick a colour.",
+  schema: { name: "colour", schema: { type: "object", additionalProperties: false, required: ["colour"], properties: { colour: { type: "string", enum: ["red", "blue"] } } } },
+};
+
+const modelFor = (opts: { timeoutMs?: number; maxRetries?: number } = {}) =>
+  createOpenAIChatModel({ apiKey: "test-key", model: "gpt-4o-mini", baseURL: server.baseURL, timeoutMs: opts.timeoutMs ?? 5_000, maxRetries: opts.maxRetries ?? 0 });
+
+type SentBody = { model: string; temperature: number; messages: { role: string; content: string }[]; response_format: unknown };
+
+describe("OpenAI chat model", () => {
+  test("sends system, history and user in order with a strict JSON-schema response format", async () => {
+    server.enqueue(answerReply({ colour: "red" }, { promptTokens: 31, completionTokens: 7, model: "gpt-4o-mini-2024-07-18" }));
+    const answer = await modelFor().complete({ ...request, history: [{ role: "user", content: "Pick one." }, { role: "assistant", content: "green" }] });
+
+    expect(answer).toEqual({ content: "{\"colour\":\"red\"}", promptTokens: 31, completionTokens: 7, model: "gpt-4o-mini-2024-07-18" });
+    const body = server.requests[0]!.body as unknown as SentBody;
+    expect(body.model).toBe("gpt-4o-mini");
+    expect(body.temperature).toBe(0);
+    expect(body.messages).toEqual([
+      { role: "system", content: "You answer in JSON." },
+      { role: "user", content: "Pick one." },
+      { role: "assistant", content: "green" },
+      { role: "user", content: "Pick a colour." },
+    ]);
+    expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "colour", schema: request.schema.schema, strict: true } });
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  test("returns whatever text the model wrote, for the caller to check", async () => {
+    server.enqueue(answerReply("not json", { completionTokens: 2 }));
+    expect((await modelFor().complete(request)).content).toBe("not json");
+  });
+
+  test.each<[string, FakeReply[], { timeoutMs?: number; maxRetries?: number }, ModelUnavailableError["kind"], number]>([
+    ["an answer slower than the timeout", [{ ...answerReply({ colour: "red" }), delayMs: 2_000 }], { timeoutMs: 100 }, "timeout", 1],
+    ["429 after the client's retries", [errorReply(429, "slow down", { "retry-after": "0" }), errorReply(429, "slow down", { "retry-after": "0" })], { maxRetries: 1 }, "rate_limited", 2],
+    ["500", [errorReply(500, "boom")], {}, "server_error", 1],
+    ["502", [errorReply(502, "bad gateway")], {}, "server_error", 1],
+    ["a dropped connection", [{ isDropped: true }], {}, "network", 1],
+    ["401", [errorReply(401, "Incorrect API key provided")], {}, "refused", 1],
+    ["400 (for instance a schema the service rejects)", [errorReply(400, "Invalid schema")], {}, "refused", 1],
+    ["a refusal message", [{ status: 200, body: chatCompletionBody("", { refusal: "No." }) }], {}, "refused", 1],
+  ])("turns %s into ModelUnavailableError", async (_title, replies, opts, kind, requests) => {
+    server.enqueue(...replies);
+    const error = await modelFor(opts).complete(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as ModelUnavailableError).kind).toBe(kind);
+    expect((error as Error).message).not.toContain("test-key");
+    expect(server.requestCount).toBe(requests);
+  });
+
+  test("retries a 429 honouring retry-after and returns the answer that follows", async () => {
+    server.enqueue(errorReply(429, "slow down", { "retry-after": "0" }), answerReply({ colour: "blue" }));
+    const answer = await modelFor({ maxRetries: 2 }).complete(request);
+    expect(answer.content).toBe("{\"colour\":\"blue\"}");
+    expect(server.requestCount).toBe(2);
+  });
+
+  test("an error that is not from the SDK is left as it is", () => {
+    const bug = new TypeError("x is undefined");
+    expect(toModelError(bug)).toBe(bug);
+  });
+});
+
+describe("model from settings", () => {
+  test("is absent without an API key", () => {
+    expect(chatModelFromEnv({ OPENAI_API_KEY: undefined, OPENAI_MODEL: "gpt-4o-mini", OPENAI_BASE_URL: undefined })).toBeNull();
+  });
+
+  test("uses the configured model name and base URL", async () => {
+    const model = chatModelFromEnv({ OPENAI_API_KEY: "test-key", OPENAI_MODEL: "gpt-4.1-mini", OPENAI_BASE_URL: server.baseURL }, { maxRetries: 0 });
+    expect(model?.name).toBe("gpt-4.1-mini");
+    server.enqueue(answerReply({ colour: "red" }));
+    await model!.complete(request);
+    expect((server.requests[0]!.body as unknown as SentBody).model).toBe("gpt-4.1-mini");
+  });
+});
