@@ -48,7 +48,7 @@ export function pickFromPrevious(input: FromPreviousInput): TreatmentDecision | 
       if (entry) rest.push({ treatmentKey: entry.key, expectedValue: expectedValueOf(entry, analysis).value, reason: next.reason });
     }
     const excluded = [...setAside].filter((k) => k !== treatment.key);
-    const notes = [`Taken from the ranked alternatives of the earlier decision (${previous.treatmentKey}) after ${excluded.join(", ")} was set aside; the model was not asked again.`];
+    const notes = [`Taken from the ranked alternatives of the earlier decision (${previous.treatmentKey}) after ${excluded.join(", ")} ${excluded.length === 1 ? "was" : "were"} set aside; the model was not asked again.`];
     if (skipped.length > 0) notes.push(`Skipped alternatives that are no longer allowed: ${skipped.join(", ")}.`);
     return {
       treatmentKey: treatment.key,
