@@ -25,6 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await waitForBackgroundRuns();
+  await (globalThis as { cvmPool?: pg.Pool }).cvmPool?.end();
   await pool.end();
   await db.drop();
 });
@@ -79,7 +80,7 @@ describe("runCustomerPipelineAction", () => {
     const stored = (await pool.query(`SELECT "customerId", status, trace FROM "Recommendation" WHERE id = $1`, [rec.id])).rows[0];
     expect(stored.customerId).toBe("T-0003");
     expect(stored.status).toBe(rec.status);
-    expect(stored.trace.length).toBeGreaterThanOrEqual(5);
+    expect(stored.trace.steps.length).toBeGreaterThanOrEqual(5);
   });
 
   test.each([

@@ -67,8 +67,8 @@ describe("runs on PostgreSQL", () => {
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Allocation" WHERE "resourceKey" = 'call_slots' AND outcome = 'released'`)).n).toBe(3);
   });
 
-  test("high-value customers are served first within a batch", async () => {
-    await insertCatalog(db.url, { limits: { call_slots: 2 } });
+  test("the high-value reserve keeps slots for high-value customers when regular ones ask first", async () => {
+    await insertCatalog(db.url, { limits: { call_slots: 4 }, reserves: { call_slots: 2 } });
     const ids = await insertCustomers(db.url, { count: 10, highValueEvery: 5 });
     await insertPermissions(db.url, ids);
     const run = await createRun(pool, { scope: { customerIds: ids }, policy: "rules" });
@@ -76,7 +76,7 @@ describe("runs on PostgreSQL", () => {
     const winners = await pool.query<{ valueTier: string }>(
       `SELECT c."valueTier" FROM "Recommendation" r JOIN "Customer" c ON c.id = r."customerId" WHERE r."treatmentKey" = 'retention_call'`,
     );
-    expect(winners.rows.map((r) => r.valueTier)).toEqual(["premium", "premium"]);
+    expect(winners.rows.map((r) => r.valueTier).sort()).toEqual(["medium", "medium", "premium", "premium"]);
   });
 
   test("a run records progress, its summary and the trace of every agent step", async () => {
@@ -88,15 +88,15 @@ describe("runs on PostgreSQL", () => {
     expect(summary?.processed).toBe(12);
     const row = await one<{ status: string; processed: number; total: number; summary: { processed: number } }>(`SELECT status, processed, total, summary FROM "Run" WHERE id = $1`, [run.runId]);
     expect(row).toMatchObject({ status: "completed", processed: 12, total: 12, summary: { processed: 12 } });
-    const recs = await pool.query<{ customerId: string; status: string; permissionStatement: string; trace: { agent: string; type: string; durationMs: number }[] }>(
+    const recs = await pool.query<{ customerId: string; status: string; permissionStatement: string; trace: { steps: { agent: string; type: string; durationMs: number }[] } }>(
       `SELECT "customerId", status, "permissionStatement", trace FROM "Recommendation" WHERE "runId" = $1 ORDER BY "customerId"`,
       [run.runId],
     );
     expect(recs.rows).toHaveLength(12);
     for (const r of recs.rows) {
-      const steps = r.trace.map((s) => `${s.agent}.${s.type}`);
+      const steps = r.trace.steps.map((s) => `${s.agent}.${s.type}`);
       expect(steps).toEqual(expect.arrayContaining(["data.get_customer_data", "journey.build_journey", "journey.analyze_journey", "journey.summarize_journey", "treatment.recommend_treatment"]));
-      expect(r.trace.every((s) => typeof s.durationMs === "number")).toBe(true);
+      expect(r.trace.steps.every((s) => typeof s.durationMs === "number")).toBe(true);
       expect(r.permissionStatement.length).toBeGreaterThan(0);
     }
     // Customers without any consent record are never contacted.

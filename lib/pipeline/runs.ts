@@ -53,11 +53,12 @@ export async function selectCustomers(pool: pg.Pool, scope: RunScope): Promise<s
 /** Creates a queued run over `scope`; refuses an empty scope. Returns its id and customers. */
 export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null }): Promise<{ runId: string; customerIds: string[] }> {
   const customerIds = await selectCustomers(pool, opts.scope);
-  if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
   if (opts.scope.customerIds) {
-    const missing = opts.scope.customerIds.filter((id) => !customerIds.includes(id));
+    const found = new Set(customerIds);
+    const missing = opts.scope.customerIds.filter((id) => !found.has(id));
     if (missing.length > 0) throw new RunRequestError(`Unknown customer${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).join(", ")}`);
   }
+  if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
     [opts.policy, JSON.stringify(opts.scope), customerIds.length, opts.requestedById ?? null],
