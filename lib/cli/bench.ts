@@ -1,0 +1,101 @@
+// `npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS]`
+// Measures the whole pipeline (data, journey, treatment, capacity, writes) on its own throw-away
+// PostgreSQL: customers per second with the deterministic policy, and with the language-model
+// policy against a local OpenAI-compatible server that answers after a fixed latency.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { seedDemo } from "../../prisma/seed/index";
+import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
+import { applyMigrations } from "../database/migrate";
+import { dataDir } from "../database/paths";
+import { createOpenAIChatModel } from "../llm/openai-model";
+import { startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
+import { createRun, executeRun } from "../pipeline/runs";
+
+const { values } = parseArgs({
+  options: {
+    json: { type: "boolean", default: false },
+    customers: { type: "string", default: "10000" },
+    "llm-customers": { type: "string", default: "1024" },
+    concurrency: { type: "string", default: "64" },
+    latency: { type: "string", default: "500" },
+  },
+});
+const customers = Number(values.customers);
+const llmCustomers = Number(values["llm-customers"]);
+const concurrency = Number(values.concurrency);
+const latencyMs = Number(values.latency);
+for (const [name, v] of Object.entries({ customers, llmCustomers, concurrency, latencyMs })) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`${name} must be a positive whole number`);
+    process.exit(2);
+  }
+}
+const log = (m: string) => console.error(`[bench] ${m}`);
+
+const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-pg"), isEphemeral: true });
+const url = server.urlFor("cvm_bench");
+await ensureDatabaseExists(server.urlFor("postgres"), "cvm_bench");
+await applyMigrations(url);
+const pool = new pg.Pool({ connectionString: url, max: 8 });
+const fake = await startFakeOpenAIServer({ latencyMs, isRecording: false });
+try {
+  log(`Seeding ${customers.toLocaleString("en-GB")} customers...`);
+  await seedDemo({ url, customers: Math.max(customers, llmCustomers) });
+
+  const rulesRun = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
+  log("Deterministic policy run...");
+  const t0 = performance.now();
+  const rules = await executeRun(pool, { runId: rulesRun.runId, customerIds: rulesRun.customerIds, policy: "rules", model: null });
+  const rulesSeconds = (performance.now() - t0) / 1000;
+  if (!rules) throw new Error("The deterministic run failed.");
+
+  // A fresh capacity period so the model run is not starved by the first run's holds.
+  await pool.query(`UPDATE "ResourceConstraint" SET used = 0, held = 0`);
+  const model = createOpenAIChatModel({ apiKey: "bench", model: "bench-model", baseURL: fake.baseURL, maxRetries: 0, timeoutMs: 10_000 });
+  const llmRun = await createRun(pool, { scope: { limit: llmCustomers }, policy: "llm" });
+  log(`Language-model policy run (${latencyMs} ms per answer, ${concurrency} at once)...`);
+  const t1 = performance.now();
+  const llm = await executeRun(pool, { runId: llmRun.runId, customerIds: llmRun.customerIds, policy: "llm", model, concurrency });
+  const llmSeconds = (performance.now() - t1) / 1000;
+  if (!llm) throw new Error("The language-model run failed.");
+
+  const rulesRate = rules.processed / rulesSeconds;
+  const llmRate = llm.processed / llmSeconds;
+  const ideal = concurrency / (latencyMs / 1000);
+  const result = {
+    rules_customers: rules.processed,
+    rules_seconds: Number(rulesSeconds.toFixed(2)),
+    rules_customers_per_s: Math.round(rulesRate),
+    llm_customers: llm.processed,
+    llm_seconds: Number(llmSeconds.toFixed(2)),
+    llm_concurrency: concurrency,
+    llm_latency_ms: latencyMs,
+    llm_customers_per_s: Number(llmRate.toFixed(1)),
+    llm_ideal_customers_per_s: ideal,
+    llm_fraction_of_ideal: Number((llmRate / ideal).toFixed(3)),
+    llm_calls_per_recommendation: Number((llm.modelCalls / Math.max(1, llm.processed)).toFixed(3)),
+    llm_prompt_tokens_per_recommendation: Math.round(llm.promptTokens / Math.max(1, llm.processed)),
+    llm_model_fallbacks: llm.modelFallbacks,
+    llm_failed: llm.byStatus.failed,
+  };
+  console.table([
+    { measure: "Deterministic policy", customers: result.rules_customers, seconds: result.rules_seconds, "customers/s": result.rules_customers_per_s, ideal: "", "fraction of ideal": "", "calls/rec": 0, "prompt tokens/rec": 0 },
+    {
+      measure: `Language model (${latencyMs} ms, concurrency ${concurrency})`,
+      customers: result.llm_customers,
+      seconds: result.llm_seconds,
+      "customers/s": result.llm_customers_per_s,
+      ideal,
+      "fraction of ideal": result.llm_fraction_of_ideal,
+      "calls/rec": result.llm_calls_per_recommendation,
+      "prompt tokens/rec": result.llm_prompt_tokens_per_recommendation,
+    },
+  ]);
+  if (values.json) console.log(JSON.stringify(result));
+} finally {
+  await fake.close();
+  await pool.end();
+  await server.stop();
+}
