@@ -2,6 +2,8 @@
 // (DATABASE_URL, or the project's own PostgreSQL under .data/), migrates it, seeds the demo data
 // when it is empty, builds the app when the sources are newer than the last build, then serves it.
 // Ctrl-C stops the web server and, if this process started it, the database.
+import type { ChildProcess } from "node:child_process";
+import net from "node:net";
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
 import { openDatabase } from "../database/connection";
@@ -14,6 +16,17 @@ const isDev = process.argv.includes("--dev");
 const env = getEnv();
 const started = Date.now();
 const log = (m: string) => console.log(`[start] ${m}`);
+
+function isPortTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
 
 async function isEmpty(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
@@ -28,9 +41,16 @@ async function isEmpty(url: string): Promise<boolean> {
 
 const db = await openDatabase({ log });
 let isStopping = false;
+let web: ChildProcess | null = null;
 async function shutdown(code: number) {
   if (isStopping) return;
   isStopping = true;
+  // The web server goes first (it holds database connections), whether or not the signal reached it too.
+  if (web && web.exitCode === null && web.signalCode === null) {
+    const exited = new Promise((resolve) => web!.once("exit", resolve));
+    web.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  }
   await db.release();
   log(db.isLocal ? "Stopped the web server and the local database." : "Stopped.");
   process.exit(code);
@@ -55,7 +75,11 @@ try {
   await shutdown(1);
 }
 
-const web = serveApp({ port: env.PORT, databaseUrl: db.url, isDev });
+if (await isPortTaken(env.PORT)) {
+  console.error(`[start] Port ${env.PORT} is already in use (is the app already running?). Stop that process or set PORT.`);
+  await shutdown(1);
+}
+web = serveApp({ port: env.PORT, databaseUrl: db.url, isDev });
 web.on("exit", (code) => void shutdown(code ?? 0));
 if (await waitUntilServing(`http://127.0.0.1:${env.PORT}/`, { isAborted: () => isStopping })) {
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${env.PORT}`);
