@@ -265,7 +265,10 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         await prefetch(k);
         // Load the next chunk while this one is being decided.
         void prefetch(k + 1);
-        pending.push(await decide(customerIds[index]!));
+        // Decide first, then push: `pending.push(await …)` would bind the array before the await,
+        // and a batch flushed meanwhile would silently drop this customer.
+        const outcome = await decide(customerIds[index]!);
+        pending.push(outcome);
         if (pending.length >= batchSize) {
           const items = pending;
           pending = [];

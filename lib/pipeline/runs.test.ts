@@ -5,6 +5,8 @@ import { loadCatalog } from "./catalog";
 import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
 import { createRun, executeRun, failInterruptedRuns, requestCancel, resolvePolicy, selectCustomers } from "./runs";
+import { createOpenAIChatModel } from "../llm/openai-model";
+import { schemaAnswer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
 
 describe("runs on PostgreSQL", () => {
@@ -101,6 +103,27 @@ describe("runs on PostgreSQL", () => {
     }
     // Customers without any consent record are never contacted.
     for (const r of recs.rows.slice(6)) expect(r.status).toBe("no_action");
+  });
+
+  test("no decision is lost when model answers arrive out of order across batches", async () => {
+    await insertCatalog(db.url);
+    const ids = await insertCustomers(db.url, { count: 60 });
+    await insertPermissions(db.url, ids);
+    let n = 0;
+    const fake = await startFakeOpenAIServer({ isRecording: false });
+    fake.setHandler(async (request) => {
+      await new Promise((r) => setTimeout(r, (n++ * 7) % 40));
+      return schemaAnswer(request);
+    });
+    try {
+      const model = createOpenAIChatModel({ apiKey: "test", model: "test-model", baseURL: fake.baseURL, maxRetries: 0 });
+      const run = await createRun(pool, { scope: { limit: 60 }, policy: "llm" });
+      const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "llm", model, concurrency: 16, batchSize: 3 });
+      expect(summary?.processed).toBe(60);
+      expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [run.runId])).n).toBe(60);
+    } finally {
+      await fake.close();
+    }
   });
 
   test("an unknown customer in the selection is refused before a run is created", async () => {
