@@ -39,6 +39,8 @@ const url = server.urlFor("cvm_bench");
 await ensureDatabaseExists(server.urlFor("postgres"), "cvm_bench");
 await applyMigrations(url);
 const pool = new pg.Pool({ connectionString: url, max: 8 });
+// Idle connections are cut when the benchmark's own server stops at the end; that is expected.
+pool.on("error", () => {});
 const fake = await startFakeOpenAIServer({ latencyMs, isRecording: false });
 try {
   log(`Seeding ${customers.toLocaleString("en-GB")} customers...`);
