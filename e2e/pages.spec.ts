@@ -47,7 +47,8 @@ test.describe("every screen shows the database's rows", () => {
     const row = (
       await sql.query(`SELECT c.id FROM "Customer" c WHERE NOT EXISTS (SELECT 1 FROM "ContactPermission" p WHERE p."customerId" = c.id) LIMIT 1`)
     ).rows[0];
-    test.skip(!row, "the seeded data has no customer without permissions");
+    // The seed leaves about 3% of customers without any consent record.
+    expect(row, "the seeded data has a customer without permissions").toBeTruthy();
     await page.goto(`/customers/${row.id}`);
     await expect(page.getByText(/no permission record/i)).toBeVisible();
   });
@@ -77,12 +78,10 @@ test.describe("every screen shows the database's rows", () => {
   test("review lists the pending recommendations of the database", async ({ page, sql }) => {
     const pending = await count(sql, `SELECT count(*) AS n FROM "Recommendation" WHERE status = 'pending_review'`);
     expect(pending).toBeGreaterThan(0);
-    const first = (await sql.query(`SELECT "customerId" FROM "Recommendation" WHERE status = 'pending_review' ORDER BY "createdAt" DESC, id LIMIT 1`)).rows[0];
     await page.goto("/review");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(/review/i);
     await expect(page.getByTestId("review-table").locator("tbody tr")).toHaveCount(Math.min(50, pending));
     await expect(page.getByText(pending.toLocaleString("en-GB"), { exact: false }).first()).toBeVisible();
-    expect(first).toBeTruthy();
     await capture(page, "review");
   });
 

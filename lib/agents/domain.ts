@@ -206,7 +206,8 @@ export type TreatmentDecision = {
   usage: ModelUsage;
 };
 
-export type ResourceStatus = {
+/** A capacity resource's stored counters: `used` includes `held`; `reservedHighValue` is part of `limit`. */
+export type ResourceCounters = {
   key: string;
   name: string;
   limit: number;
@@ -215,6 +216,9 @@ export type ResourceStatus = {
   reservedHighValue: number;
   period: "day" | "week" | "month";
   periodStart: string;
+};
+
+export type ResourceStatus = ResourceCounters & {
   /** Units anyone may still take: limit - reserve - used, at least 0. */
   availableGeneral: number;
   /** Units a high-value customer may still take: limit - used. */

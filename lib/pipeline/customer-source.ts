@@ -15,21 +15,8 @@ export const PRIOR_CONTACT_LIMIT = 20;
 // Timestamps are stored in UTC without a zone; written out here so no local zone can shift them.
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-type CustomerRow = {
-  id: string;
-  name: string;
-  segment: string;
-  plan: string;
-  contractType: string;
-  tenureMonths: number;
-  monthlyRevenue: number;
-  totalRevenue: number | null;
-  valueTier: ValueTier;
-  region: string;
-  language: string;
-  source: "seed" | "import";
-  attributes: unknown;
-};
+/** A profile as read, before its attributes are checked to be an object. */
+type CustomerRow = Omit<CustomerProfile, "attributes"> & { attributes: unknown };
 type EventRow = { customerId: string; events: string };
 type PermissionRow = { customerId: string; channel: Channel; marketing: boolean; serviceUpdates: boolean; billing: boolean };
 type PreferenceRow = {

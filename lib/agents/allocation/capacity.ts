@@ -1,17 +1,8 @@
 // Capacity arithmetic, free of storage: who may take a unit of a resource right now.
-import type { ResourceStatus } from "../domain";
+import type { ResourceCounters, ResourceStatus } from "../domain";
 
 /** A resource row as locked for one transaction; the agent changes `used` and `held` in place. */
-export type LockedResource = {
-  key: string;
-  name: string;
-  limit: number;
-  used: number;
-  held: number;
-  reservedHighValue: number;
-  period: "day" | "week" | "month";
-  periodStart: string;
-};
+export type LockedResource = ResourceCounters;
 
 export type HoldDecision = { isGranted: true; usedReserve: boolean } | { isGranted: false; reason: string };
 

@@ -13,6 +13,7 @@ import type {
   Permissions,
 } from "../../domain";
 import type { TreatmentContext } from "../../messages";
+import { patternLabels } from "../../journey/analyze";
 import type { CatalogEntry } from "../compliance";
 
 /** A fixed decision time: 22:30 on a Tuesday in November, inside a typical do-not-disturb window in London. */
@@ -90,22 +91,9 @@ export function makeMetrics(overrides: Partial<JourneyMetrics> = {}): JourneyMet
   };
 }
 
-const PATTERN_LABELS: Record<PatternKey, string> = {
-  declining_usage: "Declining usage",
-  bill_shock: "Bill shock",
-  repeated_complaints: "Repeated complaints",
-  poor_network: "Poor network",
-  late_payments: "Late payments",
-  port_out_risk: "Port-out risk",
-  device_upgrade_due: "Device upgrade due",
-  price_sensitive: "Price sensitive",
-  negative_sentiment: "Negative sentiment",
-  loyal_quiet: "Loyal and quiet",
-  upsell_candidate: "Upsell candidate",
-};
 
-export function pattern(key: PatternKey, severity: JourneyPattern["severity"] = "medium", evidence: string[] = [`${PATTERN_LABELS[key]} seen on 2026-11-01`]): JourneyPattern {
-  return { key, label: PATTERN_LABELS[key], severity, evidence };
+export function pattern(key: PatternKey, severity: JourneyPattern["severity"] = "medium", evidence: string[] = [`${patternLabels[key]} seen on 2026-11-01`]): JourneyPattern {
+  return { key, label: patternLabels[key], severity, evidence };
 }
 
 export function makeAnalysis(opts: { customerId?: string; metrics?: Partial<JourneyMetrics>; patterns?: JourneyPattern[]; asOf?: string } = {}): JourneyAnalysis {
