@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Sidebar } from "@/components/layout/sidebar";
+import { Providers } from "@/components/providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,12 +13,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="bg-zinc-50 text-zinc-900 antialiased">
-        <div className="min-h-screen lg:flex">
-          <Sidebar />
-          <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
-            <div className="mx-auto max-w-7xl">{children}</div>
-          </main>
-        </div>
+        <Providers>
+          <div className="min-h-screen lg:flex">
+            <Sidebar />
+            <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
+              <div className="mx-auto max-w-7xl">{children}</div>
+            </main>
+          </div>
+        </Providers>
       </body>
     </html>
   );
