@@ -11,6 +11,8 @@ const schema = z.object({
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_BASE_URL: optional(z.string().url()),
+  /** Customers per committed batch of a run started from the app; smaller batches report progress more often. */
+  RUN_BATCH_SIZE: optional(z.coerce.number().int().min(1).max(10_000)),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

@@ -11,6 +11,8 @@ export type LaunchDeps = {
   model: ChatModel | null;
   /** Called when a background run fails outside the run's own error handling. */
   onBackgroundError?: (err: unknown, runId: string) => void;
+  /** Customers per committed batch; the orchestrator's default when unset. */
+  batchSize?: number;
 };
 
 export const policyChoiceSchema = z.enum(["auto", "rules", "llm"]);
@@ -52,7 +54,7 @@ export async function startPipelineRun(
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
   const { runId, customerIds } = await createRun(deps.pool, { scope: parsed.scope, policy, requestedById: input.requestedById ?? null });
-  const execution = executeRun(deps.pool, { runId, customerIds, policy, model: deps.model })
+  const execution = executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, batchSize: deps.batchSize })
     .catch((err: unknown) => {
       deps.onBackgroundError?.(err, runId);
       return null;
