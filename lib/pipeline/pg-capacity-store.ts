@@ -70,9 +70,10 @@ async function insertAudit(client: pg.PoolClient, audit: NonNullable<BatchWrites
 
 async function updateCounters(client: pg.PoolClient, changed: LockedResource[]) {
   await client.query(
-    `UPDATE "ResourceConstraint" c SET used = x.used, held = x.held, "periodStart" = x."periodStart", version = c.version + 1, "updatedAt" = now()
-     FROM json_to_recordset($1::json) AS x(key text, used int, held int, "periodStart" timestamptz) WHERE c.key = x.key`,
-    [JSON.stringify(changed.map((r) => ({ key: r.key, used: r.used, held: r.held, periodStart: r.periodStart })))],
+    `UPDATE "ResourceConstraint" c SET used = x.used, held = x.held, "limit" = x."limit", "reservedHighValue" = x."reservedHighValue",
+        "periodStart" = x."periodStart", version = c.version + 1, "updatedAt" = now()
+     FROM json_to_recordset($1::json) AS x(key text, used int, held int, "limit" int, "reservedHighValue" int, "periodStart" timestamptz) WHERE c.key = x.key`,
+    [JSON.stringify(changed.map((r) => ({ key: r.key, used: r.used, held: r.held, limit: r.limit, reservedHighValue: r.reservedHighValue, periodStart: r.periodStart })))],
   );
 }
 
@@ -121,7 +122,7 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
         if (writes?.reviews?.length) await applyReviews(client, writes.reviews);
         const changed = [...resources.values()].filter((r) => {
           const o = original.get(r.key)!;
-          return o.used !== r.used || o.held !== r.held || o.periodStart !== r.periodStart;
+          return o.used !== r.used || o.held !== r.held || o.limit !== r.limit || o.reservedHighValue !== r.reservedHighValue || o.periodStart !== r.periodStart;
         });
         if (changed.length) await updateCounters(client, changed);
         if (writes?.audit?.length) await insertAudit(client, writes.audit);
