@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { waitForBackgroundRuns } from "@/lib/pipeline/launch";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";
+import { DEMO_ACTOR } from "@/lib/session/actor";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 
 let db: TestDatabase;
 let pool: pg.Pool;
 let startRunAction: typeof import("./actions").startRunAction;
+let cancelRunAction: typeof import("./actions").cancelRunAction;
 let runCustomerPipelineAction: typeof import("../customers/[id]/actions").runCustomerPipelineAction;
 
 beforeAll(async () => {
@@ -17,10 +19,11 @@ beforeAll(async () => {
   const ids = await insertCustomers(db.url, { count: 30, highValueEvery: 3 });
   await insertPermissions(db.url, ids);
   pool = new pg.Pool({ connectionString: db.url });
+  await pool.query(`INSERT INTO "User" (id, email, name, role, "updatedAt") VALUES ($1, 'manager@demo.cvm', 'Gareth Lloyd', 'manager', now())`, [DEMO_ACTOR.id]);
   // The actions read their settings from the environment on first use.
   process.env.DATABASE_URL = db.url;
   delete process.env.OPENAI_API_KEY;
-  ({ startRunAction } = await import("./actions"));
+  ({ startRunAction, cancelRunAction } = await import("./actions"));
   ({ runCustomerPipelineAction } = await import("../customers/[id]/actions"));
 });
 afterAll(async () => {
@@ -40,6 +43,38 @@ describe("startRunAction", () => {
     const run = (await pool.query(`SELECT status, processed, summary FROM "Run" WHERE id = $1`, [result.ok ? result.data.runId : ""])).rows[0];
     expect(run).toMatchObject({ status: "completed", processed: 10 });
     expect(run.summary.processed).toBe(10);
+  });
+
+  test("records the acting user as the one who requested the run", async () => {
+    const result = await startRunAction({ scope: { limit: 1 }, policy: "rules" });
+    await waitForBackgroundRuns();
+    const run = (await pool.query(`SELECT "requestedById" FROM "Run" WHERE id = $1`, [result.ok ? result.data.runId : ""])).rows[0];
+    expect(run.requestedById).toBe(DEMO_ACTOR.id);
+  });
+
+  test("a repeated submission with the same request key starts one run and answers the same", async () => {
+    const before = await count(`SELECT count(*) AS n FROM "Run"`);
+    const input = { scope: { limit: 2 }, policy: "rules", requestKey: "6f1c1d0e-6a43-4a4e-9d3a-8a3f0d1c2b11" };
+    const [first, second] = await Promise.all([startRunAction(input), startRunAction(input)]);
+    const third = await startRunAction(input);
+    await waitForBackgroundRuns();
+    expect(first.ok).toBe(true);
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(before + 1);
+  });
+
+  test("a new request key starts a new run", async () => {
+    const before = await count(`SELECT count(*) AS n FROM "Run"`);
+    await startRunAction({ scope: { limit: 1 }, policy: "rules", requestKey: "0b7c1f6e-1111-4222-8333-944455556666" });
+    await startRunAction({ scope: { limit: 1 }, policy: "rules", requestKey: "0b7c1f6e-1111-4222-8333-944455556667" });
+    await waitForBackgroundRuns();
+    expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(before + 2);
+  });
+
+  test("refuses a request key that is not a UUID", async () => {
+    const result = await startRunAction({ scope: { limit: 1 }, requestKey: "twice" });
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/requestKey/) });
   });
 
   test.each([
@@ -66,6 +101,69 @@ describe("startRunAction", () => {
   test("refuses a selection that matches nobody", async () => {
     const result = await startRunAction({ scope: { segment: "nobody-here" } });
     expect(result).toEqual({ ok: false, message: "No customer matches this selection." });
+  });
+});
+
+describe("cancelRunAction", () => {
+  const insertRunRow = async (status: string, cancelRequested = false) =>
+    (
+      await pool.query<{ id: string }>(
+        `INSERT INTO "Run" (id, status, policy, scope, total, "cancelRequested") VALUES (gen_random_uuid(), $1::"RunStatus", 'rules', '{}', 100, $2) RETURNING id`,
+        [status, cancelRequested],
+      )
+    ).rows[0]!.id;
+  const audits = (runId: string) => count(`SELECT count(*) AS n FROM "AuditLog" WHERE "entityType" = 'Run' AND "entityId" = '${runId}'`);
+
+  test.each(["queued", "running"])("asks a %s run to stop and records who asked", async (status) => {
+    const runId = await insertRunRow(status);
+    const result = await cancelRunAction({ runId });
+    expect(result).toEqual({ ok: true, data: { runId, isAlreadyRequested: false } });
+    const run = (await pool.query(`SELECT status, "cancelRequested" FROM "Run" WHERE id = $1`, [runId])).rows[0];
+    expect(run).toEqual({ status, cancelRequested: true });
+    const audit = (await pool.query(`SELECT "actorId", "actorLabel", action FROM "AuditLog" WHERE "entityId" = $1`, [runId])).rows;
+    expect(audit).toEqual([{ actorId: DEMO_ACTOR.id, actorLabel: DEMO_ACTOR.label, action: "run.cancel_requested" }]);
+  });
+
+  test("a second cancel of the same run changes nothing more", async () => {
+    const runId = await insertRunRow("running");
+    await cancelRunAction({ runId });
+    const again = await cancelRunAction({ runId });
+    expect(again).toEqual({ ok: true, data: { runId, isAlreadyRequested: true } });
+    expect(await audits(runId)).toBe(1);
+  });
+
+  test.each(["completed", "cancelled", "failed"])("refuses a %s run by its status and changes nothing", async (status) => {
+    const runId = await insertRunRow(status);
+    const result = await cancelRunAction({ runId });
+    expect(result).toEqual({ ok: false, message: `This run already ended (${status}); there is nothing to cancel.` });
+    const run = (await pool.query(`SELECT "cancelRequested" FROM "Run" WHERE id = $1`, [runId])).rows[0];
+    expect(run.cancelRequested).toBe(false);
+    expect(await audits(runId)).toBe(0);
+  });
+
+  test("a run in progress stops after its current batch when cancelled", async () => {
+    const started = await startRunAction({ scope: {}, policy: "rules" });
+    if (!started.ok) throw new Error(started.message);
+    expect(await cancelRunAction({ runId: started.data.runId })).toMatchObject({ ok: true });
+    await waitForBackgroundRuns();
+    const run = (await pool.query(`SELECT status, processed, total FROM "Run" WHERE id = $1`, [started.data.runId])).rows[0];
+    // The run may have finished its only batch before the request arrived; either way it ended cleanly.
+    expect(["cancelled", "completed"]).toContain(run.status);
+    expect(run.processed).toBeLessThanOrEqual(run.total);
+  });
+
+  test.each([
+    { input: {}, message: /runId/ },
+    { input: { runId: "not-a-uuid" }, message: /Choose a run/ },
+    { input: { runId: "6f1c1d0e-6a43-4a4e-9d3a-8a3f0d1c2b11", extra: true }, message: /extra|unrecognized/i },
+  ])("refuses $input", async ({ input, message }) => {
+    const result = await cancelRunAction(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+
+  test("refuses an unknown run", async () => {
+    expect(await cancelRunAction({ runId: "6f1c1d0e-6a43-4a4e-9d3a-000000000000" })).toEqual({ ok: false, message: "This run does not exist." });
   });
 });
 

@@ -1,24 +1,102 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { type ActionResult, failedAction, refusedInput } from "@/lib/action-result";
 import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { chatModelFromEnv } from "@/lib/llm/select-model";
 import { startPipelineRun, startRunInputSchema } from "@/lib/pipeline/launch";
+import { requestCancel } from "@/lib/pipeline/runs";
 import { getPool } from "@/lib/pool";
+import { getCurrentActor } from "@/lib/session/actor";
 
-/** Starts a run over a segment, a value tier, a number of customers or everyone; it continues in the background. */
-export async function startRunAction(input: unknown): Promise<ActionResult<{ runId: string; total: number; policy: "llm" | "rules" }>> {
-  const parsed = startRunInputSchema.safeParse(input);
+type StartedRun = { runId: string; total: number; policy: "llm" | "rules" };
+
+// A form sends one key per submission; a repeat of that key (a double click, a retried request)
+// gets the first answer instead of a second run. Kept per server process, which is where runs live.
+const REQUEST_KEY_TTL_MS = 10 * 60_000;
+const startedByKey = new Map<string, { at: number; result: Promise<ActionResult<StartedRun>> }>();
+
+function rememberRequest(key: string, start: () => Promise<ActionResult<StartedRun>>): Promise<ActionResult<StartedRun>> {
+  const now = Date.now();
+  for (const [k, v] of startedByKey) if (now - v.at > REQUEST_KEY_TTL_MS) startedByKey.delete(k);
+  const known = startedByKey.get(key);
+  if (known) return known.result;
+  const result = start();
+  startedByKey.set(key, { at: now, result });
+  // A refused or failed start may be tried again with the same key.
+  void result.then((r) => {
+    if (!r.ok) startedByKey.delete(key);
+  });
+  return result;
+}
+
+const requestKeySchema = z.object({ requestKey: z.uuid("requestKey must be a UUID.").optional() }).passthrough();
+
+const refusedViewer = (verb: string): ActionResult<never> => ({ ok: false, message: `Viewers cannot ${verb}; ask a marketer or a manager.` });
+
+/**
+ * Starts a run over a segment, a value tier, a number of customers or everyone; it continues in the
+ * background. An optional `requestKey` makes repeats of one submission start a single run.
+ */
+export async function startRunAction(input: unknown): Promise<ActionResult<StartedRun>> {
+  const keyed = requestKeySchema.safeParse(input);
+  if (!keyed.success) return refusedInput(keyed.error);
+  const { requestKey, ...rest } = keyed.data;
+  const parsed = startRunInputSchema.safeParse(rest);
   if (!parsed.success) return refusedInput(parsed.error);
+  const actor = await getCurrentActor();
+  if (actor.role === "viewer") return refusedViewer("start runs");
+
+  const start = async (): Promise<ActionResult<StartedRun>> => {
+    try {
+      const env = getEnv();
+      const started = await startPipelineRun(
+        {
+          pool: getPool(),
+          model: chatModelFromEnv(env),
+          batchSize: env.RUN_BATCH_SIZE,
+          onBackgroundError: (err, runId) => console.error(`[run ${runId}]`, err),
+        },
+        { ...parsed.data, requestedById: actor.id },
+      );
+      revalidatePath("/runs");
+      revalidatePath("/");
+      return { ok: true, data: started };
+    } catch (err) {
+      return failedAction(err, "startRun");
+    }
+  };
+  return requestKey ? rememberRequest(requestKey, start) : start();
+}
+
+const cancelRunInputSchema = z.object({ runId: z.uuid("Choose a run.") }).strict();
+
+/** Asks a queued or running run to stop after its current batch; refuses, by its status, a run that already ended. */
+export async function cancelRunAction(input: unknown): Promise<ActionResult<{ runId: string; isAlreadyRequested: boolean }>> {
+  const parsed = cancelRunInputSchema.safeParse(input);
+  if (!parsed.success) return refusedInput(parsed.error);
+  const actor = await getCurrentActor();
+  if (actor.role === "viewer") return refusedViewer("cancel runs");
+  const { runId } = parsed.data;
   try {
-    const started = await startPipelineRun(
-      { pool: getPool(), model: chatModelFromEnv(getEnv()), onBackgroundError: (err, runId) => console.error(`[run ${runId}]`, err) },
-      parsed.data,
+    const pool = getPool();
+    const { rows } = await pool.query<{ status: string; cancelRequested: boolean }>(`SELECT status, "cancelRequested" FROM "Run" WHERE id = $1`, [runId]);
+    const run = rows[0];
+    if (!run) throw new AppError({ code: "not_found", userMessage: "This run does not exist." });
+    if (run.cancelRequested && (run.status === "queued" || run.status === "running")) return { ok: true, data: { runId, isAlreadyRequested: true } };
+    if (!(await requestCancel(pool, runId))) {
+      const { rows: after } = await pool.query<{ status: string }>(`SELECT status FROM "Run" WHERE id = $1`, [runId]);
+      throw new AppError({ code: "conflict", userMessage: `This run already ended (${after[0]?.status ?? run.status}); there is nothing to cancel.` });
+    }
+    await pool.query(
+      `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after) VALUES ($1, $2, 'run.cancel_requested', 'Run', $3, $4, $5)`,
+      [actor.id, actor.label, runId, JSON.stringify({ status: run.status, cancelRequested: false }), JSON.stringify({ cancelRequested: true })],
     );
     revalidatePath("/runs");
-    return { ok: true, data: started };
+    return { ok: true, data: { runId, isAlreadyRequested: false } };
   } catch (err) {
-    return failedAction(err, "startRun");
+    return failedAction(err, "cancelRun");
   }
 }

@@ -1,6 +1,17 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
-import { countRuns, listRecentRuns, listRuns } from "./runs";
+import {
+  RUN_FAILURE_LIMIT,
+  countRuns,
+  describeRunScope,
+  getRunDetail,
+  isRunActive,
+  listRecentRuns,
+  listRunDetails,
+  listRuns,
+  toRunDetailJson,
+  toRunSummaryView,
+} from "./runs";
 import { insertRun, minutesAfterStart } from "./test-fixtures";
 
 let t: TestDatabase;
@@ -46,4 +57,83 @@ test.each([
 
 test("countRuns counts every run", async () => {
   expect(await countRuns(t.prisma)).toBe(52);
+});
+
+describe("run details", () => {
+  const summary = {
+    runId: "x",
+    policy: "rules",
+    customers: 30,
+    processed: 30,
+    byStatus: { pending_review: 20, no_action: 8, failed: 2 },
+    byTreatment: { sms_offer: 5, marketing_call_back: 15 },
+    fallbacks: 3,
+    modelFallbacks: 0,
+    failures: Array.from({ length: 25 }, (_, i) => ({ customerId: `C${i}`, reason: "Journey could not be read" })),
+    missingCustomers: ["GONE"],
+    modelCalls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    expectedValue: 321.5,
+    durationMs: 1200,
+    isCancelled: false,
+  };
+
+  test("listRunDetails gives scope, summary and whether any run is active", async () => {
+    const result = await listRunDetails(t.prisma, { page: 1, pageSize: 5 });
+    expect(result.rows).toHaveLength(5);
+    expect(result.hasActive).toBe(true);
+    expect(result.rows[0]).toMatchObject({ status: "running", scope: "All customers", summary: null, cancelRequested: false, error: null });
+  });
+
+  test("getRunDetail reads one run's summary with the treatments most chosen first and failures capped", async () => {
+    const run = await insertRun(t.prisma, { status: "completed", scope: { segment: "family", limit: 500 }, summary, createdAt: minutesAfterStart(-10) });
+    const detail = await getRunDetail(t.prisma, run.id);
+    expect(detail?.scope).toBe("Segment: family · at most 500");
+    expect(detail?.summary).toMatchObject({
+      byStatus: { pending_review: 20, no_action: 8, failed: 2 },
+      byTreatment: [{ key: "marketing_call_back", count: 15 }, { key: "sms_offer", count: 5 }],
+      fallbacks: 3,
+      failureCount: 25,
+      missingCustomers: 1,
+      expectedValue: 321.5,
+    });
+    expect(detail?.summary?.failures).toHaveLength(RUN_FAILURE_LIMIT);
+    expect(toRunDetailJson(detail!).createdAt).toBe(minutesAfterStart(-10).toISOString());
+  });
+
+  test.each([
+    { id: "not-a-uuid" },
+    { id: "6f1c1d0e-6a43-4a4e-9d3a-8a3f0d1c2b11" },
+  ])("getRunDetail($id) is null", async ({ id }) => {
+    expect(await getRunDetail(t.prisma, id)).toBeNull();
+  });
+
+  test.each([
+    { stored: null, expected: null },
+    { stored: { byStatus: "bad" }, expected: null },
+  ])("toRunSummaryView($stored) is $expected", ({ stored, expected }) => {
+    expect(toRunSummaryView(stored)).toBe(expected);
+  });
+
+  test.each([
+    { scope: {}, expected: "All customers" },
+    { scope: { limit: 1500 }, expected: "All customers · at most 1,500" },
+    { scope: { valueTier: "premium" }, expected: "Value tier: premium" },
+    { scope: { customerIds: ["T-1"] }, expected: "Customer T-1" },
+    { scope: { customerIds: ["T-1", "T-2"] }, expected: "2 chosen customers" },
+    { scope: "garbage", expected: "All customers" },
+  ])("describeRunScope($scope) is $expected", ({ scope, expected }) => {
+    expect(describeRunScope(scope)).toBe(expected);
+  });
+
+  test.each([
+    { status: "queued", expected: true },
+    { status: "running", expected: true },
+    { status: "completed", expected: false },
+    { status: "cancelled", expected: false },
+    { status: "failed", expected: false },
+  ] as const)("isRunActive($status) is $expected", ({ status, expected }) => {
+    expect(isRunActive(status)).toBe(expected);
+  });
 });

@@ -1,8 +1,13 @@
 import "server-only";
+import { z } from "zod";
 import type { PolicyKind, PrismaClient, RunStatus } from "../generated/prisma/client";
 import { paginate, type Paginated } from "./pagination";
 
 export const RECENT_RUN_LIMIT = 5;
+/** Failures listed with their reasons on a run's summary; the rest are counted. */
+export const RUN_FAILURE_LIMIT = 20;
+/** A run list page polled every second stays small. */
+export const RUN_PAGE_SIZE = 20;
 
 export type RunRow = {
   id: string;
@@ -17,6 +22,48 @@ export type RunRow = {
   finishedAt: Date | null;
 };
 
+/** What a run's summary says, ready for a screen. */
+export type RunSummaryView = {
+  byStatus: { pending_review: number; no_action: number; failed: number };
+  /** Treatments chosen, most chosen first. */
+  byTreatment: { key: string; count: number }[];
+  fallbacks: number;
+  modelFallbacks: number;
+  /** The first RUN_FAILURE_LIMIT failures; `failureCount` counts them all. */
+  failures: { customerId: string; reason: string }[];
+  failureCount: number;
+  missingCustomers: number;
+  modelCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** GBP. */
+  expectedValue: number;
+  durationMs: number;
+  isCancelled: boolean;
+};
+
+export type RunDetailRow = RunRow & {
+  /** The run's selection in words ("Segment: family · at most 500 customers"). */
+  scope: string;
+  cancelRequested: boolean;
+  error: string | null;
+  /** Null until the run ends (and for a run that failed before it could summarise). */
+  summary: RunSummaryView | null;
+};
+
+/** A run as the JSON route sends it: dates as ISO strings. */
+export type RunDetailJson = Omit<RunDetailRow, "createdAt" | "startedAt" | "finishedAt"> & {
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running"];
+
+export function isRunActive(status: RunStatus): boolean {
+  return ACTIVE_RUN_STATUSES.includes(status);
+}
+
 const runSelect = {
   id: true,
   status: true,
@@ -30,10 +77,88 @@ const runSelect = {
   finishedAt: true,
 } as const;
 
+const runDetailSelect = { ...runSelect, scope: true, cancelRequested: true, error: true, summary: true } as const;
+
 const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] as const;
 
 function toRunRow({ requestedBy, ...run }: { requestedBy: { name: string } | null } & Omit<RunRow, "requestedBy">): RunRow {
   return { ...run, requestedBy: requestedBy?.name ?? null };
+}
+
+const count = z.number().int().nonnegative().catch(0);
+const storedSummarySchema = z.object({
+  byStatus: z.object({ pending_review: count, no_action: count, failed: count }),
+  byTreatment: z.record(z.string(), count).catch({}),
+  fallbacks: count,
+  modelFallbacks: count,
+  failures: z.array(z.object({ customerId: z.string(), reason: z.string() })).catch([]),
+  missingCustomers: z.array(z.string()).catch([]),
+  modelCalls: count,
+  promptTokens: count,
+  completionTokens: count,
+  expectedValue: z.number().catch(0),
+  durationMs: z.number().nonnegative().catch(0),
+  isCancelled: z.boolean().catch(false),
+});
+
+/** A stored run summary for display; null when there is none or it is not a summary at all. */
+export function toRunSummaryView(stored: unknown): RunSummaryView | null {
+  const parsed = storedSummarySchema.safeParse(stored);
+  if (!parsed.success) return null;
+  const s = parsed.data;
+  return {
+    byStatus: s.byStatus,
+    byTreatment: Object.entries(s.byTreatment)
+      .map(([key, n]) => ({ key, count: n }))
+      .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)),
+    fallbacks: s.fallbacks,
+    modelFallbacks: s.modelFallbacks,
+    failures: s.failures.slice(0, RUN_FAILURE_LIMIT),
+    failureCount: s.failures.length,
+    missingCustomers: s.missingCustomers.length,
+    modelCalls: s.modelCalls,
+    promptTokens: s.promptTokens,
+    completionTokens: s.completionTokens,
+    expectedValue: s.expectedValue,
+    durationMs: s.durationMs,
+    isCancelled: s.isCancelled,
+  };
+}
+
+const storedScopeSchema = z
+  .object({
+    customerIds: z.array(z.string()).optional(),
+    segment: z.string().optional(),
+    valueTier: z.string().optional(),
+    limit: z.number().optional(),
+  })
+  .catch({});
+
+/** A run's stored scope in words. */
+export function describeRunScope(stored: unknown): string {
+  const scope = storedScopeSchema.parse(stored ?? {});
+  const parts: string[] = [];
+  if (scope.customerIds) {
+    const [first] = scope.customerIds;
+    parts.push(scope.customerIds.length === 1 && first ? `Customer ${first}` : `${scope.customerIds.length.toLocaleString("en-GB")} chosen customers`);
+  }
+  if (scope.segment) parts.push(`Segment: ${scope.segment}`);
+  if (scope.valueTier) parts.push(`Value tier: ${scope.valueTier}`);
+  if (parts.length === 0) parts.push("All customers");
+  if (scope.limit) parts.push(`at most ${scope.limit.toLocaleString("en-GB")}`);
+  return parts.join(" · ");
+}
+
+type StoredRunDetail = Omit<RunRow, "requestedBy"> & {
+  requestedBy: { name: string } | null;
+  scope: unknown;
+  cancelRequested: boolean;
+  error: string | null;
+  summary: unknown;
+};
+
+function toRunDetailRow({ scope, summary, cancelRequested, error, ...run }: StoredRunDetail): RunDetailRow {
+  return { ...toRunRow(run), scope: describeRunScope(scope), cancelRequested, error, summary: toRunSummaryView(summary) };
 }
 
 /** Runs, newest first. */
@@ -47,6 +172,42 @@ export async function listRuns(db: PrismaClient, { page, pageSize }: { page: num
       return rows.map(toRunRow);
     },
   });
+}
+
+/** Runs newest first with their scope, cancellation state and summary; `hasActive` when any run in the whole table is queued or running. */
+export async function listRunDetails(
+  db: PrismaClient,
+  { page, pageSize = RUN_PAGE_SIZE }: { page: number; pageSize?: number },
+): Promise<Paginated<RunDetailRow> & { hasActive: boolean }> {
+  const [result, active] = await Promise.all([
+    paginate({
+      page,
+      pageSize,
+      count: () => db.run.count(),
+      fetch: async ({ skip, take }) => {
+        const rows = await db.run.findMany({ orderBy: [...newestFirst], skip, take, select: runDetailSelect });
+        return rows.map(toRunDetailRow);
+      },
+    }),
+    db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
+  ]);
+  return { ...result, hasActive: active !== null };
+}
+
+/** One run with its summary; null when no run has this id. */
+export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDetailRow | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const row = await db.run.findUnique({ where: { id }, select: runDetailSelect });
+  return row ? toRunDetailRow(row) : null;
+}
+
+export function toRunDetailJson(run: RunDetailRow): RunDetailJson {
+  return {
+    ...run,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
 }
 
 export async function listRecentRuns(db: PrismaClient, limit = RECENT_RUN_LIMIT): Promise<RunRow[]> {

@@ -1,0 +1,18 @@
+import { db } from "@/lib/db";
+import { listRunDetails, toRunDetailJson } from "@/lib/queries/runs";
+import { parsePageParams } from "@/lib/validations/list-params";
+
+// Polled by the runs screen while a run is in progress: never cached.
+export const dynamic = "force-dynamic";
+
+/** One page of runs, newest first, with progress and summaries: `GET /api/runs?page=N`. */
+export async function GET(request: Request) {
+  const { page } = parsePageParams(Object.fromEntries(new URL(request.url).searchParams));
+  try {
+    const result = await listRunDetails(db, { page });
+    return Response.json({ ...result, rows: result.rows.map(toRunDetailJson) }, { headers: { "Cache-Control": "no-store" } });
+  } catch (err) {
+    console.error("[api] GET /api/runs failed", err);
+    return Response.json({ message: "The runs could not be read; try again shortly." }, { status: 500 });
+  }
+}

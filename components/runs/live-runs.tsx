@@ -1,0 +1,168 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Fragment, useState } from "react";
+import { cancelRunAction } from "@/app/runs/actions";
+import type { Paginated } from "@/lib/queries/pagination";
+import type { RunDetailJson } from "@/lib/queries/runs";
+import { PolicyBadge } from "../recommendations/policy-badge";
+import { formatDateTime, formatNumber } from "../ui/format";
+import { secondaryButtonClass } from "../ui/form-controls";
+import { Pagination } from "../ui/pagination";
+import { RunProgress } from "./run-progress";
+import { RunStatusBadge } from "./run-status-badge";
+import { RunSummary } from "./run-summary";
+
+export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean };
+
+export const RUNS_QUERY_KEY = "runs";
+/** How often the list refreshes while a run is queued or running. */
+const LIVE_INTERVAL_MS = 1_000;
+
+async function fetchRuns(page: number): Promise<RunsPage> {
+  const res = await fetch(`/api/runs?page=${page}`, { cache: "no-store" });
+  if (!res.ok) throw new Error(`The runs could not be read (HTTP ${res.status}).`);
+  return (await res.json()) as RunsPage;
+}
+
+const isActive = (r: RunDetailJson) => r.status === "queued" || r.status === "running";
+const date = (iso: string | null) => (iso ? new Date(iso) : null);
+
+function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: string) => void }) {
+  const queryClient = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: () => cancelRunAction({ runId: run.id }),
+    onSuccess: (result) => {
+      onMessage(result.ok ? (result.data.isAlreadyRequested ? "Cancellation was already requested." : "Cancellation requested: the run stops after its current batch.") : result.message);
+      void queryClient.invalidateQueries({ queryKey: [RUNS_QUERY_KEY] });
+    },
+    onError: () => onMessage("The cancellation could not be sent; check the connection and try again."),
+  });
+  if (run.cancelRequested) return <span className="text-xs text-amber-700">Cancelling…</span>;
+  return (
+    <button
+      type="button"
+      className={`${secondaryButtonClass} px-2 py-1 text-xs disabled:opacity-50`}
+      onClick={() => cancel.mutate()}
+      disabled={cancel.isPending}
+      aria-label={`Cancel the run started ${formatDateTime(date(run.createdAt))}`}
+      data-testid="run-cancel"
+    >
+      {cancel.isPending ? "Cancelling…" : "Cancel"}
+    </button>
+  );
+}
+
+/** The runs, refreshed every second while any is in progress: progress, cancel and summaries. */
+export function LiveRuns({ initial, page }: { initial: RunsPage; page: number }) {
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const query = useQuery({
+    queryKey: [RUNS_QUERY_KEY, page],
+    queryFn: () => fetchRuns(page),
+    initialData: initial,
+    refetchInterval: (q) => (q.state.data?.hasActive ? LIVE_INTERVAL_MS : false),
+  });
+  const data = query.data;
+
+  return (
+    <div>
+      <div className="mb-2 min-h-5 text-sm" aria-live="polite" data-testid="runs-message">
+        {query.isError ? <span className="text-red-700">Live updates paused: {(query.error as Error).message}</span> : message}
+      </div>
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-zinc-200 text-sm" data-testid="runs-table">
+          <caption className="sr-only">Runs</caption>
+          <thead className="bg-zinc-50">
+            <tr>
+              {["Created", "Scope", "Status", "Policy", "Progress", "Failed", "Requested by", ""].map((h, i) => (
+                <th
+                  key={h || i}
+                  scope="col"
+                  className={`whitespace-nowrap px-3 py-2 text-xs font-semibold uppercase tracking-wide text-zinc-600 ${h === "Failed" ? "text-right" : "text-left"}`}
+                >
+                  {h || <span className="sr-only">Actions</span>}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {data.rows.length === 0 ? (
+              <tr>
+                <td colSpan={8} className="px-3 py-10 text-center text-sm text-zinc-600" data-testid="table-empty">
+                  No runs yet. Start one above.
+                </td>
+              </tr>
+            ) : (
+              data.rows.map((run) => {
+                const isOpen = openId === run.id;
+                const canShowDetail = Boolean(run.summary || run.error);
+                return (
+                  <Fragment key={run.id}>
+                    <tr className="hover:bg-zinc-50" data-testid="run-row" data-run-id={run.id} data-status={run.status}>
+                      <td className="whitespace-nowrap px-3 py-2 align-top">{formatDateTime(date(run.createdAt))}</td>
+                      <td className="px-3 py-2 align-top text-zinc-700">{run.scope}</td>
+                      <td className="px-3 py-2 align-top">
+                        <RunStatusBadge status={run.status} />
+                      </td>
+                      <td className="px-3 py-2 align-top">
+                        <PolicyBadge policy={run.policy} />
+                      </td>
+                      <td className="px-3 py-2 align-top">
+                        <RunProgress processed={run.processed} total={run.total} status={run.status} label={`Progress of the run started ${formatDateTime(date(run.createdAt))}`} />
+                      </td>
+                      <td className="px-3 py-2 text-right align-top tabular-nums">
+                        {run.failed > 0 ? <span className="font-medium text-red-700">{formatNumber(run.failed)}</span> : "0"}
+                      </td>
+                      <td className="whitespace-nowrap px-3 py-2 align-top">{run.requestedBy ?? "—"}</td>
+                      <td className="whitespace-nowrap px-3 py-2 text-right align-top">
+                        {isActive(run) ? <CancelButton run={run} onMessage={setMessage} /> : null}
+                        {canShowDetail ? (
+                          <button
+                            type="button"
+                            className={`${secondaryButtonClass} px-2 py-1 text-xs`}
+                            aria-expanded={isOpen}
+                            aria-controls={`run-detail-${run.id}`}
+                            onClick={() => setOpenId(isOpen ? null : run.id)}
+                            data-testid="run-toggle-summary"
+                          >
+                            {isOpen ? "Hide summary" : "Summary"}
+                          </button>
+                        ) : null}
+                      </td>
+                    </tr>
+                    {isOpen ? (
+                      <tr id={`run-detail-${run.id}`} className="bg-zinc-50/60" data-testid="run-detail">
+                        <td colSpan={8} className="px-4 py-4">
+                          {run.error ? (
+                            <p className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" role="alert">
+                              The run failed: {run.error}
+                            </p>
+                          ) : null}
+                          {run.summary ? (
+                            <>
+                              {run.summary.isCancelled ? (
+                                <p className="mb-3 text-sm text-amber-800">
+                                  Cancelled after {formatNumber(run.processed)} of {formatNumber(run.total)} customers; their decisions were kept.
+                                </p>
+                              ) : null}
+                              <RunSummary summary={run.summary} isModelRun={run.policy === "llm"} />
+                            </>
+                          ) : null}
+                          <p className="mt-3 text-xs text-zinc-500">
+                            Started {formatDateTime(date(run.startedAt))} · finished {formatDateTime(date(run.finishedAt))}
+                          </p>
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                );
+              })
+            )}
+          </tbody>
+        </table>
+      </div>
+      {data.total > 0 ? <Pagination {...data} noun="runs" basePath="/runs" /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { RunStatus } from "@/lib/generated/prisma/enums";
+import { formatNumber } from "../ui/format";
+
+const BAR_COLOURS: Record<RunStatus, string> = {
+  queued: "bg-zinc-400",
+  running: "bg-indigo-600",
+  completed: "bg-emerald-600",
+  cancelled: "bg-amber-500",
+  failed: "bg-red-600",
+};
+
+type RunProgressProps = { processed: number; total: number; status: RunStatus; label: string };
+
+/** Customers processed of the run's total; fixed size so live updates never move the layout. */
+export function RunProgress({ processed, total, status, label }: RunProgressProps) {
+  const share = total > 0 ? Math.min(1, processed / total) : 0;
+  return (
+    <div className="w-40 sm:w-48">
+      <div
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={processed}
+        aria-valuetext={`${formatNumber(processed)} of ${formatNumber(total)} customers`}
+        className="h-2 w-full overflow-hidden rounded-full bg-zinc-200"
+        data-testid="run-progress"
+      >
+        <div className={`h-full rounded-full transition-[width] duration-500 ${BAR_COLOURS[status]}`} style={{ width: `${share * 100}%` }} />
+      </div>
+      <div className="mt-1 flex justify-between text-xs tabular-nums text-zinc-600">
+        <span data-testid="run-processed">
+          {formatNumber(processed)} / {formatNumber(total)}
+        </span>
+        <span>{Math.floor(share * 100)}%</span>
+      </div>
+    </div>
+  );
+}
