@@ -1,16 +1,41 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
-import { countPendingReviews, countRecommendationsByStatus, listPendingReviews, RATIONALE_EXCERPT_LENGTH } from "./recommendations";
-import { insertCustomers, insertRecommendation, insertRun, insertTreatment, minutesAfterStart, numberedIds } from "./test-fixtures";
+import {
+  countPendingReviews,
+  countRecommendationsByStatus,
+  listCustomerRecommendations,
+  listPendingReviews,
+  listReviewFilterOptions,
+  RATIONALE_EXCERPT_LENGTH,
+  readTrace,
+} from "./recommendations";
+import { insertCustomers, insertRecommendation, insertResource, insertTreatment, insertRun, minutesAfterStart, numberedIds } from "./test-fixtures";
 
 let t: TestDatabase;
 const pendingIds = numberedIds("P", 55);
+const filterIds = numberedIds("F", 6);
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await insertCustomers(t.prisma, [...pendingIds, "DONE1", "DONE2", "FAIL1"].map((id) => ({ id })));
+  await insertCustomers(t.prisma, [...filterIds, "HIST1"].map((id, i) => ({ id, valueTier: i % 2 === 0 ? "premium" : "low" })));
+  await insertResource(t.prisma, { key: "call_slots", name: "Call slots" });
   await insertTreatment(t.prisma, { key: "loyalty_discount", name: "Loyalty discount", channel: "email" });
+  await insertTreatment(t.prisma, { key: "call_back", name: "Call-back", channel: "call", resourceKey: "call_slots" });
+  await insertTreatment(t.prisma, { key: "sms_offer", name: "SMS offer", channel: "sms" });
+  await insertTreatment(t.prisma, { key: "ignore", name: "No action", channel: null, isNoAction: true });
   const run = await insertRun(t.prisma);
+  // F0001, F0003, F0005 premium; treatments call, call, sms, sms, call, sms; F0002, F0004, F0006 decided by the model.
+  for (const [i, customerId] of filterIds.entries()) {
+    await insertRecommendation(t.prisma, {
+      runId: run.id,
+      customerId,
+      treatmentKey: i % 3 === 2 || i === 3 ? "sms_offer" : "call_back",
+      policy: i % 2 === 1 ? "llm" : "rules",
+      confidence: 0.5 + i * 0.08,
+      createdAt: minutesAfterStart(100 + i),
+    });
+  }
   // Created in reverse id order so "oldest first" is distinguishable from "id order".
   for (const [i, customerId] of pendingIds.entries()) {
     await insertRecommendation(t.prisma, {
@@ -21,6 +46,26 @@ beforeAll(async () => {
       rationale: i === 0 ? `Long reasoning ${"about usage decline ".repeat(30)}` : "Short reason.",
     });
   }
+  const older = await insertRun(t.prisma);
+  await insertRecommendation(t.prisma, {
+    runId: older.id,
+    customerId: "HIST1",
+    status: "overridden",
+    treatmentKey: "sms_offer",
+    overriddenFrom: "call_back",
+    reviewReason: "Prefers texts",
+    createdAt: minutesAfterStart(1),
+    alternatives: [{ treatmentKey: "loyalty_discount", expectedValue: 4.2, reason: "Second best" }, { bad: true }],
+    fallbackPath: [{ treatmentKey: "gone_treatment", outcome: "denied", reason: "Full" }],
+    trace: {
+      steps: [{ agent: "data", type: "get_customer_data", message: { customerId: "HIST1" }, response: { ok: true }, startedAt: "2026-01-01T09:00:00.000Z", durationMs: 1.5 }],
+      notes: ["Model answer retried once"],
+      usage: { calls: 1, promptTokens: 100, completionTokens: 20, retries: 1 },
+      evidence: ["3 complaints"],
+      language: "cy",
+    },
+  });
+  await insertRecommendation(t.prisma, { runId: run.id, customerId: "HIST1", status: "no_action", createdAt: minutesAfterStart(2), trace: [] });
   await insertRecommendation(t.prisma, { runId: run.id, customerId: "DONE1", status: "approved" });
   await insertRecommendation(t.prisma, { runId: run.id, customerId: "DONE2", status: "approved" });
   await insertRecommendation(t.prisma, { runId: run.id, customerId: "FAIL1", status: "failed", failureReason: "timeout" });
@@ -33,25 +78,25 @@ afterAll(async () => {
 describe("listPendingReviews", () => {
   test("holds only pending recommendations, oldest first", async () => {
     const first = await listPendingReviews(t.prisma, { page: 1 });
-    expect(first.total).toBe(55);
+    expect(first.total).toBe(61);
     expect(first.rows).toHaveLength(50);
     expect(first.rows[0]?.customer.id).toBe("P0055");
     expect(first.rows.every((r) => r.customer.id.startsWith("P"))).toBe(true);
   });
 
-  test("page 2 holds the last 5 pending, ending with the newest", async () => {
+  test("page 2 holds the last 11 pending, ending with the newest", async () => {
     const second = await listPendingReviews(t.prisma, { page: 2 });
-    expect(second.rows.map((r) => r.customer.id)).toEqual(["P0005", "P0004", "P0003", "P0002", "P0001"]);
+    expect(second.rows.map((r) => r.customer.id)).toEqual(["P0005", "P0004", "P0003", "P0002", "P0001", ...filterIds]);
   });
 
   test("rationale is cut to an excerpt and money is a number", async () => {
     const second = await listPendingReviews(t.prisma, { page: 2 });
-    const longest = second.rows.at(-1);
+    const longest = second.rows.find((r) => r.customer.id === "P0001");
     expect(longest?.treatment).toBeNull();
     expect(longest?.rationaleExcerpt.length).toBeLessThanOrEqual(RATIONALE_EXCERPT_LENGTH);
     expect(longest?.rationaleExcerpt.endsWith("…")).toBe(true);
     expect(second.rows[0]).toMatchObject({
-      treatment: { key: "loyalty_discount", name: "Loyalty discount" },
+      treatment: { key: "loyalty_discount", name: "Loyalty discount", resourceKey: null },
       rationaleExcerpt: "Short reason.",
       expectedValue: 12.5,
       confidence: 0.8,
@@ -62,12 +107,80 @@ describe("listPendingReviews", () => {
 
 test("counts by status include statuses nobody has", async () => {
   expect(await countRecommendationsByStatus(t.prisma)).toEqual({
-    pending_review: 55,
+    pending_review: 61,
     approved: 2,
     rejected: 0,
-    overridden: 0,
-    no_action: 0,
+    overridden: 1,
+    no_action: 1,
     failed: 1,
   });
-  expect(await countPendingReviews(t.prisma)).toBe(55);
+  expect(await countPendingReviews(t.prisma)).toBe(61);
+});
+
+describe("review filters", () => {
+  const ids = async (filters: Parameters<typeof listPendingReviews>[1]["filters"]) =>
+    (await listPendingReviews(t.prisma, { page: 1, pageSize: 100, filters })).rows.map((r) => r.customer.id).filter((id) => id.startsWith("F"));
+
+  test.each([
+    { filters: { treatmentKey: "call_back" }, expected: ["F0001", "F0002", "F0005"] },
+    { filters: { resourceKey: "call_slots" }, expected: ["F0001", "F0002", "F0005"] },
+    { filters: { policy: "llm" as const }, expected: ["F0002", "F0004", "F0006"] },
+    { filters: { valueTier: "premium" as const }, expected: ["F0001", "F0003", "F0005"] },
+    { filters: { minConfidence: 0.74 }, expected: ["F0004", "F0005", "F0006"] },
+    { filters: { treatmentKey: "sms_offer", policy: "llm" as const, minConfidence: 0.8 }, expected: ["F0006"] },
+    { filters: { treatmentKey: "nothing" }, expected: [] },
+  ])("$filters keeps $expected", async ({ filters, expected }) => {
+    expect(await ids(filters)).toEqual(expected);
+  });
+
+  test("the total counts only what the filters keep", async () => {
+    const result = await listPendingReviews(t.prisma, { page: 1, filters: { policy: "llm" } });
+    expect(result.total).toBe(3);
+  });
+
+  test("filter options list contact treatments and resources by name", async () => {
+    expect(await listReviewFilterOptions(t.prisma)).toEqual({
+      treatments: [
+        { key: "call_back", name: "Call-back" },
+        { key: "loyalty_discount", name: "Loyalty discount" },
+        { key: "sms_offer", name: "SMS offer" },
+      ],
+      resources: [{ key: "call_slots", name: "Call slots" }],
+    });
+  });
+});
+
+describe("listCustomerRecommendations", () => {
+  test("newest first, with named alternatives, fallback path, override origin and the trace", async () => {
+    const [latest, overridden] = await listCustomerRecommendations(t.prisma, "HIST1");
+    expect(latest).toMatchObject({ status: "no_action", trace: { steps: [], notes: [], usage: null, evidence: [], language: null } });
+    expect(overridden).toMatchObject({
+      status: "overridden",
+      treatment: { key: "sms_offer", name: "SMS offer" },
+      overriddenFrom: { key: "call_back", name: "Call-back" },
+      reviewReason: "Prefers texts",
+      alternatives: [{ treatmentKey: "loyalty_discount", name: "Loyalty discount", expectedValue: 4.2, reason: "Second best" }],
+      fallbackPath: [{ treatmentKey: "gone_treatment", name: "gone_treatment", outcome: "denied", reason: "Full" }],
+      trace: {
+        steps: [{ agent: "data", type: "get_customer_data", durationMs: 1.5, startedAt: "2026-01-01T09:00:00.000Z" }],
+        notes: ["Model answer retried once"],
+        usage: { calls: 1, promptTokens: 100, completionTokens: 20, retries: 1 },
+        evidence: ["3 complaints"],
+        language: "cy",
+      },
+    });
+  });
+
+  test("a customer without recommendations has none", async () => {
+    expect(await listCustomerRecommendations(t.prisma, "DONE2X")).toEqual([]);
+  });
+});
+
+test.each([
+  { value: null, steps: 0 },
+  { value: "text", steps: 0 },
+  { value: [{ agent: "journey", type: "build_journey", message: {}, response: {}, startedAt: null, durationMs: 2 }], steps: 1 },
+  { value: { steps: [{ agent: 5, type: "x", startedAt: 7 }] }, steps: 1 },
+])("readTrace reads $value leniently", ({ value, steps }) => {
+  expect(readTrace(value).steps).toHaveLength(steps);
 });
