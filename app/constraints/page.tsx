@@ -1,29 +1,35 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { CapacityGauges } from "@/components/constraints/capacity-gauges";
 import { ConstraintChangesTable } from "@/components/constraints/constraint-changes-table";
-import { ResourcesTable } from "@/components/constraints/resources-table";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
-import { CONSTRAINT_CHANGE_LIMIT, listConstraintChanges, listResources } from "@/lib/queries/constraints";
+import { listConstraintChanges, listResourceGauges } from "@/lib/queries/constraints";
+import { getCurrentActor } from "@/lib/session/actor";
+import { parsePageParams, type RawSearchParams } from "@/lib/validations/list-params";
 
 export const metadata: Metadata = { title: "Constraints" };
 
-export default async function ConstraintsPage() {
+export default async function ConstraintsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
-  const [resources, changes] = await Promise.all([listResources(db), listConstraintChanges(db)]);
+  const { page } = parsePageParams(await searchParams);
+  const [resources, changes, actor] = await Promise.all([listResourceGauges(db), listConstraintChanges(db, { page }), getCurrentActor()]);
+  const canEdit = actor.role === "manager" || actor.role === "admin";
 
   return (
     <>
       <PageHeader
         title="Constraints"
-        description="Capacity limits per period. Used counts units held for pending reviews and units confirmed by approval."
+        description="Capacity per resource and period, live. Committed units are confirmed by approval or held for recommendations awaiting review; the hatched end of a bar is kept for high-value customers."
       />
-      <Section title="Resources">
-        <ResourcesTable rows={resources} />
+      <Section title="Capacity" testId="capacity-section">
+        <CapacityGauges initial={{ resources, asOf: new Date().toISOString() }} canEdit={canEdit} />
       </Section>
-      <Section title="Change log" description={`The latest ${CONSTRAINT_CHANGE_LIMIT} limit changes and period resets.`}>
-        <ConstraintChangesTable rows={changes} />
+      <Section title="Change log" description="Limit changes and period resets, newest first." testId="change-log">
+        <ConstraintChangesTable rows={changes.rows} />
+        {changes.total > 0 ? <Pagination {...changes} noun="changes" basePath="/constraints" /> : null}
       </Section>
     </>
   );

@@ -1,30 +1,64 @@
-import type { ConstraintChangeRow } from "@/lib/queries/constraints";
+import type { ConstraintChangeRow, FieldChange } from "@/lib/queries/constraints";
+import { Badge, type BadgeTone } from "../ui/badge";
 import { DataTable, type Column } from "../ui/data-table";
 import { formatDateTime } from "../ui/format";
+
+const FIELD_LABELS: Record<string, string> = {
+  limit: "Limit",
+  reservedHighValue: "High-value reserve",
+  used: "Committed",
+  held: "Held",
+  confirmed: "Confirmed",
+  periodStart: "Period start",
+  availableGeneral: "Free (general)",
+  availableHighValue: "Free (high-value)",
+};
+
+const ACTIONS: Record<string, { label: string; tone: BadgeTone }> = {
+  "constraint.update": { label: "Limits changed", tone: "accent" },
+  "constraint.reset_period": { label: "Period reset", tone: "warning" },
+};
+
+function showValue(field: string, value: string): string {
+  if (field === "periodStart" && value !== "—") {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return formatDateTime(date);
+  }
+  return value;
+}
+
+function Values({ changes, side }: { changes: FieldChange[]; side: "from" | "to" }) {
+  if (changes.length === 0) return <span className="text-zinc-500">—</span>;
+  return (
+    <dl className="space-y-0.5">
+      {changes.map((change) => (
+        <div key={change.field} className="flex gap-1.5 whitespace-nowrap">
+          <dt className="text-zinc-500">{FIELD_LABELS[change.field] ?? change.field}:</dt>
+          <dd className="tabular-nums text-zinc-900" data-field={change.field}>
+            {showValue(change.field, change[side])}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 const columns: Column<ConstraintChangeRow>[] = [
   { key: "when", header: "When", className: "whitespace-nowrap", cell: (c) => formatDateTime(c.createdAt) },
   { key: "resource", header: "Resource", className: "whitespace-nowrap font-mono text-xs", cell: (c) => c.resourceKey },
-  { key: "action", header: "Action", className: "whitespace-nowrap", cell: (c) => c.action },
   {
-    key: "changes",
-    header: "Changes",
-    className: "min-w-56",
-    cell: (c) =>
-      c.changes.length === 0 ? (
-        <span className="text-zinc-500">—</span>
-      ) : (
-        <ul className="space-y-0.5">
-          {c.changes.map((change) => (
-            <li key={change.field}>
-              <span className="text-zinc-600">{change.field}:</span> {change.from} → {change.to}
-            </li>
-          ))}
-        </ul>
-      ),
+    key: "action",
+    header: "Change",
+    className: "whitespace-nowrap",
+    cell: (c) => {
+      const known = ACTIONS[c.action];
+      return <Badge tone={known?.tone ?? "neutral"}>{known?.label ?? c.action}</Badge>;
+    },
   },
+  { key: "before", header: "Before", cell: (c) => <Values changes={c.changes} side="from" /> },
+  { key: "after", header: "After", cell: (c) => <Values changes={c.changes} side="to" /> },
   { key: "by", header: "By", className: "whitespace-nowrap", cell: (c) => c.actorLabel },
-  { key: "reason", header: "Reason", className: "text-zinc-700", cell: (c) => c.reason ?? "—" },
+  { key: "reason", header: "Reason", className: "min-w-40 text-zinc-700", cell: (c) => c.reason ?? "—" },
 ];
 
 export function ConstraintChangesTable({ rows }: { rows: ConstraintChangeRow[] }) {

@@ -52,8 +52,8 @@ export const resetPeriodInputSchema = z
   })
   .strict();
 
-export type UpdateConstraintInput = z.infer<typeof updateConstraintInputSchema>;
-export type ResetPeriodInput = z.infer<typeof resetPeriodInputSchema>;
+export type UpdateConstraintInput = z.input<typeof updateConstraintInputSchema>;
+export type ResetPeriodInput = z.input<typeof resetPeriodInputSchema>;
 
 type LimitSnapshot = { limit: number; reservedHighValue: number };
 type PeriodSnapshot = { periodStart: string; used: number; held: number; confirmed: number };
@@ -91,7 +91,7 @@ export function limitRefusal(resource: Pick<LockedResource, "used" | "held">, li
  */
 export async function updateConstraint(opts: { store: CapacityStore; actor: ConstraintActor; input: UpdateConstraintInput }): Promise<ConstraintUpdateResult> {
   const { resourceKey, limit, reservedHighValue, reason } = updateConstraintInputSchema.parse(opts.input);
-  return opts.store.transact(async (capacity) => {
+  return opts.store.transact<ConstraintUpdateResult>(async (capacity) => {
     const resource = lockedResource(capacity.resources, resourceKey);
     const before: LimitSnapshot = { limit: resource.limit, reservedHighValue: resource.reservedHighValue };
     if (before.limit === limit && before.reservedHighValue === reservedHighValue) {
@@ -129,7 +129,7 @@ function periodSnapshot(r: LockedResource): PeriodSnapshot {
  */
 export async function resetConstraintPeriod(opts: { store: CapacityStore; actor: ConstraintActor; input: ResetPeriodInput }): Promise<PeriodResetResult> {
   const { resourceKey, expectedPeriodStart, reason } = resetPeriodInputSchema.parse(opts.input);
-  return opts.store.transact(async (capacity) => {
+  return opts.store.transact<PeriodResetResult>(async (capacity) => {
     const resource = lockedResource(capacity.resources, resourceKey);
     if (new Date(resource.periodStart).getTime() !== new Date(expectedPeriodStart).getTime()) {
       return {

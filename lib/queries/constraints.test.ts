@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
-import { diffSnapshots, listConstraintChanges, listResources } from "./constraints";
+import { diffSnapshots, listConstraintChanges, listResourceGauges, listResources } from "./constraints";
 import { insertResource, minutesAfterStart } from "./test-fixtures";
 
 let t: TestDatabase;
@@ -51,9 +51,40 @@ test("listResources returns every resource by name with its capacity figures", a
   expect(resources[0]).toMatchObject({ name: "Call-centre slots", limit: 40, used: 12, held: 3, reservedHighValue: 10, period: "day", unit: "contacts" });
 });
 
+test("listResourceGauges splits committed units into confirmed and held and says what is free, JSON-safe", async () => {
+  const gauges = await listResourceGauges(t.prisma);
+  expect(gauges[0]).toMatchObject({
+    key: "call_center_slots",
+    limit: 40,
+    used: 12,
+    held: 3,
+    confirmed: 9,
+    reservedHighValue: 10,
+    free: 28,
+    freeGeneral: 18,
+    period: "day",
+  });
+  expect(gauges[1]).toMatchObject({ key: "sms_quota", confirmed: 15, free: 480, freeGeneral: 480, period: "week" });
+  expect(JSON.parse(JSON.stringify(gauges))).toEqual(gauges);
+  expect(new Date(gauges[0]!.periodStart).toISOString()).toBe(gauges[0]!.periodStart);
+});
+
+test.each([
+  { case: "a reserve larger than what is free", limit: 10, used: 8, held: 0, reserved: 5, free: 2, freeGeneral: 0 },
+  { case: "a full resource", limit: 10, used: 10, held: 4, reserved: 0, free: 0, freeGeneral: 0 },
+  { case: "an empty resource", limit: 10, used: 0, held: 0, reserved: 3, free: 10, freeGeneral: 7 },
+])("gauges never show negative free units: $case", async ({ limit, used, held, reserved, free, freeGeneral }) => {
+  const key = `gauge_${limit}_${used}_${reserved}`;
+  await insertResource(t.prisma, { key, name: `zz ${key}`, limit, used, held, reservedHighValue: reserved });
+  const gauge = (await listResourceGauges(t.prisma)).find((g) => g.key === key);
+  expect(gauge).toMatchObject({ free, freeGeneral, confirmed: used - held });
+  await t.prisma.resourceConstraint.delete({ where: { key } });
+});
+
 describe("listConstraintChanges", () => {
   test("lists only constraint entries, newest first, with what changed", async () => {
-    const changes = await listConstraintChanges(t.prisma);
+    const { rows: changes, total } = await listConstraintChanges(t.prisma, { page: 1 });
+    expect(total).toBe(2);
     expect(changes.map((c) => c.action)).toEqual(["constraint.reset", "constraint.update"]);
     expect(changes[1]).toMatchObject({
       resourceKey: "call_center_slots",
@@ -64,8 +95,10 @@ describe("listConstraintChanges", () => {
     expect(typeof changes[0]?.id).toBe("string");
   });
 
-  test("respects the limit", async () => {
-    expect(await listConstraintChanges(t.prisma, 1)).toHaveLength(1);
+  test("pages through the entries: page 2 of size 1 holds the older one", async () => {
+    const second = await listConstraintChanges(t.prisma, { page: 2, pageSize: 1 });
+    expect(second).toMatchObject({ page: 2, pageCount: 2, total: 2 });
+    expect(second.rows.map((c) => c.action)).toEqual(["constraint.update"]);
   });
 });
 

@@ -1,7 +1,8 @@
 import "server-only";
 import type { CapacityPeriod, PrismaClient } from "../generated/prisma/client";
+import { paginate, type Paginated } from "./pagination";
 
-export const CONSTRAINT_CHANGE_LIMIT = 20;
+export const CONSTRAINT_CHANGES_PAGE_SIZE = 20;
 
 export type ResourceRow = {
   key: string;
@@ -32,6 +33,53 @@ export async function listResources(db: PrismaClient): Promise<ResourceRow[]> {
       updatedAt: true,
     },
   });
+}
+
+/**
+ * One resource as its live gauge shows it, JSON-safe (times as ISO strings). Units: `used` is
+ * everything committed this period (confirmed + held), `held` awaits review, `free` = limit − used,
+ * `freeGeneral` is what customers outside the high-value tier may still take.
+ */
+export type ResourceGauge = {
+  key: string;
+  name: string;
+  unit: string;
+  limit: number;
+  used: number;
+  held: number;
+  confirmed: number;
+  reservedHighValue: number;
+  free: number;
+  freeGeneral: number;
+  period: CapacityPeriod;
+  periodStart: string;
+  updatedAt: string;
+};
+
+export function toGauge(r: ResourceRow): ResourceGauge {
+  return {
+    key: r.key,
+    name: r.name,
+    unit: r.unit,
+    limit: r.limit,
+    used: r.used,
+    held: r.held,
+    confirmed: r.used - r.held,
+    reservedHighValue: r.reservedHighValue,
+    free: Math.max(0, r.limit - r.used),
+    freeGeneral: Math.max(0, r.limit - r.reservedHighValue - r.used),
+    period: r.period,
+    periodStart: r.periodStart.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** What the gauges poll: every resource and when the figures were read. */
+export type ConstraintsSnapshot = { resources: ResourceGauge[]; asOf: string };
+
+/** Every resource's gauge figures, by name. */
+export async function listResourceGauges(db: PrismaClient): Promise<ResourceGauge[]> {
+  return (await listResources(db)).map(toGauge);
 }
 
 export type FieldChange = { field: string; from: string; to: string };
@@ -66,18 +114,31 @@ export function diffSnapshots(before: unknown, after: unknown): FieldChange[] {
     .map((field) => ({ field, from: show(b[field]), to: show(a[field]) }));
 }
 
-/** Latest audit entries about capacity limits, newest first. */
-export async function listConstraintChanges(db: PrismaClient, limit = CONSTRAINT_CHANGE_LIMIT): Promise<ConstraintChangeRow[]> {
-  const rows = await db.auditLog.findMany({
-    where: { entityType: "ResourceConstraint" },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit,
-    select: { id: true, entityId: true, action: true, actorLabel: true, reason: true, before: true, after: true, createdAt: true },
+const CONSTRAINT_AUDIT = { entityType: "ResourceConstraint" } as const;
+
+/** Audit entries about capacity limits and periods, newest first, a page at a time. */
+export async function listConstraintChanges(
+  db: PrismaClient,
+  { page, pageSize = CONSTRAINT_CHANGES_PAGE_SIZE }: { page: number; pageSize?: number },
+): Promise<Paginated<ConstraintChangeRow>> {
+  return paginate({
+    page,
+    pageSize,
+    count: () => db.auditLog.count({ where: CONSTRAINT_AUDIT }),
+    fetch: async ({ skip, take }) => {
+      const rows = await db.auditLog.findMany({
+        where: CONSTRAINT_AUDIT,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        skip,
+        take,
+        select: { id: true, entityId: true, action: true, actorLabel: true, reason: true, before: true, after: true, createdAt: true },
+      });
+      return rows.map(({ id, entityId, before, after, ...r }) => ({
+        ...r,
+        id: id.toString(),
+        resourceKey: entityId,
+        changes: diffSnapshots(before, after),
+      }));
+    },
   });
-  return rows.map(({ id, entityId, before, after, ...r }) => ({
-    ...r,
-    id: id.toString(),
-    resourceKey: entityId,
-    changes: diffSnapshots(before, after),
-  }));
 }
