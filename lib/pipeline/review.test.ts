@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { loadCatalog } from "./catalog";
 import { customerFactsOf, loadCustomerJourney } from "./customer-journey";
 import { createPgCapacityStore } from "./pg-capacity-store";
-import { type ReviewAction, reviewRecommendations } from "./review";
+import { type ReviewAction, describeReviewOutcome, listOverrideChoices, reviewRecommendations } from "./review";
 import { createRun, executeRun } from "./runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
 
@@ -214,4 +214,34 @@ describe("override", () => {
     expect(await counters("call_slots")).toMatchObject({ used: 0, held: 0 });
     expect(await outcomes("call_slots")).toEqual({ held: 1, released: 1 });
   });
+});
+
+describe("listOverrideChoices", () => {
+  test("offers the allowed treatments other than the current one, with the room left on each", async () => {
+    const { callIds } = await pipeline({ count: 2, callSlots: 10, smsQuota: 5 });
+    const choices = await listOverrideChoices({ pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool), recommendationId: callIds[0]! });
+    expect(choices).toMatchObject({ currentKey: "retention_call", isPending: true });
+    expect(choices!.options.map((o) => [o.treatmentKey, o.available])).toEqual([
+      ["retention_sms", 5],
+      ["retention_email", null],
+    ]);
+  });
+
+  test("offers nothing once the recommendation is reviewed, and null for an unknown id", async () => {
+    const { callIds } = await pipeline({ count: 1, callSlots: 10 });
+    await review(callIds, { kind: "approve" });
+    const deps = { pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool) };
+    expect(await listOverrideChoices({ ...deps, recommendationId: callIds[0]! })).toMatchObject({ isPending: false, options: [] });
+    expect(await listOverrideChoices({ ...deps, recommendationId: randomUUID() })).toBeNull();
+  });
+});
+
+test.each([
+  { kind: "approve" as const, done: 18, skipped: ["Already approved", "Already approved"], text: "Approved 18; 2 skipped: already approved" },
+  { kind: "reject" as const, done: 3, skipped: [], text: "Rejected 3" },
+  { kind: "approve" as const, done: 0, skipped: ["Already rejected", "No capacity left: X is full", "No capacity left: X is full"], text: "Approved 0; 3 skipped: already rejected (1), no capacity left: X is full (2)" },
+  { kind: "override" as const, done: 1, skipped: [], text: "Overrode 1" },
+])("describeReviewOutcome says $text", ({ kind, done, skipped, text }) => {
+  const outcome = { done: Array.from({ length: done }, (_, i) => `d${i}`), skipped: skipped.map((reason, i) => ({ recommendationId: `s${i}`, reason })) };
+  expect(describeReviewOutcome(kind, outcome)).toBe(text);
 });

@@ -1,11 +1,13 @@
 // Review decisions on recommendations. Each call is one transaction under the capacity lock:
 // the status change, the capacity it confirms, releases or moves, and the audit entries land together.
+import type pg from "pg";
 import { bindAllocationAgent } from "../agents/allocation/allocation-agent";
+import { toStatus } from "../agents/allocation/capacity";
 import type { AuditRecord, CapacityStore, LatestAllocation, LockedCapacity, ReviewUpdate } from "../agents/allocation/ports";
 import type { TreatmentDefinition } from "../agents/domain";
 import type { CustomerFacts } from "../agents/treatment/compliance";
 import { AppError } from "../errors";
-import { overrideOptions } from "./customer-journey";
+import { type OverrideOption, customerFactsOf, loadCustomerJourney, overrideOptions } from "./customer-journey";
 
 export type Reviewer = { id: string | null; label: string };
 
@@ -214,4 +216,61 @@ async function checkOverride(opts: {
     throw new AppError({ code: "invalid_input", userMessage: `${treatment.name} is not allowed for this customer (not eligible, not permitted on its channel, or no action). Choose one of the offered treatments.` });
   }
   return treatment;
+}
+
+const PAST = { approve: "Approved", reject: "Rejected", override: "Overrode" } as const;
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** A sentence for people: "Approved 18; 2 skipped: already approved". Equal reasons are counted once. */
+export function describeReviewOutcome(kind: ReviewAction["kind"], outcome: ReviewOutcome): string {
+  const done = `${PAST[kind]} ${outcome.done.length}`;
+  if (outcome.skipped.length === 0) return done;
+  const groups = new Map<string, number>();
+  for (const s of outcome.skipped) groups.set(s.reason, (groups.get(s.reason) ?? 0) + 1);
+  const reasons = [...groups].map(([reason, n]) => (groups.size > 1 ? `${lowerFirst(reason)} (${n})` : lowerFirst(reason)));
+  return `${done}; ${outcome.skipped.length} skipped: ${reasons.join(", ")}`;
+}
+
+export type OverrideChoice = OverrideOption & {
+  /** Units this customer could still take on the treatment's resource now; null when it needs none. */
+  available: number | null;
+};
+
+export type OverrideChoices = {
+  recommendationId: string;
+  customerId: string;
+  currentKey: string | null;
+  isPending: boolean;
+  options: OverrideChoice[];
+};
+
+/**
+ * The treatments a reviewer may switch a recommendation to, with the room left on each one's
+ * resource (a snapshot: the override itself re-checks both under the lock). Null for an unknown id.
+ */
+export async function listOverrideChoices(opts: { pool: pg.Pool; store: CapacityStore; catalog: TreatmentDefinition[]; recommendationId: string; now?: string }): Promise<OverrideChoices | null> {
+  const { rows } = await opts.pool.query<{ customerId: string; treatmentKey: string | null; status: string }>(
+    `SELECT "customerId", "treatmentKey", status::text AS status FROM "Recommendation" WHERE id = $1`,
+    [opts.recommendationId],
+  );
+  const rec = rows[0];
+  if (!rec) return null;
+  const base = { recommendationId: opts.recommendationId, customerId: rec.customerId, currentKey: rec.treatmentKey, isPending: rec.status === "pending_review" };
+  const journey = await loadCustomerJourney(opts.pool, rec.customerId);
+  if (!journey || !base.isPending) return { ...base, options: [] };
+  const now = opts.now ?? new Date().toISOString();
+  const options = overrideOptions({ facts: customerFactsOf(journey, now), catalog: opts.catalog, currentKey: rec.treatmentKey });
+  const resources = new Map((await opts.store.readResources()).map((r) => [r.key, toStatus(r)]));
+  const tier = journey.analysis.metrics.valueTier;
+  const isHighValue = tier === "high" || tier === "premium";
+  return {
+    ...base,
+    options: options.map((o) => {
+      const status = o.resourceKey ? resources.get(o.resourceKey) : undefined;
+      return { ...o, available: status ? (isHighValue ? status.availableHighValue : status.availableGeneral) : null };
+    }),
+  };
 }

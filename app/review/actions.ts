@@ -1,0 +1,101 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { type ActionResult, failedAction, refusedInput } from "@/lib/action-result";
+import { AppError } from "@/lib/errors";
+import { loadCatalog } from "@/lib/pipeline/catalog";
+import { customerFactsOf, loadCustomerJourney } from "@/lib/pipeline/customer-journey";
+import { createPgCapacityStore } from "@/lib/pipeline/pg-capacity-store";
+import { type OverrideChoices, type ReviewAction, describeReviewOutcome, listOverrideChoices, reviewRecommendations } from "@/lib/pipeline/review";
+import { getPool } from "@/lib/pool";
+import { type Actor, getCurrentActor } from "@/lib/session/actor";
+import { approveInputSchema, overrideInputSchema, overrideOptionsInputSchema, rejectInputSchema } from "@/lib/validations/review";
+
+export type ReviewActionResult = {
+  /** Ids whose status changed. */
+  done: string[];
+  skipped: { recommendationId: string; reason: string }[];
+  /** "Approved 18; 2 skipped: already approved". */
+  message: string;
+};
+
+const REVIEWER_ROLES: readonly Actor["role"][] = ["marketer", "manager", "admin"];
+
+async function reviewer(): Promise<Actor> {
+  const actor = await getCurrentActor();
+  if (!REVIEWER_ROLES.includes(actor.role)) {
+    throw new AppError({ code: "forbidden", userMessage: "Only marketers and managers may review recommendations." });
+  }
+  return actor;
+}
+
+async function review(ids: string[], action: ReviewAction, actor: Actor): Promise<ReviewActionResult> {
+  const pool = getPool();
+  const outcome = await reviewRecommendations({
+    store: createPgCapacityStore(pool),
+    catalog: await loadCatalog(pool),
+    recommendationIds: ids,
+    action,
+    reviewer: { id: actor.id, label: actor.label },
+    loadFacts: async (customerId) => {
+      const journey = await loadCustomerJourney(pool, customerId);
+      return journey ? customerFactsOf(journey, new Date().toISOString()) : null;
+    },
+  });
+  revalidatePath("/review");
+  revalidatePath("/constraints");
+  revalidatePath("/customers/[id]", "page");
+  return { ...outcome, message: describeReviewOutcome(action.kind, outcome) };
+}
+
+/** Approves pending recommendations, confirming the capacity each one holds. */
+export async function approveRecommendationsAction(input: unknown): Promise<ActionResult<ReviewActionResult>> {
+  try {
+    const actor = await reviewer();
+    const parsed = approveInputSchema.safeParse(input);
+    if (!parsed.success) return refusedInput(parsed.error);
+    return { ok: true, data: await review(parsed.data.ids, { kind: "approve" }, actor) };
+  } catch (err) {
+    return failedAction(err, "approveRecommendations");
+  }
+}
+
+/** Rejects pending recommendations with one reason, giving back the capacity they hold. */
+export async function rejectRecommendationsAction(input: unknown): Promise<ActionResult<ReviewActionResult>> {
+  try {
+    const actor = await reviewer();
+    const parsed = rejectInputSchema.safeParse(input);
+    if (!parsed.success) return refusedInput(parsed.error);
+    return { ok: true, data: await review(parsed.data.ids, { kind: "reject", reason: parsed.data.reason }, actor) };
+  } catch (err) {
+    return failedAction(err, "rejectRecommendations");
+  }
+}
+
+/** Replaces a pending recommendation's treatment with another allowed one, moving its capacity. */
+export async function overrideRecommendationAction(input: unknown): Promise<ActionResult<ReviewActionResult>> {
+  try {
+    const actor = await reviewer();
+    const parsed = overrideInputSchema.safeParse(input);
+    if (!parsed.success) return refusedInput(parsed.error);
+    const { id, treatmentKey, reason } = parsed.data;
+    return { ok: true, data: await review([id], { kind: "override", treatmentKey, reason }, actor) };
+  } catch (err) {
+    return failedAction(err, "overrideRecommendation");
+  }
+}
+
+/** The treatments a pending recommendation may be switched to (read only). */
+export async function listOverrideChoicesAction(input: unknown): Promise<ActionResult<OverrideChoices>> {
+  try {
+    await reviewer();
+    const parsed = overrideOptionsInputSchema.safeParse(input);
+    if (!parsed.success) return refusedInput(parsed.error);
+    const pool = getPool();
+    const choices = await listOverrideChoices({ pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool), recommendationId: parsed.data.id });
+    if (!choices) return { ok: false, message: "This recommendation no longer exists." };
+    return { ok: true, data: choices };
+  } catch (err) {
+    return failedAction(err, "listOverrideChoices");
+  }
+}
