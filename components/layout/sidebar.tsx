@@ -9,6 +9,7 @@ export const NAV_ITEMS = [
   { href: "/allocations", label: "Allocations" },
   { href: "/runs", label: "Runs" },
   { href: "/treatments", label: "Treatments" },
+  { href: "/demo", label: "Demo" },
 ] as const;
 
 /** A left column on wide screens; a bar across the top on tablets and phones. */

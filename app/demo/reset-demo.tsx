@@ -1,0 +1,78 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { formatNumber } from "@/components/ui/format";
+import { secondaryButtonClass } from "@/components/ui/form-controls";
+import { resetDemoAction } from "./actions";
+
+const dangerButtonClass =
+  "inline-flex items-center justify-center rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-red-700 disabled:opacity-60 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500 focus-visible:ring-offset-2";
+
+/** Reset with a confirmation step: it replaces every change made since the demo was seeded. */
+export function ResetDemo({ demoCustomers, hasActiveRun }: { demoCustomers: number; hasActiveRun: boolean }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [isConfirming, setIsConfirming] = useState(false);
+  const [isPending, startTransition] = useTransition();
+  const [result, setResult] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+
+  function reset() {
+    startTransition(async () => {
+      const answer = await resetDemoAction({ confirmation: "reset" }).catch(() => null);
+      setIsConfirming(false);
+      if (!answer) return setResult({ tone: "error", text: "The server could not be reached; nothing was changed." });
+      if (!answer.ok) return setResult({ tone: "error", text: answer.message });
+      setResult({ tone: "ok", text: `The demo was reset: ${formatNumber(answer.data.customers)} customers in ${(answer.data.durationMs / 1000).toFixed(1)} s.` });
+      queryClient.clear();
+      router.refresh();
+    });
+  }
+
+  return (
+    <div data-testid="reset-demo">
+      {hasActiveRun ? (
+        <p className="mb-3 text-sm text-amber-800">A run is in progress: the reset waits until it ends or is cancelled on the Runs screen.</p>
+      ) : null}
+      {isConfirming ? (
+        <div role="alertdialog" aria-labelledby="reset-confirm-title" aria-describedby="reset-confirm-text" className="rounded-md border border-red-200 bg-red-50 p-3">
+          <p id="reset-confirm-title" className="text-sm font-semibold text-red-900">
+            Reset the demo?
+          </p>
+          <p id="reset-confirm-text" className="mt-1 text-sm text-red-900">
+            Every run, review, allocation, limit change and imported customer is replaced by a fresh demo of {formatNumber(demoCustomers)} customers.
+            This cannot be undone.
+          </p>
+          <div className="mt-3 flex gap-2">
+            <button type="button" className={dangerButtonClass} onClick={reset} disabled={isPending} data-testid="reset-demo-confirm">
+              {isPending ? "Resetting…" : "Yes, reset the demo"}
+            </button>
+            <button type="button" className={secondaryButtonClass} onClick={() => setIsConfirming(false)} disabled={isPending}>
+              Keep the data
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className={dangerButtonClass}
+          onClick={() => {
+            setResult(null);
+            setIsConfirming(true);
+          }}
+          data-testid="reset-demo-open"
+        >
+          Reset demo…
+        </button>
+      )}
+      <p
+        role={result?.tone === "error" ? "alert" : "status"}
+        className={`mt-2 min-h-5 text-sm ${result?.tone === "error" ? "text-red-700" : "text-emerald-700"}`}
+        data-testid="reset-demo-result"
+      >
+        {result?.text}
+      </p>
+    </div>
+  );
+}

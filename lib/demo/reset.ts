@@ -1,0 +1,52 @@
+// Putting the demo back as it was: a fresh deterministic seed, refused while a run is in progress
+// (its background work would write into the tables being replaced) or while another reset runs.
+import pg from "pg";
+import { seedDemo } from "../../prisma/seed/index";
+import { AppError } from "../errors";
+
+/** The demo size `npm start` seeds on an empty database. */
+export const DEMO_CUSTOMERS = 2000;
+// One advisory lock key for "a demo reset is running", shared by every server process.
+const RESET_LOCK_KEY = 7_204_311;
+
+export type ResetDemoOptions = {
+  url: string;
+  actor: { id: string | null; label: string };
+  /** Defaults to DEMO_CUSTOMERS. */
+  customers?: number;
+};
+
+export type ResetDemoResult = { customers: number; events: number; durationMs: number };
+
+/**
+ * Replaces every table's contents with the demo seed (atomic: a failure keeps the previous data),
+ * then records who reset it. Refuses while a run is queued or running, or another reset is under way.
+ */
+export async function resetDemo(opts: ResetDemoOptions): Promise<ResetDemoResult> {
+  const client = new pg.Client({ connectionString: opts.url, application_name: "cvm-demo-reset" });
+  await client.connect();
+  try {
+    const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1) AS ok`, [RESET_LOCK_KEY]);
+    if (!lock[0]?.ok) throw new AppError({ code: "conflict", userMessage: "A demo reset is already in progress; wait for it to finish." });
+    try {
+      const { rows: active } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Run" WHERE status IN ('queued', 'running')`);
+      const activeRuns = Number(active[0]?.n ?? 0);
+      if (activeRuns > 0) {
+        throw new AppError({
+          code: "conflict",
+          userMessage: `A run is in progress (${activeRuns === 1 ? "1 run" : `${activeRuns} runs`}); cancel it or wait for it to end before resetting the demo.`,
+        });
+      }
+      const summary = await seedDemo({ url: opts.url, customers: opts.customers ?? DEMO_CUSTOMERS });
+      await client.query(
+        `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", after) VALUES ($1, $2, 'demo.reset', 'Demo', 'demo', $3)`,
+        [opts.actor.id, opts.actor.label, JSON.stringify({ customers: summary.customers, events: summary.events, seed: summary.seed })],
+      );
+      return { customers: summary.customers, events: summary.events, durationMs: summary.durationMs };
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock($1)`, [RESET_LOCK_KEY]).catch(() => {});
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
