@@ -44,7 +44,7 @@ const columns: Column<AllocationRow>[] = [
   },
 ];
 
-export function AllocationsTable({ rows }: { rows: AllocationRow[] }) {
+export function AllocationsTable({ rows, isFiltered = false }: { rows: AllocationRow[]; isFiltered?: boolean }) {
   return (
     <DataTable
       columns={columns}
@@ -53,7 +53,11 @@ export function AllocationsTable({ rows }: { rows: AllocationRow[] }) {
       caption="Allocation history"
       testId="allocations-table"
       rowTestId="allocation-row"
-      empty="No capacity has been requested yet. Allocations appear here as runs hold, confirm or release capacity."
+      empty={
+        isFiltered
+          ? "No allocation matches these filters."
+          : "No capacity has been requested yet. Allocations appear here as runs hold, confirm or release capacity."
+      }
     />
   );
 }

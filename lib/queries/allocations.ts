@@ -1,6 +1,12 @@
 import "server-only";
-import type { AllocationOutcome, PrismaClient } from "../generated/prisma/client";
+import { Prisma, type AllocationOutcome, type PrismaClient } from "../generated/prisma/client";
 import { paginate, type Paginated } from "./pagination";
+
+// Days are the business's days: UK time, like every date the screens show.
+const TIME_ZONE = "Europe/London";
+const DAY_MS = 86_400_000;
+export const SERIES_DEFAULT_DAYS = 30;
+export const SERIES_MAX_DAYS = 180;
 
 export type AllocationRow = {
   id: string;
@@ -16,17 +22,69 @@ export type AllocationRow = {
   createdAt: Date;
 };
 
-/** Allocation history, newest first. */
+export type AllocationFilters = {
+  resourceKey?: string;
+  treatmentKey?: string;
+  outcome?: AllocationOutcome;
+  /** First day included, `YYYY-MM-DD` in UK time. */
+  from?: string;
+  /** Last day included, `YYYY-MM-DD` in UK time. */
+  to?: string;
+};
+
+const offsetFormat = new Intl.DateTimeFormat("en-GB", { timeZone: TIME_ZONE, timeZoneName: "longOffset" });
+
+/** Minutes UK time is ahead of UTC at `instant` (0 in winter, 60 in summer). */
+function ukOffsetMinutes(instant: Date): number {
+  const name = offsetFormat.formatToParts(instant).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (!match) return 0;
+  return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+}
+
+/** The instant a UK day `YYYY-MM-DD` begins. UK clocks change at 01:00 UTC, so midnight is never skipped or doubled. */
+export function ukDayStart(day: string): Date {
+  const utcMidnight = new Date(`${day}T00:00:00Z`);
+  return new Date(utcMidnight.getTime() - ukOffsetMinutes(utcMidnight) * 60_000);
+}
+
+/** `day` moved by `days` calendar days. */
+export function addDays(day: string, days: number): string {
+  return new Date(new Date(`${day}T00:00:00Z`).getTime() + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The UK calendar day of `instant`. */
+export function ukDay(instant: Date): string {
+  return new Date(instant.getTime() + ukOffsetMinutes(instant) * 60_000).toISOString().slice(0, 10);
+}
+
+function allocationWhere(f: AllocationFilters): Prisma.AllocationWhereInput {
+  const where: Prisma.AllocationWhereInput = {};
+  if (f.resourceKey) where.resourceKey = f.resourceKey;
+  if (f.treatmentKey) where.treatmentKey = f.treatmentKey;
+  if (f.outcome) where.outcome = f.outcome;
+  if (f.from || f.to) {
+    where.createdAt = {
+      ...(f.from ? { gte: ukDayStart(f.from) } : {}),
+      ...(f.to ? { lt: ukDayStart(addDays(f.to, 1)) } : {}),
+    };
+  }
+  return where;
+}
+
+/** Allocation history matching `filters`, newest first. */
 export async function listAllocations(
   db: PrismaClient,
-  { page, pageSize }: { page: number; pageSize?: number },
+  { page, pageSize, filters = {} }: { page: number; pageSize?: number; filters?: AllocationFilters },
 ): Promise<Paginated<AllocationRow>> {
+  const where = allocationWhere(filters);
   return paginate({
     page,
     pageSize,
-    count: () => db.allocation.count(),
+    count: () => db.allocation.count({ where }),
     fetch: async ({ skip, take }) => {
       const rows = await db.allocation.findMany({
+        where,
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         skip,
         take,
@@ -47,4 +105,90 @@ export async function listAllocations(
       return rows.map((r) => ({ ...r, id: r.id.toString() }));
     },
   });
+}
+
+export type Option = { key: string; name: string };
+
+/** Resources, and treatments that consume one, for the history's filters. */
+export async function listAllocationFilterOptions(db: PrismaClient): Promise<{ resources: Option[]; treatments: Option[] }> {
+  const [resources, treatments] = await Promise.all([
+    db.resourceConstraint.findMany({ orderBy: { name: "asc" }, select: { key: true, name: true } }),
+    db.treatment.findMany({ where: { resourceKey: { not: null } }, orderBy: { name: "asc" }, select: { key: true, name: true } }),
+  ]);
+  return { resources, treatments };
+}
+
+/** One day of one resource (or of all, when `resourceKey` is null): attempts by outcome. */
+export type AllocationDay = {
+  day: string;
+  resourceKey: string | null;
+  held: number;
+  confirmed: number;
+  released: number;
+  denied: number;
+  /** denied ÷ (held + denied): the share of requests for capacity refused that day; null without requests. */
+  denialRate: number | null;
+};
+
+export type AllocationSeries = {
+  from: string;
+  to: string;
+  /** True when the asked range was longer than SERIES_MAX_DAYS and only its last days are charted. */
+  isTruncated: boolean;
+  /** Every day from `from` to `to` for every resource with history in it, and for all together (null key), zeros included. */
+  days: AllocationDay[];
+};
+
+/** The days to chart: the asked range (at most SERIES_MAX_DAYS, ending at `to`), else the 30 days up to the latest matching attempt. */
+async function seriesRange(db: PrismaClient, filters: AllocationFilters): Promise<{ from: string; to: string; isTruncated: boolean }> {
+  let to = filters.to;
+  if (!to) {
+    const latest = await db.allocation.aggregate({ where: allocationWhere({ ...filters, outcome: undefined }), _max: { createdAt: true } });
+    to = ukDay(latest._max.createdAt ?? new Date());
+  }
+  const earliest = addDays(to, -(SERIES_MAX_DAYS - 1));
+  const from = filters.from ?? addDays(to, -(SERIES_DEFAULT_DAYS - 1));
+  return from < earliest ? { from: earliest, to, isTruncated: true } : { from, to, isTruncated: false };
+}
+
+type SeriesRow = { day: string; resourceKey: string | null; held: number; confirmed: number; released: number; denied: number; denialRate: number | null };
+
+/**
+ * Attempts per UK day by outcome, per resource and for all resources, over the filters' date range
+ * (resource and treatment filters apply; outcome does not, since the series splits by it).
+ */
+export async function getAllocationSeries(db: PrismaClient, filters: AllocationFilters = {}): Promise<AllocationSeries> {
+  const range = await seriesRange(db, filters);
+  const conditions = [
+    // "createdAt" holds UTC without a zone: compare it with UTC instants whatever the session's zone.
+    Prisma.sql`"createdAt" >= (${ukDayStart(range.from).toISOString()}::timestamptz AT TIME ZONE 'UTC')`,
+    Prisma.sql`"createdAt" < (${ukDayStart(addDays(range.to, 1)).toISOString()}::timestamptz AT TIME ZONE 'UTC')`,
+    ...(filters.resourceKey ? [Prisma.sql`"resourceKey" = ${filters.resourceKey}`] : []),
+    ...(filters.treatmentKey ? [Prisma.sql`"treatmentKey" = ${filters.treatmentKey}`] : []),
+  ];
+  const rows = await db.$queryRaw<SeriesRow[]>`
+    WITH scoped AS (
+      SELECT date_trunc('day', ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${TIME_ZONE})::date AS day, "resourceKey", outcome
+        FROM "Allocation"
+       WHERE ${Prisma.join(conditions, " AND ")}
+    ),
+    counts AS (
+      SELECT day, "resourceKey",
+             count(*) FILTER (WHERE outcome = 'held') AS held,
+             count(*) FILTER (WHERE outcome = 'confirmed') AS confirmed,
+             count(*) FILTER (WHERE outcome = 'released') AS released,
+             count(*) FILTER (WHERE outcome = 'denied') AS denied
+        FROM scoped
+       GROUP BY GROUPING SETS ((day, "resourceKey"), (day))
+    ),
+    days AS (SELECT d::date AS day FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') AS d),
+    keys AS (SELECT DISTINCT "resourceKey" FROM scoped UNION ALL SELECT NULL)
+    SELECT to_char(days.day, 'YYYY-MM-DD') AS day, keys."resourceKey",
+           coalesce(c.held, 0)::int AS held, coalesce(c.confirmed, 0)::int AS confirmed,
+           coalesce(c.released, 0)::int AS released, coalesce(c.denied, 0)::int AS denied,
+           (c.denied::float8 / nullif(c.held + c.denied, 0)) AS "denialRate"
+      FROM days CROSS JOIN keys
+      LEFT JOIN counts c ON c.day = days.day AND c."resourceKey" IS NOT DISTINCT FROM keys."resourceKey"
+     ORDER BY keys."resourceKey" NULLS FIRST, days.day`;
+  return { ...range, days: rows };
 }
