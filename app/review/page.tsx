@@ -1,28 +1,39 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { ReviewTable } from "@/components/recommendations/review-table";
+import { ReviewFilters } from "@/components/recommendations/review-filters";
+import { ReviewQueue } from "@/components/recommendations/review-queue";
 import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
-import { listPendingReviews } from "@/lib/queries/recommendations";
-import { parsePageParams, type RawSearchParams } from "@/lib/validations/list-params";
+import { listPendingReviews, listReviewFilterOptions } from "@/lib/queries/recommendations";
+import type { RawSearchParams } from "@/lib/validations/list-params";
+import { parseReviewListParams, reviewQuery, toReviewFilters } from "@/lib/validations/review";
 
 export const metadata: Metadata = { title: "Review" };
 
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
-  const { page } = parsePageParams(await searchParams);
-  const result = await listPendingReviews(db, { page });
+  const params = parseReviewListParams(await searchParams);
+  const [result, options] = await Promise.all([
+    listPendingReviews(db, { page: params.page, filters: toReviewFilters(params) }),
+    listReviewFilterOptions(db),
+  ]);
 
   return (
     <>
       <PageHeader
         title="Review queue"
-        description={`${formatNumber(result.total)} recommendations waiting for review, oldest first.`}
+        description={
+          <span data-testid="review-total">
+            {formatNumber(result.total)} recommendation{result.total === 1 ? "" : "s"} waiting for review, oldest first. Approving confirms the
+            capacity a recommendation holds; rejecting gives it back.
+          </span>
+        }
       />
-      <ReviewTable rows={result.rows} />
-      {result.total > 0 ? <Pagination {...result} noun="recommendations" basePath="/review" /> : null}
+      <ReviewFilters params={params} options={options} />
+      <ReviewQueue rows={result.rows} />
+      {result.total > 0 ? <Pagination {...result} noun="recommendations" basePath="/review" query={reviewQuery(params)} /> : null}
     </>
   );
 }

@@ -5,12 +5,17 @@ import { connection } from "next/server";
 import { ContactPermissions } from "@/components/customers/contact-permissions";
 import { CustomerProfile } from "@/components/customers/customer-profile";
 import { CustomerRecommendations } from "@/components/customers/customer-recommendations";
+import { JourneyInsights } from "@/components/customers/detail/journey-insights";
+import { RunPipelineButton } from "@/components/customers/detail/run-pipeline-button";
 import { JourneyTimeline } from "@/components/customers/journey-timeline";
 import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
+import { loadCustomerJourney } from "@/lib/pipeline/customer-journey";
+import { getPool } from "@/lib/pool";
 import { getCustomerDetail } from "@/lib/queries/customers";
+import { listCustomerRecommendations, listReviewFilterOptions } from "@/lib/queries/recommendations";
 
 // No loading.tsx wraps this page on purpose: once a loading fallback has streamed, the response is
 // already a 200, and an unknown customer id must answer 404.
@@ -42,6 +47,13 @@ export default async function CustomerPage({ params }: Props) {
   const customer = await getCustomerDetail(db, id);
   if (!customer) notFound();
 
+  const [journey, recommendations, options] = await Promise.all([
+    loadCustomerJourney(getPool(), id),
+    listCustomerRecommendations(db, id),
+    listReviewFilterOptions(db),
+  ]);
+  const treatmentNames = Object.fromEntries(options.treatments.map((t) => [t.key, t.name]));
+
   const { profile, events, eventTotal } = customer;
   return (
     <>
@@ -64,20 +76,37 @@ export default async function CustomerPage({ params }: Props) {
         />
       </Section>
 
+      {journey ? (
+        <Section
+          title="What the journey agent sees"
+          description={`Metrics and patterns from all ${formatNumber(journey.journey.events.length)} events, as of now.`}
+          testId="customer-insights"
+        >
+          <JourneyInsights analysis={journey.analysis} summary={journey.summary} />
+        </Section>
+      ) : null}
+
       <Section
         title="Journey"
         description={
           eventTotal > events.length
-            ? `The latest ${formatNumber(events.length)} of ${formatNumber(eventTotal)} events, oldest first.`
-            : `${formatNumber(eventTotal)} events, oldest first.`
+            ? `The latest ${formatNumber(events.length)} of ${formatNumber(eventTotal)} events by month, newest first.`
+            : `${formatNumber(eventTotal)} events by month, newest first.`
         }
         testId="customer-journey"
       >
         <JourneyTimeline events={events} />
       </Section>
 
-      <Section title="Recommendations" testId="customer-recommendations-section">
-        <CustomerRecommendations recommendations={customer.recommendations} />
+      <Section
+        title="Recommendations"
+        description="Newest first, each with its rationale, alternatives, fallback path and the agent trace that produced it."
+        testId="customer-recommendations-section"
+      >
+        <div className="mb-4">
+          <RunPipelineButton customerId={profile.id} treatmentNames={treatmentNames} />
+        </div>
+        <CustomerRecommendations recommendations={recommendations} />
       </Section>
     </>
   );

@@ -1,0 +1,103 @@
+import Link from "next/link";
+import { PolicyKind, ValueTier } from "@/lib/generated/prisma/enums";
+import type { ReviewFilterOptions } from "@/lib/queries/recommendations";
+import type { ReviewListParams } from "@/lib/validations/review";
+import { humanize } from "../ui/format";
+import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
+import { POLICY_LABELS } from "./policy-badge";
+
+/** A plain GET form: the queue's filters live in the URL, so a filtered queue can be bookmarked and shared. */
+export function ReviewFilters({ params, options }: { params: ReviewListParams; options: ReviewFilterOptions }) {
+  const isFiltered = Boolean(params.treatment || params.resource || params.policy || params.tier || params.minConfidence);
+  return (
+    <form
+      method="get"
+      action="/review"
+      role="search"
+      aria-label="Filter the review queue"
+      className="mb-4 grid grid-cols-2 items-end gap-3 rounded-lg border border-zinc-200 bg-white p-3 shadow-sm md:grid-cols-3 xl:grid-cols-6"
+      data-testid="review-filters"
+    >
+      <div>
+        <label htmlFor="review-treatment" className={labelClass}>
+          Treatment
+        </label>
+        <select id="review-treatment" name="treatment" defaultValue={params.treatment ?? ""} className={inputClass} data-testid="filter-treatment">
+          <option value="">All treatments</option>
+          {options.treatments.map((t) => (
+            <option key={t.key} value={t.key}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="review-resource" className={labelClass}>
+          Resource
+        </label>
+        <select id="review-resource" name="resource" defaultValue={params.resource ?? ""} className={inputClass} data-testid="filter-resource">
+          <option value="">All resources</option>
+          {options.resources.map((r) => (
+            <option key={r.key} value={r.key}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="review-policy" className={labelClass}>
+          Policy
+        </label>
+        <select id="review-policy" name="policy" defaultValue={params.policy ?? ""} className={inputClass} data-testid="filter-policy">
+          <option value="">Both policies</option>
+          {Object.values(PolicyKind).map((p) => (
+            <option key={p} value={p}>
+              {POLICY_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="review-tier" className={labelClass}>
+          Value tier
+        </label>
+        <select id="review-tier" name="tier" defaultValue={params.tier ?? ""} className={inputClass} data-testid="filter-tier">
+          <option value="">All tiers</option>
+          {Object.values(ValueTier).map((t) => (
+            <option key={t} value={t}>
+              {humanize(t)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="review-confidence" className={labelClass}>
+          Min. confidence (%)
+        </label>
+        <input
+          id="review-confidence"
+          name="minConfidence"
+          type="number"
+          min={0}
+          max={100}
+          step={1}
+          inputMode="numeric"
+          placeholder="0"
+          defaultValue={params.minConfidence ?? ""}
+          className={inputClass}
+          data-testid="filter-confidence"
+        />
+      </div>
+      <div className="flex gap-2">
+        <button type="submit" className={primaryButtonClass} data-testid="filter-apply">
+          Filter
+        </button>
+        {isFiltered ? (
+          <Link href="/review" className={secondaryButtonClass}>
+            Clear
+          </Link>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,201 @@
+"use client";
+
+import { useEffect, useId, useState } from "react";
+import { listOverrideChoicesAction } from "@/app/review/actions";
+import type { OverrideChoices } from "@/lib/pipeline/review";
+import { formatMoney, formatNumber } from "../ui/format";
+import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
+
+const REASON_MIN = 3;
+const REASON_MAX = 500;
+
+type ReasonFieldProps = { value: string; onChange: (value: string) => void; error: string | null; label: string; testId: string };
+
+function ReasonField({ value, onChange, error, label, testId }: ReasonFieldProps) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className={labelClass}>
+        {label}
+      </label>
+      <textarea
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required
+        minLength={REASON_MIN}
+        maxLength={REASON_MAX}
+        rows={3}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-help`}
+        className={inputClass}
+        data-testid={testId}
+      />
+      <p id={`${id}-help`} className={`mt-1 text-xs ${error ? "text-red-700" : "text-zinc-500"}`}>
+        {error ?? `${REASON_MIN} to ${REASON_MAX} characters; kept with the review in the audit log.`}
+      </p>
+    </div>
+  );
+}
+
+function reasonProblem(reason: string): string | null {
+  const trimmed = reason.trim();
+  if (trimmed.length < REASON_MIN) return `Give a reason of at least ${REASON_MIN} characters.`;
+  if (trimmed.length > REASON_MAX) return `Keep the reason within ${REASON_MAX} characters.`;
+  return null;
+}
+
+type RejectFormProps = {
+  count: number;
+  isPending: boolean;
+  error: string | null;
+  onSubmit: (reason: string) => void;
+  onCancel: () => void;
+};
+
+/** One reason for every recommendation being rejected. */
+export function RejectForm({ count, isPending, error, onSubmit, onCancel }: RejectFormProps) {
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <form
+      className="space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const p = reasonProblem(reason);
+        setProblem(p);
+        if (!p) onSubmit(reason.trim());
+      }}
+      noValidate
+    >
+      <p className="text-sm text-zinc-700">
+        {count === 1 ? "The recommendation" : `All ${formatNumber(count)} recommendations`} will be rejected and the capacity they hold given back.
+      </p>
+      <ReasonField label="Reason for rejecting" value={reason} onChange={setReason} error={problem} testId="reject-reason" />
+      {error ? (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <button type="button" onClick={onCancel} className={secondaryButtonClass}>
+          Cancel
+        </button>
+        <button type="submit" disabled={isPending} className={`${primaryButtonClass} bg-red-600 hover:bg-red-700 disabled:opacity-60`} data-testid="reject-confirm">
+          {isPending ? "Rejecting…" : count === 1 ? "Reject" : `Reject ${formatNumber(count)}`}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type OverrideFormProps = {
+  recommendationId: string;
+  currentName: string;
+  isPending: boolean;
+  error: string | null;
+  onSubmit: (input: { treatmentKey: string; reason: string }) => void;
+  onCancel: () => void;
+};
+
+type Loaded = { state: "loading" } | { state: "failed"; message: string } | { state: "ready"; choices: OverrideChoices };
+
+function roomText(available: number | null): string {
+  if (available === null) return "no capacity limit";
+  if (available === 0) return "no room left";
+  return `${formatNumber(available)} free`;
+}
+
+/** Offers only the treatments this customer is eligible for and permitted on; the server checks again. */
+export function OverrideForm({ recommendationId, currentName, isPending, error, onSubmit, onCancel }: OverrideFormProps) {
+  const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
+  const [choice, setChoice] = useState("");
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const groupId = useId();
+
+  useEffect(() => {
+    let isCurrent = true;
+    listOverrideChoicesAction({ id: recommendationId })
+      .then((result) => {
+        if (!isCurrent) return;
+        setLoaded(result.ok ? { state: "ready", choices: result.data } : { state: "failed", message: result.message });
+      })
+      .catch(() => isCurrent && setLoaded({ state: "failed", message: "The allowed treatments could not be loaded. Try again." }));
+    return () => {
+      isCurrent = false;
+    };
+  }, [recommendationId]);
+
+  const options = loaded.state === "ready" ? loaded.choices.options : [];
+  return (
+    <form
+      className="space-y-4"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const p = !choice ? "Choose a treatment." : reasonProblem(reason);
+        setProblem(p);
+        if (!p) onSubmit({ treatmentKey: choice, reason: reason.trim() });
+      }}
+    >
+      <p className="text-sm text-zinc-700">
+        Replace <strong>{currentName}</strong> with another treatment this customer is eligible for and has allowed on its channel. Its held
+        capacity is released and the new treatment&rsquo;s capacity is taken and confirmed.
+      </p>
+      <fieldset aria-describedby={`${groupId}-state`}>
+        <legend className={labelClass}>New treatment</legend>
+        <div id={`${groupId}-state`} className="min-h-10" aria-live="polite">
+          {loaded.state === "loading" ? <p className="text-sm text-zinc-500">Checking what this customer may get…</p> : null}
+          {loaded.state === "failed" ? <p className="text-sm text-red-700">{loaded.message}</p> : null}
+          {loaded.state === "ready" && !loaded.choices.isPending ? <p className="text-sm text-zinc-600">This recommendation was already reviewed.</p> : null}
+          {loaded.state === "ready" && loaded.choices.isPending && options.length === 0 ? (
+            <p className="text-sm text-zinc-600" data-testid="override-none">
+              No other treatment is allowed for this customer. Reject the recommendation instead if it should not go ahead.
+            </p>
+          ) : null}
+          {options.length > 0 ? (
+            <ul className="max-h-64 space-y-1 overflow-y-auto" data-testid="override-options">
+              {options.map((o) => (
+                <li key={o.treatmentKey}>
+                  <label className="flex cursor-pointer items-start gap-2 rounded-md border border-zinc-200 px-3 py-2 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50 has-[:disabled]:cursor-not-allowed has-[:disabled]:opacity-60">
+                    <input
+                      type="radio"
+                      name={`${groupId}-treatment`}
+                      value={o.treatmentKey}
+                      checked={choice === o.treatmentKey}
+                      disabled={o.available === 0}
+                      onChange={() => setChoice(o.treatmentKey)}
+                      className="mt-0.5"
+                    />
+                    <span className="min-w-0 flex-1">
+                      <span className="font-medium text-zinc-900">{o.name}</span>
+                      <span className="text-zinc-500"> · {o.channel ?? "no channel"}</span>
+                      <span className="block text-xs text-zinc-600">
+                        {formatMoney(o.expectedValue)} expected value · {roomText(o.available)}
+                      </span>
+                    </span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      </fieldset>
+      <ReasonField label="Reason for the override" value={reason} onChange={setReason} error={problem} testId="override-reason" />
+      {error ? (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <button type="button" onClick={onCancel} className={secondaryButtonClass}>
+          Cancel
+        </button>
+        <button type="submit" disabled={isPending || options.length === 0} className={`${primaryButtonClass} disabled:opacity-60`} data-testid="override-confirm">
+          {isPending ? "Overriding…" : "Override"}
+        </button>
+      </div>
+    </form>
+  );
+}
