@@ -68,7 +68,7 @@ function summariseMessage(message: { type: string } & Record<string, unknown>): 
     else if (k === "journey") out[k] = `(journey of ${(v as { events: unknown[] }).events.length} events)`;
     else if (k === "analysis") out[k] = "(analysis above)";
     else if (k === "summary") out[k] = "(summary above)";
-    else if (k === "customer") out[k] = `(profile of ${(v as { id: string }).id})`;
+    else if (k === "customer" || k === "profile") out[k] = `(profile of ${(v as { id: string }).id}, in the data step)`;
     else if (k === "permissions") out[k] = "(permissions above)";
     else if (k === "previous") out[k] = `(previous decision: ${(v as TreatmentDecision).treatmentKey})`;
     else out[k] = compact(v);
@@ -81,7 +81,8 @@ function summariseResponse(agent: string, response: unknown): unknown {
   if (!r.ok || !r.data) return response;
   if (r.type === "get_customer_data") {
     const d = r.data as unknown as CustomerData & { isFromCache: boolean };
-    return { ok: true, data: { profile: d.profile, events: d.events.length, permissions: d.permissions, priorContacts: d.priorContacts.length, isFromCache: d.isFromCache } };
+    // Permissions are shown once, in the read_permissions step that follows.
+    return { ok: true, data: { profile: d.profile, events: d.events.length, permissions: "(in the read_permissions step)", priorContacts: d.priorContacts.length, isFromCache: d.isFromCache } };
   }
   if (r.type === "build_journey") {
     const j = r.data as { events: unknown[]; months: unknown[]; duplicatesRemoved: number; firstEventAt: string | null; lastEventAt: string | null };

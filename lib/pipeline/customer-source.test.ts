@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
 import { insertCustomers, insertRecommendation, insertRun, insertTreatment } from "../queries/test-fixtures";
-import { createPgCustomerSource, loadCustomersFromPg } from "./customer-source";
+import { createPgCustomerSource, loadCustomersFromPg, utcIsoFromPg } from "./customer-source";
 
 let t: TestDatabase;
 let pool: pg.Pool;
@@ -154,5 +154,23 @@ describe("createPgCustomerSource", () => {
     const found = await loadCustomersFromPg(pool, ["SEED-1", "QUIET-1"]);
     expect(found.get("QUIET-1")?.events.map((e) => e.type)).toEqual(["device"]);
     expect(found.get("SEED-1")?.events).toHaveLength(3);
+  });
+});
+
+describe("utcIsoFromPg", () => {
+  test("writes stored timestamps as UTC ISO with milliseconds", () => {
+    expect(utcIsoFromPg("2026-05-12T11:51:29")).toBe("2026-05-12T11:51:29.000Z");
+    expect(utcIsoFromPg("2026-05-12T11:51:29.5")).toBe("2026-05-12T11:51:29.500Z");
+    expect(utcIsoFromPg("2026-05-12T11:51:29.123456")).toBe("2026-05-12T11:51:29.123Z");
+    expect(utcIsoFromPg("2026-05-12T11:51:29.999999")).toBe("2026-05-12T11:51:29.999Z");
+  });
+
+  test("agrees with PostgreSQL's own formatting for stored values", async () => {
+    const { rows } = await pool.query<{ raw: string; formatted: string }>(
+      `SELECT to_json(t)#>>'{}' AS raw, to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS formatted
+           FROM unnest(ARRAY['2026-01-01 00:00:00', '2026-10-05 09:30:00.123', '2026-10-05 09:30:00.123987', '1999-12-31 23:59:59.9']::timestamp[]) AS t`,
+      );
+    expect(rows).toHaveLength(4);
+    for (const r of rows) expect(utcIsoFromPg(r.raw)).toBe(r.formatted);
   });
 });

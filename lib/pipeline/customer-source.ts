@@ -35,13 +35,44 @@ const CUSTOMERS_SQL = `
          "totalRevenue"::float8 AS "totalRevenue", "valueTier"::text AS "valueTier", region, language, source::text AS source, attributes
   FROM "Customer" WHERE id = ANY($1::text[])`;
 
-// One row per customer with its events as a JSON array: one parse per customer, not per event.
+// One row per customer with its events as one JSON array of arrays, read through the index on
+// (customerId, occurredAt): one parse per customer, not per event, and no object keys or date
+// formatting for PostgreSQL to build. Customers without events get no row.
 const EVENTS_SQL = `
-  SELECT "customerId", json_agg(json_build_object(
-           'id', id::text, 'type', type, 'occurredAt', to_char("occurredAt", ${ISO}), 'summary', btrim(summary), 'attributes', attributes
-         ) ORDER BY "occurredAt", id)::text AS events
-  FROM "JourneyEvent" WHERE "customerId" = ANY($1::text[])
-  GROUP BY "customerId"`;
+  SELECT c.id AS "customerId", e.events
+  FROM unnest($1::text[]) AS c(id)
+  CROSS JOIN LATERAL (
+    SELECT json_agg(json_build_array(id, type, "occurredAt", summary, attributes) ORDER BY "occurredAt", id)::text AS events
+    FROM "JourneyEvent" WHERE "customerId" = c.id
+  ) e
+  WHERE e.events IS NOT NULL`;
+
+/** An event as EVENTS_SQL writes it: [id, type, occurredAt, summary, attributes]. */
+type EventTuple = [number | string, JourneyEvent["type"], string, string | null, unknown];
+
+const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
+
+/**
+ * A stored UTC timestamp as PostgreSQL writes it in JSON ("2026-05-12T11:51:29", perhaps with
+ * microseconds) → "2026-05-12T11:51:29.000Z"; fractions beyond milliseconds are cut, as to_char does.
+ */
+export function utcIsoFromPg(value: string): string {
+  if (value.length === 19 && PLAIN_TIMESTAMP.test(value)) return `${value}.000Z`;
+  if (PLAIN_TIMESTAMP.test(value)) return `${value.slice(0, 19)}.${value.slice(20, 23).padEnd(3, "0")}Z`;
+  // Years beyond 9999 or before year 1 are not written in this shape; Date reads what it can.
+  const date = new Date(`${value}Z`);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+}
+
+function toEvent(tuple: EventTuple): JourneyEvent {
+  return {
+    id: String(tuple[0]),
+    type: tuple[1],
+    occurredAt: utcIsoFromPg(tuple[2]),
+    summary: (tuple[3] ?? "").trim(),
+    attributes: asAttributes(tuple[4]),
+  };
+}
 
 const PERMISSIONS_SQL = `
   SELECT "customerId", channel::text AS channel, marketing, "serviceUpdates", billing
@@ -132,9 +163,7 @@ export async function loadCustomersFromPg(pool: pg.Pool, ids: readonly string[])
   for (const row of events.rows) {
     const data = out.get(row.customerId);
     if (!data) continue;
-    const list = JSON.parse(row.events) as JourneyEvent[];
-    for (const event of list) event.attributes = asAttributes(event.attributes);
-    data.events = list;
+    data.events = (JSON.parse(row.events) as EventTuple[]).map(toEvent);
   }
   for (const row of permissions.rows) {
     const data = out.get(row.customerId);

@@ -29,7 +29,7 @@ async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<Bat
         x."expectedValue", x.alternatives, x."fallbackPath", x."permissionStatement", x."nextContactAt", x."failureReason", x.trace, now(), now()
      FROM json_to_recordset($1::json) AS x(id uuid, "runId" uuid, "customerId" text, status text, "treatmentKey" text, policy text, rationale text,
         confidence float8, "expectedValue" numeric, alternatives jsonb, "fallbackPath" jsonb, "permissionStatement" text, "nextContactAt" timestamptz,
-        "failureReason" text, trace jsonb)`,
+        "failureReason" text, trace json)`,
     [JSON.stringify(decisions)],
   );
 }

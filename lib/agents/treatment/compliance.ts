@@ -61,13 +61,21 @@ export function formatPercent(fraction: number): string {
 const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
 
 /** "Welsh (cy)"; the bare code when Intl does not know it. */
+const languageDescriptions = new Map<string, string>();
+
 export function describeLanguage(code: string): string {
+  const cached = languageDescriptions.get(code);
+  if (cached !== undefined) return cached;
+  let description = code;
   try {
     const name = languageNames.of(code);
-    return name && name !== code ? `${name} (${code})` : code;
+    if (name && name !== code) description = `${name} (${code})`;
   } catch {
-    return code;
+    // An unknown or malformed code is shown as it is.
   }
+  // Codes come from customer data: keep the memo bounded whatever they hold.
+  if (languageDescriptions.size < 1000) languageDescriptions.set(code, description);
+  return description;
 }
 
 /** The language every contact must use: the recorded preference, else the profile's language. */

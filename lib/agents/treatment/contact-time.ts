@@ -62,7 +62,7 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-function localParts(instantMs: number, timeZone: string): LocalParts {
+function localPartsFromIntl(instantMs: number, timeZone: string): LocalParts {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
@@ -74,6 +74,39 @@ function localParts(instantMs: number, timeZone: string): LocalParts {
     hour: parts.hour ?? 0,
     minute: parts.minute ?? 0,
     second: parts.second ?? 0,
+  };
+}
+
+// Zone offsets change only on quarter-hour boundaries, so one Intl lookup per zone and quarter
+// hour serves every instant inside it: a run asks about the same few zones and hours again and
+// again, and Intl is by far the slowest step of a decision.
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const MAX_CACHED_OFFSETS = 10_000;
+const offsets = new Map<string, number>();
+
+/** Local wall-clock time minus UTC at `instantMs` in `timeZone`, in milliseconds. */
+function offsetAt(instantMs: number, timeZone: string): number {
+  const bucket = Math.floor(instantMs / QUARTER_HOUR_MS);
+  const key = `${timeZone}|${bucket}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const start = bucket * QUARTER_HOUR_MS;
+  const p = localPartsFromIntl(start, timeZone);
+  const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - start;
+  if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+function localParts(instantMs: number, timeZone: string): LocalParts {
+  const local = new Date(Math.floor(instantMs / 1000) * 1000 + offsetAt(instantMs, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
   };
 }
 

@@ -1,7 +1,7 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, it, test } from "vitest";
 import type { JourneyPattern } from "../domain";
 import type { CatalogEntry } from "./compliance";
-import { computeConfidence, decideByRules, expectedValueOf, NO_ACTION_MARGIN_GBP } from "./rules-policy";
+import { computeConfidence, decideByRules, expectedValueOf, formatMoney, NO_ACTION_MARGIN_GBP } from "./rules-policy";
 import {
   complainerContext,
   makeAnalysis,
@@ -144,5 +144,15 @@ describe("confidence", () => {
     expect(lower.confidence).toBeLessThan(full.confidence);
     expect(lower.confidence).toBeGreaterThanOrEqual(0);
     expect(full.confidence).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("formatMoney", () => {
+  it("writes pounds as en-GB does", () => {
+    const intl = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
+    const values = [0, 0.004, 0.005, 1, 12.5, -12.5, 999.999, 1000, 1234.56, -1234.56, 1_000_000, 98_765_432.1, -0.001, 0.1 + 0.2];
+    for (let i = 0; i < 500; i++) values.push(((i * 7919) % 100_003) / 7 - 5000);
+    // A value that rounds to zero is written "£0.00", never "-£0.00".
+    for (const v of values) expect(formatMoney(v), String(v)).toBe(intl.format(Math.round(v * 100) / 100 + 0));
   });
 });
