@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ValueTier } from "@/lib/generated/prisma/enums";
+import type { CustomerSort, RiskBand } from "@/lib/queries/customers";
 import { MAX_SEARCH_LENGTH } from "@/lib/validations/list-params";
 import { humanize } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
@@ -8,12 +9,19 @@ type CustomerFiltersProps = {
   search?: string;
   segment?: string;
   tier?: ValueTier;
+  risk?: RiskBand;
+  isPendingOnly: boolean;
+  sort?: CustomerSort;
+  direction?: "asc" | "desc";
   segments: string[];
 };
 
+const SORT_LABELS: Record<CustomerSort, string> = { id: "Id", name: "Name", tenure: "Tenure", revenue: "Monthly revenue" };
+const RISK_LABELS: Record<RiskBand, string> = { high: "High (60% and over)", medium: "Medium (30–60%)", low: "Low (under 30%)" };
+
 /** A plain GET form: filters live in the URL, so results can be bookmarked and shared. */
-export function CustomerFilters({ search, segment, tier, segments }: CustomerFiltersProps) {
-  const isFiltered = Boolean(search || segment || tier);
+export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, sort, direction, segments }: CustomerFiltersProps) {
+  const isFiltered = Boolean(search || segment || tier || risk || isPendingOnly);
   return (
     <form
       method="get"
@@ -37,7 +45,7 @@ export function CustomerFilters({ search, segment, tier, segments }: CustomerFil
           data-testid="customer-search"
         />
       </div>
-      <div className="w-44">
+      <div className="w-40">
         <label htmlFor="customer-segment" className={labelClass}>
           Segment
         </label>
@@ -50,7 +58,7 @@ export function CustomerFilters({ search, segment, tier, segments }: CustomerFil
           ))}
         </select>
       </div>
-      <div className="w-40">
+      <div className="w-32">
         <label htmlFor="customer-tier" className={labelClass}>
           Value tier
         </label>
@@ -63,9 +71,47 @@ export function CustomerFilters({ search, segment, tier, segments }: CustomerFil
           ))}
         </select>
       </div>
+      <div className="w-48">
+        <label htmlFor="customer-risk" className={labelClass}>
+          Churn risk (latest score)
+        </label>
+        <select id="customer-risk" name="risk" defaultValue={risk ?? ""} className={inputClass} data-testid="filter-risk">
+          <option value="">Any risk</option>
+          {(Object.keys(RISK_LABELS) as RiskBand[]).map((r) => (
+            <option key={r} value={r}>
+              {RISK_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="w-40">
+        <label htmlFor="customer-sort" className={labelClass}>
+          Sort by
+        </label>
+        <select id="customer-sort" name="sort" defaultValue={sort ?? "id"} className={inputClass} data-testid="customer-sort">
+          {(Object.keys(SORT_LABELS) as CustomerSort[]).map((s) => (
+            <option key={s} value={s}>
+              {SORT_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="w-32">
+        <label htmlFor="customer-dir" className={labelClass}>
+          Order
+        </label>
+        <select id="customer-dir" name="dir" defaultValue={direction ?? "asc"} className={inputClass} data-testid="customer-dir">
+          <option value="asc">Ascending</option>
+          <option value="desc">Descending</option>
+        </select>
+      </div>
+      <label className="flex h-9 items-center gap-2 text-sm text-zinc-700">
+        <input type="checkbox" name="pending" value="yes" defaultChecked={isPendingOnly} data-testid="filter-pending" />
+        Pending review only
+      </label>
       <div className="flex gap-2">
         <button type="submit" className={primaryButtonClass}>
-          Search
+          Apply
         </button>
         {isFiltered ? (
           <Link href="/customers" className={secondaryButtonClass}>

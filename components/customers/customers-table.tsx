@@ -1,12 +1,15 @@
 import Link from "next/link";
-import type { CustomerListRow } from "@/lib/queries/customers";
+import type { CustomerListItem, RiskBand } from "@/lib/queries/customers";
+import { Badge, type BadgeTone } from "../ui/badge";
 import { DataTable, type Column } from "../ui/data-table";
-import { formatMoney, formatTenure } from "../ui/format";
+import { formatMoney, formatPercent, formatTenure } from "../ui/format";
 import { ValueTierBadge } from "./value-tier-badge";
 
 const linkClass = "font-medium text-indigo-700 hover:underline";
 
-const columns: Column<CustomerListRow>[] = [
+const RISK_TONES: Record<RiskBand, BadgeTone> = { low: "success", medium: "warning", high: "danger" };
+
+const columns: Column<CustomerListItem>[] = [
   {
     key: "id",
     header: "Id",
@@ -30,13 +33,40 @@ const columns: Column<CustomerListRow>[] = [
   { key: "segment", header: "Segment", cell: (c) => c.segment },
   { key: "plan", header: "Plan", cell: (c) => c.plan },
   { key: "tier", header: "Value tier", cell: (c) => <ValueTierBadge tier={c.valueTier} /> },
+  {
+    key: "risk",
+    header: "Churn risk",
+    className: "whitespace-nowrap",
+    cell: (c) =>
+      c.riskBand && c.churnScore !== null ? (
+        <span data-testid="customer-risk" data-band={c.riskBand}>
+          <Badge tone={RISK_TONES[c.riskBand]}>
+            {c.riskBand.charAt(0).toUpperCase() + c.riskBand.slice(1)} · {formatPercent(c.churnScore)}
+          </Badge>
+        </span>
+      ) : (
+        <span className="text-zinc-400" title="No churn score in this customer's data">
+          —
+        </span>
+      ),
+  },
+  {
+    key: "pending",
+    header: "Review",
+    cell: (c) =>
+      c.hasPendingReview ? (
+        <Link href={`/customers/${encodeURIComponent(c.id)}`} className="whitespace-nowrap text-xs font-medium text-amber-800 hover:underline" data-testid="customer-pending">
+          Pending
+        </Link>
+      ) : null,
+  },
   { key: "tenure", header: "Tenure", align: "right", className: "whitespace-nowrap", cell: (c) => formatTenure(c.tenureMonths) },
   { key: "revenue", header: "Monthly revenue", align: "right", cell: (c) => formatMoney(c.monthlyRevenue) },
   { key: "region", header: "Region", cell: (c) => c.region },
   { key: "language", header: "Language", cell: (c) => c.language },
 ];
 
-export function CustomersTable({ rows, isFiltered }: { rows: CustomerListRow[]; isFiltered: boolean }) {
+export function CustomersTable({ rows, isFiltered }: { rows: CustomerListItem[]; isFiltered: boolean }) {
   return (
     <DataTable
       columns={columns}

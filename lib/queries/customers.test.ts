@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
-import { getCustomerDetail, JOURNEY_EVENT_LIMIT, listCustomers, listCustomerSegments } from "./customers";
+import {
+  getCustomerDetail,
+  JOURNEY_EVENT_LIMIT,
+  listCustomers,
+  listCustomerSegments,
+  parseCustomerListQuery,
+  RISK_COUNT_CAP,
+  riskBandOf,
+} from "./customers";
 import { insertCustomers, insertRecommendation, insertRun, insertTreatment, minutesAfterStart, numberedIds } from "./test-fixtures";
 
 let t: TestDatabase;
@@ -71,7 +79,7 @@ describe("listCustomers", () => {
 
   test("an empty result is page 1 of 1 with no rows", async () => {
     const result = await listCustomers(t.prisma, { page: 5, search: "nobody" });
-    expect(result).toEqual({ rows: [], total: 0, page: 1, pageSize: 50, pageCount: 1 });
+    expect(result).toEqual({ rows: [], total: 0, page: 1, pageSize: 50, pageCount: 1, isTotalCapped: false });
   });
 
   test("rows hold only the listed columns, with money as a number", async () => {
@@ -87,8 +95,16 @@ describe("listCustomers", () => {
         monthlyRevenue: 120.4,
         region: "London",
         language: "en",
+        churnScore: null,
+        riskBand: null,
+        hasPendingReview: false,
       },
     ]);
+  });
+
+  test("search treats % and _ as plain characters", async () => {
+    expect((await listCustomers(t.prisma, { page: 1, search: "%" })).total).toBe(0);
+    expect((await listCustomers(t.prisma, { page: 1, search: "BIZ_001" })).total).toBe(0);
   });
 });
 
@@ -176,4 +192,124 @@ describe("getCustomerDetail", () => {
       ["pending_review", "Retention call", 12.5],
     ]);
   });
+});
+
+describe("risk, pending review and sorting", () => {
+  let r: TestDatabase;
+  const churnScore = (customerId: string, day: number, probability: unknown) => ({
+    customerId,
+    type: "churn_score" as const,
+    occurredAt: minutesAfterStart(day * 24 * 60),
+    summary: "score",
+    attributes: { probability },
+  });
+
+  beforeAll(async () => {
+    r = await createTestDatabase();
+    await insertCustomers(r.prisma, [
+      { id: "R1", name: "Zoe", tenureMonths: 3, monthlyRevenue: "80.00" },
+      { id: "R2", name: "Yann", tenureMonths: 40, monthlyRevenue: "10.00" },
+      { id: "R3", name: "Xavi", tenureMonths: 12, monthlyRevenue: "45.50" },
+      { id: "R4", name: "Will", tenureMonths: 12, monthlyRevenue: "45.50" },
+      { id: "R5", name: "Vera", tenureMonths: 7, monthlyRevenue: "5.00" },
+    ]);
+    await r.prisma.journeyEvent.createMany({
+      data: [
+        // R1 was high risk, now low: the latest score counts.
+        churnScore("R1", 1, 0.8),
+        churnScore("R1", 5, 0.1),
+        { customerId: "R1", type: "billing", occurredAt: minutesAfterStart(6 * 24 * 60), summary: "bill" },
+        churnScore("R2", 3, 0.6),
+        churnScore("R3", 3, 0.3),
+        churnScore("R4", 3, 0.59),
+        // R5 has no usable score.
+        churnScore("R5", 3, "high"),
+      ],
+    });
+    const run = await insertRun(r.prisma);
+    await insertRecommendation(r.prisma, { runId: run.id, customerId: "R2" });
+    await insertRecommendation(r.prisma, { runId: run.id, customerId: "R3", status: "approved" });
+  });
+
+  afterAll(async () => {
+    await r.drop();
+  });
+
+  test("rows carry the latest churn score, its band and whether a review is pending", async () => {
+    const { rows } = await listCustomers(r.prisma, { page: 1 });
+    expect(rows.map((c) => [c.id, c.churnScore, c.riskBand, c.hasPendingReview])).toEqual([
+      ["R1", 0.1, "low", false],
+      ["R2", 0.6, "high", true],
+      ["R3", 0.3, "medium", false],
+      ["R4", 0.59, "medium", false],
+      ["R5", null, null, false],
+    ]);
+  });
+
+  test.each([
+    { risk: "low" as const, ids: ["R1"] },
+    { risk: "medium" as const, ids: ["R3", "R4"] },
+    { risk: "high" as const, ids: ["R2"] },
+  ])("the $risk risk band keeps $ids", async ({ risk, ids }) => {
+    const result = await listCustomers(r.prisma, { page: 1, risk });
+    expect(result.rows.map((c) => c.id)).toEqual(ids);
+    expect(result).toMatchObject({ total: ids.length, isTotalCapped: false });
+  });
+
+  test("pending review only keeps customers with a recommendation awaiting review", async () => {
+    const result = await listCustomers(r.prisma, { page: 1, hasPending: true });
+    expect(result.rows.map((c) => c.id)).toEqual(["R2"]);
+    expect(result.total).toBe(1);
+  });
+
+  test.each([
+    { sort: "name" as const, direction: "asc" as const, ids: ["R5", "R4", "R3", "R2", "R1"] },
+    { sort: "tenure" as const, direction: "desc" as const, ids: ["R2", "R4", "R3", "R5", "R1"] },
+    { sort: "revenue" as const, direction: "asc" as const, ids: ["R5", "R2", "R3", "R4", "R1"] },
+    { sort: "id" as const, direction: "desc" as const, ids: ["R5", "R4", "R3", "R2", "R1"] },
+  ])("sorts by $sort $direction, ties by id in the same direction", async ({ sort, direction, ids }) => {
+    const { rows } = await listCustomers(r.prisma, { page: 1, sort, direction });
+    expect(rows.map((c) => c.id)).toEqual(ids);
+  });
+
+  test("sorting pages without gaps or repeats", async () => {
+    const pages = await Promise.all([1, 2, 3].map((page) => listCustomers(r.prisma, { page, pageSize: 2, sort: "revenue", direction: "desc" })));
+    expect(pages.flatMap((p) => p.rows.map((c) => c.id))).toEqual(["R1", "R4", "R3", "R2", "R5"]);
+  });
+
+  test(`a risk filter counts up to ${RISK_COUNT_CAP} matches and says so`, async () => {
+    await r.prisma.$executeRaw`
+      INSERT INTO "Customer" (id, name, segment, plan, "contractType", "tenureMonths", "monthlyRevenue", "valueTier", region, language, "updatedAt")
+      SELECT 'CAP' || lpad(i::text, 5, '0'), 'Capped', 'consumer', 'SIM only', 'monthly', 12, 20, 'medium', 'London', 'en', now()
+        FROM generate_series(1, ${RISK_COUNT_CAP + 2}) i`;
+    await r.prisma.$executeRaw`
+      INSERT INTO "JourneyEvent" ("customerId", type, "occurredAt", summary, attributes)
+      SELECT id, 'churn_score', now(), 'score', '{"probability": 0.9}' FROM "Customer" WHERE id LIKE 'CAP%'`;
+    const result = await listCustomers(r.prisma, { page: 1, risk: "high" });
+    expect(result).toMatchObject({ total: RISK_COUNT_CAP, isTotalCapped: true, pageCount: RISK_COUNT_CAP / 50 });
+    expect(result.rows[0]?.id).toBe("CAP00001");
+  });
+});
+
+test.each([
+  { score: null, band: null },
+  { score: 0, band: "low" },
+  { score: 0.2999, band: "low" },
+  { score: 0.3, band: "medium" },
+  { score: 0.5999, band: "medium" },
+  { score: 0.6, band: "high" },
+  { score: 1, band: "high" },
+])("riskBandOf($score) is $band", ({ score, band }) => {
+  expect(riskBandOf(score)).toBe(band);
+});
+
+test.each([
+  { raw: {}, expected: { page: 1 } },
+  { raw: { risk: "high", pending: "yes", sort: "revenue", dir: "desc", page: "3" }, expected: { risk: "high", pending: "yes", sort: "revenue", dir: "desc", page: 3 } },
+  { raw: { risk: "extreme", pending: "maybe", sort: "DROP TABLE", dir: "up" }, expected: { page: 1 } },
+  { raw: { risk: ["low", "high"] }, expected: { risk: "low" } },
+])("parseCustomerListQuery($raw)", ({ raw, expected }) => {
+  const { risk, pending, sort, dir, page } = parseCustomerListQuery(raw);
+  const given = Object.fromEntries(Object.entries({ risk, pending, sort, dir, page }).filter(([, v]) => v !== undefined));
+  expect(given).toEqual({ page: 1, ...expected });
 });

@@ -1,24 +1,34 @@
 import "server-only";
-import type {
-  Channel,
-  CustomerSource,
-  EventType,
-  PolicyKind,
-  Prisma,
-  PrismaClient,
-  RecommendationStatus,
-  ValueTier,
-} from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
+import type { Channel, CustomerSource, EventType, PolicyKind, PrismaClient, RecommendationStatus, ValueTier } from "../generated/prisma/client";
+import { z } from "zod";
+import { type CustomerListParams, parseCustomerListParams, type RawSearchParams } from "../validations/list-params";
 import { paginate, type Paginated } from "./pagination";
 
 export const JOURNEY_EVENT_LIMIT = 200;
 export const CUSTOMER_RECOMMENDATION_LIMIT = 50;
+
+/** Churn risk bands from a customer's latest churn score: low below 30%, medium to 60%, high from 60%. */
+export const RISK_BANDS = { low: { min: 0, max: 0.3 }, medium: { min: 0.3, max: 0.6 }, high: { min: 0.6, max: Number.POSITIVE_INFINITY } } as const;
+export type RiskBand = keyof typeof RISK_BANDS;
+export const CUSTOMER_SORTS = ["id", "name", "tenure", "revenue"] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+/**
+ * A risk filter is checked customer by customer against the journey, so its total is counted only up
+ * to this many matches; every other filter is answered from an index and counted exactly.
+ */
+export const RISK_COUNT_CAP = 10_000;
 
 export type CustomerListFilters = {
   /** Matches an id prefix or any part of the name, ignoring case. */
   search?: string;
   segment?: string;
   valueTier?: ValueTier;
+  risk?: RiskBand;
+  /** Only customers with a recommendation waiting for review. */
+  hasPending?: boolean;
+  sort?: CustomerSort;
+  direction?: "asc" | "desc";
   page: number;
   pageSize?: number;
 };
@@ -35,46 +45,95 @@ export type CustomerListRow = {
   language: string;
 };
 
-function customerWhere({ search, segment, valueTier }: CustomerListFilters): Prisma.CustomerWhereInput {
-  const where: Prisma.CustomerWhereInput = {};
-  if (segment) where.segment = segment;
-  if (valueTier) where.valueTier = valueTier;
+export type CustomerListItem = CustomerListRow & {
+  /** The latest churn score in the customer's journey, in [0, 1]; null when the data has none. */
+  churnScore: number | null;
+  riskBand: RiskBand | null;
+  hasPendingReview: boolean;
+};
+
+export function riskBandOf(score: number | null): RiskBand | null {
+  if (score === null || Number.isNaN(score)) return null;
+  return score >= RISK_BANDS.high.min ? "high" : score >= RISK_BANDS.medium.min ? "medium" : "low";
+}
+
+const SORT_COLUMNS: Record<CustomerSort, Prisma.Sql> = {
+  id: Prisma.sql`c.id`,
+  name: Prisma.sql`c.name`,
+  tenure: Prisma.sql`c."tenureMonths"`,
+  revenue: Prisma.sql`c."monthlyRevenue"`,
+};
+
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+// The latest churn score of the customer: one backward step through (customerId, occurredAt).
+const latestChurnScore = Prisma.sql`LEFT JOIN LATERAL (
+    SELECT CASE WHEN jsonb_typeof(e.attributes -> 'probability') = 'number' THEN (e.attributes ->> 'probability')::float8 END AS score
+      FROM "JourneyEvent" e
+     WHERE e."customerId" = c.id AND e.type = 'churn_score'
+     ORDER BY e."occurredAt" DESC, e.id DESC
+     LIMIT 1) risk ON true`;
+
+function customerConditions({ search, segment, valueTier, risk, hasPending }: CustomerListFilters): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (segment) where.push(Prisma.sql`c.segment = ${segment}`);
+  if (valueTier) where.push(Prisma.sql`c."valueTier" = ${valueTier}::"ValueTier"`);
   if (search) {
-    where.OR = [
-      { id: { startsWith: search, mode: "insensitive" } },
-      { name: { contains: search, mode: "insensitive" } },
-    ];
+    const escaped = likeEscape(search);
+    where.push(Prisma.sql`(c.id ILIKE ${`${escaped}%`} OR c.name ILIKE ${`%${escaped}%`})`);
+  }
+  if (hasPending) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."customerId" = c.id AND r.status = 'pending_review')`);
+  }
+  if (risk) {
+    const band = RISK_BANDS[risk];
+    where.push(Number.isFinite(band.max) ? Prisma.sql`risk.score >= ${band.min} AND risk.score < ${band.max}` : Prisma.sql`risk.score >= ${band.min}`);
   }
   return where;
 }
 
-export async function listCustomers(db: PrismaClient, filters: CustomerListFilters): Promise<Paginated<CustomerListRow>> {
-  const where = customerWhere(filters);
-  return paginate({
+const whereClause = (conditions: Prisma.Sql[]) => (conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty);
+
+type CustomerListRaw = Omit<CustomerListItem, "monthlyRevenue" | "riskBand"> & { monthlyRevenue: Prisma.Decimal | string; churnScore: number | null };
+
+/**
+ * One page of customers with their latest churn score and whether a recommendation awaits review.
+ * Sorted by the chosen column then id (both indexed); `isTotalCapped` when a risk filter matched
+ * more than RISK_COUNT_CAP customers and `total` stops there.
+ */
+export async function listCustomers(db: PrismaClient, filters: CustomerListFilters): Promise<Paginated<CustomerListItem> & { isTotalCapped: boolean }> {
+  const conditions = customerConditions(filters);
+  const join = filters.risk ? latestChurnScore : Prisma.empty;
+  const where = whereClause(conditions);
+  const direction = filters.direction === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const orderBy = filters.sort && filters.sort !== "id" ? Prisma.sql`${SORT_COLUMNS[filters.sort]} ${direction}, c.id ${direction}` : Prisma.sql`c.id ${direction}`;
+  let isTotalCapped = false;
+  const result = await paginate({
     page: filters.page,
     pageSize: filters.pageSize,
-    count: () => db.customer.count({ where }),
+    count: async () => {
+      if (!filters.risk) {
+        const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Customer" c ${where}`;
+        return Number(rows[0]?.n ?? 0);
+      }
+      const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM (SELECT 1 FROM "Customer" c ${join} ${where} LIMIT ${RISK_COUNT_CAP + 1}) capped`;
+      const n = Number(rows[0]?.n ?? 0);
+      isTotalCapped = n > RISK_COUNT_CAP;
+      return Math.min(n, RISK_COUNT_CAP);
+    },
     fetch: async ({ skip, take }) => {
-      const rows = await db.customer.findMany({
-        where,
-        orderBy: { id: "asc" },
-        skip,
-        take,
-        select: {
-          id: true,
-          name: true,
-          segment: true,
-          plan: true,
-          valueTier: true,
-          tenureMonths: true,
-          monthlyRevenue: true,
-          region: true,
-          language: true,
-        },
-      });
-      return rows.map((r) => ({ ...r, monthlyRevenue: r.monthlyRevenue.toNumber() }));
+      const rows = await db.$queryRaw<CustomerListRaw[]>`
+        SELECT c.id, c.name, c.segment, c.plan, c."valueTier"::text AS "valueTier", c."tenureMonths", c."monthlyRevenue", c.region, c.language,
+               risk.score AS "churnScore",
+               EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."customerId" = c.id AND r.status = 'pending_review') AS "hasPendingReview"
+          FROM "Customer" c ${latestChurnScore}
+          ${where}
+         ORDER BY ${orderBy}
+         LIMIT ${take} OFFSET ${skip}`;
+      return rows.map((r) => ({ ...r, monthlyRevenue: Number(r.monthlyRevenue), riskBand: riskBandOf(r.churnScore) }));
     },
   });
+  return { ...result, isTotalCapped };
 }
 
 /** The segments present in the data, for the filter. */
@@ -225,4 +284,19 @@ export async function getCustomerDetail(db: PrismaClient, id: string): Promise<C
     eventTotal: _count.events,
     recommendations: recommendations.map((r) => ({ ...r, expectedValue: r.expectedValue.toNumber() })),
   };
+}
+
+const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+const customerListExtraSchema = z.object({
+  risk: z.preprocess(first, z.enum(["low", "medium", "high"]).optional().catch(undefined)),
+  pending: z.preprocess(first, z.literal("yes").optional().catch(undefined)),
+  sort: z.preprocess(first, z.enum(CUSTOMER_SORTS).optional().catch(undefined)),
+  dir: z.preprocess(first, z.enum(["asc", "desc"]).optional().catch(undefined)),
+});
+
+export type CustomerListQuery = CustomerListParams & z.infer<typeof customerListExtraSchema>;
+
+/** The customers list's URL parameters; never throws, anything unusable falls back to its default. */
+export function parseCustomerListQuery(raw: RawSearchParams): CustomerListQuery {
+  return { ...parseCustomerListParams(raw), ...customerListExtraSchema.parse(raw) };
 }

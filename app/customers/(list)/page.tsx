@@ -6,28 +6,36 @@ import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
-import { listCustomers, listCustomerSegments } from "@/lib/queries/customers";
-import { parseCustomerListParams, type RawSearchParams } from "@/lib/validations/list-params";
+import { listCustomers, listCustomerSegments, parseCustomerListQuery } from "@/lib/queries/customers";
+import type { RawSearchParams } from "@/lib/validations/list-params";
 
 export const metadata: Metadata = { title: "Customers" };
 
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
-  const { q, segment, tier, page } = parseCustomerListParams(await searchParams);
+  const { q, segment, tier, risk, pending, sort, dir, page } = parseCustomerListQuery(await searchParams);
+  const isPendingOnly = pending === "yes";
   const [result, segments] = await Promise.all([
-    listCustomers(db, { search: q, segment, valueTier: tier, page }),
+    listCustomers(db, { search: q, segment, valueTier: tier, risk, hasPending: isPendingOnly, sort, direction: dir, page }),
     listCustomerSegments(db),
   ]);
+  const isFiltered = Boolean(q || segment || tier || risk || isPendingOnly);
 
   return (
     <>
       <PageHeader
         title="Customers"
-        description={<span data-testid="customers-total">{formatNumber(result.total)} customers{q || segment || tier ? " match" : ""}</span>}
+        description={
+          <span data-testid="customers-total">
+            {result.isTotalCapped ? `More than ${formatNumber(result.total)}` : formatNumber(result.total)} customers{isFiltered ? " match" : ""}
+            {result.isTotalCapped ? " (pages go as far as the first " + formatNumber(result.total) + "; narrow the filters to see the rest)" : ""}
+          </span>
+        }
       />
-      <CustomerFilters search={q} segment={segment} tier={tier} segments={segments} />
-      <CustomersTable rows={result.rows} isFiltered={Boolean(q || segment || tier)} />
-      <Pagination {...result} noun="customers" basePath="/customers" query={{ q, segment, tier }} />
+      <CustomerFilters search={q} segment={segment} tier={tier} risk={risk} isPendingOnly={isPendingOnly} sort={sort} direction={dir} segments={segments} />
+      <CustomersTable rows={result.rows} isFiltered={isFiltered} />
+      <Pagination {...result} noun="customers" basePath="/customers" query={{ q, segment, tier, risk, pending, sort, dir }} />
+      <p className="mt-2 text-xs text-zinc-500">Churn risk is the latest churn score in the customer&apos;s journey data; imported customers without one show a dash.</p>
     </>
   );
 }
