@@ -196,7 +196,7 @@ describe("getCustomerDetail", () => {
 
 describe("risk, pending review and sorting", () => {
   let r: TestDatabase;
-  const churnScore = (customerId: string, day: number, probability: unknown) => ({
+  const churnScore = (customerId: string, day: number, probability: number | string) => ({
     customerId,
     type: "churn_score" as const,
     occurredAt: minutesAfterStart(day * 24 * 60),
