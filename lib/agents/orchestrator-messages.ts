@@ -24,8 +24,10 @@ export type RunSummary = {
   byTreatment: Record<string, number>;
   /** Decisions that needed at least one alternative because capacity ran out. */
   fallbacks: number;
-  /** Decisions where the model's answer was rejected or unavailable and the rules decided. */
+  /** Decisions where the model was asked but its answers were rejected or it was unavailable, so the rules decided. */
   modelFallbacks: number;
+  /** Decisions of a model run made without asking the model: only no action was allowed for the customer. */
+  decidedWithoutModel: number;
   failures: { customerId: string; reason: string }[];
   missingCustomers: string[];
   modelCalls: number;

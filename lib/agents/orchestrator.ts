@@ -47,15 +47,38 @@ type Outcome = Decided | Failed | Missing;
 
 const MAX_FALLBACKS = 20;
 
-/** Keeps traces small: long strings cut, big arrays counted. */
-function compact(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return value.length > 1500 ? `${value.slice(0, 1500)}… (${value.length} chars)` : value;
+const MAX_TRACE_STRING = 1500;
+const MAX_TRACE_ITEMS = 25;
+const MAX_TRACE_DEPTH = 5;
+
+/** True when `compact` would change `value`; walks without allocating. */
+function needsCompacting(value: unknown, depth: number): boolean {
+  if (typeof value === "string") return value.length > MAX_TRACE_STRING;
   if (Array.isArray(value)) {
-    if (depth > 0 && value.length > 25) return `(${value.length} items)`;
+    if (depth > 0 && value.length > MAX_TRACE_ITEMS) return true;
+    for (const v of value) if (needsCompacting(v, depth + 1)) return true;
+    return false;
+  }
+  if (value && typeof value === "object") {
+    if (depth > MAX_TRACE_DEPTH) return true;
+    for (const k in value) if (needsCompacting((value as Record<string, unknown>)[k], depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * Keeps traces small: long strings cut, big arrays counted, deep nesting elided. Values that need
+ * none of it are returned as they are (responses are not changed after they are traced).
+ */
+function compact(value: unknown, depth = 0): unknown {
+  if (!needsCompacting(value, depth)) return value;
+  if (typeof value === "string") return `${value.slice(0, MAX_TRACE_STRING)}… (${value.length} chars)`;
+  if (Array.isArray(value)) {
+    if (depth > 0 && value.length > MAX_TRACE_ITEMS) return `(${value.length} items)`;
     return value.map((v) => compact(v, depth + 1));
   }
   if (value && typeof value === "object") {
-    if (depth > 5) return "(…)";
+    if (depth > MAX_TRACE_DEPTH) return "(…)";
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v, depth + 1)]));
   }
   return value;
@@ -222,7 +245,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     const started = performance.now();
     const summary: RunSummary = {
       runId, policy: deps.policy, customers: customerIds.length, processed: 0,
-      byStatus: { pending_review: 0, no_action: 0, failed: 0 }, byTreatment: {}, fallbacks: 0, modelFallbacks: 0,
+      byStatus: { pending_review: 0, no_action: 0, failed: 0 }, byTreatment: {}, fallbacks: 0, modelFallbacks: 0, decidedWithoutModel: 0,
       failures: [], missingCustomers: [], modelCalls: 0, promptTokens: 0, completionTokens: 0, expectedValue: 0, durationMs: 0, isCancelled: false,
     };
     let isCancelled = false;
@@ -320,7 +343,11 @@ function tally(summary: RunSummary, items: Outcome[], records: DecisionRecord[])
       summary.modelCalls += u.calls;
       summary.promptTokens += u.promptTokens;
       summary.completionTokens += u.completionTokens;
-      if (isModelRun && item.decision.policy === "rules") summary.modelFallbacks++;
+      if (isModelRun && item.decision.policy === "rules") {
+        // Asked and refused (or unavailable) is a fallback; never asked means nothing but no action was allowed.
+        if (u.calls > 0) summary.modelFallbacks++;
+        else summary.decidedWithoutModel++;
+      }
     }
   }
   for (const r of records) {

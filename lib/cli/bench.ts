@@ -80,6 +80,7 @@ try {
     llm_calls_per_recommendation: Number((llm.modelCalls / Math.max(1, llm.processed)).toFixed(3)),
     llm_prompt_tokens_per_recommendation: Math.round(llm.promptTokens / Math.max(1, llm.processed)),
     llm_model_fallbacks: llm.modelFallbacks,
+    llm_decided_without_model: llm.decidedWithoutModel,
     llm_failed: llm.byStatus.failed,
   };
   console.table([

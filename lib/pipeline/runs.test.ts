@@ -6,7 +6,7 @@ import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
 import { createRun, executeRun, failInterruptedRuns, requestCancel, resolvePolicy, selectCustomers } from "./runs";
 import { createOpenAIChatModel } from "../llm/openai-model";
-import { schemaAnswer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
+import { answerReply, schemaAnswer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
 
 describe("runs on PostgreSQL", () => {
@@ -121,6 +121,35 @@ describe("runs on PostgreSQL", () => {
       const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "llm", model, concurrency: 16, batchSize: 3 });
       expect(summary?.processed).toBe(60);
       expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [run.runId])).n).toBe(60);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  test("a model run tells refused answers apart from customers for whom only no action was allowed", async () => {
+    await insertCatalog(db.url);
+    const ids = await insertCustomers(db.url, { count: 8 });
+    // The last three have no consent record: only no action is allowed, so the model is not asked.
+    await insertPermissions(db.url, ids.slice(0, 5));
+    const refused = ids[0]!;
+    const fake = await startFakeOpenAIServer({ isRecording: false });
+    fake.setHandler((request) => {
+      const text = JSON.stringify(request.body?.messages ?? []);
+      return text.includes(refused) ? answerReply("{ not json") : schemaAnswer(request);
+    });
+    try {
+      const model = createOpenAIChatModel({ apiKey: "test", model: "test-model", baseURL: fake.baseURL, maxRetries: 0 });
+      const run = await createRun(pool, { scope: { limit: 8 }, policy: "llm" });
+      const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "llm", model, concurrency: 4 });
+      expect(summary?.processed).toBe(8);
+      expect(summary?.modelFallbacks).toBe(1);
+      expect(summary?.decidedWithoutModel).toBe(3);
+      // Four customers answered at once, one asked twice and refused both times.
+      expect(summary?.modelCalls).toBe(6);
+      expect(fake.requestCount).toBe(6);
+      const rec = await one<{ policy: string; trace: { notes: string[] } }>(`SELECT policy::text, trace FROM "Recommendation" WHERE "runId" = $1 AND "customerId" = $2`, [run.runId, refused]);
+      expect(rec.policy).toBe("rules");
+      expect(rec.trace.notes.join(" ")).toMatch(/not valid JSON/);
     } finally {
       await fake.close();
     }
