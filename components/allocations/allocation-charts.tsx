@@ -72,7 +72,7 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
                 <XAxis dataKey="day" tickFormatter={dayLabel} tick={{ fontSize: 11 }} minTickGap={16} />
                 <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
                 <Tooltip labelFormatter={dayTitle} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
                 {OUTCOMES.map((o) => (
                   <Bar key={o.key} dataKey={o.key} name={o.label} stackId="outcomes" fill={o.colour} isAnimationActive={false} />
                 ))}

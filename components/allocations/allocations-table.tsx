@@ -6,17 +6,27 @@ import { formatDateTime, formatNumber } from "../ui/format";
 import { AllocationOutcomeBadge } from "./allocation-outcome-badge";
 
 const columns: Column<AllocationRow>[] = [
-  { key: "created", header: "Created", className: "whitespace-nowrap", cell: (a) => formatDateTime(a.createdAt) },
-  { key: "resource", header: "Resource", className: "whitespace-nowrap", cell: (a) => a.resource.name },
-  { key: "treatment", header: "Treatment", className: "whitespace-nowrap", cell: (a) => a.treatment.name },
+  { key: "created", header: "When", className: "whitespace-nowrap", cell: (a) => formatDateTime(a.createdAt) },
   {
     key: "customer",
     header: "Customer",
-    className: "whitespace-nowrap",
     cell: (a) => (
-      <Link href={`/customers/${encodeURIComponent(a.customer.id)}`} className="text-indigo-700 hover:underline">
-        {a.customer.name}
-      </Link>
+      <div>
+        <Link href={`/customers/${encodeURIComponent(a.customer.id)}`} className="text-indigo-700 hover:underline">
+          {a.customer.name}
+        </Link>
+        <div className="font-mono text-xs text-zinc-500">{a.customer.id}</div>
+      </div>
+    ),
+  },
+  {
+    key: "treatment",
+    header: "Treatment and resource",
+    cell: (a) => (
+      <div>
+        <div>{a.treatment.name}</div>
+        <div className="text-xs text-zinc-500">{a.resource.name}</div>
+      </div>
     ),
   },
   {
@@ -25,20 +35,21 @@ const columns: Column<AllocationRow>[] = [
     cell: (a) => (
       <div className="flex flex-wrap gap-1">
         <AllocationOutcomeBadge outcome={a.outcome} />
+        {a.units !== 1 ? <Badge tone="neutral">{`${formatNumber(a.units)} units`}</Badge> : null}
         {a.usedReserve ? <Badge tone="accent">Reserve</Badge> : null}
       </div>
     ),
   },
-  { key: "units", header: "Units", align: "right", cell: (a) => formatNumber(a.units) },
-  { key: "reason", header: "Reason", className: "min-w-64 text-zinc-700", cell: (a) => a.reason },
+  { key: "reason", header: "Reason", className: "min-w-48 text-zinc-700", cell: (a) => a.reason },
   {
     key: "priority",
     header: "Priority",
     align: "right",
+    className: "whitespace-nowrap",
     cell: (a) => (
       <span title={a.isHighValue ? "High-value customer" : undefined}>
         {a.priority.toFixed(2)}
-        {a.isHighValue ? " ★" : ""}
+        {a.isHighValue ? <span aria-label="high-value customer"> ★</span> : null}
       </span>
     ),
   },

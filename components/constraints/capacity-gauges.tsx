@@ -5,7 +5,7 @@ import { useState } from "react";
 import type { ConstraintsSnapshot, ResourceGauge } from "@/lib/queries/constraints";
 import { EmptyState } from "../ui/empty-state";
 import { formatDateTime, formatNumber } from "../ui/format";
-import { Meter } from "../ui/meter";
+import { Meter, meterColour } from "../ui/meter";
 import { EditConstraintDialog, ResetPeriodDialog } from "./constraint-dialogs";
 import { CONSTRAINTS_QUERY_KEY } from "./query-key";
 
@@ -41,6 +41,7 @@ type Dialog = { kind: "edit" | "reset"; resource: ResourceGauge } | null;
 
 function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean; onOpen: (d: Dialog) => void }) {
   const isFull = g.free === 0;
+  const colour = meterColour(g.used, g.limit);
   return (
     <article
       className="flex flex-col rounded-lg border border-zinc-200 bg-white p-4 shadow-sm"
@@ -50,19 +51,20 @@ function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean;
     >
       <header className="flex items-start justify-between gap-3">
         <div className="min-w-0">
-          <h3 id={`gauge-${g.key}-title`} className="truncate text-sm font-semibold text-zinc-900" title={g.name}>
+          <h3 id={`gauge-${g.key}-title`} className="text-sm font-semibold leading-5 text-zinc-900 [overflow-wrap:anywhere]">
             {g.name}
           </h3>
           <p className="truncate font-mono text-xs text-zinc-500" title={g.key}>
             {g.key}
           </p>
         </div>
-        <p className="shrink-0 text-right text-sm tabular-nums text-zinc-700">
+        {/* Fixed width: a number growing a digit must not rewrap the name beside it. */}
+        <p className="w-28 shrink-0 text-right text-sm tabular-nums text-zinc-700">
           <span className="font-semibold text-zinc-900" data-testid="gauge-used">
             {formatNumber(g.used)}
           </span>{" "}
           / <span data-testid="gauge-limit">{formatNumber(g.limit)}</span>
-          <span className="block text-xs text-zinc-500">
+          <span className="block truncate text-xs text-zinc-500">
             {g.unit} {PERIOD_WORD[g.period]}
           </span>
         </p>
@@ -81,10 +83,10 @@ function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean;
         />
         <p className="mt-1.5 flex flex-wrap gap-x-3 text-xs text-zinc-500" aria-hidden>
           <span className="inline-flex items-center gap-1">
-            <span className="h-2 w-2 rounded-sm bg-indigo-600" /> confirmed
+            <span className={`h-2 w-2 rounded-sm ${colour}`} /> confirmed
           </span>
           <span className="inline-flex items-center gap-1">
-            <span className="h-2 w-2 rounded-sm bg-indigo-600 opacity-40" /> held
+            <span className={`h-2 w-2 rounded-sm opacity-40 ${colour}`} /> held
           </span>
           {g.reservedHighValue > 0 ? (
             <span className="inline-flex items-center gap-1">

@@ -32,9 +32,9 @@ function Values({ changes, side }: { changes: FieldChange[]; side: "from" | "to"
   return (
     <dl className="space-y-0.5">
       {changes.map((change) => (
-        <div key={change.field} className="flex gap-1.5 whitespace-nowrap">
+        <div key={change.field} className="flex flex-wrap gap-x-1.5">
           <dt className="text-zinc-500">{FIELD_LABELS[change.field] ?? change.field}:</dt>
-          <dd className="tabular-nums text-zinc-900" data-field={change.field}>
+          <dd className="whitespace-nowrap tabular-nums text-zinc-900" data-field={change.field}>
             {showValue(change.field, change[side])}
           </dd>
         </div>
@@ -44,21 +44,35 @@ function Values({ changes, side }: { changes: FieldChange[]; side: "from" | "to"
 }
 
 const columns: Column<ConstraintChangeRow>[] = [
-  { key: "when", header: "When", className: "whitespace-nowrap", cell: (c) => formatDateTime(c.createdAt) },
-  { key: "resource", header: "Resource", className: "whitespace-nowrap font-mono text-xs", cell: (c) => c.resourceKey },
   {
-    key: "action",
-    header: "Change",
+    key: "when",
+    header: "When and who",
     className: "whitespace-nowrap",
+    cell: (c) => (
+      <div>
+        <div>{formatDateTime(c.createdAt)}</div>
+        <div className="text-xs text-zinc-500" data-testid="change-actor">
+          {c.actorLabel}
+        </div>
+      </div>
+    ),
+  },
+  {
+    key: "change",
+    header: "Change",
     cell: (c) => {
       const known = ACTIONS[c.action];
-      return <Badge tone={known?.tone ?? "neutral"}>{known?.label ?? c.action}</Badge>;
+      return (
+        <div className="space-y-1">
+          <Badge tone={known?.tone ?? "neutral"}>{known?.label ?? c.action}</Badge>
+          <div className="break-all font-mono text-xs text-zinc-600">{c.resourceKey}</div>
+        </div>
+      );
     },
   },
   { key: "before", header: "Before", cell: (c) => <Values changes={c.changes} side="from" /> },
   { key: "after", header: "After", cell: (c) => <Values changes={c.changes} side="to" /> },
-  { key: "by", header: "By", className: "whitespace-nowrap", cell: (c) => c.actorLabel },
-  { key: "reason", header: "Reason", className: "min-w-40 text-zinc-700", cell: (c) => c.reason ?? "—" },
+  { key: "reason", header: "Reason", className: "min-w-32 text-zinc-700", cell: (c) => c.reason ?? "—" },
 ];
 
 export function ConstraintChangesTable({ rows }: { rows: ConstraintChangeRow[] }) {

@@ -14,6 +14,12 @@ type MeterProps = {
   testId?: string;
 };
 
+/** The bar's colour class for `used` of `limit`: indigo, amber from 80%, red when full. */
+export function meterColour(used: number, limit: number): string {
+  const share = limit > 0 ? Math.min(1, used / limit) : 1;
+  return share >= 1 ? "bg-red-500" : share >= 0.8 ? "bg-amber-500" : "bg-indigo-600";
+}
+
 const pct = (fraction: number) => `${Math.max(0, Math.min(1, fraction)) * 100}%`;
 
 /** A used-of-limit bar; turns amber from 80% and red when full. Fixed height, so changing values never move the layout. */
@@ -21,7 +27,7 @@ export function Meter({ used, held = 0, limit, reserved = 0, label, valueText, s
   const share = limit > 0 ? Math.min(1, used / limit) : 1;
   const heldShare = limit > 0 ? Math.min(share, held / limit) : 0;
   const reservedShare = limit > 0 ? Math.min(1, reserved / limit) : 0;
-  const colour = share >= 1 ? "bg-red-500" : share >= 0.8 ? "bg-amber-500" : "bg-indigo-600";
+  const colour = meterColour(used, limit);
   return (
     <div
       role="meter"
