@@ -1,6 +1,7 @@
 // Review decisions on recommendations. Each call is one transaction under the capacity lock:
 // the status change, the capacity it confirms, releases or moves, and the audit entries land together.
 import type pg from "pg";
+import { invalidateCustomerData } from "../agents/data/data-agent";
 import { bindAllocationAgent } from "../agents/allocation/allocation-agent";
 import { toStatus } from "../agents/allocation/capacity";
 import type { AuditRecord, CapacityStore, LatestAllocation, LockedCapacity, ReviewUpdate } from "../agents/allocation/ports";
@@ -84,7 +85,7 @@ export async function reviewRecommendations(opts: {
     throw new AppError({ code: "invalid_input", userMessage: "Override one recommendation at a time." });
   }
   const catalog = new Map(opts.catalog.map((t) => [t.key, t]));
-  return opts.store.transact(async (locked) => {
+  const result = await opts.store.transact<ReviewOutcome & { changedCustomers?: string[] }>(async (locked) => {
     const capacity = seeingOwnWrites(locked);
     const states = await capacity.loadRecommendations(ids);
     const skipped: ReviewOutcome["skipped"] = [];
@@ -190,8 +191,13 @@ export async function reviewRecommendations(opts: {
       after: { status, treatmentKey: newTreatment?.key ?? states.get(id)!.treatmentKey },
       reason,
     }));
-    return { value: { done: pending, skipped }, writes: { reviews, audit } };
+    const changedCustomers = pending.map((id) => states.get(id)!.customerId);
+    return { value: { done: pending, skipped, changedCustomers }, writes: { reviews, audit } };
   });
+  // A reviewed decision is part of the customer's contact history: cached copies are stale now.
+  const { changedCustomers = [], ...outcome } = result;
+  for (const customerId of new Set(changedCustomers)) await invalidateCustomerData(customerId);
+  return outcome;
 }
 
 /** The treatment an override may switch to, re-checked against the customer's facts now; throws a refusal otherwise. */
