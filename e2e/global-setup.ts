@@ -8,7 +8,7 @@ import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedd
 import { applyMigrations } from "../lib/database/migrate";
 import { dataDir } from "../lib/database/paths";
 import { createRun, executeRun } from "../lib/pipeline/runs";
-import { E2E_CUSTOMERS, E2E_DATABASE, E2E_PIPELINE_CUSTOMERS } from "./fixtures/constants";
+import { E2E_CUSTOMERS, E2E_DATABASE, E2E_PIPELINE_CUSTOMERS, E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
 
 export default async function globalSetup() {
   const port = Number(process.env.E2E_PORT ?? 3107);
@@ -30,6 +30,8 @@ export default async function globalSetup() {
     await pool.end();
   }
   process.env.E2E_DATABASE_URL = url;
+  // Read by the served app (it inherits this environment).
+  process.env.RUN_BATCH_SIZE = String(E2E_RUN_BATCH_SIZE);
 
   if (needsBuild()) buildApp();
   const web = serveApp({ port, databaseUrl: url, isQuiet: true });

@@ -1,0 +1,118 @@
+import type { Page } from "@playwright/test";
+import type pg from "pg";
+import { capture, expect, test } from "./fixtures/test";
+
+const RUN_SIZE = 500;
+
+/** The newest run with `total` customers created since `since` (other specs start runs too). */
+async function findRun(sql: pg.Pool, opts: { total: number; since: Date }): Promise<string> {
+  let id: string | undefined;
+  await expect
+    .poll(async () => {
+      const { rows } = await sql.query<{ id: string }>(`SELECT id FROM "Run" WHERE total = $1 AND "createdAt" >= $2 ORDER BY "createdAt" DESC LIMIT 1`, [
+        opts.total,
+        opts.since,
+      ]);
+      id = rows[0]?.id;
+      return id;
+    })
+    .toBeTruthy();
+  return id!;
+}
+
+async function startRun(page: Page, opts: { limit: number }) {
+  await page.goto("/runs");
+  const form = page.getByTestId("start-run-form");
+  await form.getByRole("radio", { name: /^All customers/ }).check();
+  await form.getByLabel("At most (customers)").fill(String(opts.limit));
+  await form.getByRole("radio", { name: "Deterministic policy", exact: true }).check();
+  await form.getByRole("button", { name: "Start run" }).click();
+}
+
+test.describe("runs", () => {
+  test("a run of 500 customers shows its progress moving and ends with a summary that matches the database", async ({ page, sql }) => {
+    const since = new Date(Date.now() - 1000);
+    await startRun(page, { limit: RUN_SIZE });
+    await expect(page.getByTestId("run-start-result")).toContainText(`Run started over ${RUN_SIZE} customers with the deterministic policy`);
+    const runId = await findRun(sql, { total: RUN_SIZE, since });
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await expect(row).toBeVisible();
+    await expect(row).toContainText("Deterministic policy");
+
+    // Watch the bar while the list refreshes itself: at least one value strictly between 0 and 500.
+    const seen = new Set<number>();
+    const progress = row.getByTestId("run-progress");
+    await expect
+      .poll(
+        async () => {
+          seen.add(Number(await progress.getAttribute("aria-valuenow")));
+          return row.getAttribute("data-status");
+        },
+        { timeout: 45_000, intervals: [100] },
+      )
+      .toBe("completed");
+    const intermediate = [...seen].filter((v) => v > 0 && v < RUN_SIZE);
+    expect(intermediate.length, `progress values seen: ${[...seen].sort((a, b) => a - b).join(", ")}`).toBeGreaterThan(0);
+    await expect(progress).toHaveAttribute("aria-valuenow", String(RUN_SIZE));
+
+    await row.getByRole("button", { name: "Summary" }).click();
+    const summary = page.getByTestId("run-detail").getByTestId("run-summary");
+    await expect(summary).toBeVisible();
+    const { rows } = await sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1 GROUP BY status`, [runId]);
+    const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>;
+    // Reviews made since (by people or other tests) move decisions out of pending review, never out of the run.
+    const decidedForReview = ["pending_review", "approved", "rejected", "overridden"].reduce((n, s) => n + (byStatus[s] ?? 0), 0);
+    const number = (n: number) => n.toLocaleString("en-GB");
+    await expect(summary.getByTestId("summary-pending_review")).toHaveText(number(decidedForReview));
+    await expect(summary.getByTestId("summary-no_action")).toHaveText(number(byStatus.no_action ?? 0));
+    await expect(summary.getByTestId("summary-failed")).toHaveText(number(byStatus.failed ?? 0));
+    expect(decidedForReview + (byStatus.no_action ?? 0) + (byStatus.failed ?? 0)).toBe(RUN_SIZE);
+    await expect(summary.getByTestId("summary-model-calls")).toHaveText("0");
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await capture(page, "runs-summary-1280");
+    await page.setViewportSize({ width: 820, height: 1100 });
+    await capture(page, "runs-summary-820");
+  });
+
+  test("a running run can be cancelled; it stops early and keeps what it decided", async ({ page, sql }) => {
+    // Long enough (69 batches of 10) to be cancelled midway.
+    const size = 690;
+    const since = new Date(Date.now() - 1000);
+    await startRun(page, { limit: size });
+    await expect(page.getByTestId("run-start-result")).toContainText(`Run started over ${size} customers`);
+    const runId = await findRun(sql, { total: size, since });
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await row.getByRole("button", { name: /^Cancel the run/ }).click();
+    await expect(page.getByTestId("runs-message")).toContainText(/Cancellation requested|already ended/);
+    await expect(row).toHaveAttribute("data-status", /cancelled|completed/, { timeout: 30_000 });
+    const run = (await sql.query(`SELECT status, processed, total FROM "Run" WHERE id = $1`, [runId])).rows[0];
+    expect(run.status).toBe("cancelled");
+    expect(run.processed).toBeLessThan(run.total);
+    const decided = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [runId])).rows[0]!.n;
+    expect(decided).toBe(run.processed);
+    await expect(row).toContainText("Cancelled");
+    await expect(row.getByTestId("run-processed")).toContainText(`${run.processed} / ${run.total}`);
+  });
+
+  test("cancelling a run that already ended is refused clearly", async ({ page, sql }) => {
+    const { rows } = await sql.query<{ id: string }>(
+      `INSERT INTO "Run" (id, status, policy, scope, total, processed, "createdAt", "finishedAt") VALUES (gen_random_uuid(), 'running', 'rules', '{"segment":"e2e-ended"}', 3, 1, now() + interval '1 hour', NULL) RETURNING id`,
+    );
+    const runId = rows[0]!.id;
+    try {
+      await page.goto("/runs");
+      const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+      await expect(row).toContainText("Segment: e2e-ended");
+      // Hold the list still (no refresh answers) so the button stays as drawn.
+      await page.route("**/api/runs**", () => {});
+      // The run ends after the page was drawn, before the click.
+      await sql.query(`UPDATE "Run" SET status = 'completed', "finishedAt" = now() WHERE id = $1`, [runId]);
+      await row.getByRole("button", { name: /^Cancel the run/ }).click();
+      await expect(page.getByTestId("runs-message")).toHaveText("This run already ended (completed); there is nothing to cancel.");
+      expect((await sql.query(`SELECT "cancelRequested" FROM "Run" WHERE id = $1`, [runId])).rows[0].cancelRequested).toBe(false);
+    } finally {
+      await sql.query(`DELETE FROM "Run" WHERE id = $1`, [runId]);
+    }
+  });
+});
