@@ -79,13 +79,13 @@ export function JourneyTimeline({ events }: { events: JourneyEventRow[] }) {
         {byMonth(events).map((month) => (
           <section key={month.label} aria-label={month.label} className="mb-3" data-testid="journey-month">
             <h3 className="sticky top-0 z-10 bg-white/95 py-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 backdrop-blur">
-              {month.label} <span className="font-normal normal-case">· {formatNumber(month.events.length)} events</span>
+              {month.label} <span className="font-normal normal-case">· {formatNumber(month.events.length)} {month.events.length === 1 ? "event" : "events"}</span>
             </h3>
             <ol className="relative ml-3 border-l border-zinc-200">
               {month.events.map((e) => {
                 const look = lookOf(e.type);
                 return (
-                  <li key={e.id} className="relative grid grid-cols-[4.5rem_8.5rem_1fr] items-start gap-2 py-1.5 pl-5 text-sm" data-testid="journey-event" data-type={e.type}>
+                  <li key={e.id} className="relative grid grid-cols-[6.5rem_9rem_1fr] items-start gap-2 py-1.5 pl-5 text-sm" data-testid="journey-event" data-type={e.type}>
                     <span
                       aria-hidden
                       className={`absolute -left-2.5 top-1.5 inline-flex h-5 w-5 items-center justify-center rounded-full text-[11px] font-bold ring-1 ring-inset ${look.classes}`}

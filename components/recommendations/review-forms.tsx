@@ -69,9 +69,20 @@ export function RejectForm({ count, isPending, error, onSubmit, onCancel }: Reje
       noValidate
     >
       <p className="text-sm text-zinc-700">
-        {count === 1 ? "The recommendation" : `All ${formatNumber(count)} recommendations`} will be rejected and the capacity they hold given back.
+        {count === 1
+          ? "The recommendation will be rejected and any capacity it holds given back."
+          : `All ${formatNumber(count)} recommendations will be rejected and any capacity they hold given back.`}
       </p>
-      <ReasonField label="Reason for rejecting" value={reason} onChange={setReason} error={problem} testId="reject-reason" />
+      <ReasonField
+        label="Reason for rejecting"
+        value={reason}
+        onChange={(value) => {
+          setReason(value);
+          setProblem(null);
+        }}
+        error={problem}
+        testId="reject-reason"
+      />
       {error ? (
         <p role="alert" className="text-sm text-red-700">
           {error}
@@ -165,7 +176,10 @@ export function OverrideForm({ recommendationId, currentName, isPending, error, 
                       value={o.treatmentKey}
                       checked={choice === o.treatmentKey}
                       disabled={o.available === 0}
-                      onChange={() => setChoice(o.treatmentKey)}
+                      onChange={() => {
+                        setChoice(o.treatmentKey);
+                        setProblem(null);
+                      }}
                       className="mt-0.5"
                     />
                     <span className="min-w-0 flex-1">
@@ -182,7 +196,16 @@ export function OverrideForm({ recommendationId, currentName, isPending, error, 
           ) : null}
         </div>
       </fieldset>
-      <ReasonField label="Reason for the override" value={reason} onChange={setReason} error={problem} testId="override-reason" />
+      <ReasonField
+        label="Reason for the override"
+        value={reason}
+        onChange={(value) => {
+          setReason(value);
+          setProblem(null);
+        }}
+        error={problem}
+        testId="override-reason"
+      />
       {error ? (
         <p role="alert" className="text-sm text-red-700">
           {error}

@@ -168,12 +168,12 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
                 />
               </th>
               <th scope="col" className="whitespace-nowrap px-3 py-2">Customer</th>
-              <th scope="col" className="whitespace-nowrap px-3 py-2">Treatment</th>
-              <th scope="col" className="whitespace-nowrap px-3 py-2">Policy</th>
-              <th scope="col" className="whitespace-nowrap px-3 py-2 text-right">Confidence</th>
-              <th scope="col" className="whitespace-nowrap px-3 py-2 text-right">Expected value</th>
-              <th scope="col" className="px-3 py-2">Rationale</th>
-              <th scope="col" className="whitespace-nowrap px-3 py-2">Created</th>
+              <th scope="col" className="px-3 py-2">Recommendation</th>
+              <th scope="col" className="whitespace-nowrap px-3 py-2 text-right">
+                Confidence
+                <span className="block font-normal normal-case tracking-normal">expected value</span>
+              </th>
+              <th scope="col" className="hidden whitespace-nowrap px-3 py-2 lg:table-cell">Created</th>
               <th scope="col" className="px-3 py-2">
                 <span className="sr-only">Actions</span>
               </th>
@@ -182,7 +182,7 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
           <tbody className="divide-y divide-zinc-100" ref={tableRef} onKeyDown={onKeyDown}>
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={9} className="px-3 py-10 text-center text-sm text-zinc-600" data-testid="table-empty">
+                <td colSpan={6} className="px-3 py-10 text-center text-sm text-zinc-600" data-testid="table-empty">
                   <span data-testid="review-empty">
                     No recommendations wait for review here. Start a run from{" "}
                     <Link href="/runs" className="font-medium text-indigo-700 hover:underline">
@@ -215,29 +215,32 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
                         <span className="font-mono">{r.customer.id}</span>
                         <ValueTierBadge tier={r.customer.valueTier} />
                       </div>
+                      <div className="mt-0.5 text-xs text-zinc-500 lg:hidden">{formatDateTime(r.createdAt)}</div>
                     </td>
-                    <td className="px-3 py-2 align-top">
-                      <div className="whitespace-nowrap">{r.treatment ? r.treatment.name : <span className="text-zinc-500">No action</span>}</div>
+                    <td className="min-w-56 px-3 py-2 align-top">
+                      <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                        <span className="font-medium text-zinc-900">{r.treatment ? r.treatment.name : "No action"}</span>
+                        <PolicyBadge policy={r.policy} />
+                      </div>
                       {r.treatment?.resourceKey ? <div className="font-mono text-xs text-zinc-500">{r.treatment.resourceKey}</div> : null}
+                      <div className="mt-1 max-w-xl text-zinc-700">
+                        {r.rationaleExcerpt.length < r.rationale.length ? (
+                          <details>
+                            <summary className="cursor-pointer">{r.rationaleExcerpt}</summary>
+                            <p className="mt-1 text-zinc-800">{r.rationale}</p>
+                          </details>
+                        ) : (
+                          r.rationale
+                        )}
+                      </div>
                     </td>
+                    <td className="whitespace-nowrap px-3 py-2 text-right align-top tabular-nums">
+                      {formatPercent(r.confidence)}
+                      <span className="block text-zinc-600">{formatMoney(r.expectedValue)}</span>
+                    </td>
+                    <td className="hidden w-24 px-3 py-2 align-top text-xs text-zinc-600 lg:table-cell">{formatDateTime(r.createdAt)}</td>
                     <td className="px-3 py-2 align-top">
-                      <PolicyBadge policy={r.policy} />
-                    </td>
-                    <td className="px-3 py-2 text-right align-top tabular-nums">{formatPercent(r.confidence)}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-right align-top tabular-nums">{formatMoney(r.expectedValue)}</td>
-                    <td className="min-w-64 max-w-md px-3 py-2 align-top text-zinc-700">
-                      {r.rationaleExcerpt.length < r.rationale.length ? (
-                        <details>
-                          <summary className="cursor-pointer">{r.rationaleExcerpt}</summary>
-                          <p className="mt-1 text-zinc-800">{r.rationale}</p>
-                        </details>
-                      ) : (
-                        r.rationale
-                      )}
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-2 align-top text-zinc-600">{formatDateTime(r.createdAt)}</td>
-                    <td className="px-3 py-2 align-top">
-                      <div className="flex gap-1">
+                      <div className="flex flex-col gap-1">
                         <button
                           type="button"
                           className={`${smallButton} border-emerald-300 bg-emerald-50 text-emerald-800 hover:bg-emerald-100`}

@@ -12,7 +12,7 @@ function trend(value: number | null): string {
 }
 
 function count(total: number, recent: number): string {
-  return `${formatNumber(total)} (${formatNumber(recent)} in 90 days)`;
+  return `${formatNumber(total)} / ${formatNumber(recent)}`;
 }
 
 function days(value: number | null): string {
@@ -23,7 +23,7 @@ function days(value: number | null): string {
 export function JourneyInsights({ analysis, summary }: { analysis: JourneyAnalysis; summary: JourneySummary }) {
   const m = analysis.metrics;
   return (
-    <div className="grid gap-4 xl:grid-cols-2">
+    <div className="space-y-4">
       <div className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="journey-metrics">
         <h3 className="mb-3 text-sm font-semibold text-zinc-900">Metrics</h3>
         <DescriptionList
@@ -33,8 +33,8 @@ export function JourneyInsights({ analysis, summary }: { analysis: JourneyAnalys
             { label: "Value tier", value: m.valueTier },
             { label: "Revenue trend", value: trend(m.revenueTrend) },
             { label: "Usage trend", value: trend(m.usageTrend) },
-            { label: "Complaints", value: count(m.complaintCount, m.complaintsLast90Days) },
-            { label: "Network incidents", value: count(m.incidentCount, m.incidentsLast90Days) },
+            { label: "Complaints: all / 90 days", value: count(m.complaintCount, m.complaintsLast90Days) },
+            { label: "Incidents: all / 90 days", value: count(m.incidentCount, m.incidentsLast90Days) },
             { label: "Poor network", value: m.poorNetworkShare === null ? "Not known" : formatPercent(m.poorNetworkShare) },
             { label: "Late / missed payments", value: `${formatNumber(m.latePayments)} / ${formatNumber(m.missedPayments)}` },
             { label: "Last contact", value: days(m.daysSinceLastContact) },
@@ -47,7 +47,7 @@ export function JourneyInsights({ analysis, summary }: { analysis: JourneyAnalys
           ]}
         />
       </div>
-      <div className="space-y-4">
+      <div className="grid gap-4 lg:grid-cols-2">
         <div className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="journey-patterns">
           <h3 className="mb-3 text-sm font-semibold text-zinc-900">Patterns</h3>
           {analysis.patterns.length === 0 ? (

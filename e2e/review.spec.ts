@@ -1,0 +1,239 @@
+// A marketer's review work end to end: run the pipeline for a customer, read why, approve or
+// reject in the queue, and see capacity follow on the Constraints page and in the database.
+// Each test makes its own resource and treatment (unique keys), so other specs cannot move them.
+import { randomUUID } from "node:crypto";
+import type { Page } from "@playwright/test";
+import type pg from "pg";
+import { capture, expect, test } from "./fixtures/test";
+
+type Resource = { key: string; name: string };
+
+const uniqueTag = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+async function counters(sql: pg.Pool, key: string) {
+  const { rows } = await sql.query<{ used: number; held: number; limit: number }>(`SELECT used, held, "limit" FROM "ResourceConstraint" WHERE key = $1`, [key]);
+  return rows[0]!;
+}
+
+async function createResourceAndTreatment(sql: pg.Pool, opts: { tag: string; limit: number; segment?: string }) {
+  const resource: Resource = { key: `e2e_review_slots_${opts.tag}`, name: `Review test slots ${opts.tag}` };
+  const treatment = { key: `e2e_review_offer_${opts.tag}`, name: `Review test offer ${opts.tag}` };
+  await sql.query(`INSERT INTO "ResourceConstraint" (key, name, "limit", "updatedAt") VALUES ($1, $2, $3, now())`, [resource.key, resource.name, opts.limit]);
+  // Only customers of the test's own segment are eligible, so no other spec's run can take it.
+  await sql.query(
+    `INSERT INTO "Treatment" (key, name, description, channel, "costPerContact", goal, priority, "expectedEffect", eligibility, "resourceKey", "updatedAt")
+     VALUES ($1, $2, 'A retention offer used by the review browser test', 'email', 0, 'retention', 1, 0.9, $3, $4, now())`,
+    [treatment.key, treatment.name, JSON.stringify({ segments: [opts.segment ?? `e2e-review-${opts.tag}`] }), resource.key],
+  );
+  return { resource, treatment };
+}
+
+/** A customer at risk (recent complaints) who allows email marketing, in the test's own segment. */
+async function createCustomer(sql: pg.Pool, opts: { id: string; segment: string }) {
+  await sql.query(
+    `INSERT INTO "Customer" (id, name, segment, plan, "contractType", "tenureMonths", "monthlyRevenue", "valueTier", region, language, "updatedAt")
+     VALUES ($1, $2, $3, 'Unlimited', 'Month-to-month', 24, 80, 'medium', 'London', 'en', now())`,
+    [opts.id, `Reviewtest ${opts.id.slice(-6)}`, opts.segment],
+  );
+  await sql.query(
+    `INSERT INTO "JourneyEvent" ("customerId", type, "occurredAt", summary, attributes)
+     SELECT $1, 'complaint', now() - (d || ' days')::interval, 'Complaint about dropped calls', '{"category":"network"}'
+     FROM unnest(ARRAY[5, 20, 40]) AS d`,
+    [opts.id],
+  );
+  await sql.query(`INSERT INTO "ContactPermission" ("customerId", channel, marketing, "serviceUpdates", billing, "updatedAt") VALUES ($1, 'email', true, true, true, now())`, [opts.id]);
+  await sql.query(`INSERT INTO "ContactPreference" ("customerId", "preferredLanguage", "timeZone", "updatedAt") VALUES ($1, 'en', 'UTC', now())`, [opts.id]);
+}
+
+/**
+ * The Constraints page shows the resource with `used` units: by its gauge's accessible value when
+ * it has one (role meter or progressbar named after the resource), else by its row's text.
+ */
+async function expectConstraintsShow(page: Page, resource: Resource, used: { used: number; limit: number }) {
+  await page.goto("/constraints");
+  const name = new RegExp(resource.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const gauges = page.getByRole("meter", { name }).or(page.getByRole("progressbar", { name }));
+  await expect(page.getByText(resource.key).first()).toBeVisible();
+  if ((await gauges.count()) > 0) {
+    await expect(gauges.first()).toHaveAttribute("aria-valuenow", String(used.used));
+    expect(Number(await gauges.first().getAttribute("aria-valuemax"))).toBe(used.limit);
+  } else {
+    await expect(page.getByRole("row").filter({ hasText: resource.key })).toContainText(String(used.used));
+  }
+}
+
+test("a marketer runs the pipeline for a customer, reads the trace, approves one and rejects another while capacity follows", async ({ page, sql }) => {
+  const tag = uniqueTag();
+  const segment = `e2e-review-${tag}`;
+  const { resource, treatment } = await createResourceAndTreatment(sql, { tag, limit: 10, segment });
+  const [first, second] = [`ZZ-REV-${tag}-1`, `ZZ-REV-${tag}-2`];
+  await createCustomer(sql, { id: first, segment });
+  await createCustomer(sql, { id: second, segment });
+
+  // Run the pipeline from the customer's page and read what it decided, without a reload.
+  await page.goto(`/customers/${first}`);
+  await expect(page.getByTestId("recommendations-empty")).toBeVisible();
+  await expect(page.getByTestId("journey-pattern").first()).toBeVisible();
+  await page.getByRole("button", { name: "Run pipeline for this customer" }).click();
+  const result = page.getByTestId("run-pipeline-result");
+  await expect(result.getByTestId("run-result-treatment")).toHaveText(treatment.name, { timeout: 30_000 });
+  await expect(result).toContainText("Pending review");
+  await expect(result).toContainText("Deterministic policy");
+  await expect(result.getByTestId("run-result-rationale")).toContainText(treatment.name);
+
+  // The list refreshed with the new recommendation; its agent trace opens step by step.
+  const card = page.getByTestId("customer-recommendation").first();
+  await expect(card).toHaveAttribute("data-status", "pending_review");
+  await expect(card.getByTestId("recommendation-rationale")).toContainText(treatment.name);
+  await card.getByTestId("recommendation-trace").locator("summary").first().click();
+  const firstStep = card.getByTestId("trace-step").first();
+  await firstStep.locator("summary").click();
+  await expect(firstStep.getByTestId("trace-message")).toContainText(first);
+  await expect(card.getByTestId("trace-step").filter({ hasText: "allocate_resource" })).toHaveCount(1);
+  await expectNoSidewaysScroll(page);
+  await capture(page, "review-customer-trace");
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 1 });
+  await expectConstraintsShow(page, resource, { used: 1, limit: 10 });
+
+  // Approve it in the queue, filtered to this treatment.
+  await page.goto(`/review?treatment=${treatment.key}`);
+  await expect(page.getByTestId("review-row")).toHaveCount(1);
+  await expect(page.getByTestId("review-row")).toContainText(first);
+  await page.getByTestId("review-row").getByRole("button", { name: /^Approve / }).click();
+  await expect(page.getByTestId("review-result-text")).toHaveText("Approved 1");
+  await expect(page.getByTestId("review-empty")).toBeVisible();
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 0 });
+  await expectConstraintsShow(page, resource, { used: 1, limit: 10 });
+
+  // The second customer's recommendation is rejected with a reason; its held slot comes back.
+  await page.goto(`/customers/${second}`);
+  await page.getByRole("button", { name: "Run pipeline for this customer" }).click();
+  await expect(page.getByTestId("run-result-treatment")).toHaveText(treatment.name, { timeout: 30_000 });
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 2, held: 1 });
+  await expectConstraintsShow(page, resource, { used: 2, limit: 10 });
+
+  await page.goto(`/review?treatment=${treatment.key}`);
+  await expect(page.getByTestId("review-row")).toHaveCount(1);
+  await page.getByTestId("review-row").getByRole("button", { name: /^Reject / }).click();
+  const dialog = page.getByTestId("reject-dialog");
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Reject" }).click();
+  await expect(dialog.getByText("Give a reason of at least 3 characters.")).toBeVisible();
+  await dialog.getByLabel("Reason for rejecting").fill("Customer asked not to be contacted this month");
+  await capture(page, "review-reject-dialog");
+  await dialog.getByRole("button", { name: "Reject" }).click();
+  await expect(page.getByTestId("review-result-text")).toHaveText("Rejected 1");
+  await expect(dialog).toBeHidden();
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 0 });
+  await expectConstraintsShow(page, resource, { used: 1, limit: 10 });
+
+  const reviews = await sql.query(`SELECT "customerId", status::text, "reviewReason" FROM "Recommendation" WHERE "customerId" = ANY($1::text[]) ORDER BY "customerId"`, [[first, second]]);
+  expect(reviews.rows).toEqual([
+    { customerId: first, status: "approved", reviewReason: null },
+    { customerId: second, status: "rejected", reviewReason: "Customer asked not to be contacted this month" },
+  ]);
+  await page.goto(`/customers/${second}`);
+  await expect(page.getByTestId("customer-recommendation").first()).toContainText("Customer asked not to be contacted this month");
+});
+
+test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it skipped", async ({ page, sql }) => {
+  const tag = uniqueTag();
+  const limit = 5;
+  const { resource, treatment } = await createResourceAndTreatment(sql, { tag, limit });
+  // 20 existing customers: 5 recommendations hold the resource's 5 units, 15 hold nothing.
+  const customers = (await sql.query<{ id: string }>(`SELECT id FROM "Customer" ORDER BY id LIMIT 20 OFFSET 200`)).rows.map((r) => r.id);
+  const runId = randomUUID();
+  await sql.query(`INSERT INTO "Run" (id, status, policy, scope, total, processed) VALUES ($1, 'completed', 'rules', '{}', 20, 20)`, [runId]);
+  const ids = customers.map(() => randomUUID());
+  await sql.query(
+    `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue", "permissionStatement", "createdAt", "updatedAt")
+     SELECT id, $2, "customerId", 'pending_review', $3, 'rules', 'Bulk review test: churn risk after repeated complaints.', 0.7, 25, 'Email marketing allowed.', now() + (n || ' ms')::interval, now()
+     FROM unnest($1::uuid[], $4::text[]) WITH ORDINALITY AS x(id, "customerId", n)`,
+    [ids, runId, treatment.key, customers],
+  );
+  const periodStart = (await sql.query(`SELECT "periodStart" FROM "ResourceConstraint" WHERE key = $1`, [resource.key])).rows[0].periodStart;
+  await sql.query(
+    `INSERT INTO "Allocation" ("resourceKey", "treatmentKey", "customerId", "recommendationId", "runId", outcome, units, reason, "periodStart")
+     SELECT $1, $2, "customerId", id, $3, 'held', 1, 'Held for the bulk review test', $4 FROM unnest($5::uuid[], $6::text[]) AS x(id, "customerId")`,
+    [resource.key, treatment.key, runId, periodStart, ids.slice(0, limit), customers.slice(0, limit)],
+  );
+  await sql.query(`UPDATE "ResourceConstraint" SET used = $2, held = $2 WHERE key = $1`, [resource.key, limit]);
+
+  await page.goto(`/review?treatment=${treatment.key}`);
+  await expect(page.getByTestId("review-total")).toContainText("20 recommendations");
+  await expect(page.getByTestId("review-row")).toHaveCount(20);
+
+  // Keyboard: x selects the focused row, j moves down.
+  await page.getByTestId("row-select").first().focus();
+  await page.keyboard.press("x");
+  await page.keyboard.press("j");
+  await page.keyboard.press("x");
+  await expect(page.getByTestId("review-selected-count")).toHaveText("2 selected");
+
+  await page.getByRole("checkbox", { name: "Select every recommendation on this page" }).check();
+  await expect(page.getByTestId("review-selected-count")).toHaveText("20 selected");
+  await expectNoSidewaysScroll(page);
+  await capture(page, "review-bulk-selected");
+  await page.getByRole("button", { name: "Approve selected" }).click();
+  await expect(page.getByTestId("review-result-text")).toContainText("Approved 5; 15 skipped: no capacity left");
+  await expect(page.getByTestId("review-row")).toHaveCount(15);
+  await expect(page.getByTestId("review-selected-count")).toHaveText("0 selected");
+  await capture(page, "review-bulk-result");
+
+  const after = await counters(sql, resource.key);
+  expect(after).toEqual({ used: limit, held: 0, limit });
+  const statuses = await sql.query(`SELECT status::text, count(*)::int AS n FROM "Recommendation" WHERE id = ANY($1::uuid[]) GROUP BY status ORDER BY status`, [ids]);
+  expect(statuses.rows).toEqual([
+    { status: "approved", n: 5 },
+    { status: "pending_review", n: 15 },
+  ]);
+  const history = await sql.query(`SELECT outcome::text, count(*)::int AS n FROM "Allocation" WHERE "resourceKey" = $1 GROUP BY outcome ORDER BY outcome`, [resource.key]);
+  expect(history.rows).toEqual([
+    { outcome: "confirmed", n: 5 },
+    { outcome: "denied", n: 15 },
+    { outcome: "held", n: 5 },
+  ]);
+  await expectConstraintsShow(page, resource, { used: limit, limit });
+
+  // The 15 left are rejected together with one reason; nothing was held for them, so capacity stays.
+  await page.goto(`/review?treatment=${treatment.key}`);
+  await page.getByRole("checkbox", { name: "Select every recommendation on this page" }).check();
+  await page.getByRole("button", { name: "Reject selected…" }).click();
+  const dialog = page.getByTestId("reject-dialog");
+  await dialog.getByLabel("Reason for rejecting").fill("No capacity left this period");
+  await dialog.getByRole("button", { name: "Reject 15" }).click();
+  await expect(page.getByTestId("review-result-text")).toHaveText("Rejected 15");
+  await expect(page.getByTestId("review-empty")).toBeVisible();
+  expect(await counters(sql, resource.key)).toEqual({ used: limit, held: 0, limit });
+});
+
+/** Fails with the widest elements named when the page scrolls sideways at this width. */
+async function expectNoSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return null;
+    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className.toString().slice(0, 60)} right=${Math.round(el.getBoundingClientRect().right)}`);
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+  });
+  expect(overflow).toBeNull();
+}
+
+test.describe("at tablet width", () => {
+  test.use({ viewport: { width: 820, height: 1180 } });
+
+  test("the review queue and a customer page fit without sideways scrolling", async ({ page, sql }) => {
+    await page.goto("/review");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Review queue");
+    await expectNoSidewaysScroll(page);
+    await expect(page.getByRole("button", { name: /^Approve / }).first()).toBeInViewport();
+    await page.screenshot({ path: "test-results/screens/review-tablet-top.png" });
+    const id = (await sql.query(`SELECT "customerId" FROM "Recommendation" WHERE trace::jsonb <> '[]'::jsonb ORDER BY "createdAt" LIMIT 1`)).rows[0].customerId as string;
+    await page.goto(`/customers/${id}`);
+    await expect(page.getByTestId("journey-metrics")).toBeVisible();
+    await expectNoSidewaysScroll(page);
+    await capture(page, "customer-detail-tablet");
+  });
+});
