@@ -82,7 +82,7 @@ export default async function OverviewPage() {
       </Section>
 
       <Section title="Recent runs" actions={<Link href="/runs" className={linkClass}>All runs</Link>}>
-        <RunsTable rows={recentRuns} testId="recent-runs-table" />
+        <RunsTable rows={recentRuns} testId="recent-runs-table" isCompact />
       </Section>
     </>
   );

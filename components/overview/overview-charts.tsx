@@ -9,13 +9,17 @@ export type RunOutcomeDatum = { label: string; pending_review: number; approved:
 
 const CHART_HEIGHT = 260;
 const axisTick = { fontSize: 12, fill: "#52525b" };
+// Legend entries in one readable colour; the swatch beside each carries the series colour.
+const legendText = (value: string) => <span style={{ color: "#3f3f46" }}>{value}</span>;
+const MAX_BAR = 56;
 
-function ChartCard({ title, description, isEmpty, emptyText, testId, children }: {
+function ChartCard({ title, description, isEmpty, emptyText, testId, height = CHART_HEIGHT, children }: {
   title: string;
   description: string;
   isEmpty: boolean;
   emptyText: string;
   testId: string;
+  height?: number;
   children: ReactNode;
 }) {
   return (
@@ -25,7 +29,7 @@ function ChartCard({ title, description, isEmpty, emptyText, testId, children }:
         <span className="block text-xs text-zinc-500">{description}</span>
       </figcaption>
       {/* Fixed height so the page never jumps while the chart draws. */}
-      <div style={{ height: CHART_HEIGHT }}>
+      <div style={{ height }}>
         {isEmpty ? <p className="grid h-full place-items-center text-sm text-zinc-500">{emptyText}</p> : children}
       </div>
     </figure>
@@ -40,14 +44,15 @@ export function TreatmentMixChart({ data, days }: { data: TreatmentMixDatum[]; d
       isEmpty={data.length === 0}
       emptyText="No recommendations in this period."
       testId="chart-treatment-mix"
+      height={Math.max(CHART_HEIGHT, 40 + data.length * 26)}
     >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} layout="vertical" margin={{ left: 8, right: 16 }} accessibilityLayer>
           <CartesianGrid horizontal={false} stroke="#e4e4e7" />
           <XAxis type="number" allowDecimals={false} tick={axisTick} />
-          <YAxis type="category" dataKey="name" width={150} tick={axisTick} interval={0} />
+          <YAxis type="category" dataKey="name" width={170} tick={{ ...axisTick, fontSize: 11 }} interval={0} />
           <Tooltip />
-          <Bar dataKey="count" name="Recommendations" fill="#4f46e5" radius={[0, 3, 3, 0]} isAnimationActive={false} />
+          <Bar dataKey="count" name="Recommendations" fill="#4f46e5" radius={[0, 3, 3, 0]} maxBarSize={20} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>
@@ -72,9 +77,9 @@ export function AllocationsPerDayChart({ data }: { data: AllocationDayDatum[] })
           <XAxis dataKey="label" tick={axisTick} interval="preserveStartEnd" />
           <YAxis allowDecimals={false} tick={axisTick} width={40} />
           <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
           {(Object.keys(OUTCOME_COLOURS) as (keyof typeof OUTCOME_COLOURS)[]).map((k) => (
-            <Bar key={k} dataKey={k} name={k.charAt(0).toUpperCase() + k.slice(1)} stackId="a" fill={OUTCOME_COLOURS[k]} isAnimationActive={false} />
+            <Bar key={k} dataKey={k} name={k.charAt(0).toUpperCase() + k.slice(1)} stackId="a" fill={OUTCOME_COLOURS[k]} maxBarSize={MAX_BAR} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
@@ -86,8 +91,8 @@ const STATUS_SERIES = [
   { key: "pending_review", name: "Pending review", colour: "#f59e0b" },
   { key: "approved", name: "Approved", colour: "#059669" },
   { key: "overridden", name: "Overridden", colour: "#0ea5e9" },
-  { key: "rejected", name: "Rejected", colour: "#71717a" },
-  { key: "no_action", name: "No action", colour: "#d4d4d8" },
+  { key: "rejected", name: "Rejected", colour: "#52525b" },
+  { key: "no_action", name: "No action", colour: "#a1a1aa" },
   { key: "failed", name: "Failed", colour: "#dc2626" },
 ] as const;
 
@@ -106,9 +111,9 @@ export function RunOutcomesChart({ data }: { data: RunOutcomeDatum[] }) {
           <XAxis dataKey="label" tick={axisTick} />
           <YAxis allowDecimals={false} tick={axisTick} width={40} />
           <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
           {STATUS_SERIES.map((s) => (
-            <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={s.colour} isAnimationActive={false} />
+            <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={s.colour} maxBarSize={MAX_BAR} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>

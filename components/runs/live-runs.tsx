@@ -75,12 +75,8 @@ export function LiveRuns({ initial, page }: { initial: RunsPage; page: number })
           <caption className="sr-only">Runs</caption>
           <thead className="bg-zinc-50">
             <tr>
-              {["Created", "Scope", "Status", "Policy", "Progress", "Failed", "Requested by", ""].map((h, i) => (
-                <th
-                  key={h || i}
-                  scope="col"
-                  className={`whitespace-nowrap px-3 py-2 text-xs font-semibold uppercase tracking-wide text-zinc-600 ${h === "Failed" ? "text-right" : "text-left"}`}
-                >
+              {["Run", "Status and policy", "Progress", ""].map((h, i) => (
+                <th key={h || i} scope="col" className="whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
                   {h || <span className="sr-only">Actions</span>}
                 </th>
               ))}
@@ -89,7 +85,7 @@ export function LiveRuns({ initial, page }: { initial: RunsPage; page: number })
           <tbody className="divide-y divide-zinc-100">
             {data.rows.length === 0 ? (
               <tr>
-                <td colSpan={8} className="px-3 py-10 text-center text-sm text-zinc-600" data-testid="table-empty">
+                <td colSpan={4} className="px-3 py-10 text-center text-sm text-zinc-600" data-testid="table-empty">
                   No runs yet. Start one above.
                 </td>
               </tr>
@@ -100,40 +96,44 @@ export function LiveRuns({ initial, page }: { initial: RunsPage; page: number })
                 return (
                   <Fragment key={run.id}>
                     <tr className="hover:bg-zinc-50" data-testid="run-row" data-run-id={run.id} data-status={run.status}>
-                      <td className="whitespace-nowrap px-3 py-2 align-top">{formatDateTime(date(run.createdAt))}</td>
-                      <td className="px-3 py-2 align-top text-zinc-700">{run.scope}</td>
                       <td className="px-3 py-2 align-top">
-                        <RunStatusBadge status={run.status} />
+                        <div className="whitespace-nowrap font-medium text-zinc-900">{formatDateTime(date(run.createdAt))}</div>
+                        <div className="text-xs text-zinc-600">{run.scope}</div>
+                        <div className="text-xs text-zinc-500">{run.requestedBy ? `by ${run.requestedBy}` : "from the command line"}</div>
                       </td>
                       <td className="px-3 py-2 align-top">
-                        <PolicyBadge policy={run.policy} />
+                        <div className="flex flex-col items-start gap-1">
+                          <RunStatusBadge status={run.status} />
+                          <PolicyBadge policy={run.policy} />
+                        </div>
                       </td>
                       <td className="px-3 py-2 align-top">
                         <RunProgress processed={run.processed} total={run.total} status={run.status} label={`Progress of the run started ${formatDateTime(date(run.createdAt))}`} />
+                        <div className={`text-xs tabular-nums ${run.failed > 0 ? "font-medium text-red-700" : "text-zinc-500"}`} data-testid="run-failed">
+                          {formatNumber(run.failed)} failed
+                        </div>
                       </td>
-                      <td className="px-3 py-2 text-right align-top tabular-nums">
-                        {run.failed > 0 ? <span className="font-medium text-red-700">{formatNumber(run.failed)}</span> : "0"}
-                      </td>
-                      <td className="whitespace-nowrap px-3 py-2 align-top">{run.requestedBy ?? "—"}</td>
                       <td className="whitespace-nowrap px-3 py-2 text-right align-top">
-                        {isActive(run) ? <CancelButton run={run} onMessage={setMessage} /> : null}
-                        {canShowDetail ? (
-                          <button
-                            type="button"
-                            className={`${secondaryButtonClass} px-2 py-1 text-xs`}
-                            aria-expanded={isOpen}
-                            aria-controls={`run-detail-${run.id}`}
-                            onClick={() => setOpenId(isOpen ? null : run.id)}
-                            data-testid="run-toggle-summary"
-                          >
-                            {isOpen ? "Hide summary" : "Summary"}
-                          </button>
-                        ) : null}
+                        <div className="flex justify-end gap-2">
+                          {isActive(run) ? <CancelButton run={run} onMessage={setMessage} /> : null}
+                          {canShowDetail ? (
+                            <button
+                              type="button"
+                              className={`${secondaryButtonClass} px-2 py-1 text-xs`}
+                              aria-expanded={isOpen}
+                              aria-controls={`run-detail-${run.id}`}
+                              onClick={() => setOpenId(isOpen ? null : run.id)}
+                              data-testid="run-toggle-summary"
+                            >
+                              {isOpen ? "Hide summary" : "Summary"}
+                            </button>
+                          ) : null}
+                        </div>
                       </td>
                     </tr>
                     {isOpen ? (
                       <tr id={`run-detail-${run.id}`} className="bg-zinc-50/60" data-testid="run-detail">
-                        <td colSpan={8} className="px-4 py-4">
+                        <td colSpan={4} className="px-4 py-4">
                           {run.error ? (
                             <p className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" role="alert">
                               The run failed: {run.error}

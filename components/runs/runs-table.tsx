@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { RunRow } from "@/lib/queries/runs";
 import { PolicyBadge } from "../recommendations/policy-badge";
 import { DataTable, type Column } from "../ui/data-table";
@@ -25,18 +26,21 @@ const columns: Column<RunRow>[] = [
   { key: "finished", header: "Finished", className: "whitespace-nowrap", cell: (r) => formatDateTime(r.finishedAt) },
 ];
 
-type RunsTableProps = { rows: RunRow[]; testId?: string };
+// The compact table (the overview's recent runs) leaves out who asked and when it finished.
+const compactColumns = columns.filter((c) => c.key !== "by" && c.key !== "finished");
 
-export function RunsTable({ rows, testId = "runs-table" }: RunsTableProps) {
+type RunsTableProps = { rows: RunRow[]; testId?: string; isCompact?: boolean };
+
+export function RunsTable({ rows, testId = "runs-table", isCompact = false }: RunsTableProps) {
   return (
     <DataTable
-      columns={columns}
+      columns={isCompact ? compactColumns : columns}
       rows={rows}
       rowKey={(r) => r.id}
       caption="Runs"
       testId={testId}
       rowTestId="run-row"
-      empty="No runs yet."
+      empty={<>No runs yet. <Link href="/runs" className="font-medium text-indigo-700 hover:underline">Start one</Link>.</>}
     />
   );
 }

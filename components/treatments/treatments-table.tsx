@@ -1,76 +1,79 @@
+import type { ReactNode } from "react";
 import type { TreatmentRow } from "@/lib/queries/treatments";
 import { Badge } from "../ui/badge";
-import { DataTable, type Column } from "../ui/data-table";
+import { EmptyState } from "../ui/empty-state";
 import { formatMoney, formatNumber, formatPercent, humanize } from "../ui/format";
 
-const columns: Column<TreatmentRow>[] = [
-  {
-    key: "name",
-    header: "Treatment",
-    className: "min-w-56",
-    cell: (t) => (
-      <div>
-        <div className="flex flex-wrap items-center gap-2 font-medium text-zinc-900">
-          {t.name}
-          {t.isActive ? null : <Badge tone="neutral">Inactive</Badge>}
-          {t.isNoAction ? <Badge tone="neutral">No contact</Badge> : null}
-        </div>
-        <div className="font-mono text-xs text-zinc-500">{t.key}</div>
-        <p className="mt-1 text-xs text-zinc-600">{t.description}</p>
-      </div>
-    ),
-  },
-  { key: "channel", header: "Channel", cell: (t) => (t.channel ? humanize(t.channel) : "—") },
-  { key: "cost", header: "Cost", align: "right", cell: (t) => formatMoney(t.costPerContact) },
-  { key: "goal", header: "Goal", className: "whitespace-nowrap", cell: (t) => humanize(t.goal) },
-  { key: "priority", header: "Priority", align: "right", cell: (t) => t.priority },
-  { key: "effect", header: "Expected effect", align: "right", cell: (t) => formatPercent(t.expectedEffect) },
-  {
-    key: "eligibility",
-    header: "Eligibility",
-    className: "min-w-56",
-    cell: (t) =>
-      t.eligibility.length === 0 ? (
-        <span className="text-zinc-600">Everyone</span>
-      ) : (
-        <ul className="space-y-0.5 text-xs" data-testid="treatment-eligibility">
-          {t.eligibility.map((rule) => (
-            <li key={rule.label}>
-              <span className="text-zinc-500">{rule.label}:</span> {rule.value}
-            </li>
-          ))}
-        </ul>
-      ),
-  },
-  {
-    key: "resource",
-    header: "Capacity",
-    className: "whitespace-nowrap",
-    cell: (t) =>
-      t.resource ? (
-        <div>
-          <div>{t.resource.name}</div>
-          <div className="text-xs text-zinc-500">
-            {formatNumber(t.resource.limit)} per {t.resource.period}
-            {t.unitsPerContact > 1 ? ` · ${t.unitsPerContact} units each` : ""}
-          </div>
-        </div>
-      ) : (
-        <span className="text-zinc-500">Unlimited</span>
-      ),
-  },
-];
-
-export function TreatmentsTable({ rows }: { rows: TreatmentRow[] }) {
+function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <DataTable
-      columns={columns}
-      rows={rows}
-      rowKey={(t) => t.key}
-      caption="Treatment catalog"
-      testId="treatments-table"
-      rowTestId="treatment-row"
-      empty="The treatment catalog is empty."
-    />
+    <div className="min-w-0">
+      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</dt>
+      <dd className="mt-0.5 text-sm text-zinc-900">{children}</dd>
+    </div>
+  );
+}
+
+function TreatmentCard({ t }: { t: TreatmentRow }) {
+  return (
+    <li className="flex flex-col rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="treatment-row" data-treatment={t.key}>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0">
+          <h2 className="font-semibold text-zinc-900">{t.name}</h2>
+          <div className="font-mono text-xs text-zinc-500">{t.key}</div>
+        </div>
+        <div className="flex flex-wrap gap-1">
+          <Badge tone={t.channel ? "info" : "neutral"}>{t.channel ? humanize(t.channel) : "No contact"}</Badge>
+          <Badge tone="accent">{humanize(t.goal)}</Badge>
+          {t.isActive ? null : <Badge tone="warning">Inactive</Badge>}
+        </div>
+      </div>
+      <p className="mt-2 text-sm text-zinc-700">{t.description}</p>
+      <dl className="mt-3 grid grid-cols-2 gap-3 border-t border-zinc-100 pt-3 sm:grid-cols-4">
+        <Fact label="Cost per contact">{formatMoney(t.costPerContact)}</Fact>
+        <Fact label="Priority">{t.priority === 1 ? "1 (highest)" : t.priority}</Fact>
+        <Fact label="Expected effect">{formatPercent(t.expectedEffect)} less churn</Fact>
+        <Fact label="Capacity">
+          {t.resource ? (
+            <>
+              <span className="block truncate" title={t.resource.name}>
+                {t.resource.name}
+              </span>
+              <span className="block text-xs text-zinc-500">
+                {formatNumber(t.resource.limit)} per {t.resource.period}
+                {t.unitsPerContact > 1 ? ` · ${t.unitsPerContact} units each` : ""}
+              </span>
+            </>
+          ) : (
+            <span className="text-zinc-500">Unlimited</span>
+          )}
+        </Fact>
+      </dl>
+      <div className="mt-3 border-t border-zinc-100 pt-3">
+        <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-500">Eligibility</h3>
+        {t.eligibility.length === 0 ? (
+          <p className="mt-0.5 text-sm text-zinc-700">Everyone (within their contact permissions)</p>
+        ) : (
+          <ul className="mt-1 space-y-0.5 text-sm" data-testid="treatment-eligibility">
+            {t.eligibility.map((rule) => (
+              <li key={rule.label}>
+                <span className="text-zinc-500">{rule.label}:</span> {rule.value}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** The catalog as cards: every fact of a treatment readable without scrolling sideways. */
+export function TreatmentsTable({ rows }: { rows: TreatmentRow[] }) {
+  if (rows.length === 0) return <EmptyState title="The treatment catalog is empty." testId="treatments-table" />;
+  return (
+    <ul className="grid gap-4 xl:grid-cols-2" aria-label="Treatment catalog" data-testid="treatments-table">
+      {rows.map((t) => (
+        <TreatmentCard key={t.key} t={t} />
+      ))}
+    </ul>
   );
 }
