@@ -2,14 +2,28 @@ import Link from "next/link";
 import type { AllocationRow } from "@/lib/queries/allocations";
 import { Badge } from "../ui/badge";
 import { DataTable, type Column } from "../ui/data-table";
-import { formatDateTime, formatNumber } from "../ui/format";
+import { formatDate, formatNumber } from "../ui/format";
 import { AllocationOutcomeBadge } from "./allocation-outcome-badge";
 
+const time = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: "Europe/London" });
+const formatTime = (value: Date) => time.format(value);
+
 const columns: Column<AllocationRow>[] = [
-  { key: "created", header: "When", className: "whitespace-nowrap", cell: (a) => formatDateTime(a.createdAt) },
+  {
+    key: "created",
+    header: "When",
+    className: "whitespace-nowrap",
+    cell: (a) => (
+      <div>
+        <div>{formatDate(a.createdAt)}</div>
+        <div className="text-xs tabular-nums text-zinc-500">{formatTime(a.createdAt)}</div>
+      </div>
+    ),
+  },
   {
     key: "customer",
     header: "Customer",
+    className: "whitespace-nowrap",
     cell: (a) => (
       <div>
         <Link href={`/customers/${encodeURIComponent(a.customer.id)}`} className="text-indigo-700 hover:underline">
@@ -33,26 +47,25 @@ const columns: Column<AllocationRow>[] = [
     key: "outcome",
     header: "Outcome",
     cell: (a) => (
-      <div className="flex flex-wrap gap-1">
-        <AllocationOutcomeBadge outcome={a.outcome} />
-        {a.units !== 1 ? <Badge tone="neutral">{`${formatNumber(a.units)} units`}</Badge> : null}
-        {a.usedReserve ? <Badge tone="accent">Reserve</Badge> : null}
+      <div>
+        <div className="flex flex-wrap gap-1">
+          <AllocationOutcomeBadge outcome={a.outcome} />
+          {a.units !== 1 ? <Badge tone="neutral">{`${formatNumber(a.units)} units`}</Badge> : null}
+          {a.usedReserve ? <Badge tone="accent">Reserve</Badge> : null}
+        </div>
+        <div className="mt-1 text-xs tabular-nums text-zinc-500">
+          Priority {a.priority.toFixed(2)}
+          {a.isHighValue ? (
+            <span title="High-value customer" aria-label="high-value customer">
+              {" "}
+              ★
+            </span>
+          ) : null}
+        </div>
       </div>
     ),
   },
-  { key: "reason", header: "Reason", className: "min-w-48 text-zinc-700", cell: (a) => a.reason },
-  {
-    key: "priority",
-    header: "Priority",
-    align: "right",
-    className: "whitespace-nowrap",
-    cell: (a) => (
-      <span title={a.isHighValue ? "High-value customer" : undefined}>
-        {a.priority.toFixed(2)}
-        {a.isHighValue ? <span aria-label="high-value customer"> ★</span> : null}
-      </span>
-    ),
-  },
+  { key: "reason", header: "Reason", className: "min-w-40 text-zinc-700", cell: (a) => a.reason },
 ];
 
 export function AllocationsTable({ rows, isFiltered = false }: { rows: AllocationRow[]; isFiltered?: boolean }) {

@@ -29,7 +29,7 @@ function Figure({ label, value, hint, testId, tone = "text-zinc-900" }: { label:
   return (
     <div className="min-w-0">
       <dt className="truncate text-xs font-medium text-zinc-500">{label}</dt>
-      <dd className={`text-lg font-semibold leading-7 tabular-nums ${tone}`} data-testid={testId}>
+      <dd className={`truncate text-base font-semibold leading-7 tabular-nums ${tone}`} title={formatNumber(value)} data-testid={testId}>
         {formatNumber(value)}
       </dd>
       {hint ? <dd className="truncate text-xs text-zinc-500">{hint}</dd> : null}
@@ -96,7 +96,7 @@ function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean;
         </p>
       </div>
 
-      <dl className="mt-3 grid grid-cols-4 gap-2 border-t border-zinc-100 pt-3">
+      <dl className="mt-3 grid grid-cols-4 gap-3 border-t border-zinc-100 pt-3">
         <Figure label="Confirmed" value={g.confirmed} testId="gauge-confirmed" />
         <Figure label="Held" value={g.held} testId="gauge-held" tone="text-amber-700" />
         <Figure label="Free" value={g.free} testId="gauge-free" tone={isFull ? "text-red-700" : "text-emerald-700"} />
