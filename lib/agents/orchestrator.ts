@@ -27,10 +27,19 @@ export type OrchestratorDeps = {
   clock?: () => Date;
   /** Makes recommendation ids (tests pass a deterministic one). */
   newId?: () => string;
+  /**
+   * Decides many customers elsewhere (for example on worker threads, each with its own data,
+   * journey and treatment agents); when given, the run sends it chunks of `chunkSize` customers,
+   * `concurrency` chunks at once, and only holds capacity and writes here.
+   */
+  decideMany?: (customerIds: string[]) => Promise<Outcome[]>;
 };
 
+/** What deciding one customer needs: the agents of steps 1–4. */
+export type DeciderDeps = Pick<OrchestratorDeps, "data" | "journey" | "treatment" | "policy" | "clock" | "newId">;
+
 /** A customer whose recommendation is decided, waiting for capacity. */
-type Decided = {
+export type Decided = {
   kind: "decided";
   id: string;
   customerId: string;
@@ -41,9 +50,10 @@ type Decided = {
   priority: number;
   isHighValue: boolean;
 };
-type Failed = { kind: "failed"; id: string; customerId: string; reason: string; trace: TraceStep[]; policy: PolicyKind };
-type Missing = { kind: "missing"; customerId: string };
-type Outcome = Decided | Failed | Missing;
+export type Failed = { kind: "failed"; id: string; customerId: string; reason: string; trace: TraceStep[]; policy: PolicyKind };
+export type Missing = { kind: "missing"; customerId: string };
+/** One customer after steps 1–4; plain JSON, so it can cross a thread boundary. */
+export type Outcome = Decided | Failed | Missing;
 
 const MAX_FALLBACKS = 20;
 
@@ -135,17 +145,11 @@ const messageSchemas = {
   process_run: z.object({ type: z.literal("process_run"), runId: z.string().uuid(), customerIds: z.array(z.string().min(1).max(200)).max(5_000_000) }),
 };
 
-export type Orchestrator = Agent<OrchestratorMessage, OrchestratorResponse>;
-
-/** The orchestrator agent over the given agents and stores. */
-export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
+/** Steps 1–4 for one customer at a time: everything up to the first recommendation. */
+export function createDecider(deps: DeciderDeps): { decide(customerId: string): Promise<Outcome> } {
   const now = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const concurrency = Math.max(1, deps.concurrency ?? 8);
-  const batchSize = Math.max(1, deps.batchSize ?? 250);
-  const chunkSize = Math.max(1, deps.chunkSize ?? 500);
 
-  /** Steps 1–4 for one customer: everything up to the first recommendation. */
   async function decide(customerId: string): Promise<Outcome> {
     const trace: TraceStep[] = [];
     const id = newId();
@@ -184,6 +188,20 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   function failedFrom(response: { ok: boolean; error?: { reason: string } }, ctx: { id: string; customerId: string; trace: TraceStep[] }): Failed {
     return { kind: "failed", ...ctx, reason: response.error?.reason ?? "Unexpected response", policy: deps.policy };
   }
+
+  return { decide };
+}
+
+export type Orchestrator = Agent<OrchestratorMessage, OrchestratorResponse>;
+
+/** The orchestrator agent over the given agents and stores. */
+export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
+  const now = deps.clock ?? (() => new Date());
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const concurrency = Math.max(1, deps.concurrency ?? 8);
+  const batchSize = Math.max(1, deps.batchSize ?? 250);
+  const chunkSize = Math.max(1, deps.chunkSize ?? 500);
+  const { decide } = createDecider(deps);
 
   /** Steps 5–6 inside a locked transaction: hold capacity, falling back to alternatives. */
   async function allocate(capacity: LockedCapacity, item: Decided, runId: string): Promise<DecisionRecord> {
@@ -301,7 +319,30 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, customerIds.length)) }, worker));
+    // Decided elsewhere in chunks: only capacity and writes happen here.
+    const decideMany = deps.decideMany;
+    let nextChunk = 0;
+    const chunkCount = Math.ceil(customerIds.length / chunkSize);
+    const chunkWorker = async () => {
+      while (!isCancelled && !flushError && nextChunk < chunkCount) {
+        const k = nextChunk++;
+        let outcomes: Outcome[];
+        try {
+          outcomes = await decideMany!(customerIds.slice(k * chunkSize, (k + 1) * chunkSize));
+        } catch (err) {
+          flushError ??= err as Error;
+          return;
+        }
+        pending.push(...outcomes);
+        while (pending.length >= batchSize) {
+          // Taken out synchronously, so no other chunk can push into a batch being flushed.
+          await flush(pending.splice(0, batchSize));
+        }
+      }
+    };
+
+    if (decideMany) await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, chunkCount)) }, chunkWorker));
+    else await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, customerIds.length)) }, worker));
     if (pending.length > 0) await flush(pending);
     await chain;
     if (flushError) throw flushError;

@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS]`
+// `npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS] [--workers W]`
 // Measures the whole pipeline (data, journey, treatment, capacity, writes) on its own throw-away
 // PostgreSQL: customers per second with the deterministic policy, and with the language-model
 // policy against a local OpenAI-compatible server that answers after a fixed latency.
@@ -11,7 +11,9 @@ import { applyMigrations } from "../database/migrate";
 import { dataDir } from "../database/paths";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
+import { loadCatalog } from "../pipeline/catalog";
 import { createRun, executeRun } from "../pipeline/runs";
+import { startDecideWorkers } from "../pipeline/workers/decide-workers";
 
 const { values } = parseArgs({
   options: {
@@ -20,17 +22,24 @@ const { values } = parseArgs({
     "llm-customers": { type: "string", default: "1024" },
     concurrency: { type: "string", default: "64" },
     latency: { type: "string", default: "500" },
+    /** Threads deciding the deterministic run (0: on the run's own thread). */
+    workers: { type: "string", default: "2" },
   },
 });
 const customers = Number(values.customers);
 const llmCustomers = Number(values["llm-customers"]);
 const concurrency = Number(values.concurrency);
 const latencyMs = Number(values.latency);
+const workerCount = Number(values.workers);
 for (const [name, v] of Object.entries({ customers, llmCustomers, concurrency, latencyMs })) {
   if (!Number.isInteger(v) || v < 1) {
     console.error(`${name} must be a positive whole number`);
     process.exit(2);
   }
+}
+if (!Number.isInteger(workerCount) || workerCount < 0 || workerCount > 16) {
+  console.error("workers must be a whole number from 0 to 16");
+  process.exit(2);
 }
 const log = (m: string) => console.error(`[bench] ${m}`);
 
@@ -48,9 +57,17 @@ try {
 
   const rulesRun = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
   log("Deterministic policy run...");
+  const workers = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog: await loadCatalog(pool), count: workerCount }) : null;
   const t0 = performance.now();
-  const rules = await executeRun(pool, { runId: rulesRun.runId, customerIds: rulesRun.customerIds, policy: "rules", model: null });
+  const rules = await executeRun(pool, {
+    runId: rulesRun.runId,
+    customerIds: rulesRun.customerIds,
+    policy: "rules",
+    model: null,
+    ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
+  });
   const rulesSeconds = (performance.now() - t0) / 1000;
+  await workers?.close();
   if (!rules) throw new Error("The deterministic run failed.");
 
   // A fresh capacity period so the model run is not starved by the first run's holds.
@@ -70,6 +87,7 @@ try {
     rules_customers: rules.processed,
     rules_seconds: Number(rulesSeconds.toFixed(2)),
     rules_customers_per_s: Math.round(rulesRate),
+    rules_decision_threads: workerCount,
     llm_customers: llm.processed,
     llm_seconds: Number(llmSeconds.toFixed(2)),
     llm_concurrency: concurrency,
@@ -84,7 +102,7 @@ try {
     llm_failed: llm.byStatus.failed,
   };
   console.table([
-    { measure: "Deterministic policy", customers: result.rules_customers, seconds: result.rules_seconds, "customers/s": result.rules_customers_per_s, ideal: "", "fraction of ideal": "", "calls/rec": 0, "prompt tokens/rec": 0 },
+    { measure: `Deterministic policy (${workerCount > 0 ? `${workerCount} decision threads` : "one thread"})`, customers: result.rules_customers, seconds: result.rules_seconds, "customers/s": result.rules_customers_per_s, ideal: "", "fraction of ideal": "", "calls/rec": 0, "prompt tokens/rec": 0 },
     {
       measure: `Language model (${latencyMs} ms, concurrency ${concurrency})`,
       customers: result.llm_customers,

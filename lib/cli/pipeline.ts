@@ -1,10 +1,12 @@
 // Runs the agent pipeline from the command line.
-// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--customer ID ...] [--policy auto|rules|llm]
+// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
 import { chatModelFromEnv } from "../llm/select-model";
+import { loadCatalog } from "../pipeline/catalog";
+import { startDecideWorkers } from "../pipeline/workers/decide-workers";
 import { type PolicyChoice, RunRequestError, createRun, executeRun, resolvePolicy, runScopeSchema } from "../pipeline/runs";
 
 function fail(message: string): never {
@@ -21,6 +23,7 @@ const { values } = (() => {
         tier: { type: "string" },
         customer: { type: "string", multiple: true },
         policy: { type: "string", default: "auto" },
+        workers: { type: "string", default: "0" },
       },
     });
   } catch (err) {
@@ -32,6 +35,8 @@ const limit = values.limit === undefined ? undefined : Number(values.limit);
 const scope = runScopeSchema.safeParse({ limit, segment: values.segment, valueTier: values.tier, customerIds: values.customer });
 if (!scope.success) fail(`Invalid selection: ${scope.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}`);
 if (!["auto", "rules", "llm"].includes(values.policy!)) fail("--policy is one of auto, rules, llm");
+const workerCount = Number(values.workers);
+if (!Number.isInteger(workerCount) || workerCount < 0 || workerCount > 16) fail("--workers is a whole number from 0 to 16");
 
 const db = await openDatabase();
 const pool = new pg.Pool({ connectionString: db.url, max: 8 });
@@ -40,7 +45,15 @@ try {
   const policy = resolvePolicy(values.policy as PolicyChoice, model);
   const { runId, customerIds } = await createRun(pool, { scope: scope.data, policy });
   console.log(`Run ${runId}: ${customerIds.length} customers, ${policy === "llm" ? `language model ${model?.name}` : "deterministic policy"}`);
-  const summary = await executeRun(pool, { runId, customerIds, policy, model });
+  // Deterministic decisions can spread over threads; model decisions wait on the network instead.
+  const workers = policy === "rules" && workerCount > 0 ? startDecideWorkers({ databaseUrl: db.url, catalog: await loadCatalog(pool), count: workerCount }) : null;
+  const summary = await executeRun(pool, {
+    runId,
+    customerIds,
+    policy,
+    model,
+    ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
+  }).finally(() => workers?.close());
   if (!summary) {
     const { rows } = await pool.query(`SELECT error FROM "Run" WHERE id = $1`, [runId]);
     fail(`Run failed: ${rows[0]?.error}`);

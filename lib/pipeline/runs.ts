@@ -4,7 +4,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { PolicyKind } from "../agents/domain";
 import type { RunProgress, RunSummary } from "../agents/orchestrator-messages";
-import { createOrchestrator } from "../agents/orchestrator";
+import { type OrchestratorDeps, createOrchestrator } from "../agents/orchestrator";
 import type { ChatModel } from "../agents/ports";
 import { createDataAgent } from "../agents/data/data-agent";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
@@ -85,6 +85,10 @@ export type ExecuteOptions = {
   model: ChatModel | null;
   concurrency?: number;
   batchSize?: number;
+  /** Customers per data load (and per chunk handed to `decideMany`). */
+  chunkSize?: number;
+  /** Decides chunks elsewhere, for example on worker threads (see workers/decide-workers.ts). */
+  decideMany?: OrchestratorDeps["decideMany"];
 };
 
 /** Executes a created run to the end (completed, cancelled or failed) and returns its summary. */
@@ -93,7 +97,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
   try {
     const catalog = await loadCatalog(pool);
     const orchestrator = createOrchestrator({
-      data: createDataAgent({ source: createPgCustomerSource(pool) }),
+      data: createDataAgent({ source: createPgCustomerSource(pool), maxEntries: 2000 }),
       journey: createJourneyAgent(),
       treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null }),
       capacity: createPgCapacityStore(pool),
@@ -102,6 +106,8 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
       policy: opts.policy,
       concurrency: opts.concurrency ?? (opts.policy === "llm" ? 16 : 4),
       batchSize: opts.batchSize,
+      chunkSize: opts.chunkSize,
+      decideMany: opts.decideMany,
     });
     const response = await orchestrator.process({ type: "process_run", runId: opts.runId, customerIds: opts.customerIds });
     if (!response.ok) throw new Error(response.error.reason);
