@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { demoUsers } from "../../prisma/seed/index";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { AppError } from "../errors";
+import { createDataAgent } from "../agents/data/data-agent";
+import { createPgCustomerSource } from "../pipeline/customer-source";
 import { resetDemo } from "./reset";
 
 let db: TestDatabase;
@@ -39,6 +41,20 @@ describe("resetDemo", () => {
     expect(limits.map((r) => r.limit)).toEqual(limitsChanged.map((r) => r.limit - 7));
     const audit = (await pool.query(`SELECT "actorId", "actorLabel", action FROM "AuditLog"`)).rows;
     expect(audit).toEqual([{ actorId: actor.id, actorLabel: actor.label, action: "demo.reset" }]);
+  });
+
+  test("clears every cached customer in this process, so nothing from before the reset is served", async () => {
+    await resetDemo({ url: db.url, actor, customers: 12 });
+    const agent = createDataAgent({ source: createPgCustomerSource(pool) });
+    const id = (await pool.query<{ id: string }>(`SELECT min(id) AS id FROM "Customer"`)).rows[0]!.id;
+    await agent.process({ type: "get_customer_data", customerId: id });
+    const cached = await agent.process({ type: "get_customer_data", customerId: id });
+    expect(cached.ok && cached.type === "get_customer_data" && cached.data.isFromCache).toBe(true);
+
+    await resetDemo({ url: db.url, actor, customers: 12 });
+
+    const fresh = await agent.process({ type: "get_customer_data", customerId: id });
+    expect(fresh.ok && fresh.type === "get_customer_data" && fresh.data.isFromCache).toBe(false);
   });
 
   test.each(["queued", "running"])("refuses while a run is %s and changes nothing", async (status) => {

@@ -2,6 +2,7 @@
 // (its background work would write into the tables being replaced) or while another reset runs.
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
+import { invalidateCustomerData } from "../agents/data/data-agent";
 import { AppError } from "../errors";
 
 /** The demo size `npm start` seeds on an empty database. */
@@ -38,6 +39,8 @@ export async function resetDemo(opts: ResetDemoOptions): Promise<ResetDemoResult
         });
       }
       const summary = await seedDemo({ url: opts.url, customers: opts.customers ?? DEMO_CUSTOMERS });
+      // Every customer was replaced: nothing cached in this process is true any more.
+      await invalidateCustomerData();
       await client.query(
         `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", after) VALUES ($1, $2, 'demo.reset', 'Demo', 'demo', $3)`,
         [opts.actor.id, opts.actor.label, JSON.stringify({ customers: summary.customers, events: summary.events, seed: summary.seed })],
