@@ -34,6 +34,7 @@ test.describe("constraints", () => {
     await dialog.getByLabel(/^Limit/).fill("36");
     await dialog.getByRole("button", { name: "Save limits" }).click();
     await expect(dialog.getByRole("alert")).toHaveText("The limit cannot go below 37: 30 are confirmed and 7 are held awaiting review.");
+    await expect(dialog.getByLabel(/^Limit/)).toHaveAttribute("aria-invalid", "true");
     await capture(page, "constraints-edit-refused");
     expect((await sql.query(`SELECT "limit" FROM "ResourceConstraint" WHERE key = $1`, [key])).rows[0].limit).toBe(50);
 

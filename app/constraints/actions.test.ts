@@ -69,7 +69,8 @@ describe("updateConstraintAction", () => {
 
   test("refuses a limit below what is committed with the numbers, and changes nothing", async () => {
     const result = await actions.updateConstraintAction({ resourceKey: "call_slots", limit: 36, reservedHighValue: 0 });
-    expect(result).toEqual({ ok: false, message: "The limit cannot go below 37: 30 are confirmed and 7 are held awaiting review." });
+    const message = "The limit cannot go below 37: 30 are confirmed and 7 are held awaiting review.";
+    expect(result).toEqual({ ok: false, message, fieldErrors: { limit: [message] } });
     expect(await row()).toMatchObject({ limit: 40 });
     expect(await audit()).toEqual([]);
   });

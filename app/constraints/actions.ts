@@ -35,6 +35,8 @@ export async function updateConstraintAction(input: unknown): Promise<ActionResu
     if (result.isChanged) revalidatePath("/constraints");
     return { ok: true, data: result };
   } catch (err) {
+    // A limit below what is committed is the limit field's problem: say so, so the form can mark it.
+    if (err instanceof AppError && err.code === "conflict") return { ok: false, message: err.userMessage, fieldErrors: { limit: [err.userMessage] } };
     return failedAction(err, "updateConstraint");
   }
 }

@@ -50,9 +50,9 @@ function FieldError({ id, messages }: { id: string; messages?: string[] }) {
   );
 }
 
-function FormError({ message }: { message: string | null }) {
+function FormError({ id, message }: { id?: string; message: string | null }) {
   return message ? (
-    <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="dialog-error">
+    <p id={id} role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="dialog-error">
       {message}
     </p>
   ) : null;
@@ -115,11 +115,11 @@ export function EditConstraintDialog({ resource, onClose, onDone }: DialogProps)
               required
               defaultValue={resource.limit}
               aria-invalid={fieldErrors.limit ? true : undefined}
-              aria-describedby={fieldErrors.limit ? `${id}-limit-error` : undefined}
+              aria-describedby={fieldErrors.limit ? `${id}-limit-error ${id}-error` : undefined}
               className={`${inputClass} tabular-nums`}
               data-testid="input-limit"
             />
-            <FieldError id={`${id}-limit-error`} messages={fieldErrors.limit} />
+            <FieldError id={`${id}-limit-error`} messages={fieldErrors.limit?.filter((m) => m !== error)} />
           </div>
           <div>
             <label htmlFor={`${id}-reserve`} className={labelClass}>
@@ -149,7 +149,7 @@ export function EditConstraintDialog({ resource, onClose, onDone }: DialogProps)
           <input id={`${id}-reason`} name="reason" type="text" maxLength={500} className={inputClass} data-testid="input-reason" />
           <FieldError id={`${id}-reason-error`} messages={fieldErrors.reason} />
         </div>
-        <FormError message={error} />
+        <FormError id={`${id}-error`} message={error} />
         <div className="flex justify-end gap-2 pt-2">
           <button type="button" className={secondaryButtonClass} onClick={onClose}>
             Cancel
