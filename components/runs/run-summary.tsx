@@ -37,6 +37,9 @@ export function RunSummary({ summary, isModelRun }: RunSummaryProps) {
           <Figure label="Expected value" value={formatMoney(s.expectedValue)} testId="summary-expected-value" />
           <Figure label="Capacity fallbacks" value={formatNumber(s.fallbacks)} testId="summary-fallbacks" />
           <Figure label="Model fallbacks to rules" value={isModelRun ? formatNumber(s.modelFallbacks) : "—"} testId="summary-model-fallbacks" />
+          {isModelRun ? (
+            <Figure label="Decided without the model (only no action allowed)" value={formatNumber(s.decidedWithoutModel)} testId="summary-decided-without-model" />
+          ) : null}
           <Figure label="Model calls" value={formatNumber(s.modelCalls)} testId="summary-model-calls" />
           <Figure
             label="Tokens (prompt / answer)"

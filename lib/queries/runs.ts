@@ -29,6 +29,8 @@ export type RunSummaryView = {
   byTreatment: { key: string; count: number }[];
   fallbacks: number;
   modelFallbacks: number;
+  /** Decisions of a model run made without asking the model (only no action was allowed). */
+  decidedWithoutModel: number;
   /** The first RUN_FAILURE_LIMIT failures; `failureCount` counts them all. */
   failures: { customerId: string; reason: string }[];
   failureCount: number;
@@ -91,6 +93,7 @@ const storedSummarySchema = z.object({
   byTreatment: z.record(z.string(), count).catch({}),
   fallbacks: count,
   modelFallbacks: count,
+  decidedWithoutModel: count,
   failures: z.array(z.object({ customerId: z.string(), reason: z.string() })).catch([]),
   missingCustomers: z.array(z.string()).catch([]),
   modelCalls: count,
@@ -113,6 +116,7 @@ export function toRunSummaryView(stored: unknown): RunSummaryView | null {
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)),
     fallbacks: s.fallbacks,
     modelFallbacks: s.modelFallbacks,
+    decidedWithoutModel: s.decidedWithoutModel,
     failures: s.failures.slice(0, RUN_FAILURE_LIMIT),
     failureCount: s.failures.length,
     missingCustomers: s.missingCustomers.length,
