@@ -127,6 +127,29 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 0 });
   await expectConstraintsShow(page, resource, { used: 1, limit: 10 });
 
+  // A third customer's recommendation is overridden with another treatment the customer may get.
+  const third = `ZZ-REV-${tag}-3`;
+  await createCustomer(sql, { id: third, segment });
+  await page.goto(`/customers/${third}`);
+  await page.getByRole("button", { name: "Run pipeline for this customer" }).click();
+  await expect(page.getByTestId("run-result-treatment")).toHaveText(treatment.name, { timeout: 30_000 });
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 2, held: 1 });
+  await page.goto(`/review?treatment=${treatment.key}`);
+  await page.getByTestId("review-row").getByRole("button", { name: /^Override / }).click();
+  const override = page.getByTestId("override-dialog");
+  const choice = override.getByRole("radio", { disabled: false }).first();
+  await expect(choice).toBeVisible();
+  await expect(override.getByRole("radio", { name: new RegExp(treatment.name) })).toHaveCount(0);
+  await choice.check();
+  await override.getByLabel("Reason for the override").fill("Prefers a smaller offer");
+  await capture(page, "review-override-dialog");
+  await override.getByRole("button", { name: "Override" }).click();
+  await expect(page.getByTestId("review-result-text")).toHaveText("Overrode 1");
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 0 });
+  const overridden = (await sql.query(`SELECT status::text, "treatmentKey", "overriddenFrom" FROM "Recommendation" WHERE "customerId" = $1`, [third])).rows[0];
+  expect(overridden).toMatchObject({ status: "overridden", overriddenFrom: treatment.key });
+  expect(overridden.treatmentKey).not.toBe(treatment.key);
+
   const reviews = await sql.query(`SELECT "customerId", status::text, "reviewReason" FROM "Recommendation" WHERE "customerId" = ANY($1::text[]) ORDER BY "customerId"`, [[first, second]]);
   expect(reviews.rows).toEqual([
     { customerId: first, status: "approved", reviewReason: null },

@@ -4,6 +4,7 @@ import { RecommendationStatusBadge } from "../recommendations/recommendation-sta
 import { Badge } from "../ui/badge";
 import { EmptyState } from "../ui/empty-state";
 import { formatDateTime, formatMoney, formatNumber, formatPercent, humanize } from "../ui/format";
+import { LazyDetails } from "./detail/lazy-details";
 
 function json(value: unknown): string {
   try {
@@ -27,18 +28,24 @@ function TraceSteps({ steps }: { steps: TraceStepView[] }) {
         const outcome = stepOutcome(s);
         return (
           <li key={i}>
-            <details className="rounded border border-zinc-200 bg-zinc-50 open:bg-white" data-testid="trace-step">
-              <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-2 py-1 text-xs">
-                <span className="tabular-nums text-zinc-500">{i + 1}.</span>
-                <span className="font-semibold text-zinc-800">{humanize(s.agent)}</span>
-                <span className="font-mono text-zinc-700">{s.type}</span>
-                {outcome ? (
-                  <span className={outcome.isOk ? "text-emerald-700" : "text-red-700"} title={outcome.text}>
-                    {outcome.isOk ? "ok" : `failed: ${outcome.text.slice(0, 80)}`}
-                  </span>
-                ) : null}
-                <span className="ml-auto tabular-nums text-zinc-500">{s.durationMs === null ? "" : `${s.durationMs} ms`}</span>
-              </summary>
+            <LazyDetails
+              className="rounded border border-zinc-200 bg-zinc-50 open:bg-white"
+              testId="trace-step"
+              summaryClassName="flex cursor-pointer flex-wrap items-center gap-2 px-2 py-1 text-xs"
+              summary={
+                <>
+                  <span className="tabular-nums text-zinc-500">{i + 1}.</span>
+                  <span className="font-semibold text-zinc-800">{humanize(s.agent)}</span>
+                  <span className="font-mono text-zinc-700">{s.type}</span>
+                  {outcome ? (
+                    <span className={outcome.isOk ? "text-emerald-700" : "text-red-700"} title={outcome.text}>
+                      {outcome.isOk ? "ok" : `failed: ${outcome.text.slice(0, 80)}`}
+                    </span>
+                  ) : null}
+                  <span className="ml-auto tabular-nums text-zinc-500">{s.durationMs === null ? "" : `${s.durationMs} ms`}</span>
+                </>
+              }
+            >
               <div className="grid gap-2 border-t border-zinc-200 p-2 lg:grid-cols-2">
                 <div>
                   <p className="mb-1 text-xs font-medium text-zinc-600">Message{s.startedAt ? ` · ${formatDateTime(new Date(s.startedAt))}` : ""}</p>
@@ -53,7 +60,7 @@ function TraceSteps({ steps }: { steps: TraceStepView[] }) {
                   </pre>
                 </div>
               </div>
-            </details>
+            </LazyDetails>
           </li>
         );
       })}
