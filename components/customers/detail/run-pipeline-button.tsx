@@ -39,7 +39,7 @@ export function RunPipelineButton({ customerId, treatmentNames }: { customerId: 
           <div className="rounded-md border border-indigo-200 bg-indigo-50/60 px-3 py-2 text-sm">
             <div className="flex flex-wrap items-center gap-2">
               <span className="font-medium text-zinc-900" data-testid="run-result-treatment">
-                {rec.treatmentKey ? (treatmentNames[rec.treatmentKey] ?? rec.treatmentKey) : "No recommendation"}
+                {rec.status === "no_action" ? "No action" : rec.treatmentKey ? (treatmentNames[rec.treatmentKey] ?? rec.treatmentKey) : "No recommendation"}
               </span>
               <RecommendationStatusBadge status={rec.status as RecommendationStatus} />
               <PolicyBadge policy={rec.policy as PolicyKind} />
