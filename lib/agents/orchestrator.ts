@@ -56,6 +56,8 @@ export type Missing = { kind: "missing"; customerId: string };
 export type Outcome = Decided | Failed | Missing;
 
 const MAX_FALLBACKS = 20;
+/** Batches that may wait for capacity while deciding goes on (chunked runs). */
+const MAX_QUEUED_FLUSHES = 2;
 
 const MAX_TRACE_STRING = 1500;
 const MAX_TRACE_ITEMS = 25;
@@ -271,7 +273,9 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     let pending: Outcome[] = [];
     let chain = Promise.resolve();
 
+    let queuedFlushes = 0;
     const flush = (items: Outcome[]) => {
+      queuedFlushes++;
       chain = chain.then(async () => {
         if (flushError) return;
         try {
@@ -287,6 +291,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           if (answer.isCancelRequested) isCancelled = true;
         } catch (err) {
           flushError = err as Error;
+        } finally {
+          queuedFlushes--;
         }
       });
       return chain;
@@ -336,7 +342,9 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         pending.push(...outcomes);
         while (pending.length >= batchSize) {
           // Taken out synchronously, so no other chunk can push into a batch being flushed.
-          await flush(pending.splice(0, batchSize));
+          const flushed = flush(pending.splice(0, batchSize));
+          // Keep deciding while a couple of batches queue for capacity; wait when more pile up.
+          if (queuedFlushes > MAX_QUEUED_FLUSHES) await flushed;
         }
       }
     };

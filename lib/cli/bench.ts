@@ -58,6 +58,8 @@ try {
   const rulesRun = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
   log("Deterministic policy run...");
   const workers = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog: await loadCatalog(pool), count: workerCount }) : null;
+  // Threads load their code before the clock starts, as a database pool connects before it.
+  await workers?.ready();
   const t0 = performance.now();
   const rules = await executeRun(pool, {
     runId: rulesRun.runId,

@@ -12,7 +12,11 @@ import { createPgCustomerSource } from "../customer-source";
 
 export type DecideWorkerData = { entry: string; databaseUrl: string; catalog: TreatmentDefinition[] };
 export type DecideRequest = { requestId: number; customerIds: string[] } | { requestId: number; close: true };
-export type DecideReply = { requestId: number; outcomes: Outcome[] } | { requestId: number; error: string } | { requestId: number; closed: true };
+export type DecideReply =
+  | { requestId: number; outcomes: Outcome[] }
+  | { requestId: number; error: string }
+  | { requestId: number; closed: true }
+  | { ready: true };
 
 const port = parentPort;
 if (!port) throw new Error("decide-worker runs as a worker thread");
@@ -21,6 +25,8 @@ const { databaseUrl, catalog } = workerData as DecideWorkerData;
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 const data = createDataAgent({ source: createPgCustomerSource(pool), maxEntries: 2_000 });
 const { decide } = createDecider({ data, journey: createJourneyAgent(), treatment: createTreatmentAgent({ catalog, model: null }), policy: "rules" });
+
+port.postMessage({ ready: true } satisfies DecideReply);
 
 port.on("message", async (request: DecideRequest) => {
   if ("close" in request) {

@@ -37,6 +37,7 @@ describe("deterministic decisions on worker threads", () => {
     await pool.query(`UPDATE "ResourceConstraint" SET used = 0, held = 0`);
 
     const workers = startDecideWorkers({ databaseUrl: db.url, catalog: await loadCatalog(pool), count: 2 });
+    await workers.ready();
     try {
       const onThreads = await createRun(pool, { scope: { limit: 40 }, policy: "rules" });
       const b = await executeRun(pool, {

@@ -8,6 +8,8 @@ import type { DecideReply, DecideRequest, DecideWorkerData } from "./decide-work
 
 export type DecideWorkers = {
   readonly size: number;
+  /** Resolves once every thread has loaded its agents (or rejects when one could not start). */
+  ready(): Promise<void>;
   /** Steps 1–4 for these customers on the least busy thread. */
   decideMany(customerIds: string[]): Promise<Outcome[]>;
   /** Ends every thread after its current chunk. */
@@ -15,7 +17,7 @@ export type DecideWorkers = {
 };
 
 type Pending = { resolve: (outcomes: Outcome[]) => void; reject: (err: Error) => void };
-type Thread = { worker: Worker; pending: Map<number, Pending>; failure: Error | null };
+type Thread = { worker: Worker; pending: Map<number, Pending>; failure: Error | null; started: Promise<void> };
 
 export function startDecideWorkers(opts: { databaseUrl: string; catalog: TreatmentDefinition[]; count: number }): DecideWorkers {
   const count = Math.max(1, Math.floor(opts.count));
@@ -27,8 +29,14 @@ export function startDecideWorkers(opts: { databaseUrl: string; catalog: Treatme
       databaseUrl: opts.databaseUrl,
       catalog: opts.catalog,
     };
-    const thread: Thread = { worker: new Worker(new URL("./boot.mjs", import.meta.url), { workerData }), pending: new Map(), failure: null };
+    const worker = new Worker(new URL("./boot.mjs", import.meta.url), { workerData });
+    let onStarted: { resolve: () => void; reject: (err: Error) => void } = { resolve: () => {}, reject: () => {} };
+    const started = new Promise<void>((resolve, reject) => (onStarted = { resolve, reject }));
+    // Nobody may wait for it; a failed start is reported through decideMany as well.
+    started.catch(() => {});
+    const thread: Thread = { worker, pending: new Map(), failure: null, started };
     thread.worker.on("message", (reply: DecideReply) => {
+      if ("ready" in reply) return onStarted.resolve();
       if ("closed" in reply) return closing.get(reply.requestId)?.();
       const waiting = thread.pending.get(reply.requestId);
       if (!waiting) return;
@@ -38,6 +46,7 @@ export function startDecideWorkers(opts: { databaseUrl: string; catalog: Treatme
     });
     const failAll = (err: Error) => {
       thread.failure = err;
+      onStarted.reject(err);
       for (const waiting of thread.pending.values()) waiting.reject(err);
       thread.pending.clear();
     };
@@ -50,6 +59,9 @@ export function startDecideWorkers(opts: { databaseUrl: string; catalog: Treatme
 
   return {
     size: count,
+    async ready() {
+      await Promise.all(threads.map((t) => t.started));
+    },
     decideMany(customerIds) {
       const live = threads.filter((t) => !t.failure);
       if (live.length === 0) return Promise.reject(threads[0]!.failure ?? new Error("No decision thread is running"));
