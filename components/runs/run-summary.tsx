@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { RunSummaryView } from "@/lib/queries/runs";
-import { formatMoney, formatNumber, humanize } from "../ui/format";
+import { formatMoney, formatNumber } from "../ui/format";
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -60,7 +60,7 @@ export function RunSummary({ summary, isModelRun }: RunSummaryProps) {
             <ul className="space-y-1 text-sm" data-testid="summary-by-treatment">
               {s.byTreatment.map((t) => (
                 <li key={t.key} className="flex justify-between gap-4">
-                  <span className="truncate">{humanize(t.key)}</span>
+                  <span className="truncate" title={t.key}>{t.name}</span>
                   <span className="tabular-nums text-zinc-700">{formatNumber(t.count)}</span>
                 </li>
               ))}

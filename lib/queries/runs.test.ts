@@ -12,7 +12,7 @@ import {
   toRunDetailJson,
   toRunSummaryView,
 } from "./runs";
-import { insertRun, minutesAfterStart } from "./test-fixtures";
+import { insertRun, insertTreatment, minutesAfterStart } from "./test-fixtures";
 
 let t: TestDatabase;
 
@@ -88,12 +88,17 @@ describe("run details", () => {
   });
 
   test("getRunDetail reads one run's summary with the treatments most chosen first and failures capped", async () => {
+    await insertTreatment(t.prisma, { key: "marketing_call_back", name: "Retention call-back" });
     const run = await insertRun(t.prisma, { status: "completed", scope: { segment: "family", limit: 500 }, summary, createdAt: minutesAfterStart(-10) });
     const detail = await getRunDetail(t.prisma, run.id);
     expect(detail?.scope).toBe("Segment: family · at most 500");
     expect(detail?.summary).toMatchObject({
       byStatus: { pending_review: 20, no_action: 8, failed: 2 },
-      byTreatment: [{ key: "marketing_call_back", count: 15 }, { key: "sms_offer", count: 5 }],
+      // Catalog names where the treatment exists; the key for one no longer in the catalog.
+      byTreatment: [
+        { key: "marketing_call_back", name: "Retention call-back", count: 15 },
+        { key: "sms_offer", name: "sms_offer", count: 5 },
+      ],
       fallbacks: 3,
       modelFallbacks: 2,
       decidedWithoutModel: 4,

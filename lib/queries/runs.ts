@@ -26,7 +26,7 @@ export type RunRow = {
 export type RunSummaryView = {
   byStatus: { pending_review: number; no_action: number; failed: number };
   /** Treatments chosen, most chosen first. */
-  byTreatment: { key: string; count: number }[];
+  byTreatment: { key: string; name: string; count: number }[];
   fallbacks: number;
   modelFallbacks: number;
   /** Decisions of a model run made without asking the model (only no action was allowed). */
@@ -104,15 +104,21 @@ const storedSummarySchema = z.object({
   isCancelled: z.boolean().catch(false),
 });
 
+async function treatmentNamesOf(db: PrismaClient): Promise<Map<string, string>> {
+  const rows = await db.treatment.findMany({ select: { key: true, name: true } });
+  return new Map(rows.map((t) => [t.key, t.name]));
+}
+
 /** A stored run summary for display; null when there is none or it is not a summary at all. */
-export function toRunSummaryView(stored: unknown): RunSummaryView | null {
+export function toRunSummaryView(stored: unknown, treatmentNames: ReadonlyMap<string, string> = new Map()): RunSummaryView | null {
   const parsed = storedSummarySchema.safeParse(stored);
   if (!parsed.success) return null;
   const s = parsed.data;
   return {
     byStatus: s.byStatus,
     byTreatment: Object.entries(s.byTreatment)
-      .map(([key, n]) => ({ key, count: n }))
+      // A treatment removed from the catalog since keeps its key.
+      .map(([key, n]) => ({ key, name: treatmentNames.get(key) ?? key, count: n }))
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)),
     fallbacks: s.fallbacks,
     modelFallbacks: s.modelFallbacks,
@@ -161,8 +167,8 @@ type StoredRunDetail = Omit<RunRow, "requestedBy"> & {
   summary: unknown;
 };
 
-function toRunDetailRow({ scope, summary, cancelRequested, error, ...run }: StoredRunDetail): RunDetailRow {
-  return { ...toRunRow(run), scope: describeRunScope(scope), cancelRequested, error, summary: toRunSummaryView(summary) };
+function toRunDetailRow({ scope, summary, cancelRequested, error, ...run }: StoredRunDetail, treatmentNames: ReadonlyMap<string, string>): RunDetailRow {
+  return { ...toRunRow(run), scope: describeRunScope(scope), cancelRequested, error, summary: toRunSummaryView(summary, treatmentNames) };
 }
 
 /** Runs, newest first. */
@@ -189,8 +195,8 @@ export async function listRunDetails(
       pageSize,
       count: () => db.run.count(),
       fetch: async ({ skip, take }) => {
-        const rows = await db.run.findMany({ orderBy: [...newestFirst], skip, take, select: runDetailSelect });
-        return rows.map(toRunDetailRow);
+        const [rows, names] = await Promise.all([db.run.findMany({ orderBy: [...newestFirst], skip, take, select: runDetailSelect }), treatmentNamesOf(db)]);
+        return rows.map((row) => toRunDetailRow(row, names));
       },
     }),
     db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
@@ -201,8 +207,8 @@ export async function listRunDetails(
 /** One run with its summary; null when no run has this id. */
 export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDetailRow | null> {
   if (!z.uuid().safeParse(id).success) return null;
-  const row = await db.run.findUnique({ where: { id }, select: runDetailSelect });
-  return row ? toRunDetailRow(row) : null;
+  const [row, names] = await Promise.all([db.run.findUnique({ where: { id }, select: runDetailSelect }), treatmentNamesOf(db)]);
+  return row ? toRunDetailRow(row, names) : null;
 }
 
 export function toRunDetailJson(run: RunDetailRow): RunDetailJson {
