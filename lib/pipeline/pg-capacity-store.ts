@@ -1,7 +1,11 @@
 // Capacity in PostgreSQL. Every transaction locks all resource rows in key order (so two
 // transactions can never deadlock on them), decides in memory, then writes decisions, history and
 // counters before committing. The table's CHECK (0 <= used <= limit) backs the arithmetic.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { copyField } from "../database/copy";
 import type { LockedResource } from "../agents/allocation/capacity";
 import type {
   AllocationRecord,
@@ -21,17 +25,31 @@ function toLocked(r: ResourceRow): LockedResource {
   return { key: r.key, name: r.name, limit: r.limit, used: r.used, held: r.held, reservedHighValue: r.reservedHighValue, period: r.period, periodStart: r.periodStart.toISOString() };
 }
 
-async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>) {
-  await client.query(
-    `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue",
-        alternatives, "fallbackPath", "permissionStatement", "nextContactAt", "failureReason", trace, "createdAt", "updatedAt")
-     SELECT x.id, x."runId", x."customerId", x.status::"RecommendationStatus", x."treatmentKey", x.policy::"PolicyKind", x.rationale, x.confidence,
-        x."expectedValue", x.alternatives, x."fallbackPath", x."permissionStatement", x."nextContactAt", x."failureReason", x.trace, now(), now()
-     FROM json_to_recordset($1::json) AS x(id uuid, "runId" uuid, "customerId" text, status text, "treatmentKey" text, policy text, rationale text,
-        confidence float8, "expectedValue" numeric, alternatives jsonb, "fallbackPath" jsonb, "permissionStatement" text, "nextContactAt" timestamptz,
-        "failureReason" text, trace json)`,
-    [JSON.stringify(decisions)],
-  );
+const DECISION_COLUMNS = [
+  "id", "runId", "customerId", "status", "treatmentKey", "policy", "rationale", "confidence", "expectedValue",
+  "alternatives", "fallbackPath", "permissionStatement", "nextContactAt", "failureReason", "trace", "createdAt", "updatedAt",
+].map((c) => `"${c}"`).join(", ");
+
+/** JSON text as a COPY field: JSON.stringify leaves no raw tab, newline or carriage return, only backslashes to double. */
+function jsonField(value: unknown): string {
+  return (JSON.stringify(value) ?? "null").replaceAll("\\", "\\\\");
+}
+
+/**
+ * Recommendations through COPY: each row is read once by PostgreSQL (traces are most of the bytes),
+ * where a JSON record set would be parsed whole and then each trace again.
+ */
+async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>, now: string) {
+  let text = "";
+  for (const d of decisions) {
+    text +=
+      [
+        copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
+        copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), jsonField(d.alternatives), jsonField(d.fallbackPath),
+        copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), jsonField(d.trace), copyField(now), copyField(now),
+      ].join("\t") + "\n";
+  }
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY "Recommendation" (${DECISION_COLUMNS}) FROM STDIN`)));
 }
 
 async function insertAllocations(client: pg.PoolClient, rows: AllocationRecord[]) {
@@ -117,7 +135,7 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
           },
         };
         const { value, writes } = await fn(capacity);
-        if (writes?.decisions?.length) await insertDecisions(client, writes.decisions);
+        if (writes?.decisions?.length) await insertDecisions(client, writes.decisions, capacity.now);
         if (recorded.length) await insertAllocations(client, recorded);
         if (writes?.reviews?.length) await applyReviews(client, writes.reviews);
         const changed = [...resources.values()].filter((r) => {

@@ -3,7 +3,7 @@
 import pg from "pg";
 import type { EventType } from "../../lib/generated/prisma/enums";
 import { seedCatalog, startOfUtcDay } from "./catalog";
-import { copyRow, copyRows } from "./copy";
+import { copyRow, copyRows } from "../../lib/database/copy";
 import { customerStories, eventTypes, generateContact, generateCustomer, generateEvents } from "./generate";
 import type { CustomerStory, SeedContext } from "./generate";
 
