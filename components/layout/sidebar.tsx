@@ -15,8 +15,9 @@ export const NAV_ITEMS = [
 /** A left column on wide screens; a bar across the top on tablets and phones. */
 export function Sidebar() {
   return (
-    <aside className="border-b border-zinc-200 bg-white lg:sticky lg:top-0 lg:h-screen lg:w-56 lg:shrink-0 lg:border-b-0 lg:border-r">
-      <div className="flex items-center gap-4 px-4 py-3 lg:block lg:px-5 lg:py-5">
+    // The column runs the page's full height; only its contents stay in view while the page scrolls.
+    <aside className="border-b border-zinc-200 bg-white lg:w-56 lg:shrink-0 lg:border-b-0 lg:border-r">
+      <div className="flex items-center gap-4 px-4 py-3 lg:sticky lg:top-0 lg:block lg:px-5 lg:py-5">
         <Link href="/" className="flex shrink-0 items-center gap-2">
           <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-xs font-bold text-white">
             CV
