@@ -83,6 +83,21 @@ describe("catalog and permissions", () => {
     expect(c).toEqual({ isCompliant: true, statement: "No action: nobody is contacted, so no permission is needed.", problems: [], nextContactAt: null, language: "cy" });
   });
 
+  test.each([
+    ["with full consent", complainerContext()],
+    ["without a permission record", noRecordContext()],
+  ])("refuses a contact treatment that has no channel %s, instead of reading it as no action", (_title, context) => {
+    const catalog = [...testCatalog, { ...testCatalog.find((t) => t.key === "retention_email")!, key: "channelless_offer", channel: null }];
+    const c = check("channelless_offer", context, catalog);
+    expect(c.isCompliant).toBe(false);
+    expect(c.problems).toEqual(["treatment 'channelless_offer' has no contact channel"]);
+    expect(c.statement).toBe("Not allowed: treatment 'channelless_offer' has no contact channel.");
+    expect(c.statement).not.toMatch(/No action/);
+    const { eligible, excluded } = eligibleTreatments({ catalog, ...context });
+    expect(eligible.map((e) => e.treatment.key)).not.toContain("channelless_offer");
+    expect(excluded.find((e) => e.treatmentKey === "channelless_offer")?.problems).toEqual(["treatment 'channelless_offer' has no contact channel"]);
+  });
+
   test("refuses an analysis made for another customer", () => {
     const context = complainerContext();
     const c = check("retention_sms", { ...context, analysis: { ...context.analysis, customerId: "someone-else" } });

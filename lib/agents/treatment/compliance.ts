@@ -193,9 +193,14 @@ function checkEntry(opts: CustomerFacts & { treatment: CatalogEntry; language: s
   if (treatment.isActive === false) problems.push(`treatment '${treatment.key}' is not active`);
   if (Number.isNaN(Date.parse(now))) problems.push(`'${now}' is not a valid time`);
 
-  if (treatment.isNoAction || treatment.channel === null) {
+  if (treatment.isNoAction) {
     if (problems.length > 0) return notCompliant(problems, language);
     return { isCompliant: true, statement: "No action: nobody is contacted, so no permission is needed.", problems: [], nextContactAt: null, language };
+  }
+  // A contact without a channel cannot be checked for consent or timing, so it is never allowed.
+  if (treatment.channel === null) {
+    problems.push(`treatment '${treatment.key}' has no contact channel`);
+    return notCompliant(problems, language);
   }
 
   problems.push(...eligibilityProblems(treatment.eligibility, customer, analysis));
