@@ -14,12 +14,41 @@ export const MAX_MODEL_ATTEMPTS = 2;
 /** Longest stretch of a rejected answer sent back to the model with the retry. */
 const ECHO_CHARS = 4000;
 
+/** Longest treatment key or model name kept from an answer; real ones are far shorter, and notes quote them. */
+const KEY_CHARS = 200;
+
+/** Longest stretch of a parser or client message quoted in a note. */
+const MESSAGE_CHARS = 500;
+
+// PostgreSQL text and jsonb refuse U+0000 (and jsonb an unpaired surrogate), so one such character
+// in a stored answer would fail the whole batch write; the other C0 controls except tab and
+// newline have no place in text for a reviewer either.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+
+/**
+ * `text` (its first `maxChars` UTF-16 units when given) without C0 control characters (tab and
+ * newline kept) and with unpaired surrogates, a cut pair included, as U+FFFD.
+ */
+export function cleanModelText(text: string, maxChars?: number): string {
+  const kept = maxChars === undefined ? text : text.slice(0, maxChars);
+  return kept.replace(CONTROL_CHARS, "").toWellFormed();
+}
+
+/** A string from the answer, cleaned first so the bounds apply to what is kept. */
+function modelText(opts: { min: number; max: number }) {
+  return z.string().transform((text) => cleanModelText(text)).pipe(z.string().trim().min(opts.min).max(opts.max));
+}
+
+// A key is only ever compared with the allowed keys, so an overlong one is cut rather than refused:
+// it matches nothing either way.
+const modelKey = z.string().transform((key) => cleanModelText(key, KEY_CHARS));
+
 const answerParser = z.object({
-  treatmentKey: z.string(),
-  rationale: z.string().trim().min(1).max(ANSWER_LIMITS.rationaleChars),
-  evidence: z.array(z.string().trim().min(1).max(ANSWER_LIMITS.evidenceChars)).max(ANSWER_LIMITS.evidenceItems),
+  treatmentKey: modelKey,
+  rationale: modelText({ min: 1, max: ANSWER_LIMITS.rationaleChars }),
+  evidence: z.array(modelText({ min: 1, max: ANSWER_LIMITS.evidenceChars })).max(ANSWER_LIMITS.evidenceItems),
   confidence: z.number().min(0).max(1),
-  alternatives: z.array(z.object({ treatmentKey: z.string(), reason: z.string().trim().max(ANSWER_LIMITS.reasonChars) })).max(ANSWER_LIMITS.alternatives),
+  alternatives: z.array(z.object({ treatmentKey: modelKey, reason: modelText({ min: 0, max: ANSWER_LIMITS.reasonChars }) })).max(ANSWER_LIMITS.alternatives),
 });
 
 export type ModelAnswer = z.infer<typeof answerParser>;
@@ -42,7 +71,8 @@ export function checkAnswer(content: string, opts: CustomerFacts & { options: re
   try {
     json = JSON.parse(content);
   } catch (err) {
-    return { ok: false, problems: [`the answer is not valid JSON (${(err as Error).message})`] };
+    // The parser's message quotes the answer, so it is cleaned like any text from the model.
+    return { ok: false, problems: [`the answer is not valid JSON (${cleanModelText((err as Error).message, MESSAGE_CHARS)})`] };
   }
   const parsed = answerParser.safeParse(json);
   if (!parsed.success) {
@@ -138,11 +168,11 @@ export async function decideWithModel(input: ModelPolicyInput): Promise<RulesRes
       const answer = await input.model.complete(request);
       usage = addUsage(usage, answer.promptTokens, answer.completionTokens);
       content = answer.content;
-      modelName = answer.model || input.model.name;
+      modelName = cleanModelText(answer.model, KEY_CHARS) || input.model.name;
     } catch (err) {
       if (!(err instanceof ModelUnavailableError)) throw err;
       usage = { ...usage, calls: usage.calls + 1 };
-      notes.push(`The model was unavailable (${err.kind}): ${err.message}`, "Decided by the rules instead.");
+      notes.push(`The model was unavailable (${err.kind}): ${cleanModelText(err.message, MESSAGE_CHARS)}`, "Decided by the rules instead.");
       return byRules(input, notes, usage);
     }
     const checked = checkAnswer(content, { ...input, options, exclude });

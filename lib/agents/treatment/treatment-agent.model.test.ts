@@ -150,6 +150,54 @@ describe("unusable answers are retried once, then the rules decide", () => {
   });
 });
 
+describe("text from the model is stored without characters PostgreSQL refuses", () => {
+  // PostgreSQL text and jsonb refuse U+0000; other C0 controls are stripped too, tab and newline kept.
+  const hasControl = (text: string) => /[\u0000-\u0008\u000B-\u001F\u007F]/.test(text);
+
+  test("U+0000 and other control characters are stripped from the rationale, evidence and alternative reasons", async () => {
+    const context = complainerContext();
+    server.enqueue(
+      answerReply(
+        {
+          ...validAnswer,
+          rationale: "Three complaints\u0000 in 90 days.\r\nA quick\u0007 SMS offer\u001b reaches them.\tCheaply.",
+          evidence: ["3 complaints\u0000 in the last 90 days", "half a pair \ud83d"],
+          alternatives: [{ treatmentKey: "service_call_back", reason: "A call\u0000 fixes\u0008 it." }],
+        },
+        { model: "gpt\u0000-fake" },
+      ),
+    );
+    const decision = expectCompliant(await recommend(context), context);
+
+    expect(decision).toMatchObject({ policy: "llm", usage: { calls: 1 } });
+    expect(decision.rationale).toBe("Three complaints in 90 days.\nA quick SMS offer reaches them.\tCheaply.");
+    expect(decision.evidence).toEqual(["3 complaints in the last 90 days", "half a pair \ufffd"]);
+    expect(decision.alternatives[0]!.reason).toBe("A call fixes it.");
+    expect(decision.notes.join(" ")).toContain("Recommended by the model gpt-fake;");
+    const stored = JSON.stringify(decision);
+    expect(stored).not.toMatch(/\\u0000|\\ud83d/);
+    expect(hasControl(decision.notes.join(" "))).toBe(false);
+  });
+
+  test("a rationale that is only control characters counts as missing and is retried", async () => {
+    const context = complainerContext();
+    server.enqueue(answerReply({ ...validAnswer, rationale: "\u0000\u0001 " }), answerReply(validAnswer));
+    const decision = expectCompliant(await recommend(context), context);
+    expect(decision.policy).toBe("llm");
+    expect(decision.notes[0]).toMatch(/^Model answer 1 was rejected: rationale/);
+  });
+
+  test("a rejected answer quoted in the notes loses its control characters", async () => {
+    const context = complainerContext();
+    server.enqueue(answerReply("not\u0000 json"), answerReply({ ...validAnswer, treatmentKey: "free\u0000_phone" }));
+    const decision = expectCompliant(await recommend(context), context);
+    expect(decision.policy).toBe("rules");
+    expect(decision.notes[0]).toMatch(/not valid JSON/);
+    expect(decision.notes[1]).toMatch(/'free_phone' is not in the catalog/);
+    expect(hasControl(decision.notes.join(" "))).toBe(false);
+  });
+});
+
 describe("customer text cannot steer the decision", () => {
   test("a note that tries to instruct the model travels only as quoted data, and the answer stays compliant", async () => {
     const context = hostileNoteContext();
