@@ -163,6 +163,25 @@ describe("runs on PostgreSQL", () => {
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Run"`)).n).toBe(0);
   });
 
+  test("a customer named twice in the selection is decided once", async () => {
+    await insertCatalog(db.url);
+    const ids = await insertCustomers(db.url, { count: 3 });
+    await insertPermissions(db.url, ids);
+    const run = await createRun(pool, { scope: { customerIds: ["T-0002", "T-0001", "T-0002", "T-0001"] }, policy: "rules" });
+    expect([...run.customerIds].sort()).toEqual(["T-0001", "T-0002"]);
+    const row = await one<{ total: number; scope: { customerIds: string[] } }>(`SELECT total, scope FROM "Run" WHERE id = $1`, [run.runId]);
+    expect(row).toEqual({ total: 2, scope: { customerIds: ["T-0002", "T-0001"] } });
+    const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null });
+    expect(summary?.processed).toBe(2);
+    const recs = await pool.query<{ customerId: string }>(`SELECT "customerId" FROM "Recommendation" WHERE "runId" = $1 ORDER BY "customerId"`, [run.runId]);
+    expect(recs.rows.map((r) => r.customerId)).toEqual(["T-0001", "T-0002"]);
+  });
+
+  test("an unknown customer named twice is named once in the refusal", async () => {
+    await insertCustomers(db.url, { count: 1 });
+    await expect(createRun(pool, { scope: { customerIds: ["NOPE", "T-0001", "NOPE"] }, policy: "rules" })).rejects.toThrow(/^Unknown customer: NOPE$/);
+  });
+
   test("selection by tier and limit, in id order", async () => {
     await insertCustomers(db.url, { count: 10, highValueEvery: 2 });
     expect(await selectCustomers(pool, { valueTier: "premium", limit: 3 })).toEqual(["T-0002", "T-0004", "T-0006"]);

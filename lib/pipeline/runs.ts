@@ -50,18 +50,20 @@ export async function selectCustomers(pool: pg.Pool, scope: RunScope): Promise<s
   return rows.map((r) => r.id);
 }
 
-/** Creates a queued run over `scope`; refuses an empty scope. Returns its id and customers. */
+/** Creates a queued run over `scope`, each customer once; refuses an empty scope. Returns its id and customers. */
 export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null }): Promise<{ runId: string; customerIds: string[] }> {
-  const customerIds = await selectCustomers(pool, opts.scope);
-  if (opts.scope.customerIds) {
+  // A customer named twice is decided once: the orchestrator keeps one recommendation per customer and run.
+  const scope: RunScope = opts.scope.customerIds ? { ...opts.scope, customerIds: [...new Set(opts.scope.customerIds)] } : opts.scope;
+  const customerIds = await selectCustomers(pool, scope);
+  if (scope.customerIds) {
     const found = new Set(customerIds);
-    const missing = opts.scope.customerIds.filter((id) => !found.has(id));
+    const missing = scope.customerIds.filter((id) => !found.has(id));
     if (missing.length > 0) throw new RunRequestError(`Unknown customer${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).join(", ")}`);
   }
   if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
-    [opts.policy, JSON.stringify(opts.scope), customerIds.length, opts.requestedById ?? null],
+    [opts.policy, JSON.stringify(scope), customerIds.length, opts.requestedById ?? null],
   );
   return { runId: rows[0]!.id, customerIds };
 }
