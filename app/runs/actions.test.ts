@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { waitForBackgroundRuns } from "@/lib/pipeline/launch";
+import { DEMO_RESET_LOCK_KEY } from "@/lib/pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";
 import { DEMO_ACTOR } from "@/lib/session/actor";
 
@@ -96,6 +97,20 @@ describe("startRunAction", () => {
   test("refuses the language-model policy when no model is configured", async () => {
     const result = await startRunAction({ scope: { limit: 2 }, policy: "llm" });
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/OPENAI_API_KEY/) });
+  });
+
+  test("refuses while a demo reset holds its lock and creates no run", async () => {
+    const reset = new pg.Client({ connectionString: db.url });
+    await reset.connect();
+    try {
+      await reset.query(`SELECT pg_advisory_lock($1)`, [DEMO_RESET_LOCK_KEY]);
+      const before = await count(`SELECT count(*) AS n FROM "Run"`);
+      const result = await startRunAction({ scope: { limit: 1 }, policy: "rules" });
+      expect(result).toEqual({ ok: false, message: "A demo reset is in progress; try again in a moment." });
+      expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(before);
+    } finally {
+      await reset.end();
+    }
   });
 
   test("refuses a selection that matches nobody", async () => {

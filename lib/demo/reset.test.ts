@@ -5,6 +5,7 @@ import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { AppError } from "../errors";
 import { createDataAgent } from "../agents/data/data-agent";
 import { createPgCustomerSource } from "../pipeline/customer-source";
+import { DEMO_RESET_LOCK_KEY, RunRequestError, createRun } from "../pipeline/runs";
 import { resetDemo } from "./reset";
 
 let db: TestDatabase;
@@ -71,13 +72,51 @@ describe("resetDemo", () => {
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
     try {
-      await other.query(`SELECT pg_advisory_lock(7204311)`);
+      await other.query(`SELECT pg_advisory_lock($1)`, [DEMO_RESET_LOCK_KEY]);
       const err = await resetDemo({ url: db.url, actor, customers: 12 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).userMessage).toMatch(/already in progress/);
     } finally {
       await other.end();
     }
+  });
+
+  test("refuses while a run is being created (it holds the lock shared) and changes nothing", async () => {
+    const creating = new pg.Client({ connectionString: db.url });
+    await creating.connect();
+    try {
+      const before = await count("Customer");
+      await creating.query("BEGIN");
+      await creating.query(`SELECT pg_advisory_xact_lock_shared($1)`, [DEMO_RESET_LOCK_KEY]);
+      const err = await resetDemo({ url: db.url, actor, customers: 3 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).userMessage).toBe("A run is being started; wait for it to end before resetting the demo.");
+      expect(await count("Customer")).toBe(before);
+      await creating.query("ROLLBACK");
+    } finally {
+      await creating.end();
+    }
+  });
+
+  test("no run can be created while a reset reseeds", async () => {
+    let createdDuring: unknown = "not tried";
+    const reseeding = resetDemo({ url: db.url, actor, customers: 12 });
+    // Try while the reset holds its lock: poll until the lock shows up held exclusively.
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND mode = 'ExclusiveLock' AND granted`,
+        [DEMO_RESET_LOCK_KEY],
+      );
+      if (rows[0]!.n > 0) {
+        createdDuring = await createRun(pool, { scope: { limit: 1 }, policy: "rules" }).catch((e: unknown) => e);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await reseeding;
+    expect(createdDuring).toBeInstanceOf(RunRequestError);
+    expect((createdDuring as Error).message).toBe("A demo reset is in progress; try again in a moment.");
+    expect(await count("Run")).toBe(0);
   });
 
   test("a reset after a refused one works: the lock is released", async () => {

@@ -1,14 +1,14 @@
 // Putting the demo back as it was: a fresh deterministic seed, refused while a run is in progress
-// (its background work would write into the tables being replaced) or while another reset runs.
+// (its background work would write into the tables being replaced) or while another reset runs;
+// no run can be created while it reseeds.
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
 import { invalidateCustomerData } from "../agents/data/data-agent";
 import { AppError } from "../errors";
+import { DEMO_RESET_LOCK_KEY } from "../pipeline/runs";
 
 /** The demo size `npm start` seeds on an empty database. */
 export const DEMO_CUSTOMERS = 2000;
-// One advisory lock key for "a demo reset is running", shared by every server process.
-const RESET_LOCK_KEY = 7_204_311;
 
 export type ResetDemoOptions = {
   url: string;
@@ -27,8 +27,10 @@ export async function resetDemo(opts: ResetDemoOptions): Promise<ResetDemoResult
   const client = new pg.Client({ connectionString: opts.url, application_name: "cvm-demo-reset" });
   await client.connect();
   try {
-    const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1) AS ok`, [RESET_LOCK_KEY]);
-    if (!lock[0]?.ok) throw new AppError({ code: "conflict", userMessage: "A demo reset is already in progress; wait for it to finish." });
+    // Exclusive: runs being created hold the same key shared (see createRun), so none can start
+    // until this reset releases it, and one created just before is seen below as queued.
+    const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1) AS ok`, [DEMO_RESET_LOCK_KEY]);
+    if (!lock[0]?.ok) throw await lockRefusal(client);
     try {
       const { rows: active } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Run" WHERE status IN ('queued', 'running')`);
       const activeRuns = Number(active[0]?.n ?? 0);
@@ -47,9 +49,25 @@ export async function resetDemo(opts: ResetDemoOptions): Promise<ResetDemoResult
       );
       return { customers: summary.customers, events: summary.events, durationMs: summary.durationMs };
     } finally {
-      await client.query(`SELECT pg_advisory_unlock($1)`, [RESET_LOCK_KEY]).catch(() => {});
+      await client.query(`SELECT pg_advisory_unlock($1)`, [DEMO_RESET_LOCK_KEY]).catch(() => {});
     }
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+// Who holds the lock decides only the wording: another reset holds it exclusively, a run being
+// created holds it shared for the moment its row takes to write.
+async function lockRefusal(client: pg.Client): Promise<AppError> {
+  const { rows } = await client.query<{ isReset: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM pg_locks
+        WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND classid = 0 AND objid = $1 AND objsubid = 1 AND mode = 'ExclusiveLock' AND granted
+     ) AS "isReset"`,
+    [DEMO_RESET_LOCK_KEY],
+  );
+  return rows[0]?.isReset === false
+    ? new AppError({ code: "conflict", userMessage: "A run is being started; wait for it to end before resetting the demo." })
+    : new AppError({ code: "conflict", userMessage: "A demo reset is already in progress; wait for it to finish." });
 }

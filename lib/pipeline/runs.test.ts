@@ -4,7 +4,7 @@ import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { loadCatalog } from "./catalog";
 import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
-import { createRun, executeRun, failInterruptedRuns, requestCancel, resolvePolicy, selectCustomers } from "./runs";
+import { DEMO_RESET_LOCK_KEY, RunRequestError, createRun, executeRun, failInterruptedRuns, requestCancel, resolvePolicy, selectCustomers } from "./runs";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { answerReply, schemaAnswer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
@@ -161,6 +161,41 @@ describe("runs on PostgreSQL", () => {
     await expect(createRun(pool, { scope: { customerIds: ["T-0001", "NOPE"] }, policy: "rules" })).rejects.toThrow(/Unknown customer: NOPE/);
     await expect(createRun(pool, { scope: { segment: "nobody" }, policy: "rules" })).rejects.toThrow(/No customer matches/);
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Run"`)).n).toBe(0);
+  });
+
+  test("refuses to create a run while a demo reset holds its lock, writing no run, and creates it once the reset ends", async () => {
+    await insertCustomers(db.url, { count: 3 });
+    const reset = new pg.Client({ connectionString: db.url });
+    await reset.connect();
+    try {
+      await reset.query(`SELECT pg_advisory_lock($1)`, [DEMO_RESET_LOCK_KEY]);
+      const err = await createRun(pool, { scope: { limit: 2 }, policy: "rules" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunRequestError);
+      expect((err as Error).message).toBe("A demo reset is in progress; try again in a moment.");
+      expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Run"`)).n).toBe(0);
+      await reset.query(`SELECT pg_advisory_unlock($1)`, [DEMO_RESET_LOCK_KEY]);
+    } finally {
+      await reset.end();
+    }
+    const run = await createRun(pool, { scope: { limit: 2 }, policy: "rules" });
+    expect(run.customerIds).toEqual(["T-0001", "T-0002"]);
+  });
+
+  test("a shared holder of the reset lock does not stop a run, and a created run leaves the lock free", async () => {
+    await insertCustomers(db.url, { count: 3 });
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock_shared($1)`, [DEMO_RESET_LOCK_KEY]);
+      await expect(createRun(pool, { scope: { limit: 1 }, policy: "rules" })).resolves.toMatchObject({ customerIds: ["T-0001"] });
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND pid <> $2`,
+        [DEMO_RESET_LOCK_KEY, (await other.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid],
+      );
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await other.end();
+    }
   });
 
   test("a customer named twice in the selection is decided once", async () => {

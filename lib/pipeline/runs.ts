@@ -36,7 +36,7 @@ export function resolvePolicy(choice: PolicyChoice, model: ChatModel | null): Po
 }
 
 /** Customer ids in scope, in id order. */
-export async function selectCustomers(pool: pg.Pool, scope: RunScope): Promise<string[]> {
+export async function selectCustomers(pool: Pick<pg.ClientBase, "query">, scope: RunScope): Promise<string[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (scope.customerIds) where.push(`id = ANY($${params.push(scope.customerIds)}::text[])`);
@@ -50,22 +50,44 @@ export async function selectCustomers(pool: pg.Pool, scope: RunScope): Promise<s
   return rows.map((r) => r.id);
 }
 
-/** Creates a queued run over `scope`, each customer once; refuses an empty scope. Returns its id and customers. */
+/**
+ * Advisory lock key of "a demo reset is replacing the tables": the reset holds it exclusively, a run
+ * being created holds it shared, so neither starts while the other is under way.
+ */
+export const DEMO_RESET_LOCK_KEY = 7_204_311;
+
+/**
+ * Creates a queued run over `scope`, each customer once; refuses an empty scope, unknown customers
+ * and a demo reset in progress. Returns its id and customers.
+ */
 export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null }): Promise<{ runId: string; customerIds: string[] }> {
   // A customer named twice is decided once: the orchestrator keeps one recommendation per customer and run.
   const scope: RunScope = opts.scope.customerIds ? { ...opts.scope, customerIds: [...new Set(opts.scope.customerIds)] } : opts.scope;
-  const customerIds = await selectCustomers(pool, scope);
-  if (scope.customerIds) {
-    const found = new Set(customerIds);
-    const missing = scope.customerIds.filter((id) => !found.has(id));
-    if (missing.length > 0) throw new RunRequestError(`Unknown customer${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).join(", ")}`);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    // Held until commit: a reset that starts after it sees this run as queued and refuses.
+    const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock_shared($1) AS ok`, [DEMO_RESET_LOCK_KEY]);
+    if (!lock[0]?.ok) throw new RunRequestError("A demo reset is in progress; try again in a moment.");
+    const customerIds = await selectCustomers(client, scope);
+    if (scope.customerIds) {
+      const found = new Set(customerIds);
+      const missing = scope.customerIds.filter((id) => !found.has(id));
+      if (missing.length > 0) throw new RunRequestError(`Unknown customer${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).join(", ")}`);
+    }
+    if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
+      [opts.policy, JSON.stringify(scope), customerIds.length, opts.requestedById ?? null],
+    );
+    await client.query("COMMIT");
+    return { runId: rows[0]!.id, customerIds };
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
   }
-  if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
-    [opts.policy, JSON.stringify(scope), customerIds.length, opts.requestedById ?? null],
-  );
-  return { runId: rows[0]!.id, customerIds };
 }
 
 function pgProgress(pool: pg.Pool): RunProgress {
