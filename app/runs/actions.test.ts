@@ -4,9 +4,14 @@ import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { waitForBackgroundRuns } from "@/lib/pipeline/launch";
 import { DEMO_RESET_LOCK_KEY } from "@/lib/pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";
-import { DEMO_ACTOR } from "@/lib/session/actor";
+import { DEMO_ACTOR, getCurrentActor } from "@/lib/session/actor";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
+// The real actor, replaceable for one call to make the audit entry fail.
+vi.mock("@/lib/session/actor", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/session/actor")>();
+  return { ...actual, getCurrentActor: vi.fn(actual.getCurrentActor) };
+});
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -137,6 +142,26 @@ describe("cancelRunAction", () => {
     expect(run).toEqual({ status, cancelRequested: true });
     const audit = (await pool.query(`SELECT "actorId", "actorLabel", action FROM "AuditLog" WHERE "entityId" = $1`, [runId])).rows;
     expect(audit).toEqual([{ actorId: DEMO_ACTOR.id, actorLabel: DEMO_ACTOR.label, action: "run.cancel_requested" }]);
+  });
+
+  test("a cancel whose audit entry cannot be written leaves the run as it was and says it failed", async () => {
+    const runId = await insertRunRow("running");
+    // No such user: the audit entry breaks its foreign key after the run row was updated.
+    vi.mocked(getCurrentActor).mockResolvedValueOnce({ ...DEMO_ACTOR, id: "00000000-0000-4000-8000-00000000dead" });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const result = await cancelRunAction({ runId });
+      expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/nothing was changed/) });
+      expect(logged).toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+    const run = (await pool.query(`SELECT status, "cancelRequested" FROM "Run" WHERE id = $1`, [runId])).rows[0];
+    expect(run).toEqual({ status: "running", cancelRequested: false });
+    expect(await audits(runId)).toBe(0);
+    // Asked again by a known user, it goes through.
+    expect(await cancelRunAction({ runId })).toEqual({ ok: true, data: { runId, isAlreadyRequested: false } });
+    expect(await audits(runId)).toBe(1);
   });
 
   test("a second cancel of the same run changes nothing more", async () => {

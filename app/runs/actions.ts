@@ -7,7 +7,6 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { chatModelFromEnv } from "@/lib/llm/select-model";
 import { startPipelineRun, startRunInputSchema } from "@/lib/pipeline/launch";
-import { requestCancel } from "@/lib/pipeline/runs";
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
 
@@ -86,14 +85,30 @@ export async function cancelRunAction(input: unknown): Promise<ActionResult<{ ru
     const run = rows[0];
     if (!run) throw new AppError({ code: "not_found", userMessage: "This run does not exist." });
     if (run.cancelRequested && (run.status === "queued" || run.status === "running")) return { ok: true, data: { runId, isAlreadyRequested: true } };
-    if (!(await requestCancel(pool, runId))) {
-      const { rows: after } = await pool.query<{ status: string }>(`SELECT status FROM "Run" WHERE id = $1`, [runId]);
-      throw new AppError({ code: "conflict", userMessage: `This run already ended (${after[0]?.status ?? run.status}); there is nothing to cancel.` });
+    // The request and its audit entry are kept together or not at all.
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows: cancelled } = await client.query<{ status: string }>(
+        `UPDATE "Run" SET "cancelRequested" = true WHERE id = $1 AND status IN ('queued', 'running') RETURNING status`,
+        [runId],
+      );
+      const requested = cancelled[0];
+      if (!requested) {
+        const { rows: after } = await client.query<{ status: string }>(`SELECT status FROM "Run" WHERE id = $1`, [runId]);
+        throw new AppError({ code: "conflict", userMessage: `This run already ended (${after[0]?.status ?? run.status}); there is nothing to cancel.` });
+      }
+      await client.query(
+        `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after) VALUES ($1, $2, 'run.cancel_requested', 'Run', $3, $4, $5)`,
+        [actor.id, actor.label, runId, JSON.stringify({ status: requested.status, cancelRequested: false }), JSON.stringify({ cancelRequested: true })],
+      );
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
     }
-    await pool.query(
-      `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after) VALUES ($1, $2, 'run.cancel_requested', 'Run', $3, $4, $5)`,
-      [actor.id, actor.label, runId, JSON.stringify({ status: run.status, cancelRequested: false }), JSON.stringify({ cancelRequested: true })],
-    );
     revalidatePath("/runs");
     return { ok: true, data: { runId, isAlreadyRequested: false } };
   } catch (err) {
