@@ -19,7 +19,7 @@ function listNames(keys: readonly string[], catalog: readonly CatalogEntry[]): s
 /**
  * The best of `previous.alternatives` (in its order) that is in the catalog, outside `exclude`
  * and compliant now; null when none is left. Values, compliance and confidence are recomputed in
- * code; usage is the previous decision's, since no model was asked.
+ * code; usage is the previous decision's, since no model was asked, and its notes come first.
  */
 export function pickFromPrevious(input: FromPreviousInput): TreatmentDecision | null {
   const { catalog, previous, analysis } = input;
@@ -48,7 +48,9 @@ export function pickFromPrevious(input: FromPreviousInput): TreatmentDecision | 
       if (entry) rest.push({ treatmentKey: entry.key, expectedValue: expectedValueOf(entry, analysis).value, reason: next.reason });
     }
     const excluded = [...setAside].filter((k) => k !== treatment.key);
-    const notes = [`Taken from the ranked alternatives of the earlier decision (${previous.treatmentKey}) after ${excluded.join(", ")} ${excluded.length === 1 ? "was" : "were"} set aside; the model was not asked again.`];
+    // The earlier notes stay first: how that decision came about (a refused model answer, a fall
+    // back to the rules) is still the story of this one.
+    const notes = [...previous.notes, `Taken from the ranked alternatives of the earlier decision (${previous.treatmentKey}) after ${excluded.join(", ")} ${excluded.length === 1 ? "was" : "were"} set aside; the model was not asked again.`];
     if (skipped.length > 0) notes.push(`Skipped alternatives that are no longer allowed: ${skipped.join(", ")}.`);
     return {
       treatmentKey: treatment.key,

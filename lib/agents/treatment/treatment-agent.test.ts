@@ -22,6 +22,11 @@ function forbiddenModel(): ChatModel & { calls: ChatRequest[] } {
   };
 }
 
+/** A model whose every answer is unusable, so the rules decide after a retry. */
+function unusableModel(): ChatModel {
+  return { name: "unusable", complete: async () => ({ content: "not json", promptTokens: 10, completionTokens: 2, model: "unusable" }) };
+}
+
 function decisionOf(response: TreatmentAgentResponse): TreatmentDecision {
   if (!response.ok) throw new Error(`expected a decision, got ${response.error.code}: ${response.error.reason}`);
   return response.data;
@@ -132,6 +137,25 @@ describe("find_alternative_treatment", () => {
     expect(next.policy).toBe("rules");
     expect(next.treatmentKey).toBe(first.alternatives[0]!.treatmentKey);
     expect(next.notes[0]).toMatch(/the rules rank the remaining options/);
+  });
+
+  test.each<[string, (first: TreatmentDecision) => TreatmentDecision, RegExp]>([
+    ["taken from its ranked alternatives", (first) => first, /^Taken from the ranked alternatives of the earlier decision/],
+    ["ranked again by the rules once its alternatives are used up", (first) => ({ ...first, alternatives: [] }), /the rules rank the remaining options/],
+  ])("an alternative %s keeps the earlier decision's notes about the refused model answers first", async (_title, previousOf, newNote) => {
+    const context = complainerContext();
+    const first = decisionOf(await createTreatmentAgent({ catalog: testCatalog, model: unusableModel() }).process({ type: "recommend_treatment", ...context }));
+    expect(first.policy).toBe("rules");
+    expect(first.notes.join(" ")).toMatch(/Model answer 1 was rejected.*Decided by the rules after 2 unusable model answers/);
+
+    const previous = previousOf(first);
+    const model = forbiddenModel();
+    const next = decisionOf(await createTreatmentAgent({ catalog: testCatalog, model }).process({ type: "find_alternative_treatment", exclude: [first.treatmentKey], previous, ...context }));
+    expect(model.calls).toHaveLength(0);
+    expect(next.treatmentKey).not.toBe(first.treatmentKey);
+    expect(next.notes.slice(0, first.notes.length)).toEqual(first.notes);
+    expect(next.notes[first.notes.length]).toMatch(newNote);
+    expectCompliantFor(next, context);
   });
 
   test("with every option excluded, even no action, answers no_eligible_treatment", async () => {

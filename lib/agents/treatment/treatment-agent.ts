@@ -66,7 +66,7 @@ export function createTreatmentAgent(options: TreatmentAgentOptions): TreatmentA
       if (picked) return ok(message.type, picked) as TreatmentAgentResponse;
       // The earlier ranking is used up: the rules rank what is left, still without a model call.
       const setAside = [...new Set([...exclude, previous.treatmentKey])];
-      const notes = [`No alternative of the earlier decision (${previous.treatmentKey}) is left after ${setAside.join(", ")} ${setAside.length === 1 ? "was" : "were"} set aside; the rules rank the remaining options.`];
+      const notes = [...previous.notes, `No alternative of the earlier decision (${previous.treatmentKey}) is left after ${setAside.join(", ")} ${setAside.length === 1 ? "was" : "were"} set aside; the rules rank the remaining options.`];
       return answer(message.type, decideByRules({ ...context, catalog, exclude: setAside, notes, usage: previous.usage }));
     },
   };
