@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 
 export type TreatmentMixDatum = { name: string; count: number };
 export type AllocationDayDatum = { label: string; held: number; confirmed: number; released: number; denied: number };
-export type RunOutcomeDatum = { label: string; pending_review: number; approved: number; overridden: number; rejected: number; no_action: number; failed: number };
+export type RunOutcomeDatum = { label: string; pending_review: number; approved: number; overridden: number; rejected: number; no_action: number; failed: number; superseded: number };
 
 const CHART_HEIGHT = 260;
 const axisTick = { fontSize: 12, fill: "#52525b" };
@@ -94,6 +94,7 @@ const STATUS_SERIES = [
   { key: "rejected", name: "Rejected", colour: "#52525b" },
   { key: "no_action", name: "No action", colour: "#a1a1aa" },
   { key: "failed", name: "Failed", colour: "#dc2626" },
+  { key: "superseded", name: "Replaced by a newer decision", colour: "#d4d4d8" },
 ] as const;
 
 export function RunOutcomesChart({ data }: { data: RunOutcomeDatum[] }) {

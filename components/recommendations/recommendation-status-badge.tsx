@@ -9,6 +9,7 @@ const TONES: Record<RecommendationStatus, BadgeTone> = {
   overridden: "info",
   no_action: "neutral",
   failed: "danger",
+  superseded: "neutral",
 };
 
 export function RecommendationStatusBadge({ status }: { status: RecommendationStatus }) {

@@ -47,6 +47,7 @@ export function RunSummary({ summary, isModelRun }: RunSummaryProps) {
             testId="summary-tokens"
           />
           <Figure label="Duration" value={formatDuration(s.durationMs)} testId="summary-duration" />
+          <Figure label="Earlier pending decisions replaced" value={formatNumber(s.supersededEarlier)} testId="summary-superseded" />
           {s.missingCustomers > 0 ? <Figure label="Customers no longer found" value={formatNumber(s.missingCustomers)} /> : null}
         </dl>
       </div>

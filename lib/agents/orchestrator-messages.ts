@@ -30,6 +30,8 @@ export type RunSummary = {
   decidedWithoutModel: number;
   failures: { customerId: string; reason: string }[];
   missingCustomers: string[];
+  /** Earlier recommendations, still waiting for review, that this run's decisions replaced (their holds released). */
+  supersededEarlier: number;
   modelCalls: number;
   promptTokens: number;
   completionTokens: number;

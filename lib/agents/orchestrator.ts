@@ -4,7 +4,7 @@
 // customers in priority order and writes their recommendations with it.
 import { z } from "zod";
 import { bindAllocationAgent } from "./allocation/allocation-agent";
-import type { CapacityStore, DecisionRecord, LockedCapacity } from "./allocation/ports";
+import type { CapacityStore, DecisionRecord, LockedCapacity, SupersededRecord } from "./allocation/ports";
 import type { CustomerData, JourneyAnalysis, PolicyKind, TreatmentDecision, TreatmentDefinition } from "./domain";
 import type { DataAgentMessage, DataAgentResponse, JourneyAgentMessage, JourneyAgentResponse, TreatmentAgentMessage, TreatmentAgentResponse, TreatmentContext } from "./messages";
 import type { FallbackHop, OrchestratorMessage, OrchestratorResponse, RunProgress, RunSummary, TraceStep } from "./orchestrator-messages";
@@ -205,6 +205,38 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const chunkSize = Math.max(1, deps.chunkSize ?? 500);
   const { decide } = createDecider(deps);
 
+  /**
+   * A new decision replaces the customer's earlier one still waiting for review: its hold is
+   * released first (so the new choice may take that unit), in the same transaction, and each new
+   * decision's trace says what it replaced. Customers whose decision failed keep the earlier one.
+   */
+  async function supersedeEarlier(capacity: LockedCapacity, decided: Decided[], runId: string): Promise<SupersededRecord[]> {
+    if (decided.length === 0) return [];
+    const byCustomer = new Map(decided.map((d) => [d.customerId, d]));
+    const earlier = (await capacity.pendingFor([...byCustomer.keys()])).filter((r) => r.runId !== runId);
+    if (earlier.length === 0) return [];
+    const reason = "superseded by a newer decision for the same customer";
+    const startedAt = now().toISOString();
+    const t0 = performance.now();
+    const allocation = bindAllocationAgent({ capacity, catalog: deps.catalog });
+    const released = await allocation.process({ type: "release_allocation", recommendationIds: earlier.map((r) => r.id), actor: `run ${runId}`, reason });
+    if (!released.ok || released.type !== "release_allocation") throw new Error(`Earlier holds could not be released: ${released.ok ? released.type : released.error.reason}`);
+    const durationMs = Math.round((performance.now() - t0) * 100) / 100;
+    const releasedIds = new Set(released.data.released);
+    return earlier.map((r) => {
+      const item = byCustomer.get(r.customerId)!;
+      item.trace.push({
+        agent: allocation.name,
+        type: "release_allocation",
+        message: { type: "release_allocation", recommendationIds: [r.id], reason },
+        response: { ok: true, data: { supersededRecommendation: r.id, treatmentKey: r.treatmentKey, isHoldReleased: releasedIds.has(r.id) } },
+        startedAt,
+        durationMs,
+      });
+      return { recommendationId: r.id, supersededById: item.id };
+    });
+  }
+
   /** Steps 5–6 inside a locked transaction: hold capacity, falling back to alternatives. */
   async function allocate(capacity: LockedCapacity, item: Decided, runId: string): Promise<DecisionRecord> {
     const allocation = bindAllocationAgent({ capacity, catalog: deps.catalog });
@@ -261,12 +293,14 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     };
   }
 
-  async function run(runId: string, customerIds: string[]): Promise<RunSummary> {
+  async function run(runId: string, requested: string[]): Promise<RunSummary> {
     const started = performance.now();
+    // Each customer is decided once per run, however often the id was given.
+    const customerIds = [...new Set(requested)];
     const summary: RunSummary = {
       runId, policy: deps.policy, customers: customerIds.length, processed: 0,
       byStatus: { pending_review: 0, no_action: 0, failed: 0 }, byTreatment: {}, fallbacks: 0, modelFallbacks: 0, decidedWithoutModel: 0,
-      failures: [], missingCustomers: [], modelCalls: 0, promptTokens: 0, completionTokens: 0, expectedValue: 0, durationMs: 0, isCancelled: false,
+      failures: [], missingCustomers: [], supersededEarlier: 0, modelCalls: 0, promptTokens: 0, completionTokens: 0, expectedValue: 0, durationMs: 0, isCancelled: false,
     };
     let isCancelled = false;
     let flushError: Error | null = null;
@@ -281,12 +315,14 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         try {
           const records = await deps.capacity.transact(async (capacity) => {
             const decided = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
+            const superseded = await supersedeEarlier(capacity, decided, runId);
             const out: DecisionRecord[] = [];
             for (const item of decided) out.push(await allocate(capacity, item, runId));
             for (const item of items) if (item.kind === "failed") out.push(failedRecord(item, runId));
-            return { value: out, writes: { decisions: out } };
+            return { value: { records: out, superseded: superseded.length }, writes: { decisions: out, superseded } };
           });
-          tally(summary, items, records);
+          tally(summary, items, records.records);
+          summary.supersededEarlier += records.superseded;
           const answer = await deps.progress.report({ runId, processed: summary.processed, failed: summary.byStatus.failed });
           if (answer.isCancelRequested) isCancelled = true;
         } catch (err) {

@@ -15,3 +15,6 @@ export const extraCheckConstraints = [
 ] as const;
 
 export const extraTriggers = ["Allocation_append_only"] as const;
+
+/** Indexes schema.prisma cannot express (partial ones); the drift test leaves them out of its comparison and checks each exists. */
+export const extraIndexes = ["Recommendation_one_pending_per_customer"] as const;

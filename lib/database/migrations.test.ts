@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { extraCheckConstraints, extraTriggers } from "./extra-constraints";
+import { extraCheckConstraints, extraIndexes, extraTriggers } from "./extra-constraints";
 import { diffDatamodels } from "./diff";
 import { applyMigrations } from "./migrate";
 import { schemaPath } from "./paths";
@@ -31,10 +31,12 @@ async function catalog(url: string) {
     );
     const checks = await c.query(`SELECT conname FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace`);
     const triggers = await c.query(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`);
+    const handWritten = new Set<string>(extraIndexes);
     return {
-      prismaModel: { columns: columns.rows, indexes: indexes.rows, foreignKeys: foreignKeys.rows, enums: enums.rows },
+      prismaModel: { columns: columns.rows, indexes: indexes.rows.filter((r) => !handWritten.has(r.indexname)), foreignKeys: foreignKeys.rows, enums: enums.rows },
       checks: checks.rows.map((r) => r.conname as string),
       triggers: triggers.rows.map((r) => r.tgname as string),
+      handWrittenIndexes: indexes.rows.filter((r) => handWritten.has(r.indexname)).map((r) => r.indexname as string),
     };
   } finally {
     await c.end();
@@ -73,6 +75,7 @@ describe("migrations", () => {
     const migrated = await catalog(fromMigrations.url);
     expect(migrated.checks).toEqual(expect.arrayContaining([...extraCheckConstraints]));
     expect(migrated.triggers).toEqual(expect.arrayContaining([...extraTriggers]));
+    expect(migrated.handWrittenIndexes.sort()).toEqual([...extraIndexes].sort());
   });
 
   test("the comparison notices a column the schema does not have", async () => {

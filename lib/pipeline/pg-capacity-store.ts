@@ -76,6 +76,17 @@ async function applyReviews(client: pg.PoolClient, reviews: NonNullable<BatchWri
   if (rowCount !== reviews.length) throw new Error(`Review update touched ${rowCount} of ${reviews.length} recommendations`);
 }
 
+async function markSuperseded(client: pg.PoolClient, superseded: NonNullable<BatchWrites["superseded"]>) {
+  const { rowCount } = await client.query(
+    `UPDATE "Recommendation" r SET status = 'superseded', "supersededById" = x."supersededById", "updatedAt" = now()
+     FROM json_to_recordset($1::json) AS x("recommendationId" uuid, "supersededById" uuid)
+     WHERE r.id = x."recommendationId" AND r.status = 'pending_review'`,
+    [JSON.stringify(superseded)],
+  );
+  // The rows were read and locked as pending in this transaction; anything else is a bug.
+  if (rowCount !== superseded.length) throw new Error(`Superseding touched ${rowCount} of ${superseded.length} recommendations`);
+}
+
 async function insertAudit(client: pg.PoolClient, audit: NonNullable<BatchWrites["audit"]>) {
   await client.query(
     `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after, reason, "createdAt")
@@ -133,8 +144,19 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
             );
             return new Map(recs.map((r) => [r.id, r]));
           },
+          pendingFor: async (customerIds) => {
+            if (customerIds.length === 0) return [];
+            const { rows: recs } = await client.query<RecommendationState>(
+              `SELECT id, status::text AS status, "treatmentKey", "customerId", "runId" FROM "Recommendation"
+                WHERE "customerId" = ANY($1::text[]) AND status = 'pending_review' ORDER BY id FOR UPDATE`,
+              [customerIds],
+            );
+            return recs;
+          },
         };
         const { value, writes } = await fn(capacity);
+        // Before the new decisions: a customer has at most one pending recommendation (a unique index says so).
+        if (writes?.superseded?.length) await markSuperseded(client, writes.superseded);
         if (writes?.decisions?.length) await insertDecisions(client, writes.decisions, capacity.now);
         if (recorded.length) await insertAllocations(client, recorded);
         if (writes?.reviews?.length) await applyReviews(client, writes.reviews);

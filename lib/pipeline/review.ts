@@ -40,6 +40,7 @@ function seeingOwnWrites(capacity: LockedCapacity): LockedCapacity {
     resources: capacity.resources,
     now: capacity.now,
     loadRecommendations: (ids) => capacity.loadRecommendations(ids),
+    pendingFor: (customerIds) => capacity.pendingFor(customerIds),
     record: (row) => {
       capacity.record(row);
       if (row.recommendationId) recorded.set(row.recommendationId, { ...row, createdAt: capacity.now });

@@ -43,7 +43,7 @@ export type Overview = {
 };
 
 const ALLOCATION_OUTCOMES: AllocationOutcome[] = ["held", "confirmed", "released", "denied"];
-const RECOMMENDATION_STATUSES: RecommendationStatus[] = ["pending_review", "approved", "rejected", "overridden", "no_action", "failed"];
+const RECOMMENDATION_STATUSES: RecommendationStatus[] = ["pending_review", "approved", "rejected", "overridden", "no_action", "failed", "superseded"];
 
 async function readApproved(db: PrismaClient, now: Date): Promise<{ today: number; total: number; expectedValue: number }> {
   const rows = await db.$queryRaw<{ today: bigint; total: bigint; value: string | null }[]>`

@@ -103,6 +103,7 @@ export async function countRecommendationsByStatus(db: PrismaClient): Promise<Re
     overridden: 0,
     no_action: 0,
     failed: 0,
+    superseded: 0,
   };
   for (const g of groups) counts[g.status] = g._count._all;
   return counts;

@@ -31,6 +31,8 @@ export type RunSummaryView = {
   modelFallbacks: number;
   /** Decisions of a model run made without asking the model (only no action was allowed). */
   decidedWithoutModel: number;
+  /** Earlier pending recommendations this run replaced. */
+  supersededEarlier: number;
   /** The first RUN_FAILURE_LIMIT failures; `failureCount` counts them all. */
   failures: { customerId: string; reason: string }[];
   failureCount: number;
@@ -94,6 +96,7 @@ const storedSummarySchema = z.object({
   fallbacks: count,
   modelFallbacks: count,
   decidedWithoutModel: count,
+  supersededEarlier: count,
   failures: z.array(z.object({ customerId: z.string(), reason: z.string() })).catch([]),
   missingCustomers: z.array(z.string()).catch([]),
   modelCalls: count,
@@ -123,6 +126,7 @@ export function toRunSummaryView(stored: unknown, treatmentNames: ReadonlyMap<st
     fallbacks: s.fallbacks,
     modelFallbacks: s.modelFallbacks,
     decidedWithoutModel: s.decidedWithoutModel,
+    supersededEarlier: s.supersededEarlier,
     failures: s.failures.slice(0, RUN_FAILURE_LIMIT),
     failureCount: s.failures.length,
     missingCustomers: s.missingCustomers.length,

@@ -197,6 +197,7 @@ export function createAllocationAgent(opts: { store: CapacityStore; catalog: Tre
       },
       latestFor: async () => new Map(),
       loadRecommendations: async () => new Map(),
+      pendingFor: async () => [],
       now: new Date().toISOString(),
     };
     return dispatch<AllocationAgentMessage, AllocationAgentResponse>("allocation", lockedHandlers(capacity, catalog), message);

@@ -65,8 +65,11 @@ export type AuditRecord = {
   reason: string | null;
 };
 
-/** Writes that must land in the same transaction as the capacity change. */
-export type BatchWrites = { decisions?: DecisionRecord[]; reviews?: ReviewUpdate[]; audit?: AuditRecord[] };
+/** A pending recommendation replaced by a newer decision for the same customer (its hold released in the same transaction). */
+export type SupersededRecord = { recommendationId: string; supersededById: string };
+
+/** Writes that must land in the same transaction as the capacity change; superseded ones are written before new decisions. */
+export type BatchWrites = { decisions?: DecisionRecord[]; superseded?: SupersededRecord[]; reviews?: ReviewUpdate[]; audit?: AuditRecord[] };
 
 export type RecommendationState = { id: string; status: string; treatmentKey: string | null; customerId: string; runId: string };
 
@@ -79,6 +82,8 @@ export type LockedCapacity = {
   latestFor(recommendationIds: string[]): Promise<Map<string, LatestAllocation>>;
   /** Current state of these recommendations (read inside the same transaction). */
   loadRecommendations(ids: string[]): Promise<Map<string, RecommendationState>>;
+  /** The recommendations of these customers that wait for review, locked until the transaction ends. */
+  pendingFor(customerIds: string[]): Promise<RecommendationState[]>;
   /** The database's clock, so periods agree across processes. */
   readonly now: string;
 };
