@@ -164,6 +164,27 @@ describe("find_alternative_treatment", () => {
   });
 });
 
+describe("domain failures are values with a specific code", () => {
+  const everything = testCatalog.map((t) => t.key);
+  const withoutNoAction = testCatalog.filter((t) => !t.isNoAction);
+  test.each<[string, string, () => Promise<TreatmentAgentResponse>]>([
+    ["the model agent with every option excluded", "no_eligible_treatment", () => createTreatmentAgent({ catalog: testCatalog, model: forbiddenModel() }).process({ type: "find_alternative_treatment", exclude: everything, ...complainerContext() })],
+    [
+      "an earlier decision whose alternatives and the rest of the catalog are all set aside",
+      "no_eligible_treatment",
+      () => createTreatmentAgent({ catalog: testCatalog, model: forbiddenModel() }).process({ type: "find_alternative_treatment", exclude: everything, previous: decideByRulesOrThrow(), ...complainerContext() }),
+    ],
+    ["a catalog without no action for a customer nobody may contact", "no_eligible_treatment", () => createTreatmentAgent({ catalog: withoutNoAction, model: forbiddenModel() }).process({ type: "recommend_treatment", ...noRecordContext() })],
+    ["a message of another customer's analysis", "invalid_message", () => createTreatmentAgent({ catalog: testCatalog, model: forbiddenModel() }).process({ type: "recommend_treatment", ...complainerContext(), analysis: { ...complainerContext().analysis, customerId: "cust-999" } })],
+  ])("%s answers %s without asking the model", async (_title, code, run) => {
+    const response = await run();
+    if (response.ok) throw new Error(`expected a failure, got ${response.data.treatmentKey}`);
+    expect(response.error.code).toBe(code);
+    expect(response.error.reason.length).toBeGreaterThan(20);
+    expect(JSON.parse(JSON.stringify(response))).toEqual(response);
+  });
+});
+
 describe("message checks", () => {
   test.each<[string, unknown]>([
     ["a message without a type", { customerId: "cust-001" }],
