@@ -60,7 +60,11 @@ export type ModelPolicyInput = CustomerFacts & {
   model: ChatModel;
 };
 
-type Checked = { ok: true; answer: ModelAnswer; option: ScoredOption } | { ok: false; problems: string[] };
+/**
+ * `problems` are for the notes; `retryProblems`, when present, are what the retry tells the model
+ * instead, because the full reasons quote customer records outside the data block.
+ */
+type Checked = { ok: true; answer: ModelAnswer; option: ScoredOption } | { ok: false; problems: string[]; retryProblems?: string[] };
 
 /**
  * Parses the model's text and checks its choice in code: JSON of the answer's shape, a catalog
@@ -85,7 +89,11 @@ export function checkAnswer(content: string, opts: CustomerFacts & { options: re
   if (opts.exclude.includes(key)) return { ok: false, problems: [`treatment '${key}' was set aside for this decision and cannot be chosen`] };
   const compliance = checkCompliance({ ...opts, treatmentKey: key });
   const why = compliance.problems.length > 0 ? compliance.problems.join("; ") : "it is not one of the allowed options";
-  return { ok: false, problems: [`treatment '${key}' is not allowed for this customer: ${why}`] };
+  return {
+    ok: false,
+    problems: [`treatment '${key}' is not allowed for this customer: ${why}`],
+    retryProblems: [`treatment '${key}' is not allowed for this customer: it is not one of the allowed options`],
+  };
 }
 
 function addUsage(usage: ModelUsage, promptTokens: number, completionTokens: number): ModelUsage {
@@ -192,7 +200,7 @@ export async function decideWithModel(input: ModelPolicyInput): Promise<RulesRes
           { role: "user", content: user },
           { role: "assistant", content: content.slice(0, ECHO_CHARS) },
         ],
-        user: buildRetryMessage(checked.problems, keys),
+        user: buildRetryMessage(checked.retryProblems ?? checked.problems, keys),
       };
     }
   }
