@@ -10,6 +10,7 @@ import { createJourneyAgent } from "./journey/journey-agent";
 import type { DataAgentMessage, DataAgentResponse } from "./messages";
 import { type Orchestrator, type OrchestratorDeps, createOrchestrator } from "./orchestrator";
 import type { RunProgress } from "./orchestrator-messages";
+import type { CapacityStore } from "./allocation/ports";
 import type { Agent } from "./protocol";
 import { createTreatmentAgent } from "./treatment/treatment-agent";
 
@@ -155,5 +156,71 @@ describe("orchestrator through process(message)", () => {
     const response = await o.process(message as never);
     expect(response).toMatchObject({ ok: false, error: { code: "invalid_message" } });
     expect(await count(`SELECT count(*)::int AS n FROM "Recommendation"`, [])).toBe(0);
+  });
+
+  test("a decision the database refuses fails only its own customer; the rest of its batch is saved", async () => {
+    const real = createPgCapacityStore(pool);
+    const refused = customers[2]!;
+    // The database refuses any batch that writes an action for this customer.
+    const capacity: CapacityStore = {
+      readResources: () => real.readResources(),
+      transact: (fn) =>
+        real.transact(async (locked) => {
+          const result = await fn(locked);
+          if (result.writes?.decisions?.some((d) => d.customerId === refused && d.status !== "failed")) throw new Error("value too long for type character varying");
+          return result;
+        }),
+    };
+    const o = await orchestrator({ capacity, batchSize: 5 });
+    const response = await o.process({ type: "process_run", runId, customerIds: customers.slice(0, 5) });
+    expect(response.ok).toBe(true);
+    if (!response.ok) return;
+    expect(response.data.processed).toBe(5);
+    expect(response.data.byStatus.failed).toBe(1);
+    expect(response.data.failures).toEqual([{ customerId: refused, reason: expect.stringMatching(/could not be stored/) }]);
+    const rows = await pool.query<{ customerId: string; status: string; failureReason: string | null; trace: { steps: { type: string }[] } }>(
+      `SELECT "customerId", status::text, "failureReason", trace FROM "Recommendation" WHERE "runId" = $1 ORDER BY "customerId"`,
+      [runId],
+    );
+    expect(rows.rows).toHaveLength(5);
+    const failed = rows.rows.find((r) => r.customerId === refused)!;
+    expect(failed.status).toBe("failed");
+    expect(failed.failureReason).not.toMatch(/character varying/);
+    // The rolled-back attempts left no steps behind in the trace: the allocation step appears once at most.
+    expect(failed.trace.steps.filter((s) => s.type === "allocate_resource").length).toBeLessThanOrEqual(1);
+    // Capacity agrees with the saved holds: the refused customer took none.
+    const held = await count(`SELECT count(*)::int AS n FROM "Allocation" WHERE "runId" = $1 AND outcome = 'held'`, [runId]);
+    expect(held).toBe(await count(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1 AND status = 'pending_review' AND "treatmentKey" IN ('retention_call', 'retention_sms')`, [runId]));
+    expect(await count(`SELECT count(*)::int AS n FROM "Allocation" WHERE "customerId" = $1`, [refused])).toBe(0);
+    const used = await count(`SELECT sum(used)::int AS n FROM "ResourceConstraint"`, []);
+    expect(used).toBe(held);
+  });
+
+  test("when customers cannot be loaded together, each is read on its own and the run completes", async () => {
+    const source = createPgCustomerSource(pool);
+    let bulkLoads = 0;
+    const data = createDataAgent({
+      source: {
+        async loadCustomers(ids) {
+          if (ids.length > 1) {
+            bulkLoads++;
+            throw new Error("statement timeout");
+          }
+          return source.loadCustomers(ids);
+        },
+      },
+    });
+    const o = await orchestrator({ data, chunkSize: 4, concurrency: 2 });
+    const response = await o.process({ type: "process_run", runId, customerIds: customers });
+    expect(bulkLoads).toBeGreaterThanOrEqual(2);
+    expect(response.ok && response.data).toMatchObject({ processed: 12, byStatus: { failed: 0 } });
+    expect(await count(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [runId])).toBe(12);
+  });
+
+  test("a customer named twice in one run is decided once", async () => {
+    const o = await orchestrator();
+    const response = await o.process({ type: "process_run", runId, customerIds: [customers[0]!, customers[1]!, customers[0]!] });
+    expect(response.ok && response.data).toMatchObject({ customers: 2, processed: 2 });
+    expect(await count(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [runId])).toBe(2);
   });
 });

@@ -308,21 +308,63 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     let chain = Promise.resolve();
 
     let queuedFlushes = 0;
+    /** One capacity transaction for `items`; if it fails, their traces are put back as they were. */
+    const transactBatch = async (items: Outcome[]): Promise<{ records: DecisionRecord[]; superseded: number }> => {
+      const traceLengths = items.map((i) => (i.kind === "missing" ? 0 : i.trace.length));
+      try {
+        return await deps.capacity.transact(async (capacity) => {
+          const decided = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
+          const superseded = await supersedeEarlier(capacity, decided, runId);
+          const out: DecisionRecord[] = [];
+          for (const item of decided) out.push(await allocate(capacity, item, runId));
+          for (const item of items) if (item.kind === "failed") out.push(failedRecord(item, runId));
+          return { value: { records: out, superseded: superseded.length }, writes: { decisions: out, superseded } };
+        });
+      } catch (err) {
+        items.forEach((item, n) => {
+          if (item.kind !== "missing") item.trace.length = traceLengths[n]!;
+        });
+        throw err;
+      }
+    };
+
+    /**
+     * Saves a batch. When its transaction fails, the customers are saved one at a time, so a
+     * decision that cannot be stored fails only its own customer (recorded with the reason); when
+     * even that record cannot be written, the database is out and the run stops.
+     */
+    const saveBatch = async (items: Outcome[]): Promise<{ records: DecisionRecord[]; superseded: number }> => {
+      try {
+        return await transactBatch(items);
+      } catch (batchError) {
+        if (items.length === 1 && items[0]!.kind !== "decided") throw batchError;
+        const records: DecisionRecord[] = [];
+        let superseded = 0;
+        for (const item of items) {
+          if (item.kind === "missing") continue;
+          try {
+            const saved = await transactBatch([item]);
+            records.push(...saved.records);
+            superseded += saved.superseded;
+          } catch (err) {
+            console.error(`[orchestrator] run ${runId}: the decision for customer ${item.customerId} could not be stored`, err);
+            const policy = item.kind === "decided" ? item.decision.policy : item.policy;
+            const failed: Failed = { kind: "failed", id: item.id, customerId: item.customerId, reason: "The decision could not be stored (the error is in the server log); no capacity was taken.", trace: item.trace, policy };
+            records.push(...(await transactBatch([failed])).records);
+          }
+        }
+        return { records, superseded };
+      }
+    };
+
     const flush = (items: Outcome[]) => {
       queuedFlushes++;
       chain = chain.then(async () => {
         if (flushError) return;
         try {
-          const records = await deps.capacity.transact(async (capacity) => {
-            const decided = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
-            const superseded = await supersedeEarlier(capacity, decided, runId);
-            const out: DecisionRecord[] = [];
-            for (const item of decided) out.push(await allocate(capacity, item, runId));
-            for (const item of items) if (item.kind === "failed") out.push(failedRecord(item, runId));
-            return { value: { records: out, superseded: superseded.length }, writes: { decisions: out, superseded } };
-          });
-          tally(summary, items, records.records);
-          summary.supersededEarlier += records.superseded;
+          const saved = await saveBatch(items);
+          tally(summary, items, saved.records);
+          summary.supersededEarlier += saved.superseded;
           const answer = await deps.progress.report({ runId, processed: summary.processed, failed: summary.byStatus.failed });
           if (answer.isCancelRequested) isCancelled = true;
         } catch (err) {
@@ -337,7 +379,11 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     const chunks: Promise<unknown>[] = [];
     const prefetch = (k: number) => {
       if (k * chunkSize >= customerIds.length || chunks[k]) return chunks[k];
-      chunks[k] = deps.data.process({ type: "prefetch_customers", customerIds: customerIds.slice(k * chunkSize, (k + 1) * chunkSize) });
+      // A chunk that cannot be loaded at once is not fatal: each customer is then read on its own,
+      // and one that still cannot be read fails alone.
+      chunks[k] = deps.data.process({ type: "prefetch_customers", customerIds: customerIds.slice(k * chunkSize, (k + 1) * chunkSize) }).catch((err: unknown) => {
+        console.error(`[orchestrator] run ${runId}: loading customers ${k * chunkSize + 1}–${Math.min(customerIds.length, (k + 1) * chunkSize)} at once failed`, err);
+      });
       return chunks[k];
     };
 
