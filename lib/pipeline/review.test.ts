@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
+import { createAllocationAgent } from "../agents/allocation/allocation-agent";
 import { AppError } from "../errors";
 import { loadCatalog } from "./catalog";
 import { customerFactsOf, loadCustomerJourney } from "./customer-journey";
@@ -119,6 +120,18 @@ describe("approve and reject", () => {
     ]);
   });
 
+  test("approving a recommendation whose capacity was already confirmed takes no second unit", async () => {
+    const { callIds } = await pipeline({ count: 1, callSlots: 10 });
+    // Its capacity was confirmed through the allocation agent before anyone reviewed it.
+    const store = createPgCapacityStore(pool);
+    const agent = createAllocationAgent({ store, catalog: await loadCatalog(pool) });
+    expect((await agent.process({ type: "confirm_allocation", recommendationIds: [callIds[0]!], actor: "Test" })).ok).toBe(true);
+    expect(await counters("call_slots")).toMatchObject({ used: 1, held: 0 });
+    expect(await review([callIds[0]!], { kind: "approve" })).toEqual({ done: [callIds[0]], skipped: [] });
+    expect(await counters("call_slots")).toMatchObject({ used: 1, held: 0 });
+    expect(await outcomes("call_slots")).toEqual({ held: 1, confirmed: 1 });
+  });
+
   test("a pending recommendation without a hold takes capacity on approval while there is room and is skipped once full", async () => {
     const { runId } = await pipeline({ count: 1, callSlots: 3 });
     await insertCustomers(db.url, { count: 3, prefix: "H" });
@@ -181,6 +194,20 @@ describe("override", () => {
     const { callIds } = await pipeline({ count: 2, callSlots: 10, smsQuota: 1 });
     await pool.query(`UPDATE "ResourceConstraint" SET used = 1 WHERE key = 'sms_quota'`);
     await expectRefused(callIds[0]!, { kind: "override", treatmentKey: "retention_sms", reason: "Prefers texts" }, /Retention SMS has no room left/);
+  });
+
+  test("a refused override still leaves its denied attempt in the allocation history, and only that", async () => {
+    const { callIds, customers } = await pipeline({ count: 2, callSlots: 10, smsQuota: 1 });
+    await pool.query(`UPDATE "ResourceConstraint" SET used = 1 WHERE key = 'sms_quota'`);
+    const smsBefore = await outcomes("sms_quota");
+    await expect(review([callIds[0]!], { kind: "override", treatmentKey: "retention_sms", reason: "Prefers texts" })).rejects.toThrow(/no room left/);
+    expect(await outcomes("sms_quota")).toEqual({ ...smsBefore, denied: (smsBefore.denied ?? 0) + 1 });
+    const denied = await one<{ customerId: string; recommendationId: string; reason: string }>(
+      `SELECT "customerId", "recommendationId", reason FROM "Allocation" WHERE "resourceKey" = 'sms_quota' AND outcome = 'denied' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(denied).toMatchObject({ customerId: customers[0], recommendationId: callIds[0] });
+    expect(await counters("sms_quota")).toMatchObject({ used: 1, held: 0 });
+    expect(await counters("call_slots")).toMatchObject({ used: 2, held: 2 });
   });
 
   test.each([

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { invalidateCustomerData } from "../agents/data/data-agent";
 import { bindAllocationAgent } from "../agents/allocation/allocation-agent";
 import { toStatus } from "../agents/allocation/capacity";
-import type { AuditRecord, CapacityStore, LatestAllocation, LockedCapacity, ReviewUpdate } from "../agents/allocation/ports";
+import type { AllocationRecord, AuditRecord, CapacityStore, LatestAllocation, LockedCapacity, ReviewUpdate } from "../agents/allocation/ports";
 import type { TreatmentDefinition } from "../agents/domain";
 import type { CustomerFacts } from "../agents/treatment/compliance";
 import { AppError } from "../errors";
@@ -34,9 +34,10 @@ type Claim = { priority: number; isHighValue: boolean };
  * The locked capacity with its own unsaved history visible: a hold recorded earlier in this
  * transaction is live for a confirm later in it.
  */
-function seeingOwnWrites(capacity: LockedCapacity): LockedCapacity {
+function seeingOwnWrites(capacity: LockedCapacity): LockedCapacity & { ownLatest(recommendationId: string): LatestAllocation | undefined } {
   const recorded = new Map<string, LatestAllocation>();
   return {
+    ownLatest: (recommendationId) => recorded.get(recommendationId),
     resources: capacity.resources,
     now: capacity.now,
     loadRecommendations: (ids) => capacity.loadRecommendations(ids),
@@ -86,7 +87,9 @@ export async function reviewRecommendations(opts: {
     throw new AppError({ code: "invalid_input", userMessage: "Override one recommendation at a time." });
   }
   const catalog = new Map(opts.catalog.map((t) => [t.key, t]));
-  const result = await opts.store.transact<ReviewOutcome & { changedCustomers?: string[] }>(async (locked) => {
+  // A refused override rolls its transaction back; the denied attempt is still history, written after.
+  let deniedAttempt: AllocationRecord | null = null;
+  const review = () => opts.store.transact<ReviewOutcome & { changedCustomers?: string[] }>(async (locked) => {
     const capacity = seeingOwnWrites(locked);
     const states = await capacity.loadRecommendations(ids);
     const skipped: ReviewOutcome["skipped"] = [];
@@ -108,11 +111,13 @@ export async function reviewRecommendations(opts: {
     let newTreatment: TreatmentDefinition | null = null;
 
     if (action.kind === "approve") {
-      // A treatment that needs capacity but holds none (its hold was settled elsewhere) takes it now.
+      // A treatment that needs capacity but holds none (its hold was released elsewhere) takes it
+      // now; one whose capacity is already confirmed takes nothing more.
       const unheld = pending.filter((id) => {
         const t = states.get(id)!.treatmentKey;
         const treatment = t ? catalog.get(t) : undefined;
-        return treatment?.resourceKey && latest.get(id)?.outcome !== "held";
+        const outcome = latest.get(id)?.outcome;
+        return treatment?.resourceKey && outcome !== "held" && outcome !== "confirmed";
       });
       const gone = pending.filter((id) => {
         const t = states.get(id)!.treatmentKey;
@@ -166,6 +171,11 @@ export async function reviewRecommendations(opts: {
         const result = held.data.results[0]!;
         // Throwing rolls the whole transaction back: the old hold stays where it was.
         if (result.outcome === "denied") {
+          const own = capacity.ownLatest(id);
+          if (own?.outcome === "denied") {
+            const { createdAt: _at, ...row } = own;
+            deniedAttempt = row;
+          }
           throw new AppError({ code: "capacity_exhausted", userMessage: `Not overridden: ${newTreatment.name} has no room left (${result.reason}). The recommendation keeps its treatment and capacity.` });
         }
         const confirmed = await allocation.process({ type: "confirm_allocation", recommendationIds: [id], actor: opts.reviewer.label });
@@ -195,6 +205,19 @@ export async function reviewRecommendations(opts: {
     const changedCustomers = pending.map((id) => states.get(id)!.customerId);
     return { value: { done: pending, skipped, changedCustomers }, writes: { reviews, audit } };
   });
+  let result: ReviewOutcome & { changedCustomers?: string[] };
+  try {
+    result = await review();
+  } catch (err) {
+    const denied: AllocationRecord | null = deniedAttempt;
+    if (denied) {
+      await opts.store.transact(async (locked) => {
+        locked.record(denied);
+        return { value: null };
+      });
+    }
+    throw err;
+  }
   // A reviewed decision is part of the customer's contact history: cached copies are stale now.
   const { changedCustomers = [], ...outcome } = result;
   for (const customerId of new Set(changedCustomers)) await invalidateCustomerData(customerId);
