@@ -259,4 +259,13 @@ test.describe("at tablet width", () => {
     await expectNoSidewaysScroll(page);
     await capture(page, "customer-detail-tablet");
   });
+
+  test("every main navigation link is on screen, wrapping onto another row rather than running off it", async ({ page }) => {
+    await page.goto("/review");
+    const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
+    await expect(links).toHaveCount(8);
+    for (const link of await links.all()) await expect(link).toBeInViewport({ ratio: 1 });
+    await expectNoSidewaysScroll(page);
+    await page.screenshot({ path: "test-results/screens/nav-tablet.png" });
+  });
 });
