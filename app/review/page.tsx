@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { CapacityStrip } from "@/components/constraints/capacity-strip";
 import { ReviewFilters } from "@/components/recommendations/review-filters";
 import { ReviewQueue } from "@/components/recommendations/review-queue";
 import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
+import { listResourceGauges } from "@/lib/queries/constraints";
 import { listPendingReviews, listReviewFilterOptions } from "@/lib/queries/recommendations";
+import { listTreatments } from "@/lib/queries/treatments";
 import type { RawSearchParams } from "@/lib/validations/list-params";
 import { parseReviewListParams, reviewQuery, toReviewFilters } from "@/lib/validations/review";
 
@@ -15,10 +18,15 @@ export const metadata: Metadata = { title: "Review" };
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
   const params = parseReviewListParams(await searchParams);
-  const [result, options] = await Promise.all([
+  const [result, options, resources, treatments] = await Promise.all([
     listPendingReviews(db, { page: params.page, filters: toReviewFilters(params) }),
     listReviewFilterOptions(db),
+    listResourceGauges(db),
+    params.treatment ? listTreatments(db) : Promise.resolve([]),
   ]);
+  // The capacity the filtered queue draws on comes first; it follows the URL, so it stays put while rows are reviewed away.
+  const treatmentResource = treatments.find((t) => t.key === params.treatment)?.resource?.key;
+  const focusKeys = [params.resource, treatmentResource].filter((key): key is string => Boolean(key));
 
   return (
     <>
@@ -32,6 +40,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         }
       />
       <ReviewFilters params={params} options={options} />
+      <CapacityStrip initial={{ resources, asOf: new Date().toISOString() }} focusKeys={focusKeys} />
       <ReviewQueue rows={result.rows} />
       {result.total > 0 ? <Pagination {...result} noun="recommendations" basePath="/review" query={reviewQuery(params)} /> : null}
     </>

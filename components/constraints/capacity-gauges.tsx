@@ -1,29 +1,16 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ConstraintsSnapshot, ResourceGauge } from "@/lib/queries/constraints";
 import { EmptyState } from "../ui/empty-state";
 import { formatDateTime, formatNumber } from "../ui/format";
 import { Meter, meterColour } from "../ui/meter";
 import { EditConstraintDialog, ResetPeriodDialog } from "./constraint-dialogs";
-import { CONSTRAINTS_QUERY_KEY } from "./query-key";
-
-const POLL_MS = 1_000;
+import { gaugeName } from "./gauge-name";
+import { useConstraintsQuery } from "./use-constraints-query";
 
 const clock = new Intl.DateTimeFormat("en-GB", { timeStyle: "medium", timeZone: "Europe/London" });
 const PERIOD_WORD: Record<ResourceGauge["period"], string> = { day: "per day", week: "per week", month: "per month" };
-
-async function fetchConstraints(): Promise<ConstraintsSnapshot> {
-  const response = await fetch("/api/constraints", { cache: "no-store", headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`The server answered ${response.status}`);
-  return (await response.json()) as ConstraintsSnapshot;
-}
-
-/** The spoken summary of a gauge: "SMS quota: 12 confirmed, 3 held of 50". */
-export function gaugeName(g: ResourceGauge): string {
-  return `${g.name}: ${formatNumber(g.confirmed)} confirmed, ${formatNumber(g.held)} held of ${formatNumber(g.limit)}`;
-}
 
 function Figure({ label, value, hint, testId, tone = "text-zinc-900" }: { label: string; value: number; hint?: string; testId: string; tone?: string }) {
   return (
@@ -140,15 +127,7 @@ function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean;
 
 /** One live gauge per resource, polled every second; the figures come from the server render first. */
 export function CapacityGauges({ initial, canEdit }: { initial: ConstraintsSnapshot; canEdit: boolean }) {
-  const query = useQuery({
-    queryKey: CONSTRAINTS_QUERY_KEY,
-    queryFn: fetchConstraints,
-    initialData: initial,
-    initialDataUpdatedAt: () => new Date(initial.asOf).getTime(),
-    refetchInterval: POLL_MS,
-    staleTime: 0,
-    retry: false,
-  });
+  const query = useConstraintsQuery(initial);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { resources, asOf } = query.data;

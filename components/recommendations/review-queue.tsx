@@ -1,11 +1,13 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type KeyboardEvent, useRef, useState, useTransition } from "react";
 import { type ReviewActionResult, approveRecommendationsAction, overrideRecommendationAction, rejectRecommendationsAction } from "@/app/review/actions";
 import type { ActionResult } from "@/lib/action-result";
 import type { ReviewQueueRow } from "@/lib/queries/recommendations";
+import { CONSTRAINTS_QUERY_KEY } from "../constraints/query-key";
 import { ValueTierBadge } from "../customers/value-tier-badge";
 import { formatDateTime, formatMoney, formatNumber, formatPercent } from "../ui/format";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
@@ -36,6 +38,7 @@ function isTyping(target: EventTarget): boolean {
  */
 export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<Notice | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -60,6 +63,8 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
     setDialogError(null);
     startTransition(async () => {
       const result = await action();
+      // A refused action can mean someone else reviewed first, so the capacity strip re-reads either way.
+      void queryClient.invalidateQueries({ queryKey: CONSTRAINTS_QUERY_KEY });
       if (!result.ok) {
         if (opts.fromDialog) setDialogError(result.message);
         else setNotice({ tone: "error", text: result.message });
