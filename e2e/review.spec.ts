@@ -1,5 +1,5 @@
 // A marketer's review work end to end: run the pipeline for a customer, read why, approve or
-// reject in the queue, and see capacity follow on the Constraints page and in the database.
+// reject in the queue, and see capacity follow in the queue's live strip and in the database.
 // Each test makes its own resource and treatment (unique keys), so other specs cannot move them.
 import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
@@ -45,21 +45,34 @@ async function createCustomer(sql: pg.Pool, opts: { id: string; segment: string 
   await sql.query(`INSERT INTO "ContactPreference" ("customerId", "preferredLanguage", "timeZone", "updatedAt") VALUES ($1, 'en', 'UTC', now())`, [opts.id]);
 }
 
-/**
- * The Constraints page shows the resource with `used` units: by its gauge's accessible value when
- * it has one (role meter or progressbar named after the resource), else by its row's text.
- */
-async function expectConstraintsShow(page: Page, resource: Resource, used: { used: number; limit: number }) {
-  await page.goto("/constraints");
-  const name = new RegExp(resource.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const gauges = page.getByRole("meter", { name }).or(page.getByRole("progressbar", { name }));
-  await expect(page.getByText(resource.key).first()).toBeVisible();
-  if ((await gauges.count()) > 0) {
-    await expect(gauges.first()).toHaveAttribute("aria-valuenow", String(used.used));
-    expect(Number(await gauges.first().getAttribute("aria-valuemax"))).toBe(used.limit);
-  } else {
-    await expect(page.getByRole("row").filter({ hasText: resource.key })).toContainText(String(used.used));
-  }
+/** The review page's live capacity strip entry for one resource. */
+function stripItem(page: Page, resource: Resource) {
+  return page.getByTestId("capacity-strip").locator(`[data-testid="capacity-strip-item"][data-resource-key="${resource.key}"]`);
+}
+
+/** The strip on the current page (no navigation) shows these figures, in its text and its meter's accessible name. */
+async function expectStripShows(page: Page, resource: Resource, f: { confirmed: number; held: number; limit: number }) {
+  const item = stripItem(page, resource);
+  await expect(item.getByTestId("strip-breakdown")).toHaveText(`${f.confirmed} confirmed, ${f.held} held`);
+  await expect(item.getByTestId("strip-used")).toHaveText(`${f.confirmed + f.held} / ${f.limit}`);
+  await expect(item.getByRole("meter", { name: `${resource.name}: ${f.confirmed} confirmed, ${f.held} held of ${f.limit}`, exact: true })).toBeVisible();
+}
+
+/** Marks the loaded document, so a later check can tell that the page was never reloaded or left. */
+async function markDocument(page: Page) {
+  await page.evaluate(() => document.documentElement.setAttribute("data-e2e-same-document", "yes"));
+}
+
+async function expectSameDocument(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-e2e-same-document", "yes");
+}
+
+/** "5 / 10" → { used: 5, limit: 10 }, read from what the screen shows. */
+function usedOfLimit(text: string): { used: number; limit: number } {
+  const match = /^\s*([\d,]+)\s*\/\s*([\d,]+)\s*$/.exec(text);
+  if (!match) throw new Error(`Not a "used / limit" figure: ${text}`);
+  const toNumber = (s: string) => Number(s.replace(/,/g, ""));
+  return { used: toNumber(match[1]!), limit: toNumber(match[2]!) };
 }
 
 test("a marketer runs the pipeline for a customer, reads the trace, approves one and rejects another while capacity follows", async ({ page, sql }) => {
@@ -93,27 +106,30 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   await expectNoSidewaysScroll(page);
   await capture(page, "review-customer-trace");
   expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 1 });
-  await expectConstraintsShow(page, resource, { used: 1, limit: 10 });
 
-  // Approve it in the queue, filtered to this treatment.
+  // Approve it in the queue, filtered to this treatment: the held slot becomes a confirmed one on the same screen.
   await page.goto(`/review?treatment=${treatment.key}`);
   await expect(page.getByTestId("review-row")).toHaveCount(1);
   await expect(page.getByTestId("review-row")).toContainText(first);
+  await expectStripShows(page, resource, { confirmed: 0, held: 1, limit: 10 });
+  await markDocument(page);
   await page.getByTestId("review-row").getByRole("button", { name: /^Approve / }).click();
   await expect(page.getByTestId("review-result-text")).toHaveText("Approved 1");
   await expect(page.getByTestId("review-empty")).toBeVisible();
+  await expectStripShows(page, resource, { confirmed: 1, held: 0, limit: 10 });
+  await expectSameDocument(page);
   expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 0 });
-  await expectConstraintsShow(page, resource, { used: 1, limit: 10 });
 
   // The second customer's recommendation is rejected with a reason; its held slot comes back.
   await page.goto(`/customers/${second}`);
   await page.getByRole("button", { name: "Run pipeline for this customer" }).click();
   await expect(page.getByTestId("run-result-treatment")).toHaveText(treatment.name, { timeout: 30_000 });
   expect(await counters(sql, resource.key)).toMatchObject({ used: 2, held: 1 });
-  await expectConstraintsShow(page, resource, { used: 2, limit: 10 });
 
   await page.goto(`/review?treatment=${treatment.key}`);
   await expect(page.getByTestId("review-row")).toHaveCount(1);
+  await expectStripShows(page, resource, { confirmed: 1, held: 1, limit: 10 });
+  await markDocument(page);
   await page.getByTestId("review-row").getByRole("button", { name: /^Reject / }).click();
   const dialog = page.getByTestId("reject-dialog");
   await expect(dialog).toBeVisible();
@@ -124,8 +140,10 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   await dialog.getByRole("button", { name: "Reject" }).click();
   await expect(page.getByTestId("review-result-text")).toHaveText("Rejected 1");
   await expect(dialog).toBeHidden();
+  // The held slot is given back: used goes down from 2 to 1 without leaving the queue.
+  await expectStripShows(page, resource, { confirmed: 1, held: 0, limit: 10 });
+  await expectSameDocument(page);
   expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 0 });
-  await expectConstraintsShow(page, resource, { used: 1, limit: 10 });
 
   // A third customer's recommendation is overridden with another treatment the customer may get.
   const third = `ZZ-REV-${tag}-3`;
@@ -135,6 +153,7 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   await expect(page.getByTestId("run-result-treatment")).toHaveText(treatment.name, { timeout: 30_000 });
   expect(await counters(sql, resource.key)).toMatchObject({ used: 2, held: 1 });
   await page.goto(`/review?treatment=${treatment.key}`);
+  await expectStripShows(page, resource, { confirmed: 1, held: 1, limit: 10 });
   await page.getByTestId("review-row").getByRole("button", { name: /^Override / }).click();
   const override = page.getByTestId("override-dialog");
   const choice = override.getByRole("radio", { disabled: false }).first();
@@ -145,6 +164,7 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   await capture(page, "review-override-dialog");
   await override.getByRole("button", { name: "Override" }).click();
   await expect(page.getByTestId("review-result-text")).toHaveText("Overrode 1");
+  await expectStripShows(page, resource, { confirmed: 1, held: 0, limit: 10 });
   expect(await counters(sql, resource.key)).toMatchObject({ used: 1, held: 0 });
   const overridden = (await sql.query(`SELECT status::text, "treatmentKey", "overriddenFrom" FROM "Recommendation" WHERE "customerId" = $1`, [third])).rows[0];
   expect(overridden).toMatchObject({ status: "overridden", overriddenFrom: treatment.key });
@@ -185,6 +205,7 @@ test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it s
   await page.goto(`/review?treatment=${treatment.key}`);
   await expect(page.getByTestId("review-total")).toContainText("20 recommendations");
   await expect(page.getByTestId("review-row")).toHaveCount(20);
+  await expectStripShows(page, resource, { confirmed: 0, held: limit, limit });
 
   // Keyboard: x selects the focused row, j moves down.
   await page.getByTestId("row-select").first().focus();
@@ -201,6 +222,7 @@ test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it s
   await expect(page.getByTestId("review-result-text")).toContainText("Approved 5; 15 skipped: no capacity left");
   await expect(page.getByTestId("review-row")).toHaveCount(15);
   await expect(page.getByTestId("review-selected-count")).toHaveText("0 selected");
+  await expectStripShows(page, resource, { confirmed: limit, held: 0, limit });
   await capture(page, "review-bulk-result");
 
   const after = await counters(sql, resource.key);
@@ -216,7 +238,16 @@ test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it s
     { outcome: "denied", n: 15 },
     { outcome: "held", n: 5 },
   ]);
-  await expectConstraintsShow(page, resource, { used: limit, limit });
+  // Never more used than the limit: read from the figures people see (the meter's ARIA value is clamped), on both screens.
+  const shownInQueue = usedOfLimit(await stripItem(page, resource).getByTestId("strip-used").innerText());
+  expect(shownInQueue.used).toBeLessThanOrEqual(shownInQueue.limit);
+  expect(shownInQueue).toEqual({ used: after.used, limit: after.limit });
+  await page.goto("/constraints");
+  const gauge = page.locator(`[data-testid="resource-gauge"][data-resource-key="${resource.key}"]`);
+  await expect(gauge.getByTestId("gauge-used")).toHaveText(String(after.used));
+  const shownOnConstraints = { used: Number(await gauge.getByTestId("gauge-used").innerText()), limit: Number(await gauge.getByTestId("gauge-limit").innerText()) };
+  expect(shownOnConstraints.used).toBeLessThanOrEqual(shownOnConstraints.limit);
+  expect(shownOnConstraints).toEqual({ used: after.used, limit: after.limit });
 
   // The 15 left are rejected together with one reason; nothing was held for them, so capacity stays.
   await page.goto(`/review?treatment=${treatment.key}`);
@@ -250,6 +281,7 @@ test.describe("at tablet width", () => {
   test("the review queue and a customer page fit without sideways scrolling", async ({ page, sql }) => {
     await page.goto("/review");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Review queue");
+    await expect(page.getByTestId("capacity-strip-item").first()).toBeVisible();
     await expectNoSidewaysScroll(page);
     await expect(page.getByRole("button", { name: /^Approve / }).first()).toBeInViewport();
     await page.screenshot({ path: "test-results/screens/review-tablet-top.png" });
