@@ -95,6 +95,26 @@ test.describe("runs", () => {
     await expect(row.getByTestId("run-processed")).toContainText(`${run.processed} / ${run.total}`);
   });
 
+  test("a run started elsewhere appears in the list without a reload, even while no run is active", async ({ page, sql }) => {
+    await page.goto("/runs");
+    await expect(page.getByTestId("runs-table")).toBeVisible();
+    await page.evaluate(() => document.documentElement.setAttribute("data-e2e-same-document", "yes"));
+    // As the command line would: a finished run, dated ahead so it heads the first page.
+    const { rows } = await sql.query<{ id: string }>(
+      `INSERT INTO "Run" (id, status, policy, scope, total, processed, "createdAt", "startedAt", "finishedAt")
+       VALUES (gen_random_uuid(), 'completed', 'rules', '{"segment":"e2e-elsewhere"}', 2, 2, now() + interval '2 hours', now(), now()) RETURNING id`,
+    );
+    const runId = rows[0]!.id;
+    try {
+      const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+      // The idle refresh runs every five seconds; allow two of them.
+      await expect(row).toContainText("Segment: e2e-elsewhere", { timeout: 12_000 });
+      await expect(page.locator("html")).toHaveAttribute("data-e2e-same-document", "yes");
+    } finally {
+      await sql.query(`DELETE FROM "Run" WHERE id = $1`, [runId]);
+    }
+  });
+
   test("cancelling a run that already ended is refused clearly", async ({ page, sql }) => {
     const { rows } = await sql.query<{ id: string }>(
       `INSERT INTO "Run" (id, status, policy, scope, total, processed, "createdAt", "finishedAt") VALUES (gen_random_uuid(), 'running', 'rules', '{"segment":"e2e-ended"}', 3, 1, now() + interval '1 hour', NULL) RETURNING id`,

@@ -18,6 +18,8 @@ export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean };
 export const RUNS_QUERY_KEY = "runs";
 /** How often the list refreshes while a run is queued or running. */
 const LIVE_INTERVAL_MS = 1_000;
+/** How often it looks for a run started elsewhere (another tab, the command line) while none is active. */
+const IDLE_INTERVAL_MS = 5_000;
 
 async function fetchRuns(page: number): Promise<RunsPage> {
   const res = await fetch(`/api/runs?page=${page}`, { cache: "no-store" });
@@ -53,7 +55,7 @@ function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: s
   );
 }
 
-/** The runs, refreshed every second while any is in progress: progress, cancel and summaries. */
+/** The runs, refreshed every second while any is in progress and every five seconds otherwise: progress, cancel and summaries. */
 export function LiveRuns({ initial, page }: { initial: RunsPage; page: number }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -61,7 +63,7 @@ export function LiveRuns({ initial, page }: { initial: RunsPage; page: number })
     queryKey: [RUNS_QUERY_KEY, page],
     queryFn: () => fetchRuns(page),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data?.hasActive ? LIVE_INTERVAL_MS : false),
+    refetchInterval: (q) => (q.state.data?.hasActive ? LIVE_INTERVAL_MS : IDLE_INTERVAL_MS),
   });
   const data = query.data;
 
