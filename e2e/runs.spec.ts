@@ -61,13 +61,44 @@ test.describe("runs", () => {
     const { rows } = await sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1 GROUP BY status`, [runId]);
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>;
     // Reviews made since (by people or other tests) move decisions out of pending review, never out of the run.
-    const decidedForReview = ["pending_review", "approved", "rejected", "overridden"].reduce((n, s) => n + (byStatus[s] ?? 0), 0);
+    const decidedForReview = ["pending_review", "approved", "rejected", "overridden", "superseded"].reduce((n, s) => n + (byStatus[s] ?? 0), 0);
     const number = (n: number) => n.toLocaleString("en-GB");
     await expect(summary.getByTestId("summary-pending_review")).toHaveText(number(decidedForReview));
     await expect(summary.getByTestId("summary-no_action")).toHaveText(number(byStatus.no_action ?? 0));
     await expect(summary.getByTestId("summary-failed")).toHaveText(number(byStatus.failed ?? 0));
     expect(decidedForReview + (byStatus.no_action ?? 0) + (byStatus.failed ?? 0)).toBe(RUN_SIZE);
-    await expect(summary.getByTestId("summary-model-calls")).toHaveText("0");
+
+    // Treatments chosen: an override since keeps what the run chose in "overriddenFrom".
+    const byTreatment = await sql.query<{ key: string; n: number }>(
+      `SELECT coalesce("overriddenFrom", "treatmentKey") AS key, count(*)::int AS n FROM "Recommendation"
+       WHERE "runId" = $1 AND status <> 'failed' AND coalesce("overriddenFrom", "treatmentKey") IS NOT NULL
+       GROUP BY 1`,
+      [runId],
+    );
+    const shownByTreatment = await summary
+      .getByTestId("summary-by-treatment")
+      .locator("li")
+      .evaluateAll((items) =>
+        items.map((li) => ({ key: li.querySelector("[title]")?.getAttribute("title") ?? "", n: Number((li.lastElementChild?.textContent ?? "").replace(/,/g, "")) })),
+      );
+    const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    expect(shownByTreatment.sort(byKey)).toEqual(byTreatment.rows.sort(byKey));
+    expect(byTreatment.rows.reduce((n, r) => n + r.n, 0)).toBeGreaterThan(0);
+
+    const { rows: decided } = await sql.query<{ fallbacks: number; calls: number; prompt: number; answer: number }>(
+      `SELECT count(*) FILTER (WHERE status <> 'failed' AND jsonb_typeof("fallbackPath") = 'array' AND jsonb_array_length("fallbackPath") > 0)::int AS fallbacks,
+              coalesce(sum((trace -> 'usage' ->> 'calls')::int), 0)::int AS calls,
+              coalesce(sum((trace -> 'usage' ->> 'promptTokens')::int), 0)::int AS prompt,
+              coalesce(sum((trace -> 'usage' ->> 'completionTokens')::int), 0)::int AS answer
+       FROM "Recommendation" WHERE "runId" = $1`,
+      [runId],
+    );
+    const totals = decided[0]!;
+    await expect(summary.getByTestId("summary-fallbacks")).toHaveText(number(totals.fallbacks));
+    // A deterministic run asks no model: its decisions' traces record no calls and no tokens.
+    expect(totals).toMatchObject({ calls: 0, prompt: 0, answer: 0 });
+    await expect(summary.getByTestId("summary-model-calls")).toHaveText(number(totals.calls));
+    await expect(summary.getByTestId("summary-tokens")).toHaveText(`${number(totals.prompt)} / ${number(totals.answer)}`);
 
     await page.setViewportSize({ width: 1280, height: 900 });
     await capture(page, "runs-summary-1280");
