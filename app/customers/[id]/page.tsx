@@ -2,23 +2,21 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { Suspense } from "react";
 import { ContactPermissions } from "@/components/customers/contact-permissions";
 import { CustomerProfile } from "@/components/customers/customer-profile";
-import { CustomerRecommendations } from "@/components/customers/customer-recommendations";
-import { JourneyInsights } from "@/components/customers/detail/journey-insights";
-import { RunPipelineButton } from "@/components/customers/detail/run-pipeline-button";
+import { CustomerRecommendationsSkeleton, JourneyInsightsSkeleton } from "@/components/customers/detail/section-skeletons";
 import { JourneyTimeline } from "@/components/customers/journey-timeline";
 import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
-import { loadCustomerJourney } from "@/lib/pipeline/customer-journey";
-import { getPool } from "@/lib/pool";
 import { getCustomerDetail } from "@/lib/queries/customers";
-import { listCustomerRecommendations, listReviewFilterOptions } from "@/lib/queries/recommendations";
+import { CustomerInsights, CustomerRecommendationsPanel } from "./sections";
 
 // No loading.tsx wraps this page on purpose: once a loading fallback has streamed, the response is
-// already a 200, and an unknown customer id must answer 404.
+// already a 200, and an unknown customer id must answer 404. So the page looks the customer up
+// first and only then streams its slower sections, each behind its own Suspense boundary.
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -47,13 +45,6 @@ export default async function CustomerPage({ params }: Props) {
   const customer = await getCustomerDetail(db, id);
   if (!customer) notFound();
 
-  const [journey, recommendations, options] = await Promise.all([
-    loadCustomerJourney(getPool(), id),
-    listCustomerRecommendations(db, id),
-    listReviewFilterOptions(db),
-  ]);
-  const treatmentNames = Object.fromEntries(options.treatments.map((t) => [t.key, t.name]));
-
   const { profile, events, eventTotal } = customer;
   return (
     <>
@@ -76,15 +67,15 @@ export default async function CustomerPage({ params }: Props) {
         />
       </Section>
 
-      {journey ? (
-        <Section
-          title="What the journey agent sees"
-          description={`Metrics and patterns from all ${formatNumber(journey.journey.events.length)} events, as of now.`}
-          testId="customer-insights"
-        >
-          <JourneyInsights analysis={journey.analysis} summary={journey.summary} />
-        </Section>
-      ) : null}
+      <Section
+        title="What the journey agent sees"
+        description={`Metrics and patterns from all ${formatNumber(eventTotal)} events, as of now.`}
+        testId="customer-insights"
+      >
+        <Suspense fallback={<JourneyInsightsSkeleton />}>
+          <CustomerInsights customerId={profile.id} />
+        </Suspense>
+      </Section>
 
       <Section
         title="Journey"
@@ -103,10 +94,9 @@ export default async function CustomerPage({ params }: Props) {
         description="Newest first, each with its rationale, alternatives, fallback path and the agent trace that produced it."
         testId="customer-recommendations-section"
       >
-        <div className="mb-4">
-          <RunPipelineButton customerId={profile.id} treatmentNames={treatmentNames} />
-        </div>
-        <CustomerRecommendations recommendations={recommendations} />
+        <Suspense fallback={<CustomerRecommendationsSkeleton />}>
+          <CustomerRecommendationsPanel customerId={profile.id} />
+        </Suspense>
       </Section>
     </>
   );

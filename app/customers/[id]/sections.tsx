@@ -1,0 +1,31 @@
+import { CustomerRecommendations } from "@/components/customers/customer-recommendations";
+import { JourneyInsights } from "@/components/customers/detail/journey-insights";
+import { RunPipelineButton } from "@/components/customers/detail/run-pipeline-button";
+import { db } from "@/lib/db";
+import { loadCustomerJourney } from "@/lib/pipeline/customer-journey";
+import { getPool } from "@/lib/pool";
+import { listCustomerRecommendations, listReviewFilterOptions } from "@/lib/queries/recommendations";
+
+// The customer page's slower parts, each streamed into its own Suspense boundary once the page has
+// established that the customer exists.
+
+/** The journey agent's analysis of every event: the slowest read on the page. */
+export async function CustomerInsights({ customerId }: { customerId: string }) {
+  const journey = await loadCustomerJourney(getPool(), customerId);
+  if (!journey) return <p className="text-sm text-zinc-600">The journey could not be read for this customer.</p>;
+  return <JourneyInsights analysis={journey.analysis} summary={journey.summary} />;
+}
+
+/** The pipeline button and every recommendation with its trace. */
+export async function CustomerRecommendationsPanel({ customerId }: { customerId: string }) {
+  const [recommendations, options] = await Promise.all([listCustomerRecommendations(db, customerId), listReviewFilterOptions(db)]);
+  const treatmentNames = Object.fromEntries(options.treatments.map((t) => [t.key, t.name]));
+  return (
+    <>
+      <div className="mb-4">
+        <RunPipelineButton customerId={customerId} treatmentNames={treatmentNames} />
+      </div>
+      <CustomerRecommendations recommendations={recommendations} />
+    </>
+  );
+}
