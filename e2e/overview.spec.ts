@@ -13,6 +13,52 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+const humanize = (value: string) => {
+  const words = value.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+type CatalogRow = {
+  key: string;
+  channel: string | null;
+  goal: string;
+  cost: number;
+  eligibility: Record<string, unknown>;
+  unitsPerContact: number;
+  resourceKey: string | null;
+  resourceName: string | null;
+  limit: number | null;
+  period: string | null;
+};
+
+async function catalogFromDatabase(sql: pg.Pool): Promise<CatalogRow[]> {
+  const { rows } = await sql.query<CatalogRow>(`
+    SELECT t.key, t.channel::text AS channel, t.goal, t."costPerContact"::float8 AS cost, t.eligibility, t."unitsPerContact",
+           r.key AS "resourceKey", r.name AS "resourceName", r."limit", r.period::text AS period
+    FROM "Treatment" t LEFT JOIN "ResourceConstraint" r ON r.key = t."resourceKey"
+    ORDER BY t.key`);
+  return rows.map((r) => ({ ...r, eligibility: r.eligibility && typeof r.eligibility === "object" ? r.eligibility : {} }));
+}
+
+/** What a card's line for one eligibility rule must contain: its label and every value it names. */
+function ruleFragments(rule: string, value: unknown): string[] {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : [String(v)]);
+  switch (rule) {
+    case "valueTiers":
+      return ["Value tiers:", ...list(value)];
+    case "segments":
+      return ["Segments:", ...list(value)];
+    case "minTenureMonths":
+      return ["Minimum tenure:", `${value} months`];
+    case "minChurnRisk":
+      return ["Minimum churn risk:", `${Math.round(Number(value) * 100)}%`];
+    case "requiresPatterns":
+      return ["Any of the patterns:", ...list(value).map((p) => p.replace(/_/g, " "))];
+    default:
+      return list(value);
+  }
+}
+
 type Kpis = { customers: string; pending: string; approvedToday: string; approvedValue: string };
 
 async function kpisFromDatabase(sql: pg.Pool): Promise<Kpis> {
@@ -86,10 +132,42 @@ test.describe("overview and catalog screens", () => {
     await expect(rows.first()).toContainText(top);
   });
 
-  test("treatments show channel, cost, goal, eligibility and capacity", async ({ page, sql }) => {
-    const { rows } = await sql.query<{ key: string }>(`SELECT key FROM "Treatment"`);
-    await page.goto("/treatments");
-    await expect(page.getByTestId("treatment-row")).toHaveCount(rows.length);
+  test("treatments show channel, cost, goal, eligibility and capacity as the catalog holds them", async ({ page, sql }) => {
+    // Other specs add treatments and change limits meanwhile: compare a page with a reading taken just after it.
+    await expect(async () => {
+      await page.goto("/treatments");
+      const rows = await catalogFromDatabase(sql);
+      await expect(page.getByTestId("treatment-row")).toHaveCount(rows.length, { timeout: 1000 });
+      for (const t of rows) {
+        const card = page.locator(`[data-testid="treatment-row"][data-treatment="${t.key}"]`);
+        await expect(card.getByTestId("treatment-channel")).toHaveText(t.channel ? humanize(t.channel) : "No contact", { timeout: 1000 });
+        await expect(card.getByTestId("treatment-goal")).toHaveText(humanize(t.goal), { timeout: 1000 });
+        await expect(card.getByTestId("treatment-cost")).toHaveText(money(t.cost), { timeout: 1000 });
+        if (t.resourceKey) {
+          await expect(card.getByTestId("treatment-resource")).toHaveText(t.resourceName!, { timeout: 1000 });
+          await expect(card.getByTestId("treatment-resource")).toHaveAttribute("data-resource-key", t.resourceKey, { timeout: 1000 });
+          const each = t.unitsPerContact > 1 ? ` · ${t.unitsPerContact} units each` : "";
+          await expect(card.getByTestId("treatment-resource-limit")).toHaveText(`${number(t.limit!)} per ${t.period}${each}`, { timeout: 1000 });
+        } else {
+          await expect(card.getByTestId("treatment-capacity")).toHaveText("Unlimited", { timeout: 1000 });
+        }
+        const rules = Object.entries(t.eligibility).filter(([, v]) => v !== null && v !== undefined);
+        if (rules.length === 0) {
+          await expect(card.getByTestId("treatment-eligibility-everyone")).toBeVisible({ timeout: 1000 });
+          await expect(card.getByTestId("eligibility-rule")).toHaveCount(0, { timeout: 1000 });
+          continue;
+        }
+        await expect(card.getByTestId("eligibility-rule")).toHaveCount(rules.length, { timeout: 1000 });
+        const shown = await card.getByTestId("eligibility-rule").allInnerTexts();
+        for (const [rule, value] of rules) {
+          const fragments = ruleFragments(rule, value);
+          expect(
+            shown.some((line) => fragments.every((f) => line.includes(f))),
+            `${t.key}: a rule line showing ${JSON.stringify(fragments)} among ${JSON.stringify(shown)}`,
+          ).toBe(true);
+        }
+      }
+    }).toPass({ timeout: 30_000 });
     await shoot(page, "treatments");
   });
 
