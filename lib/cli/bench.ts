@@ -44,16 +44,29 @@ if (!Number.isInteger(workerCount) || workerCount < 0 || workerCount > 16) {
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-pg"), isEphemeral: true });
-const url = server.urlFor("cvm_bench");
-await ensureDatabaseExists(server.urlFor("postgres"), "cvm_bench");
-await applyMigrations(url);
-const pool = new pg.Pool({ connectionString: url, max: 8 });
-// Idle connections are cut when the benchmark's own server stops at the end; that is expected.
-pool.on("error", () => {});
+
+/**
+ * A fresh database seeded with `count` customers, vacuumed and analysed so that no background
+ * maintenance of the seed runs while a measurement does: each policy is measured on its own.
+ */
+async function seededDatabase(name: string, count: number): Promise<{ url: string; pool: pg.Pool }> {
+  const url = server.urlFor(name);
+  await ensureDatabaseExists(server.urlFor("postgres"), name);
+  await applyMigrations(url);
+  log(`Seeding ${count.toLocaleString("en-GB")} customers into ${name}...`);
+  await seedDemo({ url, customers: count });
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // Idle connections are cut when the benchmark's own server stops at the end; that is expected.
+  pool.on("error", () => {});
+  await pool.query("VACUUM ANALYZE");
+  return { url, pool };
+}
+
 const fake = await startFakeOpenAIServer({ latencyMs, isRecording: false });
+const pools: pg.Pool[] = [];
 try {
-  log(`Seeding ${customers.toLocaleString("en-GB")} customers...`);
-  await seedDemo({ url, customers: Math.max(customers, llmCustomers) });
+  const { url, pool } = await seededDatabase("cvm_bench_rules", customers);
+  pools.push(pool);
 
   const rulesRun = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
   log("Deterministic policy run...");
@@ -72,13 +85,14 @@ try {
   await workers?.close();
   if (!rules) throw new Error("The deterministic run failed.");
 
-  // A fresh capacity period so the model run is not starved by the first run's holds.
-  await pool.query(`UPDATE "ResourceConstraint" SET used = 0, held = 0`);
+  // Its own database, so the model run neither finds the first run's decisions nor its holds.
+  const llmDb = await seededDatabase("cvm_bench_llm", llmCustomers);
+  pools.push(llmDb.pool);
   const model = createOpenAIChatModel({ apiKey: "bench", model: "bench-model", baseURL: fake.baseURL, maxRetries: 0, timeoutMs: 10_000 });
-  const llmRun = await createRun(pool, { scope: { limit: llmCustomers }, policy: "llm" });
+  const llmRun = await createRun(llmDb.pool, { scope: { limit: llmCustomers }, policy: "llm" });
   log(`Language-model policy run (${latencyMs} ms per answer, ${concurrency} at once)...`);
   const t1 = performance.now();
-  const llm = await executeRun(pool, { runId: llmRun.runId, customerIds: llmRun.customerIds, policy: "llm", model, concurrency });
+  const llm = await executeRun(llmDb.pool, { runId: llmRun.runId, customerIds: llmRun.customerIds, policy: "llm", model, concurrency });
   const llmSeconds = (performance.now() - t1) / 1000;
   if (!llm) throw new Error("The language-model run failed.");
 
@@ -119,6 +133,6 @@ try {
   if (values.json) console.log(JSON.stringify(result));
 } finally {
   await fake.close();
-  await pool.end();
+  for (const p of pools) await p.end();
   await server.stop();
 }
