@@ -59,6 +59,7 @@ async function seededDatabase(name: string, count: number): Promise<{ url: strin
   // Idle connections are cut when the benchmark's own server stops at the end; that is expected.
   pool.on("error", () => {});
   await pool.query("VACUUM ANALYZE");
+  await pool.query("CHECKPOINT");
   return { url, pool };
 }
 
