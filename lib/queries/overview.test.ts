@@ -50,7 +50,8 @@ describe("with decisions", () => {
     await rec("O6", { status: "failed", failureReason: "timeout" });
     // Outside the mix window.
     const old = await insertRun(t.prisma, { status: "completed", createdAt: hoursBefore(24 * 30) });
-    await insertRecommendation(t.prisma, { runId: old.id, customerId: "O1", treatmentKey: "sms_offer", createdAt: hoursBefore(24 * 30) });
+    // Replaced by the newer decision for O1 (a customer waits for review with one recommendation at most).
+    await insertRecommendation(t.prisma, { runId: old.id, customerId: "O1", treatmentKey: "sms_offer", status: "superseded", createdAt: hoursBefore(24 * 30) });
     await t.prisma.allocation.createMany({
       data: [
         { at: hoursBefore(1), outcome: "held" as const },
@@ -71,7 +72,7 @@ describe("with decisions", () => {
 
   test("KPIs count customers, pending reviews, approvals since midnight UK time and their expected value", async () => {
     const { kpis, resources } = await getOverview(t.prisma, NOW);
-    expect(kpis).toEqual({ customers: 6, pendingReviews: 2, approvedToday: 1, approvedTotal: 2, approvedExpectedValue: 42.5 });
+    expect(kpis).toEqual({ customers: 6, pendingReviews: 1, approvedToday: 1, approvedTotal: 2, approvedExpectedValue: 42.5 });
     expect(resources).toMatchObject([{ key: "call_center_slots", used: 7, held: 3, limit: 40 }]);
   });
 

@@ -113,6 +113,7 @@ test("counts by status include statuses nobody has", async () => {
     overridden: 1,
     no_action: 1,
     failed: 1,
+    superseded: 0,
   });
   expect(await countPendingReviews(t.prisma)).toBe(61);
 });

@@ -33,8 +33,8 @@ describe("deterministic decisions on worker threads", () => {
   test("a run decided on two threads makes the same decisions as one decided on the run's thread", async () => {
     const inThread = await createRun(pool, { scope: { limit: 40 }, policy: "rules" });
     const a = await executeRun(pool, { runId: inThread.runId, customerIds: inThread.customerIds, policy: "rules", model: null });
-    // A fresh period, so the second run meets the same capacity.
-    await pool.query(`UPDATE "ResourceConstraint" SET used = 0, held = 0`);
+    // Read now: the second run's decisions replace these (releasing their holds first, so it meets the same capacity).
+    const first = await outcomes(inThread.runId);
 
     const workers = startDecideWorkers({ databaseUrl: db.url, catalog: await loadCatalog(pool), count: 2 });
     await workers.ready();
@@ -53,7 +53,6 @@ describe("deterministic decisions on worker threads", () => {
       expect(b?.processed).toBe(40);
       expect(b?.byStatus).toEqual(a?.byStatus);
       expect(b?.byTreatment).toEqual(a?.byTreatment);
-      const first = await outcomes(inThread.runId);
       const second = await outcomes(onThreads.runId);
       expect(second.map((r) => [r.customerId, r.status, r.treatmentKey])).toEqual(first.map((r) => [r.customerId, r.status, r.treatmentKey]));
     } finally {
