@@ -118,13 +118,18 @@ test.describe("overview and catalog screens", () => {
     await expect(page).toHaveURL(/risk=high/);
     await expect(page).toHaveURL(/pending=yes/);
     const rows = page.getByTestId("customer-row");
-    const shown = await rows.count();
-    if (shown > 0) {
-      for (const band of await page.getByTestId("customer-risk").evaluateAll((els) => els.map((e) => e.getAttribute("data-band")))) expect(band).toBe("high");
-      await expect(page.getByTestId("customer-pending")).toHaveCount(shown);
-    } else {
-      await expect(page.getByTestId("table-empty")).toBeVisible();
-    }
+    // The filtered page replaces the unfiltered one once the server answers: check until it has.
+    await expect(async () => {
+      const shown = await rows.count();
+      if (shown === 0) {
+        await expect(page.getByTestId("table-empty")).toBeVisible({ timeout: 500 });
+        return;
+      }
+      const bands = await page.getByTestId("customer-risk").evaluateAll((els) => els.map((e) => e.getAttribute("data-band")));
+      expect(bands).toHaveLength(shown);
+      expect(bands.every((band) => band === "high")).toBe(true);
+      expect(await page.getByTestId("customer-pending").count()).toBe(shown);
+    }).toPass({ timeout: 15_000 });
     await shoot(page, "customers-filtered");
 
     const top = (await sql.query<{ id: string }>(`SELECT id FROM "Customer" ORDER BY "monthlyRevenue" DESC, id DESC LIMIT 1`)).rows[0]!.id;
