@@ -11,27 +11,28 @@ const RISK_TONES: Record<RiskBand, BadgeTone> = { low: "success", medium: "warni
 
 const columns: Column<CustomerListItem>[] = [
   {
-    key: "id",
-    header: "Id",
-    className: "whitespace-nowrap font-mono text-xs",
+    key: "customer",
+    header: "Customer",
+    className: "whitespace-nowrap",
     cell: (c) => (
-      <Link href={`/customers/${encodeURIComponent(c.id)}`} className={linkClass}>
-        {c.id}
-      </Link>
+      <>
+        <Link href={`/customers/${encodeURIComponent(c.id)}`} className={linkClass} data-testid="customer-link">
+          {c.name}
+        </Link>
+        <div className="font-mono text-xs text-zinc-500">{c.id}</div>
+      </>
     ),
   },
   {
-    key: "name",
-    header: "Name",
-    className: "whitespace-nowrap",
+    key: "segment",
+    header: "Segment and plan",
     cell: (c) => (
-      <Link href={`/customers/${encodeURIComponent(c.id)}`} className={linkClass} data-testid="customer-link">
-        {c.name}
-      </Link>
+      <>
+        <div>{c.segment}</div>
+        <div className="text-xs text-zinc-500">{c.plan}</div>
+      </>
     ),
   },
-  { key: "segment", header: "Segment", cell: (c) => c.segment },
-  { key: "plan", header: "Plan", cell: (c) => c.plan },
   { key: "tier", header: "Value tier", cell: (c) => <ValueTierBadge tier={c.valueTier} /> },
   {
     key: "risk",
@@ -61,9 +62,17 @@ const columns: Column<CustomerListItem>[] = [
       ) : null,
   },
   { key: "tenure", header: "Tenure", align: "right", className: "whitespace-nowrap", cell: (c) => formatTenure(c.tenureMonths) },
-  { key: "revenue", header: "Monthly revenue", align: "right", cell: (c) => formatMoney(c.monthlyRevenue) },
-  { key: "region", header: "Region", cell: (c) => c.region },
-  { key: "language", header: "Language", cell: (c) => c.language },
+  { key: "revenue", header: "Monthly revenue", align: "right", className: "whitespace-nowrap", cell: (c) => formatMoney(c.monthlyRevenue) },
+  {
+    key: "region",
+    header: "Region and language",
+    cell: (c) => (
+      <>
+        <div>{c.region}</div>
+        <div className="text-xs text-zinc-500">{c.language}</div>
+      </>
+    ),
+  },
 ];
 
 export function CustomersTable({ rows, isFiltered }: { rows: CustomerListItem[]; isFiltered: boolean }) {
