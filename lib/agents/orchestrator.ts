@@ -4,7 +4,7 @@
 // customers in priority order and writes their recommendations with it.
 import { z } from "zod";
 import { bindAllocationAgent } from "./allocation/allocation-agent";
-import type { CapacityStore, DecisionRecord, LockedCapacity, SupersededRecord } from "./allocation/ports";
+import type { CapacityStore, DecisionRecord, LatestAllocation, LockedCapacity, RecommendationState, SupersededRecord } from "./allocation/ports";
 import type { CustomerData, JourneyAnalysis, PolicyKind, TreatmentDecision, TreatmentDefinition } from "./domain";
 import type { DataAgentMessage, DataAgentResponse, JourneyAgentMessage, JourneyAgentResponse, TreatmentAgentMessage, TreatmentAgentResponse, TreatmentContext } from "./messages";
 import type { FallbackHop, OrchestratorMessage, OrchestratorResponse, RunProgress, RunSummary, TraceStep } from "./orchestrator-messages";
@@ -205,36 +205,69 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const chunkSize = Math.max(1, deps.chunkSize ?? 500);
   const { decide } = createDecider(deps);
 
+  const SUPERSEDE_REASON = "superseded by a newer decision for the same customer";
+
+  /** The customers' recommendations from other runs still waiting for review, locked, by customer. */
+  async function earlierPending(capacity: LockedCapacity, decided: Decided[], runId: string): Promise<Map<string, RecommendationState[]>> {
+    const byCustomer = new Map<string, RecommendationState[]>();
+    if (decided.length === 0) return byCustomer;
+    for (const r of await capacity.pendingFor(decided.map((d) => d.customerId))) {
+      if (r.runId === runId) continue;
+      byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
+    }
+    return byCustomer;
+  }
+
   /**
-   * A new decision replaces the customer's earlier one still waiting for review: its hold is
-   * released first (so the new choice may take that unit), in the same transaction, and each new
-   * decision's trace says what it replaced. Customers whose decision failed keep the earlier one.
+   * Gives back what the customer's earlier recommendations hold, so the new decision may take those
+   * units; returns the holds given back, to restore should the new decision fail.
    */
-  async function supersedeEarlier(capacity: LockedCapacity, decided: Decided[], runId: string): Promise<SupersededRecord[]> {
-    if (decided.length === 0) return [];
-    const byCustomer = new Map(decided.map((d) => [d.customerId, d]));
-    const earlier = (await capacity.pendingFor([...byCustomer.keys()])).filter((r) => r.runId !== runId);
-    if (earlier.length === 0) return [];
-    const reason = "superseded by a newer decision for the same customer";
-    const startedAt = now().toISOString();
-    const t0 = performance.now();
+  async function releaseEarlier(capacity: LockedCapacity, item: Decided, earlier: RecommendationState[], runId: string): Promise<LatestAllocation[]> {
+    const ids = earlier.map((r) => r.id);
+    const live = [...(await capacity.latestFor(ids)).values()].filter((a) => a.outcome === "held");
     const allocation = bindAllocationAgent({ capacity, catalog: deps.catalog });
-    const released = await allocation.process({ type: "release_allocation", recommendationIds: earlier.map((r) => r.id), actor: `run ${runId}`, reason });
-    if (!released.ok || released.type !== "release_allocation") throw new Error(`Earlier holds could not be released: ${released.ok ? released.type : released.error.reason}`);
-    const durationMs = Math.round((performance.now() - t0) * 100) / 100;
-    const releasedIds = new Set(released.data.released);
-    return earlier.map((r) => {
-      const item = byCustomer.get(r.customerId)!;
-      item.trace.push({
-        agent: allocation.name,
-        type: "release_allocation",
-        message: { type: "release_allocation", recommendationIds: [r.id], reason },
-        response: { ok: true, data: { supersededRecommendation: r.id, treatmentKey: r.treatmentKey, isHoldReleased: releasedIds.has(r.id) } },
-        startedAt,
-        durationMs,
-      });
-      return { recommendationId: r.id, supersededById: item.id };
-    });
+    const message = { type: "release_allocation" as const, recommendationIds: ids, actor: `run ${runId}`, reason: SUPERSEDE_REASON };
+    const released = await traced(item.trace, allocation, message, now);
+    if (!released.ok || released.type !== "release_allocation") {
+      throw new Error(`Earlier holds could not be released: ${released.ok ? released.type : released.error.reason}`);
+    }
+    return live;
+  }
+
+  /** The new decision failed: the earlier recommendations keep waiting for review with their holds. */
+  function restoreHolds(capacity: LockedCapacity, item: Decided, holds: LatestAllocation[]) {
+    const restored: string[] = [];
+    for (const { createdAt: _at, ...hold } of holds) {
+      const resource = capacity.resources.get(hold.resourceKey);
+      // The unit was freed in this transaction and a failed decision took none, so there is room.
+      if (!resource || resource.used + hold.units > resource.limit) continue;
+      resource.used += hold.units;
+      resource.held += hold.units;
+      capacity.record({ ...hold, outcome: "held", reason: "Held again: the newer decision for this customer failed", periodStart: resource.periodStart });
+      restored.push(hold.recommendationId!);
+    }
+    item.trace.push({ agent: "allocation", type: "restore_holds", message: { recommendationIds: holds.map((h) => h.recommendationId) }, response: { ok: true, data: { restored } }, startedAt: now().toISOString(), durationMs: 0 });
+  }
+
+  /**
+   * Steps 5–6 for a batch, highest priority first. A new decision replaces the customer's earlier one
+   * still waiting for review: that one's hold is given back first (so the new choice may take the
+   * unit) and it is marked superseded in the same transaction; if the new decision fails, the
+   * earlier one stays as it was.
+   */
+  async function allocateBatch(capacity: LockedCapacity, decided: Decided[], runId: string): Promise<{ records: DecisionRecord[]; superseded: SupersededRecord[] }> {
+    const earlierByCustomer = await earlierPending(capacity, decided, runId);
+    const records: DecisionRecord[] = [];
+    const superseded: SupersededRecord[] = [];
+    for (const item of decided) {
+      const earlier = earlierByCustomer.get(item.customerId) ?? [];
+      const released = earlier.length > 0 ? await releaseEarlier(capacity, item, earlier, runId) : [];
+      const record = await allocate(capacity, item, runId);
+      if (record.status === "failed" && earlier.length > 0) restoreHolds(capacity, item, released);
+      else for (const r of earlier) superseded.push({ recommendationId: r.id, supersededById: item.id });
+      records.push(record);
+    }
+    return { records, superseded };
   }
 
   /** Steps 5–6 inside a locked transaction: hold capacity, falling back to alternatives. */
@@ -314,9 +347,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       try {
         return await deps.capacity.transact(async (capacity) => {
           const decided = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
-          const superseded = await supersedeEarlier(capacity, decided, runId);
-          const out: DecisionRecord[] = [];
-          for (const item of decided) out.push(await allocate(capacity, item, runId));
+          const { records: out, superseded } = await allocateBatch(capacity, decided, runId);
           for (const item of items) if (item.kind === "failed") out.push(failedRecord(item, runId));
           return { value: { records: out, superseded: superseded.length }, writes: { decisions: out, superseded } };
         });
@@ -333,15 +364,16 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
      * decision that cannot be stored fails only its own customer (recorded with the reason); when
      * even that record cannot be written, the database is out and the run stops.
      */
-    const saveBatch = async (items: Outcome[]): Promise<{ records: DecisionRecord[]; superseded: number }> => {
+    const saveBatch = async (items: Outcome[]): Promise<{ records: DecisionRecord[]; superseded: number; error?: Error }> => {
       try {
         return await transactBatch(items);
       } catch (batchError) {
-        if (items.length === 1 && items[0]!.kind !== "decided") throw batchError;
+        if (items.length === 1 && items[0]!.kind !== "decided") return { records: [], superseded: 0, error: batchError as Error };
         const records: DecisionRecord[] = [];
         let superseded = 0;
-        for (const item of items) {
-          if (item.kind === "missing") continue;
+        // One at a time in the batch's own order: highest priority first, then the failures.
+        const byPriority = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
+        for (const item of [...byPriority, ...items.filter((i): i is Failed => i.kind === "failed")]) {
           try {
             const saved = await transactBatch([item]);
             records.push(...saved.records);
@@ -350,7 +382,12 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
             console.error(`[orchestrator] run ${runId}: the decision for customer ${item.customerId} could not be stored`, err);
             const policy = item.kind === "decided" ? item.decision.policy : item.policy;
             const failed: Failed = { kind: "failed", id: item.id, customerId: item.customerId, reason: "The decision could not be stored (the error is in the server log); no capacity was taken.", trace: item.trace, policy };
-            records.push(...(await transactBatch([failed])).records);
+            try {
+              records.push(...(await transactBatch([failed])).records);
+            } catch (outage) {
+              // Not even a failure can be written: stop, counting what this batch did save.
+              return { records, superseded, error: outage as Error };
+            }
           }
         }
         return { records, superseded };
@@ -363,8 +400,11 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         if (flushError) return;
         try {
           const saved = await saveBatch(items);
-          tally(summary, items, saved.records);
+          const savedIds = new Set(saved.records.map((r) => r.customerId));
+          // Only what was written is counted; a batch stopped by an outage counts its saved part.
+          tally(summary, saved.error ? items.filter((i) => i.kind !== "missing" && savedIds.has(i.customerId)) : items, saved.records);
           summary.supersededEarlier += saved.superseded;
+          if (saved.error) throw saved.error;
           const answer = await deps.progress.report({ runId, processed: summary.processed, failed: summary.byStatus.failed });
           if (answer.isCancelRequested) isCancelled = true;
         } catch (err) {

@@ -82,13 +82,16 @@ const PREFERENCES_SQL = `
   SELECT "customerId", "preferredLanguage", "contactWindowStart", "contactWindowEnd", "dndStart", "dndEnd", "timeZone"
   FROM "ContactPreference" WHERE "customerId" = ANY($1::text[])`;
 
-// A decision that was reviewed stands from its review; one awaiting review from when it was made.
+// Our contacts: decisions a reviewer approved or overrode, dated from the review. One still waiting
+// for review is left out: the decision being made now replaces it. Rejected, superseded and failed
+// ones never reached the customer, so they cannot crowd real contacts out of the latest few.
 const DECISIONS_SQL = `
   SELECT "customerId", "treatmentKey", status, "decidedAt" FROM (
     SELECT "customerId", "treatmentKey", status::text AS status,
            to_char(COALESCE("reviewedAt", "createdAt"), ${ISO}) AS "decidedAt",
-           row_number() OVER (PARTITION BY "customerId" ORDER BY "createdAt" DESC, id) AS n
-    FROM "Recommendation" WHERE "customerId" = ANY($1::text[]) AND "treatmentKey" IS NOT NULL
+           row_number() OVER (PARTITION BY "customerId" ORDER BY COALESCE("reviewedAt", "createdAt") DESC, id) AS n
+    FROM "Recommendation"
+    WHERE "customerId" = ANY($1::text[]) AND "treatmentKey" IS NOT NULL AND status IN ('approved', 'overridden')
   ) d WHERE n <= ${PRIOR_CONTACT_LIMIT}
   ORDER BY "customerId", "decidedAt"`;
 

@@ -131,7 +131,7 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
             const { rows: latest } = await client.query<LatestAllocation & { periodStart: Date; createdAt: Date }>(
               `SELECT DISTINCT ON ("recommendationId") "recommendationId", "resourceKey", "treatmentKey", "customerId", "runId", outcome::text AS outcome,
                   units, reason, priority, "isHighValue", "usedReserve", "periodStart", "createdAt"
-                 FROM "Allocation" WHERE "recommendationId" = ANY($1::uuid[]) ORDER BY "recommendationId", id DESC`,
+                 FROM "Allocation" WHERE "recommendationId" = ANY($1::uuid[]) AND outcome <> 'denied' ORDER BY "recommendationId", id DESC`,
               [ids],
             );
             return new Map(latest.map((r) => [r.recommendationId!, { ...r, periodStart: r.periodStart.toISOString(), createdAt: r.createdAt.toISOString() }]));

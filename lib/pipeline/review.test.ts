@@ -208,6 +208,13 @@ describe("override", () => {
     expect(denied).toMatchObject({ customerId: customers[0], recommendationId: callIds[0] });
     expect(await counters("sms_quota")).toMatchObject({ used: 1, held: 0 });
     expect(await counters("call_slots")).toMatchObject({ used: 2, held: 2 });
+    // The denial changed no hold: approving confirms the unit it still holds and takes no other.
+    expect(await review([callIds[0]!], { kind: "approve" })).toEqual({ done: [callIds[0]], skipped: [] });
+    expect(await counters("call_slots")).toMatchObject({ used: 2, held: 1 });
+    // And rejecting the other after its own refused override gives its unit back.
+    await expect(review([callIds[1]!], { kind: "override", treatmentKey: "retention_sms", reason: "Prefers texts" })).rejects.toThrow(/no room left/);
+    await review([callIds[1]!], { kind: "reject", reason: "Not now" });
+    expect(await counters("call_slots")).toMatchObject({ used: 1, held: 0 });
   });
 
   test.each([

@@ -34,17 +34,20 @@ type Claim = { priority: number; isHighValue: boolean };
  * The locked capacity with its own unsaved history visible: a hold recorded earlier in this
  * transaction is live for a confirm later in it.
  */
-function seeingOwnWrites(capacity: LockedCapacity): LockedCapacity & { ownLatest(recommendationId: string): LatestAllocation | undefined } {
+function seeingOwnWrites(capacity: LockedCapacity): LockedCapacity & { ownDenial(recommendationId: string): AllocationRecord | undefined } {
   const recorded = new Map<string, LatestAllocation>();
+  const denials = new Map<string, AllocationRecord>();
   return {
-    ownLatest: (recommendationId) => recorded.get(recommendationId),
+    ownDenial: (recommendationId) => denials.get(recommendationId),
     resources: capacity.resources,
     now: capacity.now,
     loadRecommendations: (ids) => capacity.loadRecommendations(ids),
     pendingFor: (customerIds) => capacity.pendingFor(customerIds),
     record: (row) => {
       capacity.record(row);
-      if (row.recommendationId) recorded.set(row.recommendationId, { ...row, createdAt: capacity.now });
+      // A denial changes no hold, so it never stands as a recommendation's latest state.
+      if (row.recommendationId && row.outcome === "denied") denials.set(row.recommendationId, row);
+      else if (row.recommendationId) recorded.set(row.recommendationId, { ...row, createdAt: capacity.now });
     },
     latestFor: async (ids) => {
       const latest = await capacity.latestFor(ids);
@@ -171,11 +174,7 @@ export async function reviewRecommendations(opts: {
         const result = held.data.results[0]!;
         // Throwing rolls the whole transaction back: the old hold stays where it was.
         if (result.outcome === "denied") {
-          const own = capacity.ownLatest(id);
-          if (own?.outcome === "denied") {
-            const { createdAt: _at, ...row } = own;
-            deniedAttempt = row;
-          }
+          deniedAttempt = capacity.ownDenial(id) ?? null;
           throw new AppError({ code: "capacity_exhausted", userMessage: `Not overridden: ${newTreatment.name} has no room left (${result.reason}). The recommendation keeps its treatment and capacity.` });
         }
         const confirmed = await allocation.process({ type: "confirm_allocation", recommendationIds: [id], actor: opts.reviewer.label });
@@ -211,10 +210,15 @@ export async function reviewRecommendations(opts: {
   } catch (err) {
     const denied: AllocationRecord | null = deniedAttempt;
     if (denied) {
-      await opts.store.transact(async (locked) => {
-        locked.record(denied);
-        return { value: null };
-      });
+      try {
+        await opts.store.transact(async (locked) => {
+          locked.record(denied);
+          return { value: null };
+        });
+      } catch (historyError) {
+        // The refusal is what the reviewer needs to hear; the lost history row goes to the log.
+        console.error("[review] a refused override's denied attempt could not be recorded", historyError);
+      }
     }
     throw err;
   }

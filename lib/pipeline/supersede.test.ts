@@ -10,6 +10,13 @@ import { loadCatalog } from "./catalog";
 import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
 import { createRun, executeRun } from "./runs";
+import { createDataAgent } from "../agents/data/data-agent";
+import { createJourneyAgent } from "../agents/journey/journey-agent";
+import type { TreatmentAgentMessage, TreatmentAgentResponse } from "../agents/messages";
+import { createOrchestrator } from "../agents/orchestrator";
+import { type Agent, fail } from "../agents/protocol";
+import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
+import { createPgCustomerSource } from "./customer-source";
 import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "./testing/fixtures";
 
 describe("a newer decision replaces the customer's pending one", () => {
@@ -45,7 +52,7 @@ describe("a newer decision replaces the customer's pending one", () => {
 
     const second = await runFor([id!]);
     expect(second.summary.supersededEarlier).toBe(1);
-    const recs = await pool.query<{ id: string; runId: string; status: string; treatmentKey: string; supersededById: string | null; trace: { steps: { agent: string; type: string; response: { data?: { supersededRecommendation?: string } } }[] } }>(
+    const recs = await pool.query<{ id: string; runId: string; status: string; treatmentKey: string; supersededById: string | null; trace: { steps: { agent: string; type: string; response: { data?: { released?: string[] } } }[] } }>(
       `SELECT id, "runId", status::text, "treatmentKey", "supersededById", trace FROM "Recommendation" ORDER BY "createdAt", id`,
     );
     const newer = recs.rows.find((r) => r.runId === second.runId)!;
@@ -53,7 +60,7 @@ describe("a newer decision replaces the customer's pending one", () => {
     // The slot the earlier decision held was free again for the new one: no fallback was needed.
     expect(newer).toMatchObject({ status: "pending_review", treatmentKey: "retention_call", supersededById: null });
     const release = newer.trace.steps.find((s) => s.type === "release_allocation");
-    expect(release?.response.data?.supersededRecommendation).toBe(earlier.id);
+    expect(release?.response.data?.released).toEqual([earlier.id]);
 
     expect(await one(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).toEqual({ used: 1, held: 1 });
     const history = await pool.query<{ recommendationId: string; outcome: string; reason: string }>(
@@ -65,6 +72,49 @@ describe("a newer decision replaces the customer's pending one", () => {
       [newer.id, "held"],
     ]);
     expect(history.rows[1]!.reason).toMatch(/superseded by a newer decision/);
+  });
+
+  test("when the newer decision fails, the earlier recommendation keeps waiting for review with its hold", async () => {
+    await insertCatalog(db.url, { limits: { call_slots: 1, sms_quota: 0 } });
+    const [id] = await insertCustomers(db.url, { count: 1 });
+    await insertPermissions(db.url, [id!]);
+    const first = await runFor([id!]);
+    const earlier = await one<{ id: string; treatmentKey: string }>(`SELECT id, "treatmentKey" FROM "Recommendation" WHERE "runId" = $1`, [first.runId]);
+    expect(earlier.treatmentKey).toBe("retention_call");
+
+    // The new decision asks for an SMS (no quota left) and then finds no alternative: it fails.
+    const catalog = await loadCatalog(pool);
+    const real = createTreatmentAgent({ catalog, model: null });
+    const treatment: Agent<TreatmentAgentMessage, TreatmentAgentResponse> = {
+      name: "treatment",
+      async process(message) {
+        if (message.type === "find_alternative_treatment") return fail(message.type, "no_eligible_treatment", "nothing else is allowed") as TreatmentAgentResponse;
+        const response = await real.process(message);
+        return response.ok && response.type === "recommend_treatment" ? { ...response, data: { ...response.data, treatmentKey: "retention_sms", isNoAction: false } } : response;
+      },
+    };
+    const runId = await insertRun(db.url);
+    const orchestrator = createOrchestrator({
+      data: createDataAgent({ source: createPgCustomerSource(pool) }),
+      journey: createJourneyAgent(),
+      treatment,
+      capacity: createPgCapacityStore(pool),
+      catalog,
+      progress: { report: async () => ({ isCancelRequested: false }) },
+      policy: "rules",
+    });
+    const response = await orchestrator.process({ type: "process_customer", runId, customerId: id! });
+    expect(response.ok && response.data).toMatchObject({ byStatus: { failed: 1 }, supersededEarlier: 0 });
+
+    expect(await one(`SELECT status::text, "supersededById" FROM "Recommendation" WHERE id = $1`, [earlier.id])).toEqual({ status: "pending_review", supersededById: null });
+    expect(await one(`SELECT status::text FROM "Recommendation" WHERE "runId" = $1`, [runId])).toEqual({ status: "failed" });
+    expect(await one(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).toEqual({ used: 1, held: 1 });
+    const history = await pool.query<{ outcome: string }>(`SELECT outcome::text FROM "Allocation" WHERE "recommendationId" = $1 ORDER BY id`, [earlier.id]);
+    expect(history.rows.map((r) => r.outcome)).toEqual(["held", "released", "held"]);
+    // And it can still be approved, confirming the one unit it holds.
+    const outcome = await reviewRecommendations({ store: createPgCapacityStore(pool), catalog, recommendationIds: [earlier.id], action: { kind: "approve" }, reviewer: { id: null, label: "test reviewer" } });
+    expect(outcome.done).toEqual([earlier.id]);
+    expect(await one(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).toEqual({ used: 1, held: 0 });
   });
 
   test("a replaced recommendation can no longer be approved", async () => {

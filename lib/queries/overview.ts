@@ -24,7 +24,7 @@ export type OverviewKpis = {
   approvedTotal: number;
 };
 
-/** Treatments chosen by the recommendations of the last TREATMENT_MIX_DAYS days; "no_action" for none. */
+/** Treatments chosen by the recommendations of the last TREATMENT_MIX_DAYS days (replaced and failed ones left out); "no_action" for none. */
 export type TreatmentMixPoint = { key: string; name: string; count: number };
 
 /** Allocation attempts of one UK day ("2026-11-25"), by outcome. */
@@ -61,7 +61,7 @@ export async function getTreatmentMix(db: PrismaClient, now: Date = new Date()):
   const rows = await db.$queryRaw<{ key: string; name: string; n: bigint }[]>`
     SELECT coalesce(r."treatmentKey", 'no_action') AS key, coalesce(t.name, 'No action') AS name, count(*) AS n
       FROM "Recommendation" r LEFT JOIN "Treatment" t ON t.key = r."treatmentKey"
-     WHERE r."createdAt" >= ${since} AND r.status <> 'failed'
+     WHERE r."createdAt" >= ${since} AND r.status NOT IN ('failed', 'superseded')
      GROUP BY 1, 2
      ORDER BY n DESC, key`;
   return rows.map((r) => ({ key: r.key, name: r.name, count: Number(r.n) }));

@@ -21,7 +21,7 @@ export type AllocationRecord = {
   periodStart: string;
 };
 
-/** The newest history row of a recommendation: its hold is live only when `outcome` is "held". */
+/** The newest history row of a recommendation other than a denial: its hold is live only when `outcome` is "held". */
 export type LatestAllocation = AllocationRecord & { createdAt: string };
 
 /** A recommendation as written by a run. */
@@ -78,7 +78,7 @@ export type LockedCapacity = {
   readonly resources: Map<string, LockedResource>;
   /** Adds a history row, written when the transaction commits. */
   record(row: AllocationRecord): void;
-  /** The newest history row of each recommendation among `recommendationIds`. */
+  /** The newest history row of each recommendation among `recommendationIds`, denials left out (a refused attempt changes no hold). */
   latestFor(recommendationIds: string[]): Promise<Map<string, LatestAllocation>>;
   /** Current state of these recommendations (read inside the same transaction). */
   loadRecommendations(ids: string[]): Promise<Map<string, RecommendationState>>;
