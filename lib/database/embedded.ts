@@ -11,9 +11,9 @@ import pg from "pg";
 // are stopped explicitly here, so its 'beforeExit' and 'exit' handlers are replaced by one that
 // only asks what this process started to shut down when it exits without stopping them. Signals
 // keep the library's handlers (Ctrl-C still stops a server).
-const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
-exitHook.unhookEvent("beforeExit");
-exitHook.unhookEvent("exit");
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void; hookedEvents(): string[] };
+// Only what is still hooked: this module may be evaluated again in the same process (test runners).
+for (const event of ["beforeExit", "exit"]) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
 
 /** Servers this process started and has not stopped yet, by data directory. */
 const startedHere = new Set<string>();
