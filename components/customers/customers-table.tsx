@@ -62,10 +62,10 @@ const columns: Column<CustomerListItem>[] = [
       ) : null,
   },
   { key: "tenure", header: "Tenure", align: "right", className: "whitespace-nowrap", cell: (c) => formatTenure(c.tenureMonths) },
-  { key: "revenue", header: "Monthly revenue", align: "right", className: "whitespace-nowrap", cell: (c) => formatMoney(c.monthlyRevenue) },
+  { key: "revenue", header: "Per month", align: "right", className: "whitespace-nowrap", cell: (c) => formatMoney(c.monthlyRevenue) },
   {
     key: "region",
-    header: "Region and language",
+    header: "Region",
     cell: (c) => (
       <>
         <div>{c.region}</div>
