@@ -4,9 +4,9 @@ import { useState } from "react";
 import type { ConstraintsSnapshot, ResourceGauge } from "@/lib/queries/constraints";
 import { EmptyState } from "../ui/empty-state";
 import { formatDateTime, formatNumber } from "../ui/format";
-import { Meter, meterColour } from "../ui/meter";
+import { meterColour } from "../ui/meter";
 import { EditConstraintDialog, ResetPeriodDialog } from "./constraint-dialogs";
-import { gaugeName } from "./gauge-name";
+import { GaugeMeter } from "./gauge-meter";
 import { useConstraintsQuery } from "./use-constraints-query";
 
 const clock = new Intl.DateTimeFormat("en-GB", { timeStyle: "medium", timeZone: "Europe/London" });
@@ -58,16 +58,7 @@ function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean;
       </header>
 
       <div className="mt-3">
-        <Meter
-          size="lg"
-          used={g.used}
-          held={g.held}
-          limit={g.limit}
-          reserved={g.reservedHighValue}
-          label={gaugeName(g)}
-          valueText={`${formatNumber(g.used)} of ${formatNumber(g.limit)} committed, ${formatNumber(g.free)} free`}
-          testId="gauge-meter"
-        />
+        <GaugeMeter gauge={g} size="lg" testId="gauge-meter" />
         <p className="mt-1.5 flex flex-wrap gap-x-3 text-xs text-zinc-500" aria-hidden>
           <span className="inline-flex items-center gap-1">
             <span className={`h-2 w-2 rounded-sm ${colour}`} /> confirmed

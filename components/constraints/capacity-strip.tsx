@@ -4,8 +4,7 @@ import Link from "next/link";
 import { useId, useState } from "react";
 import type { ConstraintsSnapshot, ResourceGauge } from "@/lib/queries/constraints";
 import { formatNumber } from "../ui/format";
-import { Meter } from "../ui/meter";
-import { gaugeName } from "./gauge-name";
+import { GaugeMeter } from "./gauge-meter";
 import { useConstraintsQuery } from "./use-constraints-query";
 
 const clock = new Intl.DateTimeFormat("en-GB", { timeStyle: "medium", timeZone: "Europe/London" });
@@ -27,15 +26,7 @@ function StripItem({ g, isFocus }: { g: ResourceGauge; isFocus: boolean }) {
         </span>
       </div>
       <div className="mt-1">
-        <Meter
-          used={g.used}
-          held={g.held}
-          limit={g.limit}
-          reserved={g.reservedHighValue}
-          label={gaugeName(g)}
-          valueText={`${formatNumber(g.used)} of ${formatNumber(g.limit)} committed, ${formatNumber(g.free)} free`}
-          testId="strip-meter"
-        />
+        <GaugeMeter gauge={g} testId="strip-meter" />
       </div>
       <p className="mt-0.5 truncate text-[11px] leading-4 tabular-nums text-zinc-500" data-testid="strip-breakdown">
         {formatNumber(g.confirmed)} confirmed, <span className={g.held > 0 ? "text-amber-700" : undefined}>{formatNumber(g.held)} held</span>
