@@ -3,7 +3,7 @@ import { formatNumber } from "../ui/format";
 import { Meter } from "../ui/meter";
 
 /** The spoken summary of a gauge: "SMS quota: 12 confirmed, 3 held of 50". */
-export function gaugeName(g: ResourceGauge): string {
+function gaugeName(g: ResourceGauge): string {
   return `${g.name}: ${formatNumber(g.confirmed)} confirmed, ${formatNumber(g.held)} held of ${formatNumber(g.limit)}`;
 }
 
