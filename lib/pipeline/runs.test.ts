@@ -73,8 +73,12 @@ describe("runs on PostgreSQL", () => {
     await insertCatalog(db.url, { limits: { call_slots: 4 }, reserves: { call_slots: 2 } });
     const ids = await insertCustomers(db.url, { count: 10, highValueEvery: 5 });
     await insertPermissions(db.url, ids);
-    const run = await createRun(pool, { scope: { customerIds: ids }, policy: "rules" });
-    await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 10 });
+    // The regular customers are decided first, in a run of their own; the premium ones come after.
+    const regular = ids.filter((_, i) => (i + 1) % 5 !== 0);
+    for (const customerIds of [regular, ids.filter((id) => !regular.includes(id))]) {
+      const run = await createRun(pool, { scope: { customerIds }, policy: "rules" });
+      await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 10 });
+    }
     const winners = await pool.query<{ valueTier: string }>(
       `SELECT c."valueTier" FROM "Recommendation" r JOIN "Customer" c ON c.id = r."customerId" WHERE r."treatmentKey" = 'retention_call'`,
     );
@@ -217,9 +221,22 @@ describe("runs on PostgreSQL", () => {
     await expect(createRun(pool, { scope: { customerIds: ["NOPE", "T-0001", "NOPE"] }, policy: "rules" })).rejects.toThrow(/^Unknown customer: NOPE$/);
   });
 
-  test("selection by tier and limit, in id order", async () => {
+  test("selection by tier and limit takes the first customers by id", async () => {
     await insertCustomers(db.url, { count: 10, highValueEvery: 2 });
     expect(await selectCustomers(pool, { valueTier: "premium", limit: 3 })).toEqual(["T-0002", "T-0004", "T-0006"]);
+  });
+
+  test("a run serves its most valuable customers first: the last call slots go to them even when their ids come last", async () => {
+    await insertCatalog(db.url, { limits: { call_slots: 2 } });
+    const ids = await insertCustomers(db.url, { count: 20, highValueEvery: 10 });
+    await insertPermissions(db.url, ids);
+    await pool.query(`UPDATE "Customer" SET "monthlyRevenue" = 90 WHERE id = 'T-0010'`);
+    const run = await createRun(pool, { scope: { limit: 20 }, policy: "rules" });
+    // Premium first (the higher revenue ahead), then the rest by id.
+    expect(run.customerIds.slice(0, 3)).toEqual(["T-0010", "T-0020", "T-0001"]);
+    await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 5, concurrency: 1 });
+    const calls = await pool.query<{ customerId: string }>(`SELECT "customerId" FROM "Recommendation" WHERE "treatmentKey" = 'retention_call' ORDER BY "customerId"`);
+    expect(calls.rows.map((r) => r.customerId)).toEqual(["T-0010", "T-0020"]);
   });
 
   test("the model policy is refused when no model is configured; auto picks the rules", () => {

@@ -35,7 +35,11 @@ export function resolvePolicy(choice: PolicyChoice, model: ChatModel | null): Po
   return model ? "llm" : "rules";
 }
 
-/** Customer ids in scope, in id order. */
+/**
+ * Customer ids in scope (with a limit, the first ones by id), in the order the run serves them:
+ * the most valuable first (value tier, then monthly revenue), so that scarce capacity reaches them
+ * before earlier batches of lesser customers use it up. Within a batch, priority decides.
+ */
 export async function selectCustomers(pool: Pick<pg.ClientBase, "query">, scope: RunScope): Promise<string[]> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -44,7 +48,10 @@ export async function selectCustomers(pool: Pick<pg.ClientBase, "query">, scope:
   if (scope.valueTier) where.push(`"valueTier" = $${params.push(scope.valueTier)}::"ValueTier"`);
   const limit = scope.limit ? ` LIMIT $${params.push(scope.limit)}` : "";
   const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM "Customer" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id${limit}`,
+    `SELECT id FROM (
+       SELECT id, "valueTier", "monthlyRevenue" FROM "Customer" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id${limit}
+     ) chosen
+     ORDER BY "valueTier" DESC, "monthlyRevenue" DESC, id`,
     params,
   );
   return rows.map((r) => r.id);
