@@ -180,7 +180,7 @@ export function StartRunForm({ segments, hasModel, customerCount }: StartRunForm
             className={inputClass}
             data-testid="run-limit"
           />
-          <p className="mt-1 text-xs text-zinc-500">The first customers by id.</p>
+          <p className="mt-1 text-xs text-zinc-500">The first customers by id; the most valuable are served first.</p>
         </div>
       </div>
 
