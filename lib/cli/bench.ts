@@ -10,7 +10,7 @@ import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
 import { applyMigrations } from "../database/migrate";
 import { dataDir } from "../database/paths";
 import { createOpenAIChatModel } from "../llm/openai-model";
-import { startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
+import { startFakeOpenAIServerThread } from "../llm/testing/fake-openai-thread";
 import { loadCatalog } from "../pipeline/catalog";
 import { createRun, executeRun } from "../pipeline/runs";
 import { startDecideWorkers } from "../pipeline/workers/decide-workers";
@@ -63,7 +63,8 @@ async function seededDatabase(name: string, count: number): Promise<{ url: strin
   return { url, pool };
 }
 
-const fake = await startFakeOpenAIServer({ latencyMs, isRecording: false });
+// On its own thread, as a real model server is elsewhere: the run does not answer its own requests.
+const fake = await startFakeOpenAIServerThread({ latencyMs });
 const pools: pg.Pool[] = [];
 try {
   const { url, pool } = await seededDatabase("cvm_bench_rules", customers);
