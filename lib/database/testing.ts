@@ -1,7 +1,7 @@
 // Test helpers: a fresh, migrated database per call on the test run's real PostgreSQL.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterEach, beforeEach, inject } from "vitest";
 import type { PrismaClient } from "../generated/prisma/client";
 import { createPrismaClient } from "./client";
 
@@ -40,5 +40,31 @@ export async function createEmptyDatabase(): Promise<{ url: string; drop: () => 
   return {
     url: inject("pgServerUrl").replace(/\/postgres$/, `/${name}`),
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+  };
+}
+
+/** A fresh database, and a pool of `max` connections on it, for each test of the enclosing suite. */
+export function usePoolPerTest(opts: { max?: number } = {}): { readonly db: TestDatabase; readonly pool: pg.Pool } {
+  let current: { db: TestDatabase; pool: pg.Pool } | null = null;
+  beforeEach(async () => {
+    const db = await createTestDatabase();
+    current = { db, pool: new pg.Pool({ connectionString: db.url, max: opts.max ?? 10 }) };
+  });
+  afterEach(async () => {
+    await current?.pool.end();
+    await current?.db.drop();
+    current = null;
+  });
+  const get = () => {
+    if (!current) throw new Error("usePoolPerTest: only inside a test");
+    return current;
+  };
+  return {
+    get db() {
+      return get().db;
+    },
+    get pool() {
+      return get().pool;
+    },
   };
 }

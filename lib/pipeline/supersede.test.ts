@@ -2,10 +2,10 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { applyMigrations } from "../database/migrate";
 import { migrationsDir } from "../database/paths";
-import { type TestDatabase, createEmptyDatabase, createTestDatabase } from "../database/testing";
+import { createEmptyDatabase, usePoolPerTest } from "../database/testing";
 import { loadCatalog } from "./catalog";
 import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
@@ -20,31 +20,21 @@ import { createPgCustomerSource } from "./customer-source";
 import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "./testing/fixtures";
 
 describe("a newer decision replaces the customer's pending one", () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
+  const t = usePoolPerTest({ max: 20 });
 
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 20 });
-  });
-  afterEach(async () => {
-    await pool.end();
-    await db.drop();
-  });
-
-  const one = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0] as T;
+  const one = async <T>(sql: string, params: unknown[] = []) => (await t.pool.query(sql, params)).rows[0] as T;
 
   async function runFor(customerIds: string[], opts: { batchSize?: number; concurrency?: number } = {}) {
-    const run = await createRun(pool, { scope: { customerIds }, policy: "rules" });
-    const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, ...opts });
+    const run = await createRun(t.pool, { scope: { customerIds }, policy: "rules" });
+    const summary = await executeRun(t.pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, ...opts });
     if (!summary) throw new Error("run failed");
     return { runId: run.runId, summary };
   }
 
   test("running a customer again releases the earlier hold first, so the last call slot goes to the new decision", async () => {
-    await insertCatalog(db.url, { limits: { call_slots: 1 } });
-    const [id] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [id!]);
+    await insertCatalog(t.db.url, { limits: { call_slots: 1 } });
+    const [id] = await insertCustomers(t.db.url, { count: 1 });
+    await insertPermissions(t.db.url, [id!]);
 
     const first = await runFor([id!]);
     const earlier = await one<{ id: string; treatmentKey: string }>(`SELECT id, "treatmentKey" FROM "Recommendation" WHERE "runId" = $1`, [first.runId]);
@@ -52,7 +42,7 @@ describe("a newer decision replaces the customer's pending one", () => {
 
     const second = await runFor([id!]);
     expect(second.summary.supersededEarlier).toBe(1);
-    const recs = await pool.query<{ id: string; runId: string; status: string; treatmentKey: string; supersededById: string | null; trace: { steps: { agent: string; type: string; response: { data?: { released?: string[] } } }[] } }>(
+    const recs = await t.pool.query<{ id: string; runId: string; status: string; treatmentKey: string; supersededById: string | null; trace: { steps: { agent: string; type: string; response: { data?: { released?: string[] } } }[] } }>(
       `SELECT id, "runId", status::text, "treatmentKey", "supersededById", trace FROM "Recommendation" ORDER BY "createdAt", id`,
     );
     const newer = recs.rows.find((r) => r.runId === second.runId)!;
@@ -63,7 +53,7 @@ describe("a newer decision replaces the customer's pending one", () => {
     expect(release?.response.data?.released).toEqual([earlier.id]);
 
     expect(await one(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).toEqual({ used: 1, held: 1 });
-    const history = await pool.query<{ recommendationId: string; outcome: string; reason: string }>(
+    const history = await t.pool.query<{ recommendationId: string; outcome: string; reason: string }>(
       `SELECT "recommendationId", outcome::text, reason FROM "Allocation" WHERE "resourceKey" = 'call_slots' ORDER BY id`,
     );
     expect(history.rows.map((r) => [r.recommendationId, r.outcome])).toEqual([
@@ -75,15 +65,15 @@ describe("a newer decision replaces the customer's pending one", () => {
   });
 
   test("when the newer decision fails, the earlier recommendation keeps waiting for review with its hold", async () => {
-    await insertCatalog(db.url, { limits: { call_slots: 1, sms_quota: 0 } });
-    const [id] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [id!]);
+    await insertCatalog(t.db.url, { limits: { call_slots: 1, sms_quota: 0 } });
+    const [id] = await insertCustomers(t.db.url, { count: 1 });
+    await insertPermissions(t.db.url, [id!]);
     const first = await runFor([id!]);
     const earlier = await one<{ id: string; treatmentKey: string }>(`SELECT id, "treatmentKey" FROM "Recommendation" WHERE "runId" = $1`, [first.runId]);
     expect(earlier.treatmentKey).toBe("retention_call");
 
     // The new decision asks for an SMS (no quota left) and then finds no alternative: it fails.
-    const catalog = await loadCatalog(pool);
+    const catalog = await loadCatalog(t.pool);
     const real = createTreatmentAgent({ catalog, model: null });
     const treatment: Agent<TreatmentAgentMessage, TreatmentAgentResponse> = {
       name: "treatment",
@@ -93,12 +83,12 @@ describe("a newer decision replaces the customer's pending one", () => {
         return response.ok && response.type === "recommend_treatment" ? { ...response, data: { ...response.data, treatmentKey: "retention_sms", isNoAction: false } } : response;
       },
     };
-    const runId = await insertRun(db.url);
+    const runId = await insertRun(t.db.url);
     const orchestrator = createOrchestrator({
-      data: createDataAgent({ source: createPgCustomerSource(pool) }),
+      data: createDataAgent({ source: createPgCustomerSource(t.pool) }),
       journey: createJourneyAgent(),
       treatment,
-      capacity: createPgCapacityStore(pool),
+      capacity: createPgCapacityStore(t.pool),
       catalog,
       progress: { report: async () => ({ isCancelRequested: false }) },
       policy: "rules",
@@ -109,24 +99,24 @@ describe("a newer decision replaces the customer's pending one", () => {
     expect(await one(`SELECT status::text, "supersededById" FROM "Recommendation" WHERE id = $1`, [earlier.id])).toEqual({ status: "pending_review", supersededById: null });
     expect(await one(`SELECT status::text FROM "Recommendation" WHERE "runId" = $1`, [runId])).toEqual({ status: "failed" });
     expect(await one(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).toEqual({ used: 1, held: 1 });
-    const history = await pool.query<{ outcome: string }>(`SELECT outcome::text FROM "Allocation" WHERE "recommendationId" = $1 ORDER BY id`, [earlier.id]);
+    const history = await t.pool.query<{ outcome: string }>(`SELECT outcome::text FROM "Allocation" WHERE "recommendationId" = $1 ORDER BY id`, [earlier.id]);
     expect(history.rows.map((r) => r.outcome)).toEqual(["held", "released", "held"]);
     // And it can still be approved, confirming the one unit it holds.
-    const outcome = await reviewRecommendations({ store: createPgCapacityStore(pool), catalog, recommendationIds: [earlier.id], action: { kind: "approve" }, reviewer: { id: null, label: "test reviewer" } });
+    const outcome = await reviewRecommendations({ store: createPgCapacityStore(t.pool), catalog, recommendationIds: [earlier.id], action: { kind: "approve" }, reviewer: { id: null, label: "test reviewer" } });
     expect(outcome.done).toEqual([earlier.id]);
     expect(await one(`SELECT used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).toEqual({ used: 1, held: 0 });
   });
 
   test("a replaced recommendation can no longer be approved", async () => {
-    await insertCatalog(db.url);
-    const [id] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [id!]);
+    await insertCatalog(t.db.url);
+    const [id] = await insertCustomers(t.db.url, { count: 1 });
+    await insertPermissions(t.db.url, [id!]);
     const first = await runFor([id!]);
     await runFor([id!]);
     const earlier = await one<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "runId" = $1`, [first.runId]);
     const outcome = await reviewRecommendations({
-      store: createPgCapacityStore(pool),
-      catalog: await loadCatalog(pool),
+      store: createPgCapacityStore(t.pool),
+      catalog: await loadCatalog(t.pool),
       recommendationIds: [earlier.id],
       action: { kind: "approve" },
       reviewer: { id: null, label: "test reviewer" },
@@ -136,12 +126,12 @@ describe("a newer decision replaces the customer's pending one", () => {
   });
 
   test("two runs over the same 20 customers at once leave one pending decision per customer, and counters equal the live holds", async () => {
-    await insertCatalog(db.url, { limits: { call_slots: 10 } });
-    const ids = await insertCustomers(db.url, { count: 20, highValueEvery: 4 });
-    await insertPermissions(db.url, ids);
+    await insertCatalog(t.db.url, { limits: { call_slots: 10 } });
+    const ids = await insertCustomers(t.db.url, { count: 20, highValueEvery: 4 });
+    await insertPermissions(t.db.url, ids);
     const runs = await Promise.all([runFor(ids, { batchSize: 5, concurrency: 4 }), runFor([...ids].reverse(), { batchSize: 3, concurrency: 3 })]);
 
-    const perCustomer = await pool.query<{ customerId: string; pending: number }>(
+    const perCustomer = await t.pool.query<{ customerId: string; pending: number }>(
       `SELECT c.id AS "customerId", count(r.id) FILTER (WHERE r.status = 'pending_review')::int AS pending
          FROM "Customer" c LEFT JOIN "Recommendation" r ON r."customerId" = c.id GROUP BY c.id`,
     );
@@ -163,11 +153,11 @@ describe("a newer decision replaces the customer's pending one", () => {
   });
 
   test("the database refuses a second pending recommendation for one customer", async () => {
-    await insertCatalog(db.url);
-    const [id] = await insertCustomers(db.url, { count: 1 });
-    const runs = [await insertRun(db.url), await insertRun(db.url)];
+    await insertCatalog(t.db.url);
+    const [id] = await insertCustomers(t.db.url, { count: 1 });
+    const runs = [await insertRun(t.db.url), await insertRun(t.db.url)];
     const insert = (runId: string) =>
-      pool.query(
+      t.pool.query(
         `INSERT INTO "Recommendation" (id, "runId", "customerId", status, policy, rationale, confidence, "expectedValue", "permissionStatement", "updatedAt")
          VALUES (gen_random_uuid(), $1, $2, 'pending_review', 'rules', 'r', 0.5, 1, 's', now())`,
         [runId, id],
