@@ -219,19 +219,39 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   }
 
   /**
-   * Gives back what the customer's earlier recommendations hold, so the new decision may take those
-   * units; returns the holds given back, to restore should the new decision fail.
+   * Gives back, in one step for the whole batch, what the customers' earlier recommendations hold,
+   * so the new decisions may take those units; each new decision's trace records its own part.
+   * Returns the holds given back by customer, to restore should a new decision fail.
    */
-  async function releaseEarlier(capacity: LockedCapacity, item: Decided, earlier: RecommendationState[], runId: string): Promise<LatestAllocation[]> {
-    const ids = earlier.map((r) => r.id);
-    const live = [...(await capacity.latestFor(ids)).values()].filter((a) => a.outcome === "held");
-    const allocation = bindAllocationAgent({ capacity, catalog: deps.catalog });
-    const message = { type: "release_allocation" as const, recommendationIds: ids, actor: `run ${runId}`, reason: SUPERSEDE_REASON };
-    const released = await traced(item.trace, allocation, message, now);
-    if (!released.ok || released.type !== "release_allocation") {
-      throw new Error(`Earlier holds could not be released: ${released.ok ? released.type : released.error.reason}`);
+  async function releaseEarlier(capacity: LockedCapacity, earlierByCustomer: Map<string, RecommendationState[]>, decided: Decided[], runId: string): Promise<Map<string, LatestAllocation[]>> {
+    const ids = [...earlierByCustomer.values()].flat().map((r) => r.id);
+    const holdsByCustomer = new Map<string, LatestAllocation[]>();
+    if (ids.length === 0) return holdsByCustomer;
+    for (const hold of (await capacity.latestFor(ids)).values()) {
+      if (hold.outcome === "held") holdsByCustomer.set(hold.customerId, [...(holdsByCustomer.get(hold.customerId) ?? []), hold]);
     }
-    return live;
+    const startedAt = now().toISOString();
+    const t0 = performance.now();
+    const allocation = bindAllocationAgent({ capacity, catalog: deps.catalog });
+    const response = await allocation.process({ type: "release_allocation", recommendationIds: ids, actor: `run ${runId}`, reason: SUPERSEDE_REASON });
+    if (!response.ok || response.type !== "release_allocation") {
+      throw new Error(`Earlier holds could not be released: ${response.ok ? response.type : response.error.reason}`);
+    }
+    const durationMs = Math.round((performance.now() - t0) * 100) / 100;
+    const released = new Set(response.data.released);
+    for (const item of decided) {
+      const own = (earlierByCustomer.get(item.customerId) ?? []).map((r) => r.id);
+      if (own.length === 0) continue;
+      item.trace.push({
+        agent: allocation.name,
+        type: "release_allocation",
+        message: { type: "release_allocation", recommendationIds: own, reason: SUPERSEDE_REASON },
+        response: { ok: true, type: "release_allocation", data: { released: own.filter((id) => released.has(id)), skipped: own.filter((id) => !released.has(id)) } },
+        startedAt,
+        durationMs,
+      });
+    }
+    return holdsByCustomer;
   }
 
   /** The new decision failed: the earlier recommendations keep waiting for review with their holds. */
@@ -239,7 +259,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     const restored: string[] = [];
     for (const { createdAt: _at, ...hold } of holds) {
       const resource = capacity.resources.get(hold.resourceKey);
-      // The unit was freed in this transaction and a failed decision took none, so there is room.
+      // Freed in this transaction; a higher-priority decision of the batch may have taken it since,
+      // and then the earlier recommendation waits without a hold (an approval takes one if any is left).
       if (!resource || resource.used + hold.units > resource.limit) continue;
       resource.used += hold.units;
       resource.held += hold.units;
@@ -251,19 +272,20 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
 
   /**
    * Steps 5–6 for a batch, highest priority first. A new decision replaces the customer's earlier one
-   * still waiting for review: that one's hold is given back first (so the new choice may take the
-   * unit) and it is marked superseded in the same transaction; if the new decision fails, the
-   * earlier one stays as it was.
+   * still waiting for review: the batch's earlier holds are given back first (so the new choices,
+   * in priority order, may take those units) and the earlier ones are marked superseded in the same
+   * transaction; if a new decision fails, its earlier one keeps waiting, with its hold while there
+   * is room for it again.
    */
   async function allocateBatch(capacity: LockedCapacity, decided: Decided[], runId: string): Promise<{ records: DecisionRecord[]; superseded: SupersededRecord[] }> {
     const earlierByCustomer = await earlierPending(capacity, decided, runId);
+    const released = await releaseEarlier(capacity, earlierByCustomer, decided, runId);
     const records: DecisionRecord[] = [];
     const superseded: SupersededRecord[] = [];
     for (const item of decided) {
       const earlier = earlierByCustomer.get(item.customerId) ?? [];
-      const released = earlier.length > 0 ? await releaseEarlier(capacity, item, earlier, runId) : [];
       const record = await allocate(capacity, item, runId);
-      if (record.status === "failed" && earlier.length > 0) restoreHolds(capacity, item, released);
+      if (record.status === "failed" && earlier.length > 0) restoreHolds(capacity, item, released.get(item.customerId) ?? []);
       else for (const r of earlier) superseded.push({ recommendationId: r.id, supersededById: item.id });
       records.push(record);
     }
