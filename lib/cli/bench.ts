@@ -70,22 +70,29 @@ try {
   const { url, pool } = await seededDatabase("cvm_bench_rules", customers);
   pools.push(pool);
 
-  const rulesRun = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
-  log("Deterministic policy run...");
   const workers = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog: await loadCatalog(pool), count: workerCount }) : null;
   // Threads load their code before the clock starts, as a database pool connects before it.
   await workers?.ready();
-  const t0 = performance.now();
-  const rules = await executeRun(pool, {
-    runId: rulesRun.runId,
-    customerIds: rulesRun.customerIds,
-    policy: "rules",
-    model: null,
-    ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
-  });
-  const rulesSeconds = (performance.now() - t0) / 1000;
+  /** One timed deterministic run over the first `customers` customers. */
+  const rulesRunOnce = async () => {
+    const run = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
+    const t0 = performance.now();
+    const summary = await executeRun(pool, {
+      runId: run.runId,
+      customerIds: run.customerIds,
+      policy: "rules",
+      model: null,
+      ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
+    });
+    if (!summary) throw new Error("The deterministic run failed.");
+    return { summary, seconds: (performance.now() - t0) / 1000 };
+  };
+  log("Deterministic policy run...");
+  const { summary: rules, seconds: rulesSeconds } = await rulesRunOnce();
+  // The same customers again, as a daily run would: each new decision replaces a pending one.
+  log("Deterministic policy run again over the same customers...");
+  const { summary: again, seconds: againSeconds } = await rulesRunOnce();
   await workers?.close();
-  if (!rules) throw new Error("The deterministic run failed.");
 
   // Its own database, so the model run neither finds the first run's decisions nor its holds.
   const llmDb = await seededDatabase("cvm_bench_llm", llmCustomers);
@@ -106,6 +113,9 @@ try {
     rules_seconds: Number(rulesSeconds.toFixed(2)),
     rules_customers_per_s: Math.round(rulesRate),
     rules_decision_threads: workerCount,
+    rules_again_seconds: Number(againSeconds.toFixed(2)),
+    rules_again_customers_per_s: Math.round(again.processed / againSeconds),
+    rules_again_superseded: again.supersededEarlier,
     llm_customers: llm.processed,
     llm_seconds: Number(llmSeconds.toFixed(2)),
     llm_concurrency: concurrency,
@@ -125,6 +135,16 @@ try {
   };
   console.table([
     { measure: `Deterministic policy (${workerCount > 0 ? `${workerCount} decision threads` : "one thread"})`, customers: result.rules_customers, seconds: result.rules_seconds, "customers/s": result.rules_customers_per_s, ideal: "", "fraction of ideal": "", "calls/rec": 0, "prompt tokens/rec": 0 },
+    {
+      measure: "  again, replacing pending decisions",
+      customers: again.processed,
+      seconds: result.rules_again_seconds,
+      "customers/s": result.rules_again_customers_per_s,
+      ideal: "",
+      "fraction of ideal": "",
+      "calls/rec": 0,
+      "prompt tokens/rec": 0,
+    },
     {
       measure: `Language model (${latencyMs} ms, concurrency ${concurrency})`,
       customers: result.llm_customers,
