@@ -4,9 +4,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, failedAction, refusedInput } from "@/lib/action-result";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { chatModelFromEnv } from "@/lib/llm/select-model";
 import { startPipelineRun, startRunInputSchema } from "@/lib/pipeline/launch";
+import { requestCancel } from "@/lib/pipeline/runs";
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
 
@@ -80,37 +80,9 @@ export async function cancelRunAction(input: unknown): Promise<ActionResult<{ ru
   if (actor.role === "viewer") return refusedViewer("cancel runs");
   const { runId } = parsed.data;
   try {
-    const pool = getPool();
-    const { rows } = await pool.query<{ status: string; cancelRequested: boolean }>(`SELECT status, "cancelRequested" FROM "Run" WHERE id = $1`, [runId]);
-    const run = rows[0];
-    if (!run) throw new AppError({ code: "not_found", userMessage: "This run does not exist." });
-    if (run.cancelRequested && (run.status === "queued" || run.status === "running")) return { ok: true, data: { runId, isAlreadyRequested: true } };
-    // The request and its audit entry are kept together or not at all.
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const { rows: cancelled } = await client.query<{ status: string }>(
-        `UPDATE "Run" SET "cancelRequested" = true WHERE id = $1 AND status IN ('queued', 'running') RETURNING status`,
-        [runId],
-      );
-      const requested = cancelled[0];
-      if (!requested) {
-        const { rows: after } = await client.query<{ status: string }>(`SELECT status FROM "Run" WHERE id = $1`, [runId]);
-        throw new AppError({ code: "conflict", userMessage: `This run already ended (${after[0]?.status ?? run.status}); there is nothing to cancel.` });
-      }
-      await client.query(
-        `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after) VALUES ($1, $2, 'run.cancel_requested', 'Run', $3, $4, $5)`,
-        [actor.id, actor.label, runId, JSON.stringify({ status: requested.status, cancelRequested: false }), JSON.stringify({ cancelRequested: true })],
-      );
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
-    revalidatePath("/runs");
-    return { ok: true, data: { runId, isAlreadyRequested: false } };
+    const { isAlreadyRequested } = await requestCancel(getPool(), { runId, actor });
+    if (!isAlreadyRequested) revalidatePath("/runs");
+    return { ok: true, data: { runId, isAlreadyRequested } };
   } catch (err) {
     return failedAction(err, "cancelRun");
   }

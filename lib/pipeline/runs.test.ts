@@ -250,7 +250,7 @@ describe("runs on PostgreSQL", () => {
     const ids = await insertCustomers(db.url, { count: 40 });
     await insertPermissions(db.url, ids);
     const run = await createRun(pool, { scope: { limit: 40 }, policy: "rules" });
-    expect(await requestCancel(pool, run.runId)).toBe(true);
+    expect(await requestCancel(pool, { runId: run.runId, actor: { id: null, label: "test" } })).toEqual({ isAlreadyRequested: false });
     const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 5 });
     expect(summary?.isCancelled).toBe(true);
     const row = await one<{ status: string; processed: number }>(`SELECT status, processed FROM "Run" WHERE id = $1`, [run.runId]);
@@ -258,7 +258,7 @@ describe("runs on PostgreSQL", () => {
     expect(row.processed).toBeLessThan(40);
     const recs = await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [run.runId]);
     expect(recs.n).toBe(row.processed);
-    expect(await requestCancel(pool, run.runId)).toBe(false);
+    await expect(requestCancel(pool, { runId: run.runId, actor: { id: null, label: "test" } })).rejects.toThrow(/already ended \(cancelled\)/);
   });
 
   test("runs left running by a stopped server are marked failed", async () => {

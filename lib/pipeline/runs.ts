@@ -9,6 +9,8 @@ import type { ChatModel } from "../agents/ports";
 import { createDataAgent } from "../agents/data/data-agent";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
+import { withTransaction } from "../database/transaction";
+import { AppError } from "../errors";
 import { loadCatalog } from "./catalog";
 import { createPgCustomerSource } from "./customer-source";
 import { createPgCapacityStore } from "./pg-capacity-store";
@@ -70,9 +72,7 @@ export const DEMO_RESET_LOCK_KEY = 7_204_311;
 export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null }): Promise<{ runId: string; customerIds: string[] }> {
   // A customer named twice is decided once: the orchestrator keeps one recommendation per customer and run.
   const scope: RunScope = opts.scope.customerIds ? { ...opts.scope, customerIds: [...new Set(opts.scope.customerIds)] } : opts.scope;
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     // Held until commit: a reset that starts after it sees this run as queued and refuses.
     const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock_shared($1) AS ok`, [DEMO_RESET_LOCK_KEY]);
     if (!lock[0]?.ok) throw new RunRequestError("A demo reset is in progress; try again in a moment.");
@@ -87,14 +87,8 @@ export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: 
       `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
       [opts.policy, JSON.stringify(scope), customerIds.length, opts.requestedById ?? null],
     );
-    await client.query("COMMIT");
     return { runId: rows[0]!.id, customerIds };
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function pgProgress(pool: pg.Pool): RunProgress {
@@ -154,10 +148,28 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
   }
 }
 
-/** Asks a queued or running run to stop after its current batch; false if it had already ended. */
-export async function requestCancel(pool: pg.Pool, runId: string): Promise<boolean> {
-  const { rowCount } = await pool.query(`UPDATE "Run" SET "cancelRequested" = true WHERE id = $1 AND status IN ('queued', 'running')`, [runId]);
-  return rowCount === 1;
+/**
+ * Asks a queued or running run to stop after its current batch, writing the request and its audit
+ * entry in one transaction. A request already standing changes nothing; a run that ended is refused
+ * with an AppError naming its status, and an unknown one with not_found.
+ */
+export async function requestCancel(pool: pg.Pool, opts: { runId: string; actor: { id: string | null; label: string } }): Promise<{ isAlreadyRequested: boolean }> {
+  const { runId, actor } = opts;
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ status: string; cancelRequested: boolean }>(`SELECT status::text AS status, "cancelRequested" FROM "Run" WHERE id = $1 FOR UPDATE`, [runId]);
+    const run = rows[0];
+    if (!run) throw new AppError({ code: "not_found", userMessage: "This run does not exist." });
+    if (run.status !== "queued" && run.status !== "running") {
+      throw new AppError({ code: "conflict", userMessage: `This run already ended (${run.status}); there is nothing to cancel.` });
+    }
+    if (run.cancelRequested) return { isAlreadyRequested: true };
+    await client.query(`UPDATE "Run" SET "cancelRequested" = true WHERE id = $1`, [runId]);
+    await client.query(
+      `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after) VALUES ($1, $2, 'run.cancel_requested', 'Run', $3, $4, $5)`,
+      [actor.id, actor.label, runId, JSON.stringify({ status: run.status, cancelRequested: false }), JSON.stringify({ cancelRequested: true })],
+    );
+    return { isAlreadyRequested: false };
+  });
 }
 
 /**
