@@ -4,7 +4,7 @@
 // customers in priority order and writes their recommendations with it.
 import { z } from "zod";
 import { bindAllocationAgent } from "./allocation/allocation-agent";
-import type { CapacityStore, DecisionRecord, LatestAllocation, LockedCapacity, RecommendationState, SupersededRecord } from "./allocation/ports";
+import type { CapacityStore, DecisionRecord, LockedCapacity, RecommendationState, SupersededRecord } from "./allocation/ports";
 import type { CustomerData, JourneyAnalysis, PolicyKind, TreatmentDecision, TreatmentDefinition } from "./domain";
 import type { DataAgentMessage, DataAgentResponse, JourneyAgentMessage, JourneyAgentResponse, TreatmentAgentMessage, TreatmentAgentResponse, TreatmentContext } from "./messages";
 import type { FallbackHop, OrchestratorMessage, OrchestratorResponse, RunProgress, RunSummary, TraceStep } from "./orchestrator-messages";
@@ -221,15 +221,10 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   /**
    * Gives back, in one step for the whole batch, what the customers' earlier recommendations hold,
    * so the new decisions may take those units; each new decision's trace records its own part.
-   * Returns the holds given back by customer, to restore should a new decision fail.
    */
-  async function releaseEarlier(capacity: LockedCapacity, earlierByCustomer: Map<string, RecommendationState[]>, decided: Decided[], runId: string): Promise<Map<string, LatestAllocation[]>> {
+  async function releaseEarlier(capacity: LockedCapacity, earlierByCustomer: Map<string, RecommendationState[]>, decided: Decided[], runId: string): Promise<void> {
     const ids = [...earlierByCustomer.values()].flat().map((r) => r.id);
-    const holdsByCustomer = new Map<string, LatestAllocation[]>();
-    if (ids.length === 0) return holdsByCustomer;
-    for (const hold of (await capacity.latestFor(ids)).values()) {
-      if (hold.outcome === "held") holdsByCustomer.set(hold.customerId, [...(holdsByCustomer.get(hold.customerId) ?? []), hold]);
-    }
+    if (ids.length === 0) return;
     const startedAt = now().toISOString();
     const t0 = performance.now();
     const allocation = bindAllocationAgent({ capacity, catalog: deps.catalog });
@@ -251,11 +246,12 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         durationMs,
       });
     }
-    return holdsByCustomer;
   }
 
   /** The new decision failed: the earlier recommendations keep waiting for review with their holds. */
-  function restoreHolds(capacity: LockedCapacity, item: Decided, holds: LatestAllocation[]) {
+  async function restoreHolds(capacity: LockedCapacity, item: Decided, earlier: RecommendationState[]) {
+    // The stored history, which does not show this transaction's releases yet: the holds as they were.
+    const holds = [...(await capacity.latestFor(earlier.map((r) => r.id))).values()].filter((a) => a.outcome === "held");
     const restored: string[] = [];
     for (const { createdAt: _at, ...hold } of holds) {
       const resource = capacity.resources.get(hold.resourceKey);
@@ -267,7 +263,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       capacity.record({ ...hold, outcome: "held", reason: "Held again: the newer decision for this customer failed", periodStart: resource.periodStart });
       restored.push(hold.recommendationId!);
     }
-    item.trace.push({ agent: "allocation", type: "restore_holds", message: { recommendationIds: holds.map((h) => h.recommendationId) }, response: { ok: true, data: { restored } }, startedAt: now().toISOString(), durationMs: 0 });
+    item.trace.push({ agent: "allocation", type: "restore_holds", message: { recommendationIds: earlier.map((r) => r.id) }, response: { ok: true, data: { restored } }, startedAt: now().toISOString(), durationMs: 0 });
   }
 
   /**
@@ -279,13 +275,13 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
    */
   async function allocateBatch(capacity: LockedCapacity, decided: Decided[], runId: string): Promise<{ records: DecisionRecord[]; superseded: SupersededRecord[] }> {
     const earlierByCustomer = await earlierPending(capacity, decided, runId);
-    const released = await releaseEarlier(capacity, earlierByCustomer, decided, runId);
+    await releaseEarlier(capacity, earlierByCustomer, decided, runId);
     const records: DecisionRecord[] = [];
     const superseded: SupersededRecord[] = [];
     for (const item of decided) {
       const earlier = earlierByCustomer.get(item.customerId) ?? [];
       const record = await allocate(capacity, item, runId);
-      if (record.status === "failed" && earlier.length > 0) restoreHolds(capacity, item, released.get(item.customerId) ?? []);
+      if (record.status === "failed" && earlier.length > 0) await restoreHolds(capacity, item, earlier);
       else for (const r of earlier) superseded.push({ recommendationId: r.id, supersededById: item.id });
       records.push(record);
     }
@@ -387,29 +383,40 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
      * even that record cannot be written, the database is out and the run stops.
      */
     const saveBatch = async (items: Outcome[]): Promise<{ records: DecisionRecord[]; superseded: number; error?: Error }> => {
+      const records: DecisionRecord[] = [];
+      let superseded = 0;
+      /** Records `item` as failed because its decision could not be stored; false when even that fails. */
+      const storeAsFailed = async (item: Decided | Failed, err: unknown): Promise<Error | null> => {
+        console.error(`[orchestrator] run ${runId}: the decision for customer ${item.customerId} could not be stored`, err);
+        if (item.kind === "failed") return err as Error;
+        const failed: Failed = { kind: "failed", id: item.id, customerId: item.customerId, reason: "The decision could not be stored (the error is in the server log); no capacity was taken.", trace: item.trace, policy: item.decision.policy };
+        try {
+          records.push(...(await transactBatch([failed])).records);
+          return null;
+        } catch (outage) {
+          return outage as Error;
+        }
+      };
       try {
         return await transactBatch(items);
       } catch (batchError) {
-        if (items.length === 1 && items[0]!.kind !== "decided") return { records: [], superseded: 0, error: batchError as Error };
-        const records: DecisionRecord[] = [];
-        let superseded = 0;
+        const stored = items.filter((i): i is Decided | Failed => i.kind !== "missing");
+        // Alone in its batch, the customer's own transaction has just failed: record the failure.
+        if (stored.length === 1) {
+          const error = await storeAsFailed(stored[0]!, batchError);
+          return { records, superseded, ...(error ? { error } : {}) };
+        }
         // One at a time in the batch's own order: highest priority first, then the failures.
-        const byPriority = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
-        for (const item of [...byPriority, ...items.filter((i): i is Failed => i.kind === "failed")]) {
+        const byPriority = stored.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
+        for (const item of [...byPriority, ...stored.filter((i): i is Failed => i.kind === "failed")]) {
           try {
             const saved = await transactBatch([item]);
             records.push(...saved.records);
             superseded += saved.superseded;
           } catch (err) {
-            console.error(`[orchestrator] run ${runId}: the decision for customer ${item.customerId} could not be stored`, err);
-            const policy = item.kind === "decided" ? item.decision.policy : item.policy;
-            const failed: Failed = { kind: "failed", id: item.id, customerId: item.customerId, reason: "The decision could not be stored (the error is in the server log); no capacity was taken.", trace: item.trace, policy };
-            try {
-              records.push(...(await transactBatch([failed])).records);
-            } catch (outage) {
-              // Not even a failure can be written: stop, counting what this batch did save.
-              return { records, superseded, error: outage as Error };
-            }
+            // Not even a failure can be written: stop, counting what this batch did save.
+            const error = await storeAsFailed(item, err);
+            if (error) return { records, superseded, error };
           }
         }
         return { records, superseded };

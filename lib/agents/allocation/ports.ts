@@ -78,7 +78,11 @@ export type LockedCapacity = {
   readonly resources: Map<string, LockedResource>;
   /** Adds a history row, written when the transaction commits. */
   record(row: AllocationRecord): void;
-  /** The newest history row of each recommendation among `recommendationIds`, denials left out (a refused attempt changes no hold). */
+  /**
+   * The newest stored history row of each recommendation among `recommendationIds`, denials left
+   * out (a refused attempt changes no hold). Rows recorded in this transaction are not seen: they
+   * are written when it commits.
+   */
   latestFor(recommendationIds: string[]): Promise<Map<string, LatestAllocation>>;
   /** Current state of these recommendations (read inside the same transaction). */
   loadRecommendations(ids: string[]): Promise<Map<string, RecommendationState>>;
