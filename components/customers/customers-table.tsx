@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { CustomerListItem, RiskBand } from "@/lib/queries/customers";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { DataTable, type Column } from "../ui/data-table";
@@ -9,29 +10,33 @@ const linkClass = "font-medium text-indigo-700 hover:underline";
 
 const RISK_TONES: Record<RiskBand, BadgeTone> = { low: "success", medium: "warning", high: "danger" };
 
+/** A cell's main value with a smaller detail under it, so related columns share one. */
+function WithDetail({ children, detail, isMono = false }: { children: ReactNode; detail: ReactNode; isMono?: boolean }) {
+  return (
+    <>
+      <div>{children}</div>
+      <div className={`text-xs text-zinc-500 ${isMono ? "font-mono" : ""}`}>{detail}</div>
+    </>
+  );
+}
+
 const columns: Column<CustomerListItem>[] = [
   {
     key: "customer",
     header: "Customer",
     className: "whitespace-nowrap",
     cell: (c) => (
-      <>
+      <WithDetail detail={c.id} isMono>
         <Link href={`/customers/${encodeURIComponent(c.id)}`} className={linkClass} data-testid="customer-link">
           {c.name}
         </Link>
-        <div className="font-mono text-xs text-zinc-500">{c.id}</div>
-      </>
+      </WithDetail>
     ),
   },
   {
     key: "segment",
     header: "Segment and plan",
-    cell: (c) => (
-      <>
-        <div>{c.segment}</div>
-        <div className="text-xs text-zinc-500">{c.plan}</div>
-      </>
-    ),
+    cell: (c) => <WithDetail detail={c.plan}>{c.segment}</WithDetail>,
   },
   { key: "tier", header: "Value tier", cell: (c) => <ValueTierBadge tier={c.valueTier} /> },
   {
@@ -66,12 +71,7 @@ const columns: Column<CustomerListItem>[] = [
   {
     key: "region",
     header: "Region",
-    cell: (c) => (
-      <>
-        <div>{c.region}</div>
-        <div className="text-xs text-zinc-500">{c.language}</div>
-      </>
-    ),
+    cell: (c) => <WithDetail detail={c.language}>{c.region}</WithDetail>,
   },
 ];
 
