@@ -9,7 +9,6 @@ import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
 import { listResourceGauges } from "@/lib/queries/constraints";
 import { listPendingReviews, listReviewFilterOptions } from "@/lib/queries/recommendations";
-import { listTreatments } from "@/lib/queries/treatments";
 import type { RawSearchParams } from "@/lib/validations/list-params";
 import { parseReviewListParams, reviewQuery, toReviewFilters } from "@/lib/validations/review";
 
@@ -18,14 +17,13 @@ export const metadata: Metadata = { title: "Review" };
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
   const params = parseReviewListParams(await searchParams);
-  const [result, options, resources, treatments] = await Promise.all([
+  const [result, options, resources] = await Promise.all([
     listPendingReviews(db, { page: params.page, filters: toReviewFilters(params) }),
     listReviewFilterOptions(db),
     listResourceGauges(db),
-    params.treatment ? listTreatments(db) : Promise.resolve([]),
   ]);
   // The capacity the filtered queue draws on comes first; it follows the URL, so it stays put while rows are reviewed away.
-  const treatmentResource = treatments.find((t) => t.key === params.treatment)?.resource?.key;
+  const treatmentResource = options.treatments.find((t) => t.key === params.treatment)?.resourceKey;
   const focusKeys = [params.resource, treatmentResource].filter((key): key is string => Boolean(key));
 
   return (

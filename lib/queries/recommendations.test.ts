@@ -142,9 +142,9 @@ describe("review filters", () => {
   test("filter options list contact treatments and resources by name", async () => {
     expect(await listReviewFilterOptions(t.prisma)).toEqual({
       treatments: [
-        { key: "call_back", name: "Call-back" },
-        { key: "loyalty_discount", name: "Loyalty discount" },
-        { key: "sms_offer", name: "SMS offer" },
+        { key: "call_back", name: "Call-back", resourceKey: "call_slots" },
+        { key: "loyalty_discount", name: "Loyalty discount", resourceKey: null },
+        { key: "sms_offer", name: "SMS offer", resourceKey: null },
       ],
       resources: [{ key: "call_slots", name: "Call slots" }],
     });

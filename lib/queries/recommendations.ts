@@ -76,14 +76,15 @@ export async function listPendingReviews(
 }
 
 export type ReviewFilterOptions = {
-  treatments: { key: string; name: string }[];
+  /** With the resource each consumes, so a queue filtered by treatment can show that capacity. */
+  treatments: { key: string; name: string; resourceKey: string | null }[];
   resources: { key: string; name: string }[];
 };
 
 /** Choices for the review filters: every treatment and resource, by name. */
 export async function listReviewFilterOptions(db: PrismaClient): Promise<ReviewFilterOptions> {
   const [treatments, resources] = await Promise.all([
-    db.treatment.findMany({ where: { isNoAction: false }, select: { key: true, name: true }, orderBy: [{ name: "asc" }, { key: "asc" }] }),
+    db.treatment.findMany({ where: { isNoAction: false }, select: { key: true, name: true, resourceKey: true }, orderBy: [{ name: "asc" }, { key: "asc" }] }),
     db.resourceConstraint.findMany({ select: { key: true, name: true }, orderBy: [{ name: "asc" }, { key: "asc" }] }),
   ]);
   return { treatments, resources };
