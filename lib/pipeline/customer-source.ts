@@ -5,6 +5,7 @@ import type pg from "pg";
 import { channels } from "../agents/domain";
 import type { Channel, ChannelPermission, ContactPreferences, CustomerData, CustomerProfile, JourneyEvent, PriorContact, ValueTier } from "../agents/domain";
 import { asAttributes, findKey, readString } from "../agents/journey/attributes";
+import { CONTACT_STATUSES } from "../agents/journey/build";
 import type { CustomerDataSource } from "../agents/ports";
 
 export const DEFAULT_LANGUAGE = "en";
@@ -82,16 +83,15 @@ const PREFERENCES_SQL = `
   SELECT "customerId", "preferredLanguage", "contactWindowStart", "contactWindowEnd", "dndStart", "dndEnd", "timeZone"
   FROM "ContactPreference" WHERE "customerId" = ANY($1::text[])`;
 
-// Our contacts: decisions a reviewer approved or overrode, dated from the review. One still waiting
-// for review is left out: the decision being made now replaces it. Rejected, superseded and failed
-// ones never reached the customer, so they cannot crowd real contacts out of the latest few.
+// Our contacts (CONTACT_STATUSES), dated from the review; filtered before the latest few are taken,
+// so decisions that never reached the customer cannot crowd real contacts out.
 const DECISIONS_SQL = `
   SELECT "customerId", "treatmentKey", status, "decidedAt" FROM (
     SELECT "customerId", "treatmentKey", status::text AS status,
            to_char(COALESCE("reviewedAt", "createdAt"), ${ISO}) AS "decidedAt",
            row_number() OVER (PARTITION BY "customerId" ORDER BY COALESCE("reviewedAt", "createdAt") DESC, id) AS n
     FROM "Recommendation"
-    WHERE "customerId" = ANY($1::text[]) AND "treatmentKey" IS NOT NULL AND status IN ('approved', 'overridden')
+    WHERE "customerId" = ANY($1::text[]) AND "treatmentKey" IS NOT NULL AND status::text = ANY($2::text[])
   ) d WHERE n <= ${PRIOR_CONTACT_LIMIT}
   ORDER BY "customerId", "decidedAt"`;
 
@@ -157,7 +157,7 @@ export async function loadCustomersFromPg(pool: pg.Pool, ids: readonly string[])
     pool.query<EventRow>(EVENTS_SQL, [unique]),
     pool.query<PermissionRow>(PERMISSIONS_SQL, [unique]),
     pool.query<PreferenceRow>(PREFERENCES_SQL, [unique]),
-    pool.query<DecisionRow>(DECISIONS_SQL, [unique]),
+    pool.query<DecisionRow>(DECISIONS_SQL, [unique, CONTACT_STATUSES]),
   ]);
 
   for (const row of customers.rows) {

@@ -8,8 +8,13 @@ import { monthIndexOf, monthKey } from "./text";
  */
 export const DECISION_ORIGIN = "cvm_decision";
 
-/** Decision statuses that mean a contact was made or is about to be made. */
-const CONTACT_STATUSES = new Set(["approved", "overridden", "pending_review"]);
+/**
+ * Decision statuses that mean we contacted the customer: a reviewer approved or overrode it. One
+ * waiting for review is not yet a contact (a new decision replaces it), nor is a rejected,
+ * superseded or failed one. Data sources load only these, so they cannot crowd real contacts out.
+ */
+export const CONTACT_STATUSES = ["approved", "overridden"] as const;
+const isContactStatus = (status: string) => (CONTACT_STATUSES as readonly string[]).includes(status);
 
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
@@ -23,7 +28,7 @@ function stableStringify(value: unknown): string {
 }
 
 function decisionEvent(contact: PriorContact, index: number): JourneyEvent | null {
-  if (!CONTACT_STATUSES.has(contact.status) || contact.treatmentKey.trim() === "") return null;
+  if (!isContactStatus(contact.status) || contact.treatmentKey.trim() === "") return null;
   return {
     id: `decision-${index + 1}`,
     type: "campaign_contact",

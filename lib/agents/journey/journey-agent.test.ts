@@ -60,12 +60,14 @@ describe("build_journey", () => {
     expect(journey.events.at(-1)?.occurredAt).toBe("2026-10-20T08:00:00.000Z");
   });
 
-  test("adds our prior contact decisions as campaign contacts, leaving out rejected ones", async () => {
+  test("adds our prior contact decisions as campaign contacts, leaving out ones that never reached the customer", async () => {
     const journey = await build(
       makeCustomer([], {
         priorContacts: [
           { treatmentKey: "retention_sms", status: "approved", decidedAt: daysAgo(12) },
           { treatmentKey: "retention_call", status: "rejected", decidedAt: daysAgo(11) },
+          { treatmentKey: "retention_call", status: "pending_review", decidedAt: daysAgo(2) },
+          { treatmentKey: "data_boost", status: "superseded", decidedAt: daysAgo(3) },
         ],
       }),
     );
