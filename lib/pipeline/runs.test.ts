@@ -23,6 +23,16 @@ describe("runs on PostgreSQL", () => {
   });
 
   const one = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0] as T;
+  /** Runs `fn` on a connection of its own (another process's, as far as locks go), closed after. */
+  const onAnotherConnection = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
 
   test("50 customers racing for 10 call slots from two parallel runs: exactly 10 held, 40 fall back or take no action, history agrees; rejecting 3 releases 3", async () => {
     await insertCatalog(db.url, { limits: { call_slots: 10 } });
@@ -169,27 +179,21 @@ describe("runs on PostgreSQL", () => {
 
   test("refuses to create a run while a demo reset holds its lock, writing no run, and creates it once the reset ends", async () => {
     await insertCustomers(db.url, { count: 3 });
-    const reset = new pg.Client({ connectionString: db.url });
-    await reset.connect();
-    try {
+    await onAnotherConnection(async (reset) => {
       await reset.query(`SELECT pg_advisory_lock($1)`, [DEMO_RESET_LOCK_KEY]);
       const err = await createRun(pool, { scope: { limit: 2 }, policy: "rules" }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RunRequestError);
       expect((err as Error).message).toBe("A demo reset is in progress; try again in a moment.");
       expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Run"`)).n).toBe(0);
       await reset.query(`SELECT pg_advisory_unlock($1)`, [DEMO_RESET_LOCK_KEY]);
-    } finally {
-      await reset.end();
-    }
+    });
     const run = await createRun(pool, { scope: { limit: 2 }, policy: "rules" });
     expect(run.customerIds).toEqual(["T-0001", "T-0002"]);
   });
 
   test("a shared holder of the reset lock does not stop a run, and a created run leaves the lock free", async () => {
     await insertCustomers(db.url, { count: 3 });
-    const other = new pg.Client({ connectionString: db.url });
-    await other.connect();
-    try {
+    await onAnotherConnection(async (other) => {
       await other.query(`SELECT pg_advisory_lock_shared($1)`, [DEMO_RESET_LOCK_KEY]);
       await expect(createRun(pool, { scope: { limit: 1 }, policy: "rules" })).resolves.toMatchObject({ customerIds: ["T-0001"] });
       const { rows } = await pool.query<{ n: number }>(
@@ -197,9 +201,7 @@ describe("runs on PostgreSQL", () => {
         [DEMO_RESET_LOCK_KEY, (await other.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid],
       );
       expect(rows[0]!.n).toBe(0);
-    } finally {
-      await other.end();
-    }
+    });
   });
 
   test("a customer named twice in the selection is decided once", async () => {
