@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { copyField } from "../database/copy";
+import { withTransaction } from "../database/transaction";
 import type { LockedResource } from "../agents/allocation/capacity";
 import type {
   AllocationRecord,
@@ -114,10 +115,8 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
       return rows.map(toLocked);
     },
 
-    async transact(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
+    transact(fn) {
+      return withTransaction(pool, async (client) => {
         const { rows } = await client.query<ResourceRow>(`${SELECT_RESOURCES} FOR UPDATE`);
         const original = new Map(rows.map((r) => [r.key, toLocked(r)]));
         const resources = new Map(rows.map((r) => [r.key, toLocked(r)]));
@@ -166,14 +165,8 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
         });
         if (changed.length) await updateCounters(client, changed);
         if (writes?.audit?.length) await insertAudit(client, writes.audit);
-        await client.query("COMMIT");
         return value;
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }
