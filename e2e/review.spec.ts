@@ -183,8 +183,10 @@ test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it s
   const tag = uniqueTag();
   const limit = 5;
   const { resource, treatment } = await createResourceAndTreatment(sql, { tag, limit });
-  // 20 existing customers: 5 recommendations hold the resource's 5 units, 15 hold nothing.
-  const customers = (await sql.query<{ id: string }>(`SELECT id FROM "Customer" ORDER BY id LIMIT 20 OFFSET 200`)).rows.map((r) => r.id);
+  // 20 customers of the test's own (ids sort after every seeded one, so no run started by another
+  // spec selects them and replaces their recommendations): 5 hold the resource's 5 units, 15 nothing.
+  const customers = Array.from({ length: 20 }, (_, i) => `ZZ-BULK-${tag}-${String(i + 1).padStart(2, "0")}`);
+  for (const id of customers) await createCustomer(sql, { id, segment: `e2e-review-${tag}` });
   const runId = randomUUID();
   await sql.query(`INSERT INTO "Run" (id, status, policy, scope, total, processed) VALUES ($1, 'completed', 'rules', '{}', 20, 20)`, [runId]);
   const ids = customers.map(() => randomUUID());
