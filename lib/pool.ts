@@ -10,6 +10,10 @@ export function getPool(): pg.Pool {
   if (globalForPool.cvmPool) return globalForPool.cvmPool;
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides the database.");
-  globalForPool.cvmPool = new pg.Pool({ connectionString: url, max: 10 });
-  return globalForPool.cvmPool;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server cut (a restart, a dropped network) is replaced on the next query;
+  // without a listener its error would end the whole server process.
+  pool.on("error", (err) => console.error("[pool] an idle database connection failed; it will be replaced", err));
+  globalForPool.cvmPool = pool;
+  return pool;
 }

@@ -23,6 +23,8 @@ if (!port) throw new Error("decide-worker runs as a worker thread");
 const { databaseUrl, catalog } = workerData as DecideWorkerData;
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+// An idle connection cut by the server is replaced on the next query; unheard, its error would stop the thread.
+pool.on("error", (err) => console.error("[decide-worker] an idle database connection failed; it will be replaced", err));
 const data = createDataAgent({ source: createPgCustomerSource(pool), maxEntries: 2_000 });
 const { decide } = createDecider({ data, journey: createJourneyAgent(), treatment: createTreatmentAgent({ catalog, model: null }), policy: "rules" });
 
