@@ -17,6 +17,22 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Drops a test database once its connections have gone: a pool that was just ended has told its
+ * connections to close, but one still closing would otherwise be cut by the FORCE, and its client
+ * would report that as an unhandled error. A connection still open after half a second is cut.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  await admin(async (c) => {
+    for (let i = 0; i < 10; i++) {
+      const { rows } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name]);
+      if (rows[0]!.n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}
+
 /** Clones the migrated template into a new empty database; `drop()` removes it. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `cvm_test_${randomBytes(6).toString("hex")}`;
@@ -28,7 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     prisma,
     drop: async () => {
       await prisma.$disconnect();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await dropDatabase(name);
     },
   };
 }
@@ -39,7 +55,7 @@ export async function createEmptyDatabase(): Promise<{ url: string; drop: () => 
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   return {
     url: inject("pgServerUrl").replace(/\/postgres$/, `/${name}`),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    drop: () => dropDatabase(name),
   };
 }
 
