@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { authStatePath } from "./e2e/fixtures/auth";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3107);
 
@@ -16,6 +17,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     trace: "retain-on-failure",
+    // Signed in as the demo manager unless a spec says otherwise (e2e/roles.spec.ts signs in as each role).
+    storageState: authStatePath("manager"),
     screenshot: "only-on-failure",
     launchOptions: {
       // Debian's Chromium; CHROMIUM_PATH points the tests at another build.

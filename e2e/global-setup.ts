@@ -1,13 +1,15 @@
 // Browser tests run against their own throw-away PostgreSQL under .data/, seeded with demo data,
 // and their own production server. Any other database is refused: these tests reset what they use.
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { seedDemo } from "../prisma/seed/index";
+import { DEMO_PASSWORD, demoUsers, seedDemo } from "../prisma/seed/index";
 import { buildApp, needsBuild, serveApp, waitUntilServing } from "../lib/cli/next-app";
 import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedded";
 import { applyMigrations } from "../lib/database/migrate";
 import { dataDir } from "../lib/database/paths";
 import { createRun, executeRun } from "../lib/pipeline/runs";
+import { AUTH_STATE_DIR, E2E_AUTH_SECRET, authStatePath } from "./fixtures/auth";
 import { E2E_CUSTOMERS, E2E_DATABASE, E2E_PIPELINE_CUSTOMERS, E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
 
 export default async function globalSetup() {
@@ -34,11 +36,27 @@ export default async function globalSetup() {
   process.env.RUN_BATCH_SIZE = String(E2E_RUN_BATCH_SIZE);
 
   if (needsBuild()) buildApp();
-  const web = serveApp({ port, databaseUrl: url, isQuiet: true });
+  const web = serveApp({ port, databaseUrl: url, isQuiet: true, env: { AUTH_SECRET: E2E_AUTH_SECRET, DEMO_MODE: "true" } });
   if (!(await waitUntilServing(`http://127.0.0.1:${port}/`, { timeoutMs: 120_000 }))) {
     web.kill();
     await server.stop();
     throw new Error(`The app did not start on port ${port}.`);
+  }
+  // One signed-in browser state per demo account; specs pick theirs (the manager's by default).
+  await mkdir(AUTH_STATE_DIR, { recursive: true });
+  for (const user of demoUsers) {
+    const res = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: `http://127.0.0.1:${port}` },
+      body: JSON.stringify({ email: user.email, password: DEMO_PASSWORD }),
+    });
+    const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]!.split("="));
+    if (!res.ok || cookies.length === 0) throw new Error(`The demo ${user.role} could not sign in (${res.status}).`);
+    const state = {
+      cookies: cookies.map(([name, ...value]) => ({ name: name!, value: value.join("="), domain: "127.0.0.1", path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" as const })),
+      origins: [],
+    };
+    await writeFile(authStatePath(user.role), JSON.stringify(state));
   }
 
   return async () => {

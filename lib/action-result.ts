@@ -1,6 +1,6 @@
 // The shape every server action answers with: data, or a message for people (and per-field
 // messages when the input was refused). Unexpected errors are logged, never shown.
-import { ZodError } from "zod";
+import { ZodError, type ZodType } from "zod";
 import { AppError } from "./errors";
 import { RunRequestError } from "./pipeline/runs";
 
@@ -24,4 +24,26 @@ export function failedAction(err: unknown, context: string): ActionResult<never>
   if (err instanceof AppError) return { ok: false, message: err.userMessage };
   console.error(`[action] ${context} failed`, err);
   return { ok: false, message: "Something went wrong on the server; nothing was changed. Try again, and tell an administrator if it persists." };
+}
+
+/** Largest input a server action reads, as JSON; a form or a bulk review of 500 ids needs far less. */
+export const MAX_ACTION_INPUT_BYTES = 64 * 1024;
+
+/**
+ * An action's input checked before any work: refused when it is not plain data, larger than
+ * MAX_ACTION_INPUT_BYTES, or not what `schema` describes (with per-field messages).
+ */
+export function parseActionInput<T>(schema: ZodType<T>, input: unknown): { ok: true; data: T } | { ok: false; message: string; fieldErrors?: Record<string, string[]> } {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(input);
+  } catch {
+    return { ok: false, message: "The request could not be read: send plain data." };
+  }
+  const bytes = json === undefined ? 0 : Buffer.byteLength(json, "utf8");
+  if (bytes > MAX_ACTION_INPUT_BYTES) {
+    return { ok: false, message: `The request is too large (${Math.ceil(bytes / 1024)} KB; at most ${MAX_ACTION_INPUT_BYTES / 1024} KB).` };
+  }
+  const parsed = schema.safeParse(input);
+  return parsed.success ? { ok: true, data: parsed.data } : refusedInput(parsed.error);
 }

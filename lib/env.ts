@@ -13,6 +13,12 @@ const schema = z.object({
   OPENAI_BASE_URL: optional(z.string().url()),
   /** Customers per committed batch of a run started from the app; smaller batches report progress more often. */
   RUN_BATCH_SIZE: optional(z.coerce.number().int().min(1).max(10_000)),
+  /** Signs the session cookies; 32 characters or more. `npm start` keeps one under .data/ when unset. */
+  AUTH_SECRET: optional(z.string().min(32, "AUTH_SECRET must be at least 32 characters")),
+  /** The address people open the app at (sign-in accepts requests from it); default http://localhost:PORT. */
+  APP_URL: optional(z.string().url()),
+  /** Demo mode lists the demo accounts on the sign-in page and allows the demo reset. */
+  DEMO_MODE: z.preprocess((v) => (v === "" || v === undefined ? "false" : v), z.enum(["true", "false"], "DEMO_MODE must be true or false")).transform((v) => v === "true"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

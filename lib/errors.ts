@@ -2,6 +2,7 @@
 export type AppErrorCode =
   | "invalid_input"
   | "not_found"
+  | "unauthenticated"
   | "forbidden"
   | "conflict"
   | "capacity_exhausted"

@@ -10,6 +10,7 @@ import { Section } from "@/components/ui/section";
 import { StatCard } from "@/components/ui/stat-card";
 import { db } from "@/lib/db";
 import { BUSINESS_TIME_ZONE, TREATMENT_MIX_DAYS, getOverview } from "@/lib/queries/overview";
+import { requireSignedIn } from "@/lib/session/actor";
 
 const dayLabel = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 const runLabel = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: BUSINESS_TIME_ZONE });
@@ -17,6 +18,7 @@ const linkClass = "text-sm font-medium text-indigo-700 hover:underline";
 
 export default async function OverviewPage() {
   await connection();
+  await requireSignedIn();
   const { kpis, resources, treatmentMix, allocationsPerDay, runOutcomes, recentRuns } = await getOverview(db);
 
   return (

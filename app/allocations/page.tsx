@@ -10,11 +10,13 @@ import { db } from "@/lib/db";
 import { type AllocationFilters as Filters, getAllocationSeries, listAllocationFilterOptions, listAllocations } from "@/lib/queries/allocations";
 import { parseAllocationListParams } from "@/lib/validations/allocations";
 import type { RawSearchParams } from "@/lib/validations/list-params";
+import { requireSignedIn } from "@/lib/session/actor";
 
 export const metadata: Metadata = { title: "Allocations" };
 
 export default async function AllocationsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
+  await requireSignedIn();
   const params = parseAllocationListParams(await searchParams);
   const filters: Filters = { resourceKey: params.resource, treatmentKey: params.treatment, outcome: params.outcome, from: params.from, to: params.to };
   const [result, series, options] = await Promise.all([

@@ -2,16 +2,14 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { insertCatalog } from "@/lib/pipeline/testing/fixtures";
-import { type Actor, DEMO_ACTOR } from "@/lib/session/actor";
+import type { Actor } from "@/lib/auth/roles";
+import { DEMO_ACTOR } from "@/lib/auth/testing";
 
 const { revalidatePath } = vi.hoisted(() => ({ revalidatePath: vi.fn() }));
 vi.mock("next/cache", () => ({ revalidatePath, revalidateTag: vi.fn() }));
 
 let currentActor: Actor = DEMO_ACTOR;
-vi.mock("@/lib/session/actor", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/lib/session/actor")>()),
-  getCurrentActor: async () => currentActor,
-}));
+vi.mock("@/lib/session/actor", () => ({ getCurrentActor: async () => currentActor }));
 
 let db: TestDatabase;
 let pool: pg.Pool;

@@ -1,7 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, failedAction, refusedInput } from "@/lib/action-result";
+import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
+import { authorize } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { createPgCapacityStore } from "@/lib/pipeline/pg-capacity-store";
 import {
@@ -13,24 +14,16 @@ import {
   updateConstraintInputSchema,
 } from "@/lib/pipeline/constraints";
 import { getPool } from "@/lib/pool";
-import { type Actor, getCurrentActor } from "@/lib/session/actor";
+import { getCurrentActor } from "@/lib/session/actor";
 
-const MANAGING_ROLES: ReadonlySet<Actor["role"]> = new Set(["manager", "admin"]);
-
-async function requireManager(): Promise<Actor> {
-  const actor = await getCurrentActor();
-  if (!MANAGING_ROLES.has(actor.role)) {
-    throw new AppError({ code: "forbidden", userMessage: "Only capacity managers may change limits or reset a period." });
-  }
-  return actor;
-}
+const requireManager = async () => authorize(await getCurrentActor(), "constraints.manage");
 
 /** Sets a resource's limit and high-value reserve; the same values again answer "No change". */
 export async function updateConstraintAction(input: unknown): Promise<ActionResult<ConstraintUpdateResult>> {
   try {
     const actor = await requireManager();
-    const parsed = updateConstraintInputSchema.safeParse(input);
-    if (!parsed.success) return refusedInput(parsed.error);
+    const parsed = parseActionInput(updateConstraintInputSchema, input);
+    if (!parsed.ok) return parsed;
     const result = await updateConstraint({ store: createPgCapacityStore(getPool()), actor, input: parsed.data });
     if (result.isChanged) revalidatePath("/constraints");
     return { ok: true, data: result };
@@ -45,8 +38,8 @@ export async function updateConstraintAction(input: unknown): Promise<ActionResu
 export async function resetConstraintPeriodAction(input: unknown): Promise<ActionResult<PeriodResetResult>> {
   try {
     const actor = await requireManager();
-    const parsed = resetPeriodInputSchema.safeParse(input);
-    if (!parsed.success) return refusedInput(parsed.error);
+    const parsed = parseActionInput(resetPeriodInputSchema, input);
+    if (!parsed.ok) return parsed;
     const result = await resetConstraintPeriod({ store: createPgCapacityStore(getPool()), actor, input: parsed.data });
     revalidatePath("/constraints");
     return { ok: true, data: result };

@@ -7,16 +7,18 @@ import { Pagination } from "@/components/ui/pagination";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
 import { listConstraintChanges, listResourceGauges } from "@/lib/queries/constraints";
-import { getCurrentActor } from "@/lib/session/actor";
 import { parsePageParams, type RawSearchParams } from "@/lib/validations/list-params";
+import { can } from "@/lib/auth/roles";
+import { requireSignedIn } from "@/lib/session/actor";
 
 export const metadata: Metadata = { title: "Constraints" };
 
 export default async function ConstraintsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
+  const actor = await requireSignedIn();
   const { page } = parsePageParams(await searchParams);
-  const [resources, changes, actor] = await Promise.all([listResourceGauges(db), listConstraintChanges(db, { page }), getCurrentActor()]);
-  const canEdit = actor.role === "manager" || actor.role === "admin";
+  const [resources, changes] = await Promise.all([listResourceGauges(db), listConstraintChanges(db, { page })]);
+  const canEdit = can(actor.role, "constraints.manage");
 
   return (
     <>

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { DEMO_CUSTOMERS } from "@/lib/demo/reset";
 import { insertCatalog, insertCustomers } from "@/lib/pipeline/testing/fixtures";
-import { type Actor, DEMO_ACTOR, getCurrentActor } from "@/lib/session/actor";
+import type { Actor } from "@/lib/auth/roles";
+import { DEMO_ACTOR } from "@/lib/auth/testing";
+import { getCurrentActor } from "@/lib/session/actor";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
-vi.mock("@/lib/session/actor", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("@/lib/session/actor")>();
-  return { ...actual, getCurrentActor: vi.fn(actual.getCurrentActor) };
+vi.mock("@/lib/session/actor", async () => {
+  const { DEMO_ACTOR: actor } = await import("@/lib/auth/testing");
+  return { getCurrentActor: vi.fn(async () => actor) };
 });
 
 let db: TestDatabase;

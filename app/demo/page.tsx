@@ -1,17 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
+import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { DEMO_CUSTOMERS } from "@/lib/demo/reset";
 import { DEMO_GUIDE } from "@/lib/demo/guide";
+import { getEnv } from "@/lib/env";
+import { requireSignedIn } from "@/lib/session/actor";
 import { ResetDemo } from "./reset-demo";
 
 export const metadata: Metadata = { title: "Demo" };
 
 export default async function DemoPage() {
   await connection();
+  const actor = await requireSignedIn();
+  if (!getEnv().DEMO_MODE) notFound();
   const activeRun = await db.run.findFirst({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
 
   return (
@@ -44,7 +50,13 @@ export default async function DemoPage() {
 
       <Section title="Reset the demo" description="Back to the seeded state: the same customers, journeys, catalog and capacities, with no runs or reviews.">
         <div className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm">
-          <ResetDemo demoCustomers={DEMO_CUSTOMERS} hasActiveRun={activeRun !== null} />
+          {can(actor.role, "demo.reset") ? (
+            <ResetDemo demoCustomers={DEMO_CUSTOMERS} hasActiveRun={activeRun !== null} />
+          ) : (
+            <p className="text-sm text-zinc-600" data-testid="reset-read-only">
+              A manager or an administrator can reset the demo.
+            </p>
+          )}
         </div>
       </Section>
     </>

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { createRun, executeRun } from "@/lib/pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";
-import type { Actor } from "@/lib/session/actor";
+import type { Actor } from "@/lib/auth/roles";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 

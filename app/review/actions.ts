@@ -1,14 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, failedAction, refusedInput } from "@/lib/action-result";
-import { AppError } from "@/lib/errors";
+import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
+import { type Actor, authorize } from "@/lib/auth/roles";
 import { loadCatalog } from "@/lib/pipeline/catalog";
 import { customerFactsOf, loadCustomerJourney } from "@/lib/pipeline/customer-journey";
 import { createPgCapacityStore } from "@/lib/pipeline/pg-capacity-store";
 import { type OverrideChoices, type ReviewAction, describeReviewOutcome, listOverrideChoices, reviewRecommendations } from "@/lib/pipeline/review";
 import { getPool } from "@/lib/pool";
-import { type Actor, getCurrentActor } from "@/lib/session/actor";
+import { getCurrentActor } from "@/lib/session/actor";
 import { approveInputSchema, overrideInputSchema, overrideOptionsInputSchema, rejectInputSchema } from "@/lib/validations/review";
 
 export type ReviewActionResult = {
@@ -19,15 +19,7 @@ export type ReviewActionResult = {
   message: string;
 };
 
-const REVIEWER_ROLES: readonly Actor["role"][] = ["marketer", "manager", "admin"];
-
-async function reviewer(): Promise<Actor> {
-  const actor = await getCurrentActor();
-  if (!REVIEWER_ROLES.includes(actor.role)) {
-    throw new AppError({ code: "forbidden", userMessage: "Only marketers and managers may review recommendations." });
-  }
-  return actor;
-}
+const reviewer = async (): Promise<Actor> => authorize(await getCurrentActor(), "recommendations.review");
 
 async function review(ids: string[], action: ReviewAction, actor: Actor): Promise<ReviewActionResult> {
   const pool = getPool();
@@ -52,8 +44,8 @@ async function review(ids: string[], action: ReviewAction, actor: Actor): Promis
 export async function approveRecommendationsAction(input: unknown): Promise<ActionResult<ReviewActionResult>> {
   try {
     const actor = await reviewer();
-    const parsed = approveInputSchema.safeParse(input);
-    if (!parsed.success) return refusedInput(parsed.error);
+    const parsed = parseActionInput(approveInputSchema, input);
+    if (!parsed.ok) return parsed;
     return { ok: true, data: await review(parsed.data.ids, { kind: "approve" }, actor) };
   } catch (err) {
     return failedAction(err, "approveRecommendations");
@@ -64,8 +56,8 @@ export async function approveRecommendationsAction(input: unknown): Promise<Acti
 export async function rejectRecommendationsAction(input: unknown): Promise<ActionResult<ReviewActionResult>> {
   try {
     const actor = await reviewer();
-    const parsed = rejectInputSchema.safeParse(input);
-    if (!parsed.success) return refusedInput(parsed.error);
+    const parsed = parseActionInput(rejectInputSchema, input);
+    if (!parsed.ok) return parsed;
     return { ok: true, data: await review(parsed.data.ids, { kind: "reject", reason: parsed.data.reason }, actor) };
   } catch (err) {
     return failedAction(err, "rejectRecommendations");
@@ -76,8 +68,8 @@ export async function rejectRecommendationsAction(input: unknown): Promise<Actio
 export async function overrideRecommendationAction(input: unknown): Promise<ActionResult<ReviewActionResult>> {
   try {
     const actor = await reviewer();
-    const parsed = overrideInputSchema.safeParse(input);
-    if (!parsed.success) return refusedInput(parsed.error);
+    const parsed = parseActionInput(overrideInputSchema, input);
+    if (!parsed.ok) return parsed;
     const { id, treatmentKey, reason } = parsed.data;
     return { ok: true, data: await review([id], { kind: "override", treatmentKey, reason }, actor) };
   } catch (err) {
@@ -89,8 +81,8 @@ export async function overrideRecommendationAction(input: unknown): Promise<Acti
 export async function listOverrideChoicesAction(input: unknown): Promise<ActionResult<OverrideChoices>> {
   try {
     await reviewer();
-    const parsed = overrideOptionsInputSchema.safeParse(input);
-    if (!parsed.success) return refusedInput(parsed.error);
+    const parsed = parseActionInput(overrideOptionsInputSchema, input);
+    if (!parsed.ok) return parsed;
     const pool = getPool();
     const choices = await listOverrideChoices({ pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool), recommendationId: parsed.data.id });
     if (!choices) return { ok: false, message: "This recommendation no longer exists." };

@@ -6,9 +6,11 @@ import { ReviewQueue } from "@/components/recommendations/review-queue";
 import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
+import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { listResourceGauges } from "@/lib/queries/constraints";
 import { listPendingReviews, listReviewFilterOptions } from "@/lib/queries/recommendations";
+import { requireSignedIn } from "@/lib/session/actor";
 import type { RawSearchParams } from "@/lib/validations/list-params";
 import { parseReviewListParams, reviewQuery, toReviewFilters } from "@/lib/validations/review";
 
@@ -16,6 +18,7 @@ export const metadata: Metadata = { title: "Review" };
 
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
+  const actor = await requireSignedIn();
   const params = parseReviewListParams(await searchParams);
   const [result, options, resources] = await Promise.all([
     listPendingReviews(db, { page: params.page, filters: toReviewFilters(params) }),
@@ -39,7 +42,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       />
       <ReviewFilters params={params} options={options} />
       <CapacityStrip initial={{ resources, asOf: new Date().toISOString() }} focusKeys={focusKeys} />
-      <ReviewQueue rows={result.rows} />
+      <ReviewQueue rows={result.rows} canReview={can(actor.role, "recommendations.review")} />
       {result.total > 0 ? <Pagination {...result} noun="recommendations" basePath="/review" query={reviewQuery(params)} /> : null}
     </>
   );

@@ -4,13 +4,14 @@ import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { waitForBackgroundRuns } from "@/lib/pipeline/launch";
 import { DEMO_RESET_LOCK_KEY } from "@/lib/pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";
-import { DEMO_ACTOR, getCurrentActor } from "@/lib/session/actor";
+import { DEMO_ACTOR } from "@/lib/auth/testing";
+import { getCurrentActor } from "@/lib/session/actor";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 // The real actor, replaceable for one call to make the audit entry fail.
-vi.mock("@/lib/session/actor", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("@/lib/session/actor")>();
-  return { ...actual, getCurrentActor: vi.fn(actual.getCurrentActor) };
+vi.mock("@/lib/session/actor", async () => {
+  const { DEMO_ACTOR: actor } = await import("@/lib/auth/testing");
+  return { getCurrentActor: vi.fn(async () => actor) };
 });
 
 let db: TestDatabase;

@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { type ActionResult, failedAction, refusedInput } from "@/lib/action-result";
+import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
+import { authorize } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
 import { chatModelFromEnv } from "@/lib/llm/select-model";
 import { startPipelineRun, startRunInputSchema } from "@/lib/pipeline/launch";
@@ -33,20 +34,22 @@ function rememberRequest(key: string, start: () => Promise<ActionResult<StartedR
 
 const requestKeySchema = z.object({ requestKey: z.uuid("requestKey must be a UUID.").optional() }).passthrough();
 
-const refusedViewer = (verb: string): ActionResult<never> => ({ ok: false, message: `Viewers cannot ${verb}; ask a marketer or a manager.` });
-
 /**
  * Starts a run over a segment, a value tier, a number of customers or everyone; it continues in the
  * background. An optional `requestKey` makes repeats of one submission start a single run.
  */
 export async function startRunAction(input: unknown): Promise<ActionResult<StartedRun>> {
-  const keyed = requestKeySchema.safeParse(input);
-  if (!keyed.success) return refusedInput(keyed.error);
+  let actor;
+  try {
+    actor = authorize(await getCurrentActor(), "runs.start");
+  } catch (err) {
+    return failedAction(err, "startRun");
+  }
+  const keyed = parseActionInput(requestKeySchema, input);
+  if (!keyed.ok) return keyed;
   const { requestKey, ...rest } = keyed.data;
-  const parsed = startRunInputSchema.safeParse(rest);
-  if (!parsed.success) return refusedInput(parsed.error);
-  const actor = await getCurrentActor();
-  if (actor.role === "viewer") return refusedViewer("start runs");
+  const parsed = parseActionInput(startRunInputSchema, rest);
+  if (!parsed.ok) return parsed;
 
   const start = async (): Promise<ActionResult<StartedRun>> => {
     try {
@@ -74,12 +77,11 @@ const cancelRunInputSchema = z.object({ runId: z.uuid("Choose a run.") }).strict
 
 /** Asks a queued or running run to stop after its current batch; refuses, by its status, a run that already ended. */
 export async function cancelRunAction(input: unknown): Promise<ActionResult<{ runId: string; isAlreadyRequested: boolean }>> {
-  const parsed = cancelRunInputSchema.safeParse(input);
-  if (!parsed.success) return refusedInput(parsed.error);
-  const actor = await getCurrentActor();
-  if (actor.role === "viewer") return refusedViewer("cancel runs");
-  const { runId } = parsed.data;
   try {
+    const actor = authorize(await getCurrentActor(), "runs.cancel");
+    const parsed = parseActionInput(cancelRunInputSchema, input);
+    if (!parsed.ok) return parsed;
+    const { runId } = parsed.data;
     const { isAlreadyRequested } = await requestCancel(getPool(), { runId, actor });
     if (!isAlreadyRequested) revalidatePath("/runs");
     return { ok: true, data: { runId, isAlreadyRequested } };

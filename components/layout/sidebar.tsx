@@ -1,7 +1,11 @@
 import Link from "next/link";
+import { signOutAction } from "@/app/sign-in/actions";
+import { type Actor, ROLE_LABELS, can } from "@/lib/auth/roles";
 import { NavLink } from "./nav-link";
 
-export const NAV_ITEMS = [
+type NavItem = { href: string; label: string; isShown?: (ctx: { actor: Actor; isDemo: boolean }) => boolean };
+
+export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview" },
   { href: "/customers", label: "Customers" },
   { href: "/review", label: "Review" },
@@ -9,11 +13,14 @@ export const NAV_ITEMS = [
   { href: "/allocations", label: "Allocations" },
   { href: "/runs", label: "Runs" },
   { href: "/treatments", label: "Treatments" },
-  { href: "/demo", label: "Demo" },
-] as const;
+  { href: "/audit", label: "Audit" },
+  { href: "/users", label: "Users", isShown: ({ actor }) => can(actor.role, "users.manage") },
+  { href: "/demo", label: "Demo", isShown: ({ isDemo }) => isDemo },
+];
 
 /** A left column on wide screens; on tablets and phones a bar across the top whose links wrap onto more rows rather than run off-screen. */
-export function Sidebar() {
+export function Sidebar({ actor, isDemo }: { actor: Actor; isDemo: boolean }) {
+  const name = actor.label.replace(/ \([a-z]+\)$/, "");
   return (
     // The column runs the page's full height; only its contents stay in view while the page scrolls.
     <aside className="border-b border-zinc-200 bg-white lg:w-56 lg:shrink-0 lg:border-b-0 lg:border-r">
@@ -26,13 +33,26 @@ export function Sidebar() {
         </Link>
         <nav aria-label="Main" className="min-w-0 flex-1 basis-80 lg:mt-6" data-testid="sidebar">
           <ul className="flex flex-wrap gap-1 lg:flex-col lg:flex-nowrap">
-            {NAV_ITEMS.map((item) => (
+            {NAV_ITEMS.filter((item) => item.isShown?.({ actor, isDemo }) ?? true).map((item) => (
               <li key={item.href}>
                 <NavLink href={item.href}>{item.label}</NavLink>
               </li>
             ))}
           </ul>
         </nav>
+        <div className="flex items-center gap-3 lg:mt-6 lg:block lg:border-t lg:border-zinc-200 lg:pt-4" data-testid="signed-in-user">
+          <p className="text-sm leading-tight">
+            <span className="block font-medium text-zinc-900">{name}</span>
+            <span className="text-xs text-zinc-600" data-testid="signed-in-role">
+              {ROLE_LABELS[actor.role]}
+            </span>
+          </p>
+          <form action={signOutAction} className="lg:mt-2">
+            <button type="submit" className="text-sm font-medium text-indigo-700 hover:underline">
+              Sign out
+            </button>
+          </form>
+        </div>
       </div>
     </aside>
   );

@@ -36,7 +36,7 @@ function isTyping(target: EventTarget): boolean {
  * The pending recommendations of one page with row and bulk review. Keyboard: j / k move between
  * rows, x selects the row, a approves it, r rejects it, o overrides it.
  */
-export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
+export function ReviewQueue({ rows, canReview }: { rows: ReviewQueueRow[]; /** False for viewers: the queue reads, nothing acts. */ canReview: boolean }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -105,13 +105,19 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
       o: () => row && openOverride(row),
     };
     const handler = handlers[e.key];
-    if (!handler) return;
+    if (!handler || (!canReview && e.key !== "j" && e.key !== "k")) return;
     e.preventDefault();
     handler();
   }
 
   return (
     <div>
+      {canReview ? null : (
+        <p className="mb-2 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm text-zinc-600" data-testid="review-read-only">
+          You can read the queue. Approving, rejecting and overriding need the marketer, manager or administrator role.
+        </p>
+      )}
+      {canReview ? (
       <div className="mb-2 flex min-h-10 flex-wrap items-center gap-2" data-testid="review-bulk-bar">
         <span className="text-sm text-zinc-700" data-testid="review-selected-count">
           {formatNumber(selectedOnPage.length)} selected
@@ -143,6 +149,7 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
           Keys: j / k move, x select, a approve, r reject, o override
         </span>
       </div>
+      ) : null}
       {/* Reserved height so the table does not jump when a result appears. */}
       <div className="mb-2 min-h-11" aria-live="polite" role="status" data-testid="review-result">
         {isPending ? (
@@ -159,7 +166,7 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
           <caption className="sr-only">Recommendations waiting for review</caption>
           <thead className="bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
             <tr>
-              <th scope="col" className="w-8 px-3 py-2">
+              <th scope="col" className={canReview ? "w-8 px-3 py-2" : "hidden"}>
                 <input
                   type="checkbox"
                   aria-label="Select every recommendation on this page"
@@ -209,8 +216,8 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
                     aria-selected={isSelected}
                     className={`focus-within:bg-indigo-50/60 ${isSelected ? "bg-indigo-50" : "hover:bg-zinc-50"}`}
                   >
-                    <td className="px-3 py-2 align-top">
-                      <input type="checkbox" aria-label={`Select ${subject}`} checked={isSelected} onChange={() => toggle(r.id)} data-testid="row-select" />
+                    <td className={canReview ? "px-3 py-2 align-top" : "hidden"}>
+                      <input type="checkbox" disabled={!canReview} aria-label={`Select ${subject}`} checked={isSelected} onChange={() => toggle(r.id)} data-testid="row-select" />
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 align-top">
                       <Link href={`/customers/${encodeURIComponent(r.customer.id)}`} className="font-medium text-indigo-700 hover:underline">
@@ -245,6 +252,7 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
                     </td>
                     <td className="hidden w-24 px-3 py-2 align-top text-xs text-zinc-600 lg:table-cell">{formatDateTime(r.createdAt)}</td>
                     <td className="px-3 py-2 align-top">
+                      {canReview ? (
                       <div className="flex flex-col gap-1">
                         <button
                           type="button"
@@ -277,6 +285,7 @@ export function ReviewQueue({ rows }: { rows: ReviewQueueRow[] }) {
                           Override
                         </button>
                       </div>
+                      ) : null}
                     </td>
                   </tr>
                 );

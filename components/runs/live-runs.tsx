@@ -56,7 +56,7 @@ function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: s
 }
 
 /** The runs, refreshed every second while any is in progress and every five seconds otherwise: progress, cancel and summaries. */
-export function LiveRuns({ initial, page }: { initial: RunsPage; page: number }) {
+export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page: number; canCancel: boolean }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const query = useQuery({
@@ -117,7 +117,7 @@ export function LiveRuns({ initial, page }: { initial: RunsPage; page: number })
                       </td>
                       <td className="whitespace-nowrap px-3 py-2 text-right align-top">
                         <div className="flex justify-end gap-2">
-                          {isActive(run) ? <CancelButton run={run} onMessage={setMessage} /> : null}
+                          {isActive(run) && canCancel ? <CancelButton run={run} onMessage={setMessage} /> : null}
                           {canShowDetail ? (
                             <button
                               type="button"

@@ -24,9 +24,11 @@ export function needsBuild(): boolean {
   return Math.max(...sources.map((p) => newestMtime(path.join(projectRoot, p)))) > built;
 }
 
-function nextEnv(databaseUrl?: string): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _ignored, ...rest } = process.env;
-  return { ...rest, NEXT_TELEMETRY_DISABLED: "1", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+function nextEnv(databaseUrl?: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // The build sees no database and no secrets: nothing of them can end up in its output.
+  const { DATABASE_URL: _url, AUTH_SECRET: _secret, OPENAI_API_KEY: _key, ...rest } = process.env;
+  const secrets = databaseUrl ? { DATABASE_URL: databaseUrl, ...(process.env.AUTH_SECRET ? { AUTH_SECRET: process.env.AUTH_SECRET } : {}), ...(process.env.OPENAI_API_KEY ? { OPENAI_API_KEY: process.env.OPENAI_API_KEY } : {}) } : {};
+  return { ...rest, NEXT_TELEMETRY_DISABLED: "1", ...secrets, ...extra };
 }
 
 /** Runs `next build`; the build reads no database because every page renders at request time. */
@@ -35,11 +37,11 @@ export function buildApp(): void {
   if (result.status !== 0) throw new Error("next build failed");
 }
 
-/** Starts `next start` (or `next dev`) on `port` against `databaseUrl`. */
-export function serveApp(opts: { port: number; databaseUrl: string; isDev?: boolean; isQuiet?: boolean }): ChildProcess {
+/** Starts `next start` (or `next dev`) on `port` against `databaseUrl`, with `env` added to the environment. */
+export function serveApp(opts: { port: number; databaseUrl: string; isDev?: boolean; isQuiet?: boolean; env?: Record<string, string> }): ChildProcess {
   return spawn(process.execPath, [nextBin, opts.isDev ? "dev" : "start", "-p", String(opts.port)], {
     stdio: opts.isQuiet ? "ignore" : "inherit",
-    env: nextEnv(opts.databaseUrl),
+    env: nextEnv(opts.databaseUrl, opts.env),
   });
 }
 

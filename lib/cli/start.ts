@@ -6,7 +6,10 @@ import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
+import path from "node:path";
+import { loadOrCreateSecret } from "../auth/secret";
 import { openDatabase } from "../database/connection";
+import { dataDir } from "../database/paths";
 import { getEnv } from "../env";
 import { failInterruptedRuns } from "../pipeline/runs";
 import { buildApp, needsBuild, serveApp, waitUntilServing } from "./next-app";
@@ -79,7 +82,12 @@ if (await isPortTaken(env.PORT)) {
   console.error(`[start] Port ${env.PORT} is already in use (is the app already running?). Stop that process or set PORT.`);
   await shutdown(1);
 }
-web = serveApp({ port: env.PORT, databaseUrl: db.url, isDev });
+// The app's own database holds the demo: its accounts are listed on the sign-in page. With
+// DATABASE_URL, demo mode is off unless DEMO_MODE=true says otherwise.
+const isDemo = process.env.DEMO_MODE ? env.DEMO_MODE : db.isLocal;
+const authSecret = env.AUTH_SECRET ?? loadOrCreateSecret(path.join(dataDir, "auth-secret"));
+if (isDemo) log("Demo mode: the sign-in page lists the demo accounts (one per role).");
+web = serveApp({ port: env.PORT, databaseUrl: db.url, isDev, env: { AUTH_SECRET: authSecret, DEMO_MODE: String(isDemo) } });
 web.on("exit", (code) => void shutdown(code ?? 0));
 if (await waitUntilServing(`http://127.0.0.1:${env.PORT}/`, { isAborted: () => isStopping })) {
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${env.PORT}`);

@@ -1,18 +1,33 @@
-// Who is acting: every mutation records an actor in the audit log and on what it changes.
-export type Role = "viewer" | "marketer" | "manager" | "admin";
+import "server-only";
+// The actor of the current request, from its session cookie. Server actions and route handlers
+// pass it to `authorize` themselves: a request crafted by hand is refused as the UI would refuse it.
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getAuth } from "../auth/auth";
+import { type Actor, type Role, ROLES, actorLabel } from "../auth/roles";
+import { getEnv } from "../env";
+import { getPool } from "../pool";
 
-export type Actor = {
-  /** The user's id; null for the command line and background work. */
-  id: string | null;
-  /** How the audit log names the actor ("Amira Khan (marketer)"). */
-  label: string;
-  role: Role;
-};
+export type { Actor, Role } from "../auth/roles";
 
-/** The seeded demo manager, who acts for every request until sign-in exists. */
-export const DEMO_ACTOR: Actor = { id: "00000000-0000-4000-8000-000000000003", label: "Gareth Lloyd (manager)", role: "manager" };
+/** The signed-in, active user of this request, or null; read once per request. */
+export const getCurrentActor = cache(async (): Promise<Actor | null> => {
+  const session = await getAuth(getEnv(), getPool()).api.getSession({ headers: await headers() });
+  return actorOfSession(session);
+});
 
-/** The actor of the current request. */
-export async function getCurrentActor(): Promise<Actor> {
-  return DEMO_ACTOR;
+/** An actor from a session as the sign-in library answers it; null unless the user is active with a known role. */
+export function actorOfSession(session: { user: { id: string; name: string; role?: unknown; isActive?: unknown } } | null): Actor | null {
+  if (!session) return null;
+  const { id, name, role, isActive } = session.user;
+  if (isActive === false || !ROLES.includes(role as Role)) return null;
+  return { id, label: actorLabel({ name, role: role as Role }), role: role as Role };
+}
+
+/** For pages: the signed-in actor, or a redirect to the sign-in page. */
+export async function requireSignedIn(): Promise<Actor> {
+  const actor = await getCurrentActor();
+  if (!actor) redirect("/sign-in");
+  return actor;
 }

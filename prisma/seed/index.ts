@@ -1,9 +1,11 @@
 // Resets the database to a fresh demo: catalog, demo users and a deterministic customer base with
 // journeys and consent, all in one transaction so a failure leaves the previous state untouched.
+import { hashPassword } from "better-auth/crypto";
 import pg from "pg";
 import type { EventType } from "../../lib/generated/prisma/enums";
 import { seedCatalog, startOfUtcDay } from "./catalog";
 import { copyRow, copyRows } from "../../lib/database/copy";
+import { DEMO_PASSWORD, demoUsers } from "./demo-users";
 import { customerStories, eventTypes, generateContact, generateCustomer, generateEvents } from "./generate";
 import type { CustomerStory, SeedContext } from "./generate";
 
@@ -36,13 +38,10 @@ export const DEFAULT_SEED = 42;
 /** Largest base the seeder accepts: beyond it the journeys alone would run to hundreds of millions of rows. */
 export const MAX_CUSTOMERS = 5_000_000;
 
-/** One demo user per role; passwords come with sign-in. Fixed ids so tests can refer to them. */
-export const demoUsers = [
-  { id: "00000000-0000-4000-8000-000000000001", email: "viewer@demo.cvm", name: "Oliver Bennett", role: "viewer" },
-  { id: "00000000-0000-4000-8000-000000000002", email: "marketer@demo.cvm", name: "Amira Khan", role: "marketer" },
-  { id: "00000000-0000-4000-8000-000000000003", email: "manager@demo.cvm", name: "Gareth Lloyd", role: "manager" },
-  { id: "00000000-0000-4000-8000-000000000004", email: "admin@demo.cvm", name: "Sophie Turner", role: "admin" },
-] as const;
+export { DEMO_PASSWORD, demoUsers } from "./demo-users";
+
+/** Who signs in and how: kept by a reseed, so nobody is signed out and added people stay. */
+const AUTH_TABLES = new Set(["User", "Session", "Account", "Verification"]);
 
 const q = (name: string) => `"${name}"`;
 const target = (table: string, columns: readonly string[]) => `${q(table)} (${columns.map(q).join(", ")})`;
@@ -116,6 +115,29 @@ async function domainTables(client: pg.ClientBase): Promise<string[]> {
 }
 
 /**
+ * Puts the demo accounts back as seeded (name, role, active, password), whatever was changed;
+ * another user holding a demo address gives it up by being renamed, so the addresses stay unique.
+ */
+async function upsertDemoUsers(client: pg.ClientBase, anchor: Date): Promise<void> {
+  const hash = await hashPassword(DEMO_PASSWORD);
+  for (const u of demoUsers) {
+    await client.query(`UPDATE "User" SET email = id::text || '.' || email WHERE email = $1 AND id <> $2`, [u.email, u.id]);
+    await client.query(
+      `INSERT INTO "User" (id, email, name, role, "isActive", "emailVerified", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, $4::"Role", true, true, $5, $5)
+       ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, role = EXCLUDED.role, "isActive" = true, "updatedAt" = now()`,
+      [u.id, u.email, u.name, u.role, anchor.toISOString()],
+    );
+    await client.query(
+      `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
+       VALUES ($1, $1, 'credential', $1, $2, now(), now())
+       ON CONFLICT ("providerId", "accountId") DO UPDATE SET password = EXCLUDED.password, "updatedAt" = now()`,
+      [u.id, hash],
+    );
+  }
+}
+
+/**
  * Replaces all demo state with `customers` generated customers (capacities scaled to that count).
  * Atomic: on any failure the database keeps what it had. Same seed and anchor give identical rows.
  */
@@ -145,20 +167,12 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     await client.query("BEGIN");
     // Waiting forever behind a long-running reader would look like a hang; fail with a reason instead.
     await client.query("SET LOCAL lock_timeout = '30s'");
-    const tables = await domainTables(client);
+    const tables = (await domainTables(client)).filter((t) => !AUTH_TABLES.has(t));
     await client.query(`TRUNCATE TABLE ${tables.map(q).join(", ")} RESTART IDENTITY CASCADE`);
     log(`Cleared ${tables.length} tables; seeding ${total.toLocaleString("en-GB")} customers (seed ${seed}, anchor ${anchor.toISOString().slice(0, 10)}).`);
 
     catalog = await seedCatalog(client, { customerCount: total, anchor });
-    for (const u of demoUsers) {
-      await client.query(`INSERT INTO "User" ("id", "email", "name", "role", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4::"Role", $5, $5)`, [
-        u.id,
-        u.email,
-        u.name,
-        u.role,
-        anchor.toISOString(),
-      ]);
-    }
+    await upsertDemoUsers(client, anchor);
 
     await copyRows(client, target("Customer", customerColumns), customerRows(ctx, total, counts), { isFreeze: true });
     log(`Customers: ${total.toLocaleString("en-GB")} (${elapsed()}).`);

@@ -8,11 +8,13 @@ import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
 import { listCustomers, listCustomerSegments, parseCustomerListQuery } from "@/lib/queries/customers";
 import type { RawSearchParams } from "@/lib/validations/list-params";
+import { requireSignedIn } from "@/lib/session/actor";
 
 export const metadata: Metadata = { title: "Customers" };
 
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
+  await requireSignedIn();
   const { q, segment, tier, risk, pending, sort, dir, page } = parseCustomerListQuery(await searchParams);
   const isPendingOnly = pending === "yes";
   const [result, segments] = await Promise.all([

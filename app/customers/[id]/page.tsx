@@ -13,6 +13,8 @@ import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
 import { getCustomerDetail } from "@/lib/queries/customers";
 import { CustomerInsights, CustomerRecommendationsPanel } from "./sections";
+import { can } from "@/lib/auth/roles";
+import { requireSignedIn } from "@/lib/session/actor";
 
 // No loading.tsx wraps this page on purpose: once a loading fallback has streamed, the response is
 // already a 200, and an unknown customer id must answer 404. So the page looks the customer up
@@ -40,6 +42,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function CustomerPage({ params }: Props) {
   await connection();
+  const actor = await requireSignedIn();
   const id = customerIdFrom((await params).id);
   if (!id) notFound();
   const customer = await getCustomerDetail(db, id);
@@ -95,7 +98,7 @@ export default async function CustomerPage({ params }: Props) {
         testId="customer-recommendations-section"
       >
         <Suspense fallback={<CustomerRecommendationsSkeleton />}>
-          <CustomerRecommendationsPanel customerId={profile.id} />
+          <CustomerRecommendationsPanel customerId={profile.id} canRun={can(actor.role, "runs.start")} />
         </Suspense>
       </Section>
     </>

@@ -17,14 +17,16 @@ export async function CustomerInsights({ customerId }: { customerId: string }) {
 }
 
 /** The pipeline button and every recommendation with its trace. */
-export async function CustomerRecommendationsPanel({ customerId }: { customerId: string }) {
+export async function CustomerRecommendationsPanel({ customerId, canRun }: { customerId: string; canRun: boolean }) {
   const [recommendations, options] = await Promise.all([listCustomerRecommendations(db, customerId), listReviewFilterOptions(db)]);
   const treatmentNames = Object.fromEntries(options.treatments.map((t) => [t.key, t.name]));
   return (
     <>
-      <div className="mb-4">
-        <RunPipelineButton customerId={customerId} treatmentNames={treatmentNames} />
-      </div>
+      {canRun ? (
+        <div className="mb-4">
+          <RunPipelineButton customerId={customerId} treatmentNames={treatmentNames} />
+        </div>
+      ) : null}
       <CustomerRecommendations recommendations={recommendations} />
     </>
   );

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { MAX_PASSWORD_LENGTH } from "../auth/limits";
+
+export const signInInputSchema = z
+  .object({
+    email: z.string("Enter your email address.").trim().toLowerCase().max(254, "An email address has at most 254 characters.").pipe(z.email("Enter a valid email address.")),
+    password: z.string("Enter your password.").min(1, "Enter your password.").max(MAX_PASSWORD_LENGTH, `A password has at most ${MAX_PASSWORD_LENGTH} characters.`),
+    next: z.string().max(2000).optional(),
+  })
+  .strict();
+
+/** Where to go after signing in: a path of this app only, never another site ("//evil", "/\\evil"). */
+export function safeNextPath(next: string | undefined | null): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.startsWith("/sign-in")) return "/";
+  return next;
+}

@@ -1,0 +1,19 @@
+import { getSessionCookie } from "better-auth/cookies";
+import { type NextRequest, NextResponse } from "next/server";
+
+// An early turn-back for browsers without a session cookie, so a link opened signed out returns to
+// its page after sign-in. Only a shortcut: every page, action and route handler checks the session itself.
+export function proxy(request: NextRequest) {
+  if (getSessionCookie(request, { cookiePrefix: "cvm" })) return NextResponse.next();
+  const { pathname, search } = request.nextUrl;
+  if (pathname.startsWith("/api/")) return NextResponse.json({ message: "Sign in first." }, { status: 401 });
+  const url = request.nextUrl.clone();
+  url.pathname = "/sign-in";
+  url.search = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname + search)}`;
+  return NextResponse.redirect(url);
+}
+
+export const config = {
+  // Everything but the sign-in page, the sign-in library's routes and static files.
+  matcher: ["/((?!sign-in|api/auth|_next/static|_next/image|favicon.ico|readme/).*)"],
+};
