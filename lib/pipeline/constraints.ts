@@ -2,6 +2,7 @@
 // period. Each change is one transaction under the capacity lock, so no run or review can commit
 // units between the check and the write, and its audit entry lands with it or not at all.
 import { z } from "zod";
+import { plainText } from "../validations/text";
 import { bindAllocationAgent } from "../agents/allocation/allocation-agent";
 import type { LockedResource } from "../agents/allocation/capacity";
 import type { AuditRecord, CapacityStore } from "../agents/allocation/ports";
@@ -13,9 +14,10 @@ export type ConstraintActor = { id: string | null; label: string };
 const MAX_UNITS = 10_000_000;
 const resourceKeySchema = z.string().trim().min(1, "Choose a resource.").max(200);
 const reasonSchema = z
-  .string()
+  .string("The reason must be text.")
   .trim()
   .max(500, "Keep the reason under 500 characters.")
+  .pipe(z.union([z.literal(""), plainText("The reason", { max: 500 })]))
   .optional()
   .transform((s) => (s ? s : undefined));
 

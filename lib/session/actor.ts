@@ -13,7 +13,9 @@ export type { Actor, Role } from "../auth/roles";
 
 /** The signed-in, active user of this request, or null; read once per request. */
 export const getCurrentActor = cache(async (): Promise<Actor | null> => {
-  const session = await getAuth(getEnv(), getPool()).api.getSession({ headers: await headers() });
+  // Headers first: reading them marks the render dynamic before any database or secret is touched.
+  const requestHeaders = await headers();
+  const session = await getAuth(getEnv(), getPool()).api.getSession({ headers: requestHeaders });
   return actorOfSession(session);
 });
 

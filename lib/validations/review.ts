@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "./text";
 import { PolicyKind, ValueTier } from "../generated/prisma/enums";
 import type { ReviewFilters } from "../queries/recommendations";
 import { pageSchema, type RawSearchParams } from "./list-params";
@@ -63,11 +64,7 @@ const idsSchema = z
   .min(1, "Choose at least one recommendation.")
   .max(MAX_REVIEW_IDS, `Review at most ${MAX_REVIEW_IDS} recommendations at once.`);
 
-const reasonSchema = z
-  .string({ error: "Give a reason." })
-  .trim()
-  .min(3, "Give a reason of at least 3 characters.")
-  .max(500, "Keep the reason within 500 characters.");
+const reasonSchema = z.unknown().refine((v) => v !== undefined && v !== null, "Give a reason.").pipe(plainText("The reason", { min: 3, max: 500 }));
 
 export const approveInputSchema = z.object({ ids: idsSchema }).strict();
 export const rejectInputSchema = z.object({ ids: idsSchema, reason: reasonSchema }).strict();

@@ -130,7 +130,7 @@ async function upsertDemoUsers(client: pg.ClientBase, anchor: Date): Promise<voi
     );
     await client.query(
       `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
-       VALUES ($1, $1, 'credential', $1, $2, now(), now())
+       VALUES ($1::text, $1::text, 'credential', $1::uuid, $2, now(), now())
        ON CONFLICT ("providerId", "accountId") DO UPDATE SET password = EXCLUDED.password, "updatedAt" = now()`,
       [u.id, hash],
     );

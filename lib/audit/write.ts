@@ -1,0 +1,40 @@
+// The one writer of audit entries outside the capacity store: callers pass the client of the
+// transaction that makes the change, so the entry and the change commit together or not at all.
+import type pg from "pg";
+import type { Actor } from "../auth/roles";
+
+export type AuditEntry = {
+  actor: Pick<Actor, "id" | "label">;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  reason?: string | null;
+};
+
+export async function writeAudit(client: pg.ClientBase, entry: AuditEntry): Promise<void> {
+  await client.query(
+    `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      entry.actor.id,
+      entry.actor.label,
+      entry.action,
+      entry.entityType,
+      entry.entityId,
+      entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
+      entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
+      entry.reason ?? null,
+    ],
+  );
+}
+
+/** The fields of `after` that differ from `before`, each side with only those fields; null when nothing differs. */
+export function changedFields<T extends Record<string, unknown>>(before: T, after: T): { before: Partial<T>; after: Partial<T> } | null {
+  const keys = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  if (keys.length === 0) return null;
+  return {
+    before: Object.fromEntries(keys.map((k) => [k, before[k]])) as Partial<T>,
+    after: Object.fromEntries(keys.map((k) => [k, after[k]])) as Partial<T>,
+  };
+}
