@@ -61,7 +61,7 @@ export async function startRunAction(input: unknown): Promise<ActionResult<Start
           batchSize: env.RUN_BATCH_SIZE,
           onBackgroundError: (err, runId) => console.error(`[run ${runId}]`, err),
         },
-        { ...parsed.data, requestedById: actor.id },
+        { ...parsed.data, actor },
       );
       revalidatePath("/runs");
       revalidatePath("/");

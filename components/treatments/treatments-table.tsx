@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { TreatmentRow } from "@/lib/queries/treatments";
 import { Badge } from "../ui/badge";
+import { EditTreatment } from "./edit-treatment";
 import { EmptyState } from "../ui/empty-state";
 import { formatMoney, formatNumber, formatPercent, humanize } from "../ui/format";
 
@@ -15,7 +16,7 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
-function TreatmentCard({ t }: { t: TreatmentRow }) {
+function TreatmentCard({ t, canEdit }: { t: TreatmentRow; canEdit: boolean }) {
   return (
     <li className="flex flex-col rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="treatment-row" data-treatment={t.key}>
       <div className="flex flex-wrap items-start justify-between gap-2">
@@ -72,17 +73,31 @@ function TreatmentCard({ t }: { t: TreatmentRow }) {
           </ul>
         )}
       </div>
+      {canEdit ? (
+        <EditTreatment
+          treatment={{
+            key: t.key,
+            name: t.name,
+            description: t.description,
+            costPerContact: t.costPerContact,
+            priority: t.priority,
+            expectedEffect: t.expectedEffect,
+            isActive: t.isActive,
+            isNoAction: t.isNoAction,
+          }}
+        />
+      ) : null}
     </li>
   );
 }
 
 /** The catalog as cards: every fact of a treatment readable without scrolling sideways. */
-export function TreatmentsTable({ rows }: { rows: TreatmentRow[] }) {
+export function TreatmentsTable({ rows, canEdit = false }: { rows: TreatmentRow[]; /** Managers and administrators edit the catalog. */ canEdit?: boolean }) {
   if (rows.length === 0) return <EmptyState title="The treatment catalog is empty." testId="treatments-table" />;
   return (
     <ul className="grid gap-4 xl:grid-cols-2" aria-label="Treatment catalog" data-testid="treatments-table">
       {rows.map((t) => (
-        <TreatmentCard key={t.key} t={t} />
+        <TreatmentCard key={t.key} t={t} canEdit={canEdit} />
       ))}
     </ul>
   );

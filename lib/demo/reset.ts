@@ -3,6 +3,7 @@
 // no run can be created while it reseeds.
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
+import { writeAudit } from "../audit/write";
 import { invalidateCustomerData } from "../agents/data/data-agent";
 import { AppError } from "../errors";
 import { DEMO_RESET_LOCK_KEY } from "../pipeline/runs";
@@ -40,13 +41,15 @@ export async function resetDemo(opts: ResetDemoOptions): Promise<ResetDemoResult
           userMessage: `A run is in progress (${activeRuns === 1 ? "1 run" : `${activeRuns} runs`}); cancel it or wait for it to end before resetting the demo.`,
         });
       }
-      const summary = await seedDemo({ url: opts.url, customers: opts.customers ?? DEMO_CUSTOMERS });
+      const summary = await seedDemo({
+        url: opts.url,
+        customers: opts.customers ?? DEMO_CUSTOMERS,
+        // Recorded in the reseed's own transaction: the reset and its entry commit together.
+        beforeCommit: (seedClient, seeded) =>
+          writeAudit(seedClient, { actor: opts.actor, action: "demo.reset", entityType: "Demo", entityId: "demo", before: null, after: seeded }),
+      });
       // Every customer was replaced: nothing cached in this process is true any more.
       await invalidateCustomerData();
-      await client.query(
-        `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", after) VALUES ($1, $2, 'demo.reset', 'Demo', 'demo', $3)`,
-        [opts.actor.id, opts.actor.label, JSON.stringify({ customers: summary.customers, events: summary.events, seed: summary.seed })],
-      );
       return { customers: summary.customers, events: summary.events, durationMs: summary.durationMs };
     } finally {
       await client.query(`SELECT pg_advisory_unlock($1)`, [DEMO_RESET_LOCK_KEY]).catch(() => {});

@@ -49,11 +49,11 @@ export async function waitForBackgroundRuns(): Promise<void> {
  */
 export async function startPipelineRun(
   deps: LaunchDeps,
-  input: StartRunInput & { requestedById?: string | null },
+  input: StartRunInput & { actor?: { id: string | null; label: string } },
 ): Promise<{ runId: string; total: number; policy: "llm" | "rules" }> {
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId, customerIds } = await createRun(deps.pool, { scope: parsed.scope, policy, requestedById: input.requestedById ?? null });
+  const { runId, customerIds } = await createRun(deps.pool, { scope: parsed.scope, policy, requestedById: input.actor?.id ?? null, actor: input.actor });
   const execution = executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, batchSize: deps.batchSize })
     .catch((err: unknown) => {
       deps.onBackgroundError?.(err, runId);
@@ -80,10 +80,10 @@ export type CustomerRunResult = {
 };
 
 /** Runs the pipeline for one customer and waits for its recommendation. */
-export async function runPipelineForCustomer(deps: LaunchDeps, input: CustomerRunInput & { requestedById?: string | null }): Promise<CustomerRunResult> {
+export async function runPipelineForCustomer(deps: LaunchDeps, input: CustomerRunInput & { actor?: { id: string | null; label: string } }): Promise<CustomerRunResult> {
   const parsed = customerRunInputSchema.parse({ customerId: input.customerId, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId, customerIds } = await createRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, requestedById: input.requestedById ?? null });
+  const { runId, customerIds } = await createRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, requestedById: input.actor?.id ?? null, actor: input.actor });
   const summary = await executeRun(deps.pool, { runId, customerIds, policy, model: deps.model });
   if (!summary) {
     const { rows } = await deps.pool.query<{ error: string | null }>(`SELECT error FROM "Run" WHERE id = $1`, [runId]);

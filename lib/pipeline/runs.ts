@@ -9,6 +9,7 @@ import type { ChatModel } from "../agents/ports";
 import { createDataAgent } from "../agents/data/data-agent";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
+import { writeAudit } from "../audit/write";
 import { withTransaction } from "../database/transaction";
 import { AppError } from "../errors";
 import { loadCatalog } from "./catalog";
@@ -69,7 +70,10 @@ export const DEMO_RESET_LOCK_KEY = 7_204_311;
  * Creates a queued run over `scope`, each customer once; refuses an empty scope, unknown customers
  * and a demo reset in progress. Returns its id and customers.
  */
-export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null }): Promise<{ runId: string; customerIds: string[] }> {
+export async function createRun(
+  pool: pg.Pool,
+  opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null; /** When given, the start is audited in the run's own transaction. */ actor?: { id: string | null; label: string } },
+): Promise<{ runId: string; customerIds: string[] }> {
   // A customer named twice is decided once: the orchestrator keeps one recommendation per customer and run.
   const scope: RunScope = opts.scope.customerIds ? { ...opts.scope, customerIds: [...new Set(opts.scope.customerIds)] } : opts.scope;
   return withTransaction(pool, async (client) => {
@@ -87,7 +91,14 @@ export async function createRun(pool: pg.Pool, opts: { scope: RunScope; policy: 
       `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
       [opts.policy, JSON.stringify(scope), customerIds.length, opts.requestedById ?? null],
     );
-    return { runId: rows[0]!.id, customerIds };
+    const runId = rows[0]!.id;
+    if (opts.actor) {
+      // The scope as asked, not the expanded customer list: a run over 100,000 customers stays one small entry.
+      const { customerIds: named, ...rest } = scope;
+      const asked = named ? { ...rest, customers: named.length <= 20 ? named : `${named.length} customers` } : rest;
+      await writeAudit(client, { actor: opts.actor, action: "run.start", entityType: "Run", entityId: runId, before: null, after: { status: "queued", policy: opts.policy, scope: asked, total: customerIds.length } });
+    }
+    return { runId, customerIds };
   });
 }
 

@@ -17,6 +17,8 @@ export type SeedOptions = {
   /** The "today" the journeys lead up to; default today at 00:00 UTC. */
   anchor?: Date;
   log?: (m: string) => void;
+  /** Runs inside the seed's transaction just before it commits (the demo reset writes its audit entry there). */
+  beforeCommit?: (client: pg.ClientBase, summary: { customers: number; events: number; seed: number }) => Promise<void>;
 };
 
 export type SeedSummary = {
@@ -183,6 +185,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
       log(`Journeys: ${Math.round((done / total) * 100)}% (${done.toLocaleString("en-GB")} customers, ${counts.events.toLocaleString("en-GB")} events, ${elapsed()}).`);
     await copyRows(client, target("JourneyEvent", eventColumns), eventRows(ctx, total, counts, onProgress), { isFreeze: true });
     log(`Journeys: ${counts.events.toLocaleString("en-GB")} events (${elapsed()}). Committing...`);
+    await opts.beforeCommit?.(client, { customers: total, events: counts.events, seed });
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});

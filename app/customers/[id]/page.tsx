@@ -12,7 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
 import { getCustomerDetail } from "@/lib/queries/customers";
-import { CustomerInsights, CustomerRecommendationsPanel } from "./sections";
+import { CustomerAudit, CustomerInsights, CustomerRecommendationsPanel } from "./sections";
 import { can } from "@/lib/auth/roles";
 import { requireSignedIn } from "@/lib/session/actor";
 
@@ -99,6 +99,12 @@ export default async function CustomerPage({ params }: Props) {
       >
         <Suspense fallback={<CustomerRecommendationsSkeleton />}>
           <CustomerRecommendationsPanel customerId={profile.id} canRun={can(actor.role, "runs.start")} />
+        </Suspense>
+      </Section>
+
+      <Section title="Review history" description="Who approved, rejected or overrode this customer's recommendations, with before and after." testId="customer-audit">
+        <Suspense fallback={<CustomerRecommendationsSkeleton />}>
+          <CustomerAudit customerId={profile.id} />
         </Suspense>
       </Section>
     </>

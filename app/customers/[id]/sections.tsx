@@ -1,9 +1,11 @@
 import { CustomerRecommendations } from "@/components/customers/customer-recommendations";
 import { JourneyInsights } from "@/components/customers/detail/journey-insights";
+import { AuditTable } from "@/components/audit/audit-table";
 import { RunPipelineButton } from "@/components/customers/detail/run-pipeline-button";
 import { db } from "@/lib/db";
 import { loadCustomerJourney } from "@/lib/pipeline/customer-journey";
 import { getPool } from "@/lib/pool";
+import { listCustomerAudit } from "@/lib/queries/audit";
 import { listCustomerRecommendations, listReviewFilterOptions } from "@/lib/queries/recommendations";
 
 // The customer page's slower parts, each streamed into its own Suspense boundary once the page has
@@ -30,4 +32,10 @@ export async function CustomerRecommendationsPanel({ customerId, canRun }: { cus
       <CustomerRecommendations recommendations={recommendations} />
     </>
   );
+}
+
+/** The audit entries of this customer's recommendations (reviews and overrides), newest first. */
+export async function CustomerAudit({ customerId }: { customerId: string }) {
+  const rows = await listCustomerAudit(db, customerId);
+  return <AuditTable rows={rows} isCompact testId="customer-audit-table" />;
 }

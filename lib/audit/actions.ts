@@ -1,0 +1,29 @@
+// Every kind of audit entry the app writes, with how the screens name it.
+export const AUDIT_ACTIONS = {
+  "recommendation.approve": "Recommendation approved",
+  "recommendation.reject": "Recommendation rejected",
+  "recommendation.override": "Recommendation overridden",
+  "run.start": "Run started",
+  "run.cancel_requested": "Run cancel requested",
+  "constraint.update": "Limits changed",
+  "constraint.reset_period": "Period reset",
+  "treatment.update": "Treatment edited",
+  "user.create": "User added",
+  "user.update": "User changed",
+  "user.password_reset": "Password set",
+  "demo.reset": "Demo reset",
+} as const satisfies Record<string, string>;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export const AUDIT_ENTITY_TYPES = {
+  Recommendation: "Recommendation",
+  Run: "Run",
+  ResourceConstraint: "Capacity resource",
+  Treatment: "Treatment",
+  User: "User",
+  Demo: "Demo data",
+} as const satisfies Record<string, string>;
+
+export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;
+export const auditEntityLabel = (type: string): string => (AUDIT_ENTITY_TYPES as Record<string, string>)[type] ?? type;

@@ -1,0 +1,67 @@
+import "server-only";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import type { AuditListParams } from "../validations/audit";
+import { type FieldChange, diffSnapshots } from "./constraints";
+import { type Paginated, paginate } from "./pagination";
+
+export type AuditRow = {
+  id: string;
+  createdAt: Date;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  reason: string | null;
+  /** Field by field, what the change did; a creation has only "to" values. */
+  changes: FieldChange[];
+};
+
+const SELECT = { id: true, createdAt: true, actorLabel: true, action: true, entityType: true, entityId: true, reason: true, before: true, after: true } as const;
+
+type Selected = Prisma.AuditLogGetPayload<{ select: typeof SELECT }>;
+
+function toRow({ id, before, after, ...r }: Selected): AuditRow {
+  return { ...r, id: id.toString(), changes: diffSnapshots(before, after) };
+}
+
+function whereOf(f: Omit<AuditListParams, "page" | "problems">): Prisma.AuditLogWhereInput {
+  const createdAt: Prisma.DateTimeFilter = {};
+  if (f.from) createdAt.gte = new Date(`${f.from}T00:00:00Z`);
+  if (f.to) createdAt.lt = new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000);
+  return {
+    ...(f.action ? { action: f.action } : {}),
+    ...(f.entity ? { entityType: f.entity } : {}),
+    ...(f.actor ? { actorId: f.actor === "system" ? null : f.actor } : {}),
+    ...(f.id ? { entityId: f.id } : {}),
+    ...(f.from || f.to ? { createdAt } : {}),
+  };
+}
+
+/** Audit entries matching the filters, newest first, a page at a time (indexes on action, entity, actor and time). */
+export async function listAuditEntries(db: PrismaClient, params: AuditListParams): Promise<Paginated<AuditRow>> {
+  const where = whereOf(params);
+  return paginate({
+    page: params.page,
+    count: () => db.auditLog.count({ where }),
+    fetch: async ({ skip, take }) => (await db.auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip, take, select: SELECT })).map(toRow),
+  });
+}
+
+/** The people the actor filter offers (the actions and kinds of thing are fixed: lib/audit/actions.ts). */
+export async function listAuditActors(db: PrismaClient): Promise<{ id: string; label: string }[]> {
+  const users = await db.user.findMany({ select: { id: true, name: true, role: true }, orderBy: { name: "asc" } });
+  return users.map((u) => ({ id: u.id, label: `${u.name} (${u.role})` }));
+}
+
+/** What was done to one customer's recommendations (reviews and overrides), newest first, at most `limit`. */
+export async function listCustomerAudit(db: PrismaClient, customerId: string, limit = 50): Promise<AuditRow[]> {
+  const recommendations = await db.recommendation.findMany({ where: { customerId }, select: { id: true } });
+  if (recommendations.length === 0) return [];
+  const rows = await db.auditLog.findMany({
+    where: { entityType: "Recommendation", entityId: { in: recommendations.map((r) => r.id) } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+    select: SELECT,
+  });
+  return rows.map(toRow);
+}
