@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { insertCatalog } from "@/lib/pipeline/testing/fixtures";
-import type { Actor } from "@/lib/auth/roles";
+import { type Actor, PERMISSIONS } from "@/lib/auth/roles";
 import { DEMO_ACTOR } from "@/lib/auth/testing";
 
 const { revalidatePath } = vi.hoisted(() => ({ revalidatePath: vi.fn() }));
@@ -95,7 +95,7 @@ describe("updateConstraintAction", () => {
   test.each(["viewer", "marketer"] as const)("a %s may not change limits", async (role) => {
     currentActor = { id: null, label: `Someone (${role})`, role };
     const result = await actions.updateConstraintAction({ resourceKey: "call_slots", limit: 99, reservedHighValue: 0 });
-    expect(result).toEqual({ ok: false, message: "Only capacity managers may change limits or reset a period." });
+    expect(result).toEqual({ ok: false, message: PERMISSIONS["constraints.manage"].refusal });
     expect(await row()).toMatchObject({ limit: 40 });
   });
 });
@@ -116,7 +116,7 @@ describe("resetConstraintPeriodAction", () => {
     currentActor = { id: null, label: "Ravi (marketer)", role: "marketer" };
     const { periodStart } = await row();
     const result = await actions.resetConstraintPeriodAction({ resourceKey: "call_slots", expectedPeriodStart: periodStart.toISOString() });
-    expect(result).toEqual({ ok: false, message: "Only capacity managers may change limits or reset a period." });
+    expect(result).toEqual({ ok: false, message: PERMISSIONS["constraints.manage"].refusal });
     expect(await audit()).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { DEMO_CUSTOMERS } from "@/lib/demo/reset";
 import { insertCatalog, insertCustomers } from "@/lib/pipeline/testing/fixtures";
-import type { Actor } from "@/lib/auth/roles";
+import { type Actor, PERMISSIONS } from "@/lib/auth/roles";
 import { DEMO_ACTOR } from "@/lib/auth/testing";
 import { getCurrentActor } from "@/lib/session/actor";
 
@@ -24,6 +24,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   // The action reads its settings from the environment on first use.
   process.env.DATABASE_URL = db.url;
+  process.env.DEMO_MODE = "true";
   ({ resetDemoAction } = await import("./actions"));
 });
 afterAll(async () => {
@@ -51,7 +52,7 @@ describe("resetDemoAction", () => {
   test.each<Actor["role"]>(["viewer", "marketer"])("refuses a %s and changes nothing", async (role) => {
     vi.mocked(getCurrentActor).mockResolvedValueOnce({ ...DEMO_ACTOR, role });
     const result = await resetDemoAction({ confirmation: "reset" });
-    expect(result).toEqual({ ok: false, message: "Only a manager or an administrator can reset the demo." });
+    expect(result).toEqual({ ok: false, message: PERMISSIONS["demo.reset"].refusal });
     expect(await customers()).toHaveLength(3);
   });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { createRun, executeRun } from "@/lib/pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";
-import type { Actor } from "@/lib/auth/roles";
+import { type Actor, PERMISSIONS } from "@/lib/auth/roles";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 
@@ -150,7 +150,7 @@ test("a viewer may not review: refused on the server, nothing changes", async ()
       await actions.rejectRecommendationsAction({ ids: [callIds[13]], reason: "Not mine" }),
       await actions.overrideRecommendationAction({ id: callIds[13], treatmentKey: "retention_sms", reason: "Not mine" }),
     ]) {
-      expect(result).toEqual({ ok: false, message: "Only marketers and managers may review recommendations." });
+      expect(result).toEqual({ ok: false, message: PERMISSIONS["recommendations.review"].refusal });
     }
     expect(await counters()).toEqual(before);
   } finally {
