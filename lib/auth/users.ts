@@ -39,7 +39,7 @@ export async function createUser(pool: pg.Pool, opts: { actor: Actor; input: Cre
         [id, input.email, input.name, input.role],
       );
       await client.query(
-        `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "updatedAt") VALUES ($1, $2, 'credential', $2, $3, now())`,
+        `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "updatedAt") VALUES ($1, $2::text, 'credential', $2::uuid, $3, now())`,
         [randomUUID(), id, hash],
       );
       const after: UserSnapshot = { email: input.email, name: input.name, role: input.role, isActive: true };
@@ -83,7 +83,7 @@ export async function resetUserPassword(pool: pg.Pool, opts: { actor: Actor; inp
   return withTransaction(pool, async (client) => {
     const user = await lockedUser(client, input.id);
     await client.query(
-      `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "updatedAt") VALUES ($1, $2, 'credential', $2, $3, now())
+      `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "updatedAt") VALUES ($1, $2::text, 'credential', $2::uuid, $3, now())
        ON CONFLICT ("providerId", "accountId") DO UPDATE SET password = EXCLUDED.password, "updatedAt" = now()`,
       [randomUUID(), input.id, hash],
     );
