@@ -44,6 +44,11 @@ export function parseActionInput<T>(schema: ZodType<T>, input: unknown): { ok: t
   if (bytes > MAX_ACTION_INPUT_BYTES) {
     return { ok: false, message: `The request is too large (${Math.ceil(bytes / 1024)} KB; at most ${MAX_ACTION_INPUT_BYTES / 1024} KB).` };
   }
+  // Every action takes its fields in one object; anything else is answered before the schema speaks.
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    const message = "The request has no fields: send them as one object.";
+    return { ok: false, message, fieldErrors: { input: [message] } };
+  }
   const parsed = schema.safeParse(input);
   return parsed.success ? { ok: true, data: parsed.data } : refusedInput(parsed.error);
 }

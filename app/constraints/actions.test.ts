@@ -77,7 +77,7 @@ describe("updateConstraintAction", () => {
     { input: { resourceKey: "call_slots", limit: "", reservedHighValue: 0 }, field: "limit", message: "The limit is required." },
     { input: { resourceKey: "call_slots", limit: "4.5", reservedHighValue: 0 }, field: "limit", message: "The limit must be a whole number." },
     { input: { resourceKey: "call_slots", limit: 50, reservedHighValue: 51 }, field: "reservedHighValue", message: "The high-value reserve cannot be larger than the limit." },
-    { input: null, field: "input", message: expect.stringMatching(/expected object/i) },
+    { input: null, field: "input", message: expect.stringMatching(/no fields/i) },
   ])("refuses $input with a message on its field and changes nothing", async ({ input, field, message }) => {
     const result = await actions.updateConstraintAction(input);
     expect(result).toMatchObject({ ok: false, fieldErrors: { [field]: [message] } });

@@ -68,7 +68,7 @@ describe("approveRecommendationsAction", () => {
   });
 
   test.each([
-    { input: null, message: /expected object/i },
+    { input: null, message: /no fields/i },
     { input: { ids: [] }, message: /at least one/ },
     { input: { ids: ["not-a-uuid"] }, message: /Not a recommendation id/ },
     { input: { ids: Array.from({ length: 501 }, () => randomUUID()) }, message: /at most 500/ },

@@ -6,7 +6,8 @@ import { type Actor, authorize } from "@/lib/auth/roles";
 import { loadCatalog } from "@/lib/pipeline/catalog";
 import { customerFactsOf, loadCustomerJourney } from "@/lib/pipeline/customer-journey";
 import { createPgCapacityStore } from "@/lib/pipeline/pg-capacity-store";
-import { type OverrideChoices, type ReviewAction, describeReviewOutcome, listOverrideChoices, reviewRecommendations } from "@/lib/pipeline/review";
+import { AppError } from "@/lib/errors";
+import { NO_SUCH_RECOMMENDATION, type OverrideChoices, type ReviewAction, describeReviewOutcome, listOverrideChoices, reviewRecommendations } from "@/lib/pipeline/review";
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
 import { approveInputSchema, overrideInputSchema, overrideOptionsInputSchema, rejectInputSchema } from "@/lib/validations/review";
@@ -34,6 +35,9 @@ async function review(ids: string[], action: ReviewAction, actor: Actor): Promis
       return journey ? customerFactsOf(journey, new Date().toISOString()) : null;
     },
   });
+  if (outcome.done.length === 0 && outcome.skipped.length > 0 && outcome.skipped.every((s) => s.reason === NO_SUCH_RECOMMENDATION)) {
+    throw new AppError({ code: "not_found", userMessage: ids.length === 1 ? "This recommendation does not exist." : "None of these recommendations exists." });
+  }
   revalidatePath("/review");
   revalidatePath("/constraints");
   revalidatePath("/customers/[id]", "page");

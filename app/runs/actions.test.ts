@@ -85,7 +85,7 @@ describe("startRunAction", () => {
   });
 
   test.each([
-    { input: null, message: /expected object/i },
+    { input: null, message: /no fields/i },
     { input: { scope: { limit: 0 }, policy: "rules" }, message: /scope\.limit/ },
     { input: { scope: { limit: "ten" } }, message: /scope\.limit/ },
     { input: { scope: {}, policy: "magic" }, message: /policy/ },

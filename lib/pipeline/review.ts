@@ -19,6 +19,9 @@ export type ReviewOutcome = {
   skipped: { recommendationId: string; reason: string }[];
 };
 
+/** The skip reason of an id that names no recommendation. */
+export const NO_SUCH_RECOMMENDATION = "No such recommendation";
+
 export type ReviewAction =
   | { kind: "approve" }
   | { kind: "reject"; reason: string }
@@ -99,7 +102,7 @@ export async function reviewRecommendations(opts: {
     let pending: string[] = [];
     for (const id of ids) {
       const state = states.get(id);
-      if (!state) skipped.push({ recommendationId: id, reason: "No such recommendation" });
+      if (!state) skipped.push({ recommendationId: id, reason: NO_SUCH_RECOMMENDATION });
       else if (state.status !== "pending_review") skipped.push({ recommendationId: id, reason: `Already ${statusWord(state.status)}` });
       else pending.push(id);
     }

@@ -75,4 +75,4 @@ export const overrideInputSchema = z
     reason: reasonSchema,
   })
   .strict();
-export const overrideOptionsInputSchema = z.object({ id: z.string().uuid("Not a recommendation id.") }).strict();
+export const overrideOptionsInputSchema = z.object({ id: z.string("Not a recommendation id.").uuid("Not a recommendation id.") }).strict();
