@@ -37,7 +37,8 @@ export function createAuth(opts: AuthOptions) {
     session: { modelName: "Session", expiresIn: SESSION_SECONDS, updateAge: 60 * 60 },
     account: { modelName: "Account" },
     verification: { modelName: "Verification" },
-    advanced: { cookiePrefix: "cvm", useSecureCookies: opts.appUrl.startsWith("https:") },
+    // Origins are checked in every environment, tests included (the library would skip them under test).
+    advanced: { cookiePrefix: "cvm", useSecureCookies: opts.appUrl.startsWith("https:"), disableOriginCheck: false },
     rateLimit: { enabled: true, window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 20 } } },
     databaseHooks: {
       session: {

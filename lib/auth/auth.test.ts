@@ -1,0 +1,143 @@
+// Sign-in end to end against PostgreSQL through the sign-in library's own HTTP handler: the
+// session lives in "Session", the password only as a scrypt hash, and the actor of a request is
+// read from the database on every request.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEMO_PASSWORD, demoUsers, seedDemo } from "../../prisma/seed/index";
+import { type TestDatabase, createTestDatabase } from "../database/testing";
+import { actorOfSession } from "../session/actor";
+import { type Auth, DEACTIVATED_MESSAGE, createAuth } from "./auth";
+import { updateUser } from "./users";
+import { demoActor } from "./testing";
+
+const ORIGIN = "http://localhost:3999";
+let db: TestDatabase;
+let pool: pg.Pool;
+let auth: Auth;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemo({ url: db.url, customers: 5 });
+  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  auth = createAuth({ pool, secret: "a-test-secret-that-is-long-enough-0123456789", appUrl: ORIGIN, port: 3999 });
+}, 120_000);
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+async function signIn(email: string, password: string): Promise<Response> {
+  return auth.handler(
+    new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: ORIGIN },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
+}
+
+const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const sessionOf = (cookie: string) => auth.api.getSession({ headers: new Headers({ cookie }) });
+
+describe("signing in", () => {
+  test.each(demoUsers)("the demo $role signs in with the demo password and gets a session row", async (u) => {
+    const res = await signIn(u.email, DEMO_PASSWORD);
+    expect(res.status).toBe(200);
+    const cookie = cookieOf(res);
+    expect(cookie).toMatch(/^cvm\.session_token=/);
+    const actor = actorOfSession(await sessionOf(cookie));
+    expect(actor).toEqual(demoActor(u.role));
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "Session" WHERE "userId" = $1`, [u.id]);
+    expect(rows[0].n).toBeGreaterThanOrEqual(1);
+  });
+
+  test("passwords are stored as scrypt hashes, never as given", async () => {
+    const { rows } = await pool.query<{ password: string }>(`SELECT password FROM "Account" WHERE "providerId" = 'credential'`);
+    expect(rows).toHaveLength(demoUsers.length);
+    for (const r of rows) {
+      expect(r.password).not.toContain(DEMO_PASSWORD);
+      expect(r.password).toMatch(/^[0-9a-f]{32}:[0-9a-f]{128}$/);
+    }
+  });
+
+  test.each([
+    { title: "a wrong password", email: "viewer@demo.cvm", password: "not-the-password" },
+    { title: "an unknown email", email: "nobody@demo.cvm", password: DEMO_PASSWORD },
+  ])("refuses $title with 401 and creates no session", async ({ email, password }) => {
+    const before = (await pool.query(`SELECT count(*)::int AS n FROM "Session"`)).rows[0].n;
+    const res = await signIn(email, password);
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie().filter((c) => c.startsWith("cvm.session_token=") && !c.includes("Max-Age=0"))).toEqual([]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM "Session"`)).rows[0].n).toBe(before);
+  });
+
+  test("sign-up is closed: accounts come from administrators only", async () => {
+    const res = await auth.handler(
+      new Request(`${ORIGIN}/api/auth/sign-up/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN },
+        body: JSON.stringify({ email: "intruder@example.test", password: "long-enough-password", name: "Intruder" }),
+      }),
+    );
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM "User" WHERE email = 'intruder@example.test'`)).rows[0].n).toBe(0);
+  });
+
+  test("a sign-in from another site is refused", async () => {
+    const res = await auth.handler(
+      new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://evil.example", cookie: "cvm.session_token=x" },
+        body: JSON.stringify({ email: "viewer@demo.cvm", password: DEMO_PASSWORD }),
+      }),
+    );
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("the session follows the user's row", () => {
+  test("a role change applies to the next request of an open session", async () => {
+    const marketer = demoUsers.find((u) => u.role === "marketer")!;
+    const cookie = cookieOf(await signIn(marketer.email, DEMO_PASSWORD));
+    await pool.query(`UPDATE "User" SET role = 'viewer' WHERE id = $1`, [marketer.id]);
+    try {
+      expect(actorOfSession(await sessionOf(cookie))?.role).toBe("viewer");
+    } finally {
+      await pool.query(`UPDATE "User" SET role = 'marketer' WHERE id = $1`, [marketer.id]);
+    }
+  });
+
+  test("deactivating a user ends their sessions, and they cannot sign in again", async () => {
+    const viewer = demoUsers.find((u) => u.role === "viewer")!;
+    const cookie = cookieOf(await signIn(viewer.email, DEMO_PASSWORD));
+    await updateUser(pool, { actor: demoActor("admin"), input: { id: viewer.id, name: viewer.name, role: "viewer", isActive: false } });
+    try {
+      expect(await sessionOf(cookie)).toBeNull();
+      const again = await signIn(viewer.email, DEMO_PASSWORD);
+      expect(again.status).toBe(403);
+      expect(await again.json()).toMatchObject({ message: DEACTIVATED_MESSAGE });
+    } finally {
+      await pool.query(`UPDATE "User" SET "isActive" = true WHERE id = $1`, [viewer.id]);
+    }
+  });
+
+  test("signing out deletes the session row", async () => {
+    const manager = demoUsers.find((u) => u.role === "manager")!;
+    const cookie = cookieOf(await signIn(manager.email, DEMO_PASSWORD));
+    const token = decodeURIComponent(cookie.split("=")[1]!).split(".")[0]!;
+    expect((await pool.query(`SELECT count(*)::int AS n FROM "Session" WHERE token = $1`, [token])).rows[0].n).toBe(1);
+    await auth.api.signOut({ headers: new Headers({ cookie, origin: ORIGIN }) });
+    expect((await pool.query(`SELECT count(*)::int AS n FROM "Session" WHERE token = $1`, [token])).rows[0].n).toBe(0);
+    expect(await sessionOf(cookie)).toBeNull();
+  });
+
+  test("a forged cookie is nobody", async () => {
+    expect(await sessionOf("cvm.session_token=forged.value")).toBeNull();
+    expect(actorOfSession(null)).toBeNull();
+  });
+
+  test("an unknown role in the row reads as signed out rather than as some role", () => {
+    expect(actorOfSession({ user: { id: "x", name: "X", role: "owner", isActive: true } })).toBeNull();
+    expect(actorOfSession({ user: { id: "x", name: "X", role: "viewer", isActive: false } })).toBeNull();
+  });
+});
