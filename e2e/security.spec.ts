@@ -1,0 +1,62 @@
+// What a browser can see of the server: security headers on every response, no secrets in the
+// client bundles, and nothing for a request without a session.
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { E2E_AUTH_SECRET } from "./fixtures/auth";
+import { expect, test } from "./fixtures/test";
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+test("every page answers with the security headers", async ({ page }) => {
+  for (const url of ["/", "/sign-in", "/review"]) {
+    const res = await page.request.get(url);
+    const headers = res.headers();
+    expect(headers["content-security-policy"], url).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"], url).toContain("default-src 'self'");
+    expect(headers["x-frame-options"], url).toBe("DENY");
+    expect(headers["x-content-type-options"], url).toBe("nosniff");
+    expect(headers["referrer-policy"], url).toBe("strict-origin-when-cross-origin");
+    expect(headers["x-powered-by"], url).toBeUndefined();
+  }
+});
+
+test("the pages run under the content security policy without violations", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  for (const url of ["/", "/review", "/constraints", "/customers", "/audit"]) {
+    await page.goto(url);
+    await page.waitForLoadState("networkidle");
+  }
+  expect(violations).toEqual([]);
+});
+
+test("the client bundles hold no secret and no server setting", () => {
+  const files = filesUnder(path.join(".next", "static")).filter((f) => f.endsWith(".js"));
+  expect(files.length).toBeGreaterThan(10);
+  const databaseUrl = process.env.E2E_DATABASE_URL!;
+  const forbidden = [E2E_AUTH_SECRET, databaseUrl, new URL(databaseUrl).password || "\u0000none", "postgresql://", "DATABASE_URL", "OPENAI_API_KEY", "AUTH_SECRET"];
+  for (const file of files) {
+    const text = readFileSync(file, "utf8");
+    for (const secret of forbidden) expect(text.includes(secret), `${secret} in ${file}`).toBe(false);
+  }
+});
+
+test("signed out, the API answers 401 and pages send to the sign-in page", async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  for (const url of ["/api/runs", "/api/constraints"]) {
+    const res = await page.request.get(url);
+    expect(res.status(), url).toBe(401);
+  }
+  await page.goto("/constraints");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fconstraints/);
+  await expect(page.getByTestId("sidebar")).toHaveCount(0);
+  await context.close();
+});
