@@ -54,7 +54,7 @@ beforeAll(async () => {
     resetUserPasswordAction: users.resetUserPasswordAction,
     resetDemoAction: demo.resetDemoAction,
   };
-  [pendingId] = await takePending(h.pool, new Set(), 1);
+  pendingId = (await takePending(h.pool, new Set(), 1))[0]!;
   userId = demoActor("viewer").id!;
   periodStart = ((await h.pool.query(`SELECT "periodStart" AS p FROM "ResourceConstraint" WHERE key = 'sms_quota'`)).rows[0].p as Date).toISOString();
   acting.actor = demoActor("admin");

@@ -71,7 +71,7 @@ test("a page opened signed out returns to itself after sign-in", async ({ page }
   await page.getByLabel("Email address").fill("marketer@demo.cvm");
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText("The email address or the password is wrong.");
+  await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("The email address or the password is wrong.");
   await page.getByRole("button", { name: /Sign in as Amira Khan/ }).click();
   await expect(page).toHaveURL(/\/allocations\?outcome=denied$/);
 });

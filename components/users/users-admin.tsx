@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { createUserAction, resetUserPasswordAction, updateUserAction } from "@/app/users/actions";
 import { ModalDialog } from "@/components/recommendations/modal-dialog";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui/form-controls";
@@ -102,6 +102,8 @@ function AddUserForm() {
 
 function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
   const [role, setRole] = useState<Role>(user.role);
+  // After a save the page reloads its rows; the choice follows what was stored.
+  useEffect(() => setRole(user.role), [user.role]);
   const [isPasswordOpen, setPasswordOpen] = useState(false);
   const { isPending, notice, submit } = useSubmit();
   const password = useSubmit(() => setPasswordOpen(false));
@@ -200,7 +202,7 @@ export function UsersAdmin({ users, selfId }: { users: UserItem[]; selfId: strin
           </thead>
           <tbody className="divide-y divide-zinc-100">
             {users.map((u) => (
-              <UserRow key={`${u.id}-${u.role}-${u.isActive}`} user={u} isSelf={u.id === selfId} />
+              <UserRow key={u.id} user={u} isSelf={u.id === selfId} />
             ))}
           </tbody>
         </table>
