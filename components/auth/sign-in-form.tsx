@@ -62,7 +62,7 @@ export function SignInForm({ next, demoAccounts, demoPassword }: { next?: string
                       {account.email}: {account.description}
                     </p>
                   </div>
-                  <button type="submit" className={secondaryButtonClass} disabled={isPending} aria-label={`Sign in as ${account.name} (${account.roleLabel})`}>
+                  <button type="submit" className={`${secondaryButtonClass} shrink-0 whitespace-nowrap`} disabled={isPending} aria-label={`Sign in as ${account.name} (${account.roleLabel})`}>
                     Sign in
                   </button>
                 </form>
