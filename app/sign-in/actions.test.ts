@@ -29,9 +29,9 @@ let db: TestDatabase;
 let actions: typeof import("./actions");
 let pool: pg.Pool;
 
-const form = (fields: Record<string, string>) => {
+const form = (fields: Record<string, string | undefined>) => {
   const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) f.set(k, v);
   return f;
 };
 const redirectOf = (p: Promise<unknown>) => p.then((v) => ({ returned: v }), (e: unknown) => (e instanceof Redirect ? { redirect: e.to } : Promise.reject(e)));
@@ -42,6 +42,7 @@ beforeAll(async () => {
   await seedDemo({ url: db.url, customers: 3 });
   process.env.DATABASE_URL = db.url;
   process.env.AUTH_SECRET = "sign-in-action-tests-secret-0123456789abcdef";
+  process.env.DEMO_MODE = "true";
   actions = await import("./actions");
   const { getPool } = await import("@/lib/pool");
   pool = getPool();

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "../../prisma/seed/index";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { actorOfSession } from "../session/actor";
-import { type Auth, DEACTIVATED_MESSAGE, createAuth } from "./auth";
-import { updateUser } from "./users";
+import { type Auth, DEACTIVATED_MESSAGE, DEMO_ONLY_MESSAGE, createAuth } from "./auth";
+import { createUser, updateUser } from "./users";
 import { demoActor } from "./testing";
 
 const ORIGIN = "http://localhost:3999";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo({ url: db.url, customers: 5 });
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  auth = createAuth({ pool, secret: "a-test-secret-that-is-long-enough-0123456789", appUrl: ORIGIN, port: 3999 });
+  auth = createAuth({ pool, secret: "a-test-secret-that-is-long-enough-0123456789", appUrl: ORIGIN, port: 3999, isDemo: true });
 }, 120_000);
 afterAll(async () => {
   await pool.end();
@@ -93,6 +93,23 @@ describe("signing in", () => {
     );
     expect(res.status).toBe(403);
   });
+});
+
+test("outside demo mode the demo accounts, whose password is public, cannot sign in; other users can", async () => {
+  const real = createAuth({ pool, secret: "a-test-secret-that-is-long-enough-0123456789", appUrl: ORIGIN, port: 3999, isDemo: false });
+  const attempt = (email: string, password: string) =>
+    real.handler(
+      new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN },
+        body: JSON.stringify({ email, password }),
+      }),
+    );
+  const demo = await attempt("admin@demo.cvm", DEMO_PASSWORD);
+  expect(demo.status).toBe(403);
+  expect(await demo.json()).toMatchObject({ message: DEMO_ONLY_MESSAGE });
+  await createUser(pool, { actor: demoActor("admin"), input: { email: "real.person@example.test", name: "Real Person", role: "manager", password: "real-person-password" } });
+  expect((await attempt("real.person@example.test", "real-person-password")).status).toBe(200);
 });
 
 describe("the session follows the user's row", () => {

@@ -8,6 +8,7 @@ import { APIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import type pg from "pg";
 import type { Env } from "../env";
+import { demoUsers } from "../../prisma/seed/demo-users";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
 
 /** A session lasts 12 hours from the last request that renewed it (renewed at most hourly). */
@@ -15,7 +16,18 @@ const SESSION_SECONDS = 12 * 60 * 60;
 
 export const DEACTIVATED_MESSAGE = "This account is deactivated; ask an administrator.";
 
-export type AuthOptions = { pool: pg.Pool; secret: string; appUrl: string; port: number };
+export const DEMO_ONLY_MESSAGE = "Demo accounts sign in in demo mode only; ask an administrator for an account.";
+
+export type AuthOptions = {
+  pool: pg.Pool;
+  secret: string;
+  appUrl: string;
+  port: number;
+  /** Outside demo mode the seeded demo accounts (whose password is public) cannot sign in. */
+  isDemo: boolean;
+};
+
+const DEMO_USER_IDS = new Set<string>(demoUsers.map((u) => u.id));
 
 export function createAuth(opts: AuthOptions) {
   const origins = new Set([new URL(opts.appUrl).origin, `http://localhost:${opts.port}`, `http://127.0.0.1:${opts.port}`]);
@@ -47,6 +59,7 @@ export function createAuth(opts: AuthOptions) {
           before: async (session) => {
             const { rows } = await opts.pool.query<{ isActive: boolean }>(`SELECT "isActive" FROM "User" WHERE id = $1`, [session.userId]);
             if (!rows[0]?.isActive) throw new APIError("FORBIDDEN", { message: DEACTIVATED_MESSAGE });
+            if (!opts.isDemo && DEMO_USER_IDS.has(session.userId)) throw new APIError("FORBIDDEN", { message: DEMO_ONLY_MESSAGE });
           },
         },
       },
@@ -63,6 +76,6 @@ const globalForAuth = globalThis as unknown as { cvmAuth?: Auth };
 export function getAuth(env: Env, pool: pg.Pool): Auth {
   if (globalForAuth.cvmAuth) return globalForAuth.cvmAuth;
   if (!env.AUTH_SECRET) throw new Error("AUTH_SECRET is not set: start the app with `npm start`, which provides one, or set it (32 characters or more).");
-  globalForAuth.cvmAuth = createAuth({ pool, secret: env.AUTH_SECRET, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`, port: env.PORT });
+  globalForAuth.cvmAuth = createAuth({ pool, secret: env.AUTH_SECRET, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`, port: env.PORT, isDemo: env.DEMO_MODE });
   return globalForAuth.cvmAuth;
 }

@@ -1,0 +1,50 @@
+// Adds a user from the command line: the first administrator of a real deployment, where the demo
+// accounts cannot sign in. The password is read from standard input (or NEW_USER_PASSWORD), never
+// from the arguments, so it stays out of the shell history.
+// Usage: npm run user:add -- --email E --name "N" --role viewer|marketer|manager|admin
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createUser } from "../auth/users";
+import { openDatabase } from "../database/connection";
+import { AppError } from "../errors";
+import { createUserInputSchema } from "../validations/users";
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+async function readPassword(): Promise<string> {
+  if (process.env.NEW_USER_PASSWORD) return process.env.NEW_USER_PASSWORD;
+  if (process.stdin.isTTY) process.stderr.write("Password (at least 10 characters), then Enter: ");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    if (Buffer.concat(chunks).includes(10)) break;
+  }
+  return Buffer.concat(chunks).toString("utf8").split("\n")[0]!.replace(/\r$/, "");
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({ options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } } });
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+})();
+
+const input = createUserInputSchema.safeParse({ email: values.email, name: values.name, role: values.role, password: await readPassword() });
+if (!input.success) fail(`Refused: ${input.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
+
+const db = await openDatabase();
+const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+try {
+  const created = await createUser(pool, { actor: { id: null, label: "Command line", role: "admin" }, input: input.data });
+  console.log(created.message);
+} catch (err) {
+  if (err instanceof AppError) fail(err.userMessage);
+  throw err;
+} finally {
+  await pool.end();
+  await db.release();
+}
