@@ -48,6 +48,11 @@ for (const user of demoUsers) {
     await expect(page.getByTestId("treatment-row").first()).toBeVisible();
     await expect(page.getByTestId("treatment-edit")).toHaveCount(can.canManage ? await page.getByTestId("treatment-row").count() : 0);
 
+    await page.goto("/demo");
+    await expect(page.getByTestId("demo-guide")).toBeVisible();
+    await expect(page.getByTestId("reset-demo")).toHaveCount(can.canManage ? 1 : 0);
+    await expect(page.getByTestId("reset-read-only")).toHaveCount(can.canManage ? 0 : 1);
+
     const users = await page.goto("/users");
     expect(users?.status()).toBe(can.isAdmin ? 200 : 404);
     if (can.isAdmin) {
