@@ -32,7 +32,7 @@ afterAll(async () => {
 beforeEach(async () => {
   currentActor = DEMO_ACTOR;
   revalidatePath.mockClear();
-  await pool.query(`DELETE FROM "AuditLog"`);
+  await pool.query(`TRUNCATE "AuditLog"`);
   await pool.query(`UPDATE "ResourceConstraint" SET "limit" = 40, used = 37, held = 7, "reservedHighValue" = 0 WHERE key = 'call_slots'`);
 });
 

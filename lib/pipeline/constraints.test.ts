@@ -37,7 +37,7 @@ afterAll(async () => {
   await db.drop();
 });
 beforeEach(async () => {
-  await pool.query(`DELETE FROM "AuditLog"`);
+  await pool.query(`TRUNCATE "AuditLog"`);
   await setCounters("call_slots", { limit: 40, used: 0, held: 0 });
 });
 
