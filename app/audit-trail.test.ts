@@ -220,6 +220,15 @@ describe("finding entries again", () => {
     expect([...new Set(result.rows.map((r) => r.action))].sort()).toEqual(expected);
   });
 
+  test("entries about recommendations name the customer they belong to", async () => {
+    const rows = (await queries.listAuditEntries(prisma, page({ action: "recommendation.approve" }))).rows;
+    expect(rows.length).toBe(2);
+    for (const r of rows) {
+      const owner = (await pool.query(`SELECT "customerId" FROM "Recommendation" WHERE id = $1`, [r.entityId])).rows[0].customerId;
+      expect(r.customerId).toBe(owner);
+    }
+  });
+
   test("entries show field by field what changed", async () => {
     const [row] = (await queries.listAuditEntries(prisma, page({ action: "treatment.update" }))).rows;
     expect(row!.changes).toEqual([

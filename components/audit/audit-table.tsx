@@ -29,10 +29,11 @@ function Changes({ changes }: { changes: FieldChange[] }) {
   );
 }
 
-function EntityLink({ type, id }: { type: string; id: string }) {
-  const href =
-    type === "Run" ? "/runs" : type === "ResourceConstraint" ? "/constraints" : type === "Treatment" ? "/treatments" : type === "User" ? "/users" : null;
-  const label = <span className="font-mono text-xs">{id}</span>;
+function EntityLink({ type, id, customerId }: { type: string; id: string; customerId?: string }) {
+  const href = customerId
+    ? `/customers/${encodeURIComponent(customerId)}`
+    : type === "Run" ? "/runs" : type === "ResourceConstraint" ? "/constraints" : type === "Treatment" ? "/treatments" : type === "User" ? "/users" : null;
+  const label = <span className="font-mono text-xs">{customerId ? `${customerId} · ${id.slice(0, 8)}` : id}</span>;
   return (
     <div>
       <div className="text-xs text-zinc-500">{auditEntityLabel(type)}</div>
@@ -64,7 +65,7 @@ export function AuditTable({ rows, isCompact = false, testId = "audit-table" }: 
       ),
     },
     { key: "action", header: "What", cell: (r) => <span data-testid="audit-action" data-action={r.action}>{auditActionLabel(r.action)}</span> },
-    ...(isCompact ? [] : [{ key: "entity", header: "On", cell: (r: AuditRow) => <EntityLink type={r.entityType} id={r.entityId} /> }]),
+    ...(isCompact ? [] : [{ key: "entity", header: "On", cell: (r: AuditRow) => <EntityLink type={r.entityType} id={r.entityId} customerId={r.customerId} /> }]),
     { key: "changes", header: "Before → after", className: "min-w-64", cell: (r) => <Changes changes={r.changes} /> },
     { key: "reason", header: "Reason", className: "max-w-xs", cell: (r) => (r.reason ? <span className="text-zinc-800">{r.reason}</span> : <span className="text-zinc-500">—</span>) },
   ];

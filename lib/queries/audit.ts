@@ -14,6 +14,8 @@ export type AuditRow = {
   reason: string | null;
   /** Field by field, what the change did; a creation has only "to" values. */
   changes: FieldChange[];
+  /** For an entry about a recommendation: whose it is, so the screen can link to the customer. */
+  customerId?: string;
 };
 
 const SELECT = { id: true, createdAt: true, actorLabel: true, action: true, entityType: true, entityId: true, reason: true, before: true, after: true } as const;
@@ -43,8 +45,19 @@ export async function listAuditEntries(db: PrismaClient, params: AuditListParams
   return paginate({
     page: params.page,
     count: () => db.auditLog.count({ where }),
-    fetch: async ({ skip, take }) => (await db.auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip, take, select: SELECT })).map(toRow),
+    fetch: async ({ skip, take }) => withCustomers(db, (await db.auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip, take, select: SELECT })).map(toRow)),
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Adds the customer of each entry about a recommendation (one query for the page). */
+async function withCustomers(db: PrismaClient, rows: AuditRow[]): Promise<AuditRow[]> {
+  const ids = [...new Set(rows.filter((r) => r.entityType === "Recommendation" && UUID.test(r.entityId)).map((r) => r.entityId))];
+  if (ids.length === 0) return rows;
+  const owners = await db.recommendation.findMany({ where: { id: { in: ids } }, select: { id: true, customerId: true } });
+  const byId = new Map(owners.map((o) => [o.id, o.customerId]));
+  return rows.map((r) => (r.entityType === "Recommendation" && byId.has(r.entityId) ? { ...r, customerId: byId.get(r.entityId) } : r));
 }
 
 /** The people the actor filter offers (the actions and kinds of thing are fixed: lib/audit/actions.ts). */
