@@ -35,7 +35,7 @@ test.describe("as the administrator", () => {
 
     const { rows } = await sql.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email]);
     await page.goto(`/audit?entity=User&id=${rows[0]!.id}`);
-    await expect(page.getByTestId("audit-action")).toHaveText(["User changed", "User added"]);
+    await expect(page.getByTestId("audit-action")).toHaveText(["User changed", "Signed in", "User added"]);
     await expect(page.getByTestId("audit-row").first().getByTestId("audit-after")).toHaveText("marketer");
     await capture(page, "audit");
   });

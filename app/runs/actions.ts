@@ -70,7 +70,8 @@ export async function startRunAction(input: unknown): Promise<ActionResult<Start
       return failedAction(err, "startRun");
     }
   };
-  return requestKey ? rememberRequest(requestKey, start) : start();
+  // Keys are the submitter's own: another user sending the same key starts their own run.
+  return requestKey ? rememberRequest(`${actor.id ?? "system"}:${requestKey}`, start) : start();
 }
 
 const cancelRunInputSchema = z.object({ runId: z.uuid("Choose a run.") }).strict();

@@ -4,7 +4,7 @@ import { APIError } from "better-auth/api";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { parseActionInput } from "@/lib/action-result";
-import { DEACTIVATED_MESSAGE, DEMO_ONLY_MESSAGE, getAuth } from "@/lib/auth/auth";
+import { DEACTIVATED_MESSAGE, DEMO_ONLY_MESSAGE, TOO_MANY_ATTEMPTS_MESSAGE, getAuth } from "@/lib/auth/auth";
 import { getEnv } from "@/lib/env";
 import { getPool } from "@/lib/pool";
 import { safeNextPath, signInInputSchema } from "@/lib/validations/auth";
@@ -15,8 +15,8 @@ const WRONG_CREDENTIALS = "The email address or the password is wrong.";
 
 function refusalOf(err: unknown): string | null {
   if (!(err instanceof APIError)) return null;
-  if (err.statusCode === 429) return "Too many sign-in attempts; wait a minute and try again.";
-  if (err.statusCode === 403) return err.message === DEMO_ONLY_MESSAGE ? DEMO_ONLY_MESSAGE : DEACTIVATED_MESSAGE;
+  if (err.statusCode === 429) return TOO_MANY_ATTEMPTS_MESSAGE;
+  if (err.statusCode === 403 && (err.message === DEMO_ONLY_MESSAGE || err.message === DEACTIVATED_MESSAGE)) return err.message;
   if (err.statusCode === 400 || err.statusCode === 401) return WRONG_CREDENTIALS;
   return null;
 }

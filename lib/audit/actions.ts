@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = {
   "user.create": "User added",
   "user.update": "User changed",
   "user.password_reset": "Password set",
+  "user.sign_in": "Signed in",
   "demo.reset": "Demo reset",
 } as const satisfies Record<string, string>;
 

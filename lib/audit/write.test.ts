@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 test("an entry, once written, can be neither changed nor deleted", async () => {
-  await writeAudit(pool as unknown as pg.ClientBase, { actor: { id: null, label: "Test" }, action: "treatment.update", entityType: "Treatment", entityId: "t", before: { a: 1 }, after: { a: 2 } });
+  await writeAudit(pool, { actor: { id: null, label: "Test" }, action: "treatment.update", entityType: "Treatment", entityId: "t", before: { a: 1 }, after: { a: 2 } });
   await expect(pool.query(`UPDATE "AuditLog" SET after = '{"a": 3}'`)).rejects.toThrow(/append-only \(UPDATE refused\)/);
   await expect(pool.query(`DELETE FROM "AuditLog"`)).rejects.toThrow(/append-only \(DELETE refused\)/);
   expect((await pool.query(`SELECT after FROM "AuditLog"`)).rows).toEqual([{ after: { a: 2 } }]);
@@ -24,7 +24,7 @@ test("an entry, once written, can be neither changed nor deleted", async () => {
 
 test("a user with entries cannot be deleted, so the trail keeps who acted", async () => {
   const { rows } = await pool.query<{ id: string }>(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES (gen_random_uuid(), 'a@example.test', 'A', now()) RETURNING id`);
-  await writeAudit(pool as unknown as pg.ClientBase, { actor: { id: rows[0]!.id, label: "A (viewer)" }, action: "user.update", entityType: "User", entityId: rows[0]!.id, before: null, after: null });
+  await writeAudit(pool, { actor: { id: rows[0]!.id, label: "A (viewer)" }, action: "user.update", entityType: "User", entityId: rows[0]!.id, before: null, after: null });
   await expect(pool.query(`DELETE FROM "User" WHERE id = $1`, [rows[0]!.id])).rejects.toThrow(/append-only/);
 });
 

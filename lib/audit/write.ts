@@ -13,7 +13,7 @@ export type AuditEntry = {
   reason?: string | null;
 };
 
-export async function writeAudit(client: pg.ClientBase, entry: AuditEntry): Promise<void> {
+export async function writeAudit(client: pg.ClientBase | pg.Pool, entry: AuditEntry): Promise<void> {
   await client.query(
     `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [

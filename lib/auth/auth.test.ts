@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "../../prisma/seed/index";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { actorOfSession } from "../session/actor";
-import { type Auth, DEACTIVATED_MESSAGE, DEMO_ONLY_MESSAGE, createAuth } from "./auth";
+import { type Auth, DEACTIVATED_MESSAGE, DEMO_ONLY_MESSAGE, TOO_MANY_ATTEMPTS_MESSAGE, createAuth } from "./auth";
 import { createUser, updateUser } from "./users";
 import { demoActor } from "./testing";
 
@@ -45,7 +45,7 @@ describe("signing in", () => {
     expect(res.status).toBe(200);
     const cookie = cookieOf(res);
     expect(cookie).toMatch(/^cvm\.session_token=/);
-    const actor = actorOfSession(await sessionOf(cookie));
+    const actor = actorOfSession(await sessionOf(cookie), { isDemo: true });
     expect(actor).toEqual(demoActor(u.role));
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "Session" WHERE "userId" = $1`, [u.id]);
     expect(rows[0].n).toBeGreaterThanOrEqual(1);
@@ -112,13 +112,76 @@ test("outside demo mode the demo accounts, whose password is public, cannot sign
   expect((await attempt("real.person@example.test", "real-person-password")).status).toBe(200);
 });
 
+describe("guessing and side doors", () => {
+  test("an account gets 10 attempts in 15 minutes, through the form's call as through the HTTP route; others are unaffected", async () => {
+    // An instance of its own, so the block does not follow the other tests.
+    const auth = createAuth({ pool, secret: "a-test-secret-that-is-long-enough-0123456789", appUrl: ORIGIN, port: 3999, isDemo: true });
+    const signIn = (email: string, password: string) =>
+      auth.handler(
+        new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: ORIGIN },
+          body: JSON.stringify({ email, password }),
+        }),
+      );
+    const guesses = async (email: string, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        out.push(
+          await auth.api.signInEmail({ body: { email, password: `guess-${i}-wrong` }, headers: new Headers({ origin: ORIGIN }) }).then(
+            () => 200,
+            (e: { statusCode?: number }) => e.statusCode ?? 500,
+          ),
+        );
+      }
+      return out;
+    };
+    expect(await guesses("marketer@demo.cvm", 10)).toEqual(Array(10).fill(401));
+    const blocked = await signIn("marketer@demo.cvm", DEMO_PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(await blocked.json()).toMatchObject({ message: TOO_MANY_ATTEMPTS_MESSAGE });
+    expect((await signIn("manager@demo.cvm", DEMO_PASSWORD)).status).toBe(200);
+  });
+
+  test.each(["/update-user", "/change-password", "/sign-up/email", "/delete-user", "/revoke-sessions"])(
+    "%s is not served: names and passwords change on the Users screen only",
+    async (route) => {
+      const cookie = cookieOf(await signIn("admin@demo.cvm", DEMO_PASSWORD));
+      const res = await auth.handler(
+        new Request(`${ORIGIN}/api/auth${route}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: ORIGIN, cookie },
+          body: JSON.stringify({ name: "Gareth Lloyd", currentPassword: DEMO_PASSWORD, newPassword: "taken-over-123" }),
+        }),
+      );
+      expect(res.status).toBe(404);
+      expect((await pool.query(`SELECT name FROM "User" WHERE email = 'admin@demo.cvm'`)).rows[0].name).toBe("Sophie Turner");
+    },
+  );
+
+  test("each sign-in is in the audit trail with who and from where", async () => {
+    const viewer = demoUsers.find((u) => u.role === "viewer")!;
+    const before = (await pool.query(`SELECT count(*)::int AS n FROM "AuditLog" WHERE action = 'user.sign_in' AND "actorId" = $1`, [viewer.id])).rows[0].n;
+    await auth.handler(
+      new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": "203.0.113.7", "user-agent": "Test browser" },
+        body: JSON.stringify({ email: viewer.email, password: DEMO_PASSWORD }),
+      }),
+    );
+    const { rows } = await pool.query(`SELECT "actorLabel", "entityId", after FROM "AuditLog" WHERE action = 'user.sign_in' AND "actorId" = $1 ORDER BY id DESC`, [viewer.id]);
+    expect(rows).toHaveLength(before + 1);
+    expect(rows[0]).toEqual({ actorLabel: "Oliver Bennett (viewer)", entityId: viewer.id, after: { ipAddress: "203.0.113.7", userAgent: "Test browser" } });
+  });
+});
+
 describe("the session follows the user's row", () => {
   test("a role change applies to the next request of an open session", async () => {
     const marketer = demoUsers.find((u) => u.role === "marketer")!;
     const cookie = cookieOf(await signIn(marketer.email, DEMO_PASSWORD));
     await pool.query(`UPDATE "User" SET role = 'viewer' WHERE id = $1`, [marketer.id]);
     try {
-      expect(actorOfSession(await sessionOf(cookie))?.role).toBe("viewer");
+      expect(actorOfSession(await sessionOf(cookie), { isDemo: true })?.role).toBe("viewer");
     } finally {
       await pool.query(`UPDATE "User" SET role = 'marketer' WHERE id = $1`, [marketer.id]);
     }
@@ -150,11 +213,19 @@ describe("the session follows the user's row", () => {
 
   test("a forged cookie is nobody", async () => {
     expect(await sessionOf("cvm.session_token=forged.value")).toBeNull();
-    expect(actorOfSession(null)).toBeNull();
+    expect(actorOfSession(null, { isDemo: true })).toBeNull();
   });
 
   test("an unknown role in the row reads as signed out rather than as some role", () => {
-    expect(actorOfSession({ user: { id: "x", name: "X", role: "owner", isActive: true } })).toBeNull();
-    expect(actorOfSession({ user: { id: "x", name: "X", role: "viewer", isActive: false } })).toBeNull();
+    expect(actorOfSession({ user: { id: "x", name: "X", role: "owner", isActive: true } }, { isDemo: true })).toBeNull();
+    expect(actorOfSession({ user: { id: "x", name: "X", role: "viewer", isActive: false } }, { isDemo: true })).toBeNull();
+  });
+
+  test("a demo account's session opened in demo mode is nobody once demo mode is off", () => {
+    const admin = demoUsers.find((u) => u.role === "admin")!;
+    const session = { user: { id: admin.id, name: admin.name, role: "admin", isActive: true } };
+    expect(actorOfSession(session, { isDemo: true })).toEqual(demoActor("admin"));
+    expect(actorOfSession(session, { isDemo: false })).toBeNull();
+    expect(actorOfSession({ user: { id: "0b9e9d1e-1111-4222-8333-444455556666", name: "Real", role: "admin", isActive: true } }, { isDemo: false })).toMatchObject({ role: "admin" });
   });
 });

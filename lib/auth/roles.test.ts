@@ -33,6 +33,11 @@ test.each([
   ["/\\evil.example", "/"],
   ["https://evil.example", "/"],
   ["/sign-in", "/"],
+  ["/\t/evil.example", "/"],
+  ["/%09/evil.example", "/%09/evil.example"],
+  ["/\n/evil.example", "/"],
+  ["/ok path", "/"],
+  ["/customers/CUS-1?tab=audit#history", "/customers/CUS-1?tab=audit#history"],
   [undefined, "/"],
 ])("after sign-in, %s leads to %s", (next, to) => {
   expect(safeNextPath(next)).toBe(to);

@@ -4,7 +4,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getAuth } from "../auth/auth";
+import { getAuth, isDemoUser } from "../auth/auth";
 import { type Actor, type Role, ROLES, actorLabel } from "../auth/roles";
 import { getEnv } from "../env";
 import { getPool } from "../pool";
@@ -15,15 +15,23 @@ export type { Actor, Role } from "../auth/roles";
 export const getCurrentActor = cache(async (): Promise<Actor | null> => {
   // Headers first: reading them marks the render dynamic before any database or secret is touched.
   const requestHeaders = await headers();
-  const session = await getAuth(getEnv(), getPool()).api.getSession({ headers: requestHeaders });
-  return actorOfSession(session);
+  const env = getEnv();
+  const session = await getAuth(env, getPool()).api.getSession({ headers: requestHeaders });
+  return actorOfSession(session, { isDemo: env.DEMO_MODE });
 });
 
-/** An actor from a session as the sign-in library answers it; null unless the user is active with a known role. */
-export function actorOfSession(session: { user: { id: string; name: string; role?: unknown; isActive?: unknown } } | null): Actor | null {
+/**
+ * An actor from a session as the sign-in library answers it; null unless the user is active with a
+ * known role. Outside demo mode a demo account's session (opened while demo mode was on) is nobody.
+ */
+export function actorOfSession(
+  session: { user: { id: string; name: string; role?: unknown; isActive?: unknown } } | null,
+  opts: { isDemo: boolean },
+): Actor | null {
   if (!session) return null;
   const { id, name, role, isActive } = session.user;
   if (isActive === false || !ROLES.includes(role as Role)) return null;
+  if (!opts.isDemo && isDemoUser(id)) return null;
   return { id, label: actorLabel({ name, role: role as Role }), role: role as Role };
 }
 

@@ -9,8 +9,14 @@ export const signInInputSchema = z
   })
   .strict();
 
-/** Where to go after signing in: a path of this app only, never another site ("//evil", "/\\evil"). */
+// A path of this app: printable URL characters only (no backslash, no whitespace or control
+// characters, which browsers drop and which would let "/\t/evil.example" leave the site).
+const SAFE_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/;
+
+/** Where to go after signing in: a path of this app only, never another site ("//evil", "/\\evil", "/\t/evil"). */
 export function safeNextPath(next: string | undefined | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.startsWith("/sign-in")) return "/";
-  return next;
+  if (!next || next.length > 2000 || !SAFE_PATH.test(next) || next.startsWith("/sign-in")) return "/";
+  const base = "http://app.invalid";
+  const url = new URL(next, base);
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : "/";
 }
