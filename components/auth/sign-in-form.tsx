@@ -58,9 +58,8 @@ export function SignInForm({ next, demoAccounts, demoPassword }: { next?: string
                     <p className="text-sm font-medium text-zinc-900">
                       {account.name} · {account.roleLabel}
                     </p>
-                    <p className="truncate text-xs text-zinc-600">
-                      {account.email}: {account.description}
-                    </p>
+                    <p className="text-xs text-zinc-600">{account.description}</p>
+                    <p className="font-mono text-xs text-zinc-500">{account.email}</p>
                   </div>
                   <button type="submit" className={`${secondaryButtonClass} shrink-0 whitespace-nowrap`} disabled={isPending} aria-label={`Sign in as ${account.name} (${account.roleLabel})`}>
                     Sign in
