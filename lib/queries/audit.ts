@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { AuditListParams } from "../validations/audit";
+import { addDays, ukDayStart } from "./allocations";
 import { type FieldChange, diffSnapshots } from "./constraints";
 import { type Paginated, paginate } from "./pagination";
 
@@ -28,8 +29,8 @@ function toRow({ id, before, after, ...r }: Selected): AuditRow {
 
 function whereOf(f: Omit<AuditListParams, "page" | "problems">): Prisma.AuditLogWhereInput {
   const createdAt: Prisma.DateTimeFilter = {};
-  if (f.from) createdAt.gte = new Date(`${f.from}T00:00:00Z`);
-  if (f.to) createdAt.lt = new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000);
+  if (f.from) createdAt.gte = ukDayStart(f.from);
+  if (f.to) createdAt.lt = ukDayStart(addDays(f.to, 1));
   return {
     ...(f.action ? { action: f.action } : {}),
     ...(f.entity ? { entityType: f.entity } : {}),

@@ -56,22 +56,27 @@ export type AllocationListParams = {
   problems: string[];
 };
 
-/** Never throws: unusable filters are dropped and named in `problems`. */
-export function parseAllocationListParams(raw: RawSearchParams): AllocationListParams {
-  const parsed = rawParamsSchema.parse(raw);
-  const problems: string[] = [];
+/** A from–to range of calendar days from a URL: unusable days, or a range that runs backwards, are dropped and said in `problems`. */
+export function parseDayRange(raw: { from?: string; to?: string }, problems: string[]): { from?: string; to?: string } {
   const day = (value: string | undefined, label: string) => {
     if (value === undefined) return undefined;
     if (isCalendarDay(value)) return value;
     problems.push(`The ${label} date "${value}" is not a calendar date (YYYY-MM-DD); it was ignored.`);
     return undefined;
   };
-  let from = day(parsed.from, "from");
-  let to = day(parsed.to, "to");
+  const from = day(raw.from, "from");
+  const to = day(raw.to, "to");
   if (from && to && from > to) {
     problems.push(`The from date ${from} is after the to date ${to}; the date range was ignored.`);
-    from = undefined;
-    to = undefined;
+    return {};
   }
+  return { from, to };
+}
+
+/** Never throws: unusable filters are dropped and named in `problems`. */
+export function parseAllocationListParams(raw: RawSearchParams): AllocationListParams {
+  const parsed = rawParamsSchema.parse(raw);
+  const problems: string[] = [];
+  const { from, to } = parseDayRange(parsed, problems);
   return { resource: parsed.resource, treatment: parsed.treatment, outcome: parsed.outcome, from, to, page: parsed.page, problems };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isCalendarDay } from "./allocations";
+import { parseDayRange } from "./allocations";
 import { pageSchema, type RawSearchParams } from "./list-params";
 
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
@@ -32,6 +32,7 @@ export type AuditListParams = {
   actor?: string;
   /** The changed thing's id: a recommendation, a run, a resource key, a treatment key, a user id. */
   id?: string;
+  /** First and last day included, `YYYY-MM-DD` in UK time (as on the allocation history). */
   from?: string;
   to?: string;
   page: number;
@@ -43,19 +44,7 @@ export type AuditListParams = {
 export function parseAuditListParams(raw: RawSearchParams): AuditListParams {
   const p = rawSchema.parse(raw);
   const problems: string[] = [];
-  const day = (value: string | undefined, name: string) => {
-    if (!value) return undefined;
-    if (isCalendarDay(value)) return value;
-    problems.push(`"${value}" is not a date (YYYY-MM-DD); the ${name} date was ignored.`);
-    return undefined;
-  };
-  let from = day(p.from, "from");
-  let to = day(p.to, "to");
-  if (from && to && from > to) {
-    problems.push(`The from date ${from} is after the to date ${to}; the date range was ignored.`);
-    from = undefined;
-    to = undefined;
-  }
+  const { from, to } = parseDayRange(p, problems);
   const actor = p.actor && (p.actor === "system" || z.uuid().safeParse(p.actor).success) ? p.actor : undefined;
   if (p.actor && !actor) problems.push("The chosen person is unknown; the filter was ignored.");
   return { action: p.action, entity: p.entity, actor, id: p.id, from, to, page: p.page, problems };
