@@ -1,10 +1,11 @@
 import { getSessionCookie } from "better-auth/cookies";
 import { type NextRequest, NextResponse } from "next/server";
+import { SESSION_COOKIE_PREFIX } from "./lib/auth/limits";
 
 // An early turn-back for browsers without a session cookie, so a link opened signed out returns to
 // its page after sign-in. Only a shortcut: every page, action and route handler checks the session itself.
 export function proxy(request: NextRequest) {
-  if (getSessionCookie(request, { cookiePrefix: "cvm" })) return NextResponse.next();
+  if (getSessionCookie(request, { cookiePrefix: SESSION_COOKIE_PREFIX })) return NextResponse.next();
   const { pathname, search } = request.nextUrl;
   if (pathname.startsWith("/api/")) return NextResponse.json({ message: "Sign in first." }, { status: 401 });
   const url = request.nextUrl.clone();

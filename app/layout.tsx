@@ -19,7 +19,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="bg-zinc-50 text-zinc-900 antialiased">
         <Providers>
           <div className="min-h-screen lg:flex">
-            {actor ? <Sidebar actor={actor} isDemo={getEnv().DEMO_MODE} /> : null}
+            {actor ? <Sidebar actor={actor} isDemo={getEnv().DEMO_MODE === true} /> : null}
             <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
               <div className="mx-auto max-w-7xl">{children}</div>
             </main>

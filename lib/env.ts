@@ -17,8 +17,13 @@ const schema = z.object({
   AUTH_SECRET: optional(z.string().min(32, "AUTH_SECRET must be at least 32 characters")),
   /** The address people open the app at (sign-in accepts requests from it); default http://localhost:PORT. */
   APP_URL: optional(z.string().url()),
-  /** Demo mode lists the demo accounts on the sign-in page and allows the demo reset. */
-  DEMO_MODE: z.preprocess((v) => (v === "" || v === undefined ? "false" : v), z.enum(["true", "false"], "DEMO_MODE must be true or false")).transform((v) => v === "true"),
+  /**
+   * Demo mode lists the demo accounts on the sign-in page and allows the demo reset. Unset is off
+   * for the app; `npm start` then turns it on for its own database only.
+   */
+  DEMO_MODE: optional(z.enum(["true", "false"], "DEMO_MODE must be true or false")).transform((v) => (v === undefined ? undefined : v === "true")),
+  /** The password `npm run user:add` gives the new user, when not typed on standard input. */
+  NEW_USER_PASSWORD: optional(z.string()),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
-import { authorize } from "@/lib/auth/roles";
+import { type Actor, authorize } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
 import { chatModelFromEnv } from "@/lib/llm/select-model";
 import { startPipelineRun, startRunInputSchema } from "@/lib/pipeline/launch";
@@ -39,7 +39,7 @@ const requestKeySchema = z.object({ requestKey: z.uuid("requestKey must be a UUI
  * background. An optional `requestKey` makes repeats of one submission start a single run.
  */
 export async function startRunAction(input: unknown): Promise<ActionResult<StartedRun>> {
-  let actor;
+  let actor: Actor;
   try {
     actor = authorize(await getCurrentActor(), "runs.start");
   } catch (err) {

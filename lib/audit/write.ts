@@ -2,10 +2,12 @@
 // transaction that makes the change, so the entry and the change commit together or not at all.
 import type pg from "pg";
 import type { Actor } from "../auth/roles";
+import type { AuditAction } from "./actions";
 
 export type AuditEntry = {
   actor: Pick<Actor, "id" | "label">;
-  action: string;
+  /** One of the kinds the screens name (lib/audit/actions.ts), so a new kind cannot go unlabelled. */
+  action: AuditAction;
   entityType: string;
   entityId: string;
   before: unknown;

@@ -11,7 +11,8 @@ import type { Env } from "../env";
 import { demoUsers } from "../../prisma/seed/demo-users";
 import { writeAudit } from "../audit/write";
 import { createAttemptLimiter } from "./attempts";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
+import { type Role, actorLabel } from "./roles";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SESSION_COOKIE_PREFIX } from "./limits";
 
 /** A session lasts 12 hours from the last request that renewed it (renewed at most hourly). */
 const SESSION_SECONDS = 12 * 60 * 60;
@@ -93,7 +94,7 @@ export function createAuth(opts: AuthOptions) {
     account: { modelName: "Account" },
     verification: { modelName: "Verification" },
     // Origins are checked in every environment, tests included (the library would skip them under test).
-    advanced: { cookiePrefix: "cvm", useSecureCookies: opts.appUrl.startsWith("https:"), disableOriginCheck: false },
+    advanced: { cookiePrefix: SESSION_COOKIE_PREFIX, useSecureCookies: opts.appUrl.startsWith("https:"), disableOriginCheck: false },
     rateLimit: { enabled: true, window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 20 } } },
     disabledPaths: DISABLED_AUTH_PATHS,
     hooks: {
@@ -121,11 +122,11 @@ export function createAuth(opts: AuthOptions) {
           },
           // Who signed in, when and from where, in the audit trail with every other change.
           after: async (session) => {
-            const { rows } = await opts.pool.query<{ name: string; role: string }>(`SELECT name, role::text AS role FROM "User" WHERE id = $1`, [session.userId]);
+            const { rows } = await opts.pool.query<{ name: string; role: Role }>(`SELECT name, role::text AS role FROM "User" WHERE id = $1`, [session.userId]);
             const user = rows[0];
             if (!user) return;
             await writeAudit(opts.pool, {
-              actor: { id: session.userId, label: `${user.name} (${user.role})` },
+              actor: { id: session.userId, label: actorLabel(user) },
               action: "user.sign_in",
               entityType: "User",
               entityId: session.userId,
@@ -148,6 +149,6 @@ const globalForAuth = globalThis as unknown as { cvmAuth?: Auth };
 export function getAuth(env: Env, pool: pg.Pool): Auth {
   if (globalForAuth.cvmAuth) return globalForAuth.cvmAuth;
   if (!env.AUTH_SECRET) throw new Error("AUTH_SECRET is not set: start the app with `npm start`, which provides one, or set it (32 characters or more).");
-  globalForAuth.cvmAuth = createAuth({ pool, secret: env.AUTH_SECRET, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`, port: env.PORT, isDemo: env.DEMO_MODE });
+  globalForAuth.cvmAuth = createAuth({ pool, secret: env.AUTH_SECRET, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`, port: env.PORT, isDemo: env.DEMO_MODE === true });
   return globalForAuth.cvmAuth;
 }

@@ -24,16 +24,19 @@ export function needsBuild(): boolean {
   return Math.max(...sources.map((p) => newestMtime(path.join(projectRoot, p)))) > built;
 }
 
-function nextEnv(databaseUrl?: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  // The build sees no database and no secrets: nothing of them can end up in its output.
+/** The build sees no database and no secrets: nothing of them can end up in its output. */
+function buildEnv(): NodeJS.ProcessEnv {
   const { DATABASE_URL: _url, AUTH_SECRET: _secret, OPENAI_API_KEY: _key, ...rest } = process.env;
-  const secrets = databaseUrl ? { DATABASE_URL: databaseUrl, ...(process.env.AUTH_SECRET ? { AUTH_SECRET: process.env.AUTH_SECRET } : {}), ...(process.env.OPENAI_API_KEY ? { OPENAI_API_KEY: process.env.OPENAI_API_KEY } : {}) } : {};
-  return { ...rest, NEXT_TELEMETRY_DISABLED: "1", ...secrets, ...extra };
+  return { ...rest, NEXT_TELEMETRY_DISABLED: "1" };
+}
+
+function serveEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: databaseUrl, ...extra };
 }
 
 /** Runs `next build`; the build reads no database because every page renders at request time. */
 export function buildApp(): void {
-  const result = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: nextEnv() });
+  const result = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: buildEnv() });
   if (result.status !== 0) throw new Error("next build failed");
 }
 
@@ -41,7 +44,7 @@ export function buildApp(): void {
 export function serveApp(opts: { port: number; databaseUrl: string; isDev?: boolean; isQuiet?: boolean; env?: Record<string, string> }): ChildProcess {
   return spawn(process.execPath, [nextBin, opts.isDev ? "dev" : "start", "-p", String(opts.port)], {
     stdio: opts.isQuiet ? "ignore" : "inherit",
-    env: nextEnv(opts.databaseUrl, opts.env),
+    env: serveEnv(opts.databaseUrl, opts.env),
   });
 }
 

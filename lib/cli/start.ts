@@ -84,7 +84,7 @@ if (await isPortTaken(env.PORT)) {
 }
 // The app's own database holds the demo: its accounts are listed on the sign-in page. With
 // DATABASE_URL, demo mode is off unless DEMO_MODE=true says otherwise.
-const isDemo = process.env.DEMO_MODE ? env.DEMO_MODE : db.isLocal;
+const isDemo = env.DEMO_MODE ?? db.isLocal;
 const authSecret = env.AUTH_SECRET ?? loadOrCreateSecret(path.join(dataDir, "auth-secret"));
 if (isDemo) log("Demo mode: the sign-in page lists the demo accounts (one per role).");
 web = serveApp({ port: env.PORT, databaseUrl: db.url, isDev, env: { AUTH_SECRET: authSecret, DEMO_MODE: String(isDemo) } });

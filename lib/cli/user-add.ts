@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createUser } from "../auth/users";
 import { openDatabase } from "../database/connection";
+import { getEnv } from "../env";
 import { AppError } from "../errors";
 import { createUserInputSchema } from "../validations/users";
 
@@ -15,7 +16,8 @@ function fail(message: string): never {
 }
 
 async function readPassword(): Promise<string> {
-  if (process.env.NEW_USER_PASSWORD) return process.env.NEW_USER_PASSWORD;
+  const given = getEnv().NEW_USER_PASSWORD;
+  if (given) return given;
   if (process.stdin.isTTY) process.stderr.write("Password (at least 10 characters), then Enter: ");
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) {

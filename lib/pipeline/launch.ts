@@ -53,7 +53,7 @@ export async function startPipelineRun(
 ): Promise<{ runId: string; total: number; policy: "llm" | "rules" }> {
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId, customerIds } = await createRun(deps.pool, { scope: parsed.scope, policy, requestedById: input.actor?.id ?? null, actor: input.actor });
+  const { runId, customerIds } = await createRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor });
   const execution = executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, batchSize: deps.batchSize })
     .catch((err: unknown) => {
       deps.onBackgroundError?.(err, runId);
@@ -83,7 +83,7 @@ export type CustomerRunResult = {
 export async function runPipelineForCustomer(deps: LaunchDeps, input: CustomerRunInput & { actor?: { id: string | null; label: string } }): Promise<CustomerRunResult> {
   const parsed = customerRunInputSchema.parse({ customerId: input.customerId, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId, customerIds } = await createRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, requestedById: input.actor?.id ?? null, actor: input.actor });
+  const { runId, customerIds } = await createRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, actor: input.actor });
   const summary = await executeRun(deps.pool, { runId, customerIds, policy, model: deps.model });
   if (!summary) {
     const { rows } = await deps.pool.query<{ error: string | null }>(`SELECT error FROM "Run" WHERE id = $1`, [runId]);

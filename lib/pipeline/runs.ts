@@ -72,7 +72,7 @@ export const DEMO_RESET_LOCK_KEY = 7_204_311;
  */
 export async function createRun(
   pool: pg.Pool,
-  opts: { scope: RunScope; policy: PolicyKind; requestedById?: string | null; /** When given, the start is audited in the run's own transaction. */ actor?: { id: string | null; label: string } },
+  opts: { scope: RunScope; policy: PolicyKind; /** Who asked: recorded on the run and audited in its own transaction. None for the command line. */ actor?: { id: string | null; label: string } },
 ): Promise<{ runId: string; customerIds: string[] }> {
   // A customer named twice is decided once: the orchestrator keeps one recommendation per customer and run.
   const scope: RunScope = opts.scope.customerIds ? { ...opts.scope, customerIds: [...new Set(opts.scope.customerIds)] } : opts.scope;
@@ -89,7 +89,7 @@ export async function createRun(
     if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
-      [opts.policy, JSON.stringify(scope), customerIds.length, opts.requestedById ?? null],
+      [opts.policy, JSON.stringify(scope), customerIds.length, opts.actor?.id ?? null],
     );
     const runId = rows[0]!.id;
     if (opts.actor) {
@@ -175,10 +175,14 @@ export async function requestCancel(pool: pg.Pool, opts: { runId: string; actor:
     }
     if (run.cancelRequested) return { isAlreadyRequested: true };
     await client.query(`UPDATE "Run" SET "cancelRequested" = true WHERE id = $1`, [runId]);
-    await client.query(
-      `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after) VALUES ($1, $2, 'run.cancel_requested', 'Run', $3, $4, $5)`,
-      [actor.id, actor.label, runId, JSON.stringify({ status: run.status, cancelRequested: false }), JSON.stringify({ cancelRequested: true })],
-    );
+    await writeAudit(client, {
+      actor,
+      action: "run.cancel_requested",
+      entityType: "Run",
+      entityId: runId,
+      before: { status: run.status, cancelRequested: false },
+      after: { cancelRequested: true },
+    });
     return { isAlreadyRequested: false };
   });
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import { actorLabel } from "../auth/roles";
 import type { AuditListParams } from "../validations/audit";
 import { addDays, ukDayStart } from "./allocations";
 import { type FieldChange, diffSnapshots } from "./constraints";
@@ -64,7 +65,7 @@ async function withCustomers(db: PrismaClient, rows: AuditRow[]): Promise<AuditR
 /** The people the actor filter offers (the actions and kinds of thing are fixed: lib/audit/actions.ts). */
 export async function listAuditActors(db: PrismaClient): Promise<{ id: string; label: string }[]> {
   const users = await db.user.findMany({ select: { id: true, name: true, role: true }, orderBy: { name: "asc" } });
-  return users.map((u) => ({ id: u.id, label: `${u.name} (${u.role})` }));
+  return users.map((u) => ({ id: u.id, label: actorLabel(u) }));
 }
 
 /** What was done to one customer's recommendations (reviews and overrides), newest first, at most `limit`. */

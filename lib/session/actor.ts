@@ -17,7 +17,7 @@ export const getCurrentActor = cache(async (): Promise<Actor | null> => {
   const requestHeaders = await headers();
   const env = getEnv();
   const session = await getAuth(env, getPool()).api.getSession({ headers: requestHeaders });
-  return actorOfSession(session, { isDemo: env.DEMO_MODE });
+  return actorOfSession(session, { isDemo: env.DEMO_MODE === true });
 });
 
 /**
