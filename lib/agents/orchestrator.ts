@@ -9,6 +9,7 @@ import type { CustomerData, JourneyAnalysis, PolicyKind, TreatmentDecision, Trea
 import type { DataAgentMessage, DataAgentResponse, JourneyAgentMessage, JourneyAgentResponse, TreatmentAgentMessage, TreatmentAgentResponse, TreatmentContext } from "./messages";
 import type { FallbackHop, OrchestratorMessage, OrchestratorResponse, RunProgress, RunSummary, TraceStep } from "./orchestrator-messages";
 import { type Agent, type HandlerMap, dispatch, fail, ok } from "./protocol";
+import { isHighValueTier } from "./rules/value-tier";
 
 export type OrchestratorDeps = {
   data: Agent<DataAgentMessage, DataAgentResponse>;
@@ -531,7 +532,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
 /** High-value means the high or premium tier; priority is the GBP of lifetime value at risk. */
 function priorityOf(analysis: JourneyAnalysis): { priority: number; isHighValue: boolean } {
   const m = analysis.metrics;
-  return { priority: Math.round(m.churnRisk * m.lifetimeValue * 100) / 100, isHighValue: m.valueTier === "high" || m.valueTier === "premium" };
+  return { priority: Math.round(m.churnRisk * m.lifetimeValue * 100) / 100, isHighValue: isHighValueTier(m.valueTier) };
 }
 
 function tally(summary: RunSummary, items: Outcome[], records: DecisionRecord[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { profileRiskInputs } from "../agents/journey/risk";
-import { valueTierFor } from "../../prisma/seed/generate";
+import { valueTierFor } from "../agents/rules/value-tier";
 import { mapTelcoRow, telcoPlanName, telcoSegment } from "./telco";
 import type { CustomerRecord } from "./telco";
 import { telcoRow } from "./testing/telco-rows";

@@ -9,13 +9,13 @@
 //  - contractType: Month-to-month / One year / Two year → month_to_month / one_year / two_year.
 //  - tenureMonths: tenure; monthlyRevenue: MonthlyCharges; totalRevenue: TotalCharges, or null
 //    when it is blank (allowed only with tenure 0: a new customer not billed yet).
-//  - valueTier: the seed's rule (`valueTierFor`): monthly charge lifted by up to half for tenure.
+//  - valueTier: the value tier rule (`lib/agents/rules/value-tier.ts`): monthly charge lifted by up to half for tenure.
 //  - region "Unknown" and language "en": the data records neither.
 //  - churned: Churn Yes → true, No → false, blank → null (outcome not known).
 //  - attributes: every column of the row as the file gave it, so the churn-risk model reads the
 //    services, contract, billing and payment facts under their original names.
 import type { ValueTier } from "../agents/domain";
-import { valueTierFor } from "../../prisma/seed/generate";
+import { valueTierFor } from "../agents/rules/value-tier";
 import type { RawValue, SourceRow } from "./source";
 
 /** A customer ready to be written; money stays a decimal string so no pence are lost to floats. */

@@ -7,6 +7,7 @@ import { toStatus } from "../agents/allocation/capacity";
 import type { AllocationRecord, AuditRecord, CapacityStore, LatestAllocation, LockedCapacity, ReviewUpdate } from "../agents/allocation/ports";
 import type { TreatmentDefinition } from "../agents/domain";
 import type { CustomerFacts } from "../agents/treatment/compliance";
+import { isHighValueTier } from "../agents/rules/value-tier";
 import { AppError } from "../errors";
 import { type OverrideOption, customerFactsOf, loadCustomerJourney, overrideOptions } from "./customer-journey";
 
@@ -301,8 +302,7 @@ export async function listOverrideChoices(opts: { pool: pg.Pool; store: Capacity
   const now = opts.now ?? new Date().toISOString();
   const options = overrideOptions({ facts: customerFactsOf(journey, now), catalog: opts.catalog, currentKey: rec.treatmentKey });
   const resources = new Map((await opts.store.readResources()).map((r) => [r.key, toStatus(r)]));
-  const tier = journey.analysis.metrics.valueTier;
-  const isHighValue = tier === "high" || tier === "premium";
+  const isHighValue = isHighValueTier(journey.analysis.metrics.valueTier);
   return {
     ...base,
     options: options.map((o) => {

@@ -5,6 +5,7 @@ import { EventType } from "../../lib/generated/prisma/enums";
 import type { Channel, ValueTier } from "../../lib/generated/prisma/enums";
 import { createRng, mixSeed, roundTo } from "./random";
 import type { Rng } from "./random";
+import { valueTierFor } from "../../lib/agents/rules/value-tier";
 import {
   adversarialComplaintNotes,
   campaigns,
@@ -145,19 +146,6 @@ const storyEntries = entries(storyWeights);
 /** `CUS-0000001` for index 0: seven digits cover the five-million-customer ceiling. */
 export function customerIdFor(index: number): string {
   return `CUS-${String(index + 1).padStart(7, "0")}`;
-}
-
-/**
- * Value tier from monthly revenue (GBP) and tenure (months): long tenure lifts a customer's
- * value by up to half, because a customer who stays keeps paying.
- */
-export function valueTierFor(monthlyRevenue: number, tenureMonths: number): ValueTier {
-  const loyalty = Math.min(Math.max(tenureMonths, 0), 72) / 72;
-  const score = monthlyRevenue * (1 + 0.5 * loyalty);
-  if (score >= 110) return "premium";
-  if (score >= 62) return "high";
-  if (score >= 24) return "medium";
-  return "low";
 }
 
 type StoryProfile = {
