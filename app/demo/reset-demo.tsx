@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { Dialog } from "@/components/ui/dialog";
 import { formatNumber } from "@/components/ui/format";
 import { secondaryButtonClass } from "@/components/ui/form-controls";
 import { resetDemoAction } from "./actions";
@@ -35,37 +36,41 @@ export function ResetDemo({ demoCustomers, hasActiveRun }: { demoCustomers: numb
       {hasActiveRun ? (
         <p className="mb-3 text-sm text-amber-800">A run is in progress: the reset waits until it ends or is cancelled on the Runs screen.</p>
       ) : null}
+      <button
+        type="button"
+        className={dangerButtonClass}
+        onClick={() => {
+          setResult(null);
+          setIsConfirming(true);
+        }}
+        data-testid="reset-demo-open"
+      >
+        Reset demo…
+      </button>
       {isConfirming ? (
-        <div role="alertdialog" aria-labelledby="reset-confirm-title" aria-describedby="reset-confirm-text" className="rounded-md border border-red-200 bg-red-50 p-3">
-          <p id="reset-confirm-title" className="text-sm font-semibold text-red-900">
-            Reset the demo?
-          </p>
-          <p id="reset-confirm-text" className="mt-1 text-sm text-red-900">
-            Every run, review, allocation, limit change and imported customer is replaced by a fresh demo of {formatNumber(demoCustomers)} customers.
-            This cannot be undone.
-          </p>
-          <div className="mt-3 flex gap-2">
+        <Dialog
+          title="Reset the demo?"
+          role="alertdialog"
+          size="sm"
+          isBusy={isPending}
+          onClose={() => setIsConfirming(false)}
+          description={
+            <>
+              Every run, review, allocation, limit change and imported customer is replaced by a fresh demo of {formatNumber(demoCustomers)} customers.
+              This cannot be undone.
+            </>
+          }
+        >
+          <div className="flex justify-end gap-2">
+            <button type="button" className={secondaryButtonClass} onClick={() => setIsConfirming(false)} disabled={isPending} data-autofocus>
+              Keep the data
+            </button>
             <button type="button" className={dangerButtonClass} onClick={reset} disabled={isPending} data-testid="reset-demo-confirm">
               {isPending ? "Resetting…" : "Yes, reset the demo"}
             </button>
-            <button type="button" className={secondaryButtonClass} onClick={() => setIsConfirming(false)} disabled={isPending}>
-              Keep the data
-            </button>
           </div>
-        </div>
-      ) : (
-        <button
-          type="button"
-          className={dangerButtonClass}
-          onClick={() => {
-            setResult(null);
-            setIsConfirming(true);
-          }}
-          data-testid="reset-demo-open"
-        >
-          Reset demo…
-        </button>
-      )}
+        </Dialog>
+      ) : null}
       <p
         role={result?.tone === "error" ? "alert" : "status"}
         className={`mt-2 min-h-5 text-sm ${result?.tone === "error" ? "text-red-700" : "text-emerald-700"}`}

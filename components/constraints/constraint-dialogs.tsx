@@ -1,45 +1,15 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState, useTransition } from "react";
+import { type FormEvent, useId, useState, useTransition } from "react";
 import { resetConstraintPeriodAction, updateConstraintAction } from "@/app/constraints/actions";
 import type { ResourceGauge } from "@/lib/queries/constraints";
+import { Dialog } from "../ui/dialog";
 import { formatDateTime, formatNumber } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
 import { CONSTRAINTS_QUERY_KEY } from "./query-key";
 
-type DialogProps = { resource: ResourceGauge; onClose: () => void; onDone: (message: string) => void };
-
-/** A modal native dialog: focus stays inside, Escape closes it. */
-function Modal({ title, description, onClose, children, testId }: { title: string; description: ReactNode; onClose: () => void; children: ReactNode; testId: string }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-900/40"
-      data-testid={testId}
-    >
-      <div className="p-5">
-        <h2 id={titleId} className="text-base font-semibold">
-          {title}
-        </h2>
-        <div className="mt-1 text-sm text-zinc-600">{description}</div>
-        {children}
-      </div>
-    </dialog>
-  );
-}
+type ConstraintDialogProps = { resource: ResourceGauge; onClose: () => void; onDone: (message: string) => void };
 
 function FieldError({ id, messages }: { id: string; messages?: string[] }) {
   if (!messages?.length) return null;
@@ -58,7 +28,7 @@ function FormError({ id, message }: { id?: string; message: string | null }) {
   ) : null;
 }
 
-export function EditConstraintDialog({ resource, onClose, onDone }: DialogProps) {
+export function EditConstraintDialog({ resource, onClose, onDone }: ConstraintDialogProps) {
   const queryClient = useQueryClient();
   const [isPending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -87,10 +57,12 @@ export function EditConstraintDialog({ resource, onClose, onDone }: DialogProps)
   }
 
   return (
-    <Modal
+    <Dialog
       title={`Edit limits of ${resource.name}`}
       testId="edit-constraint-dialog"
       onClose={onClose}
+      isBusy={isPending}
+      size="sm"
       description={
         <>
           Committed this period: <span className="tabular-nums">{formatNumber(resource.confirmed)}</span> confirmed and{" "}
@@ -99,7 +71,7 @@ export function EditConstraintDialog({ resource, onClose, onDone }: DialogProps)
         </>
       }
     >
-      <form onSubmit={submit} noValidate className="mt-4 space-y-3">
+      <form onSubmit={submit} noValidate className="space-y-3">
         <div className="grid grid-cols-2 gap-3">
           <div>
             <label htmlFor={`${id}-limit`} className={labelClass}>
@@ -159,11 +131,11 @@ export function EditConstraintDialog({ resource, onClose, onDone }: DialogProps)
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
-export function ResetPeriodDialog({ resource, expectedPeriodStart, onClose, onDone }: DialogProps & { expectedPeriodStart: string }) {
+export function ResetPeriodDialog({ resource, expectedPeriodStart, onClose, onDone }: ConstraintDialogProps & { expectedPeriodStart: string }) {
   const queryClient = useQueryClient();
   const [isPending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -185,10 +157,12 @@ export function ResetPeriodDialog({ resource, expectedPeriodStart, onClose, onDo
   }
 
   return (
-    <Modal
+    <Dialog
       title={`Start a new period of ${resource.name}?`}
       testId="reset-period-dialog"
       onClose={onClose}
+      isBusy={isPending}
+      size="sm"
       description={
         <>
           The current period began {formatDateTime(new Date(expectedPeriodStart))}. Its{" "}
@@ -198,7 +172,7 @@ export function ResetPeriodDialog({ resource, expectedPeriodStart, onClose, onDo
         </>
       }
     >
-      <form onSubmit={submit} noValidate className="mt-4 space-y-3">
+      <form onSubmit={submit} noValidate className="space-y-3">
         <div>
           <label htmlFor={`${id}-reason`} className={labelClass}>
             Reason (optional, shown in the change log)
@@ -220,6 +194,6 @@ export function ResetPeriodDialog({ resource, expectedPeriodStart, onClose, onDo
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

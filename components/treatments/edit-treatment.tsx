@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { updateTreatmentAction } from "@/app/treatments/actions";
-import { ModalDialog } from "@/components/recommendations/modal-dialog";
+import { Dialog } from "@/components/ui/dialog";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui/form-controls";
 
 export type EditableTreatment = {
@@ -74,9 +74,9 @@ export function EditTreatment({ treatment }: { treatment: EditableTreatment }) {
         </p>
       ) : null}
       {isOpen ? (
-        <ModalDialog title={`Edit ${treatment.name}`} onClose={() => setOpen(false)} testId="treatment-dialog">
+        <Dialog title={`Edit ${treatment.name}`} onClose={() => setOpen(false)} isBusy={isPending} testId="treatment-dialog">
           <form
-            className="grid gap-3 p-5 sm:grid-cols-2"
+            className="grid gap-3 sm:grid-cols-2"
             onSubmit={(e) => {
               e.preventDefault();
               onSubmit(e.currentTarget);
@@ -140,7 +140,7 @@ export function EditTreatment({ treatment }: { treatment: EditableTreatment }) {
               </button>
             </div>
           </form>
-        </ModalDialog>
+        </Dialog>
       ) : null}
     </div>
   );

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { formatDateTime, formatMoney, formatPercent, formatTenure, humanize } from "./format";
+import { formatDateTime, formatMoney, formatPercent, formatTenure, humanize, plural } from "./format";
 
 test.each([
   { value: 0, text: "£0.00" },
@@ -28,4 +28,15 @@ test("formatDateTime shows UK time, summer and winter", () => {
 test("formatPercent and humanize", () => {
   expect(formatPercent(0.834)).toBe("83%");
   expect(humanize("pending_review")).toBe("Pending review");
+});
+
+test.each([
+  { count: 0, singular: "decision", plural: undefined, text: "0 decisions" },
+  { count: 1, singular: "decision", plural: undefined, text: "1 decision" },
+  { count: 2, singular: "decision", plural: undefined, text: "2 decisions" },
+  { count: 1302, singular: "decision", plural: undefined, text: "1,302 decisions" },
+  { count: 1, singular: "entry", plural: "entries", text: "1 entry" },
+  { count: 3, singular: "entry", plural: "entries", text: "3 entries" },
+])("plural($count, $singular) is $text: singular only for exactly one", ({ count, singular, plural: pluralForm, text }) => {
+  expect(plural(count, singular, pluralForm)).toBe(text);
 });

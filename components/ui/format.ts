@@ -16,6 +16,16 @@ export function formatNumber(value: number): string {
   return integer.format(value);
 }
 
+const pluralRules = new Intl.PluralRules("en-GB");
+
+/**
+ * A count with its noun in the right number: `plural(1, "decision")` is "1 decision", `plural(302, "decision")`
+ * "302 decisions". Nouns whose plural is not singular + "s" pass it: `plural(n, "entry", "entries")`.
+ */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatNumber(count)} ${pluralRules.select(count) === "one" ? singular : pluralForm}`;
+}
+
 /** A fraction in [0, 1] as a whole percentage. */
 export function formatPercent(fraction: number): string {
   return percent.format(fraction);

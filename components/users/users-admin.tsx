@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { createUserAction, resetUserPasswordAction, updateUserAction } from "@/app/users/actions";
-import { ModalDialog } from "@/components/recommendations/modal-dialog";
+import { Dialog } from "@/components/ui/dialog";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui/form-controls";
 import { formatDateTime } from "@/components/ui/format";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/limits";
@@ -155,9 +155,9 @@ function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
           <NoticeLine notice={notice ?? password.notice} />
         </div>
         {isPasswordOpen ? (
-          <ModalDialog title={`New password for ${user.name}`} onClose={() => setPasswordOpen(false)} testId="password-dialog">
+          <Dialog title={`New password for ${user.name}`} onClose={() => setPasswordOpen(false)} isBusy={password.isPending} size="sm" testId="password-dialog">
             <form
-              className="space-y-3 p-5"
+              className="space-y-3"
               onSubmit={(e) => {
                 e.preventDefault();
                 const f = new FormData(e.currentTarget);
@@ -175,7 +175,7 @@ function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
                 Set password
               </button>
             </form>
-          </ModalDialog>
+          </Dialog>
         ) : null}
       </td>
     </tr>
