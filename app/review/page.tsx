@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { CapacityStrip } from "@/components/constraints/capacity-strip";
 import { ReviewFilters } from "@/components/recommendations/review-filters";
 import { ReviewQueue } from "@/components/recommendations/review-queue";
-import { formatNumber } from "@/components/ui/format";
+import { plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { can } from "@/lib/auth/roles";
@@ -35,14 +35,18 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         title="Review queue"
         description={
           <span data-testid="review-total">
-            {formatNumber(result.total)} recommendation{result.total === 1 ? "" : "s"} waiting for review, oldest first. Approving confirms the
+            {plural(result.total, "recommendation")} waiting for review, oldest first. Approving confirms the
             capacity a recommendation holds; rejecting gives it back.
           </span>
         }
       />
       <ReviewFilters params={params} options={options} />
       <CapacityStrip initial={{ resources, asOf: new Date().toISOString() }} focusKeys={focusKeys} />
-      <ReviewQueue rows={result.rows} canReview={can(actor.role, "recommendations.review")} />
+      <ReviewQueue
+        rows={result.rows}
+        canReview={can(actor.role, "recommendations.review")}
+        resourceNames={Object.fromEntries(options.resources.map((r) => [r.key, r.name]))}
+      />
       {result.total > 0 ? <Pagination {...result} noun="recommendations" basePath="/review" query={reviewQuery(params)} /> : null}
     </>
   );

@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "react";
 import { listOverrideChoicesAction } from "@/app/review/actions";
 import type { OverrideChoices } from "@/lib/pipeline/review";
-import { formatMoney, formatNumber } from "../ui/format";
+import { formatMoney, formatNumber, plural } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
 
 const REASON_MIN = 3;
@@ -71,7 +71,7 @@ export function RejectForm({ count, isPending, error, onSubmit, onCancel }: Reje
       <p className="text-sm text-zinc-700">
         {count === 1
           ? "The recommendation will be rejected and any capacity it holds given back."
-          : `All ${formatNumber(count)} recommendations will be rejected and any capacity they hold given back.`}
+          : `All ${plural(count, "recommendation")} will be rejected and any capacity they hold given back.`}
       </p>
       <ReasonField
         label="Reason for rejecting"
