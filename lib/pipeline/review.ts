@@ -4,71 +4,22 @@ import type pg from "pg";
 import { invalidateCustomerData } from "../agents/data/data-agent";
 import { bindAllocationAgent } from "../agents/allocation/allocation-agent";
 import { toStatus } from "../agents/allocation/capacity";
-import type { AllocationRecord, AuditRecord, CapacityStore, LatestAllocation, LockedCapacity, ReviewUpdate } from "../agents/allocation/ports";
+import type { AllocationRecord, AuditRecord, CapacityStore, ReviewUpdate } from "../agents/allocation/ports";
 import type { TreatmentDefinition } from "../agents/domain";
-import type { CustomerFacts } from "../agents/treatment/compliance";
 import { isHighValueTier } from "../agents/rules/value-tier";
-import { AppError } from "../errors";
 import { type OverrideOption, customerFactsOf, loadCustomerJourney, overrideOptions } from "./customer-journey";
+import { reviewHandlerFor } from "./review/handlers";
+import { seeingOwnWrites } from "./review/own-writes";
+import type { LoadFacts, ReviewAction, ReviewContext, ReviewOutcome, Reviewer } from "./review/types";
 
-export type Reviewer = { id: string | null; label: string };
-
-export type ReviewOutcome = {
-  /** Recommendations whose status changed now. */
-  done: string[];
-  /** Ones left as they were, with the reason (already reviewed, unknown id, no capacity...). */
-  skipped: { recommendationId: string; reason: string }[];
-};
+export type { LoadFacts, ReviewAction, ReviewOutcome, Reviewer } from "./review/types";
 
 /** The skip reason of an id that names no recommendation. */
 export const NO_SUCH_RECOMMENDATION = "No such recommendation";
 
-export type ReviewAction =
-  | { kind: "approve" }
-  | { kind: "reject"; reason: string }
-  | { kind: "override"; treatmentKey: string; reason: string };
-
-/** The customer's facts now, for re-checking an override; null when the customer is gone. */
-export type LoadFacts = (customerId: string) => Promise<CustomerFacts | null>;
-
-/** What a recommendation's earlier allocation says about serving it again. */
-type Claim = { priority: number; isHighValue: boolean };
-
-/**
- * The locked capacity with its own unsaved history visible: a hold recorded earlier in this
- * transaction is live for a confirm later in it.
- */
-function seeingOwnWrites(capacity: LockedCapacity): LockedCapacity & { ownDenial(recommendationId: string): AllocationRecord | undefined } {
-  const recorded = new Map<string, LatestAllocation>();
-  const denials = new Map<string, AllocationRecord>();
-  return {
-    ownDenial: (recommendationId) => denials.get(recommendationId),
-    resources: capacity.resources,
-    now: capacity.now,
-    loadRecommendations: (ids) => capacity.loadRecommendations(ids),
-    pendingFor: (customerIds) => capacity.pendingFor(customerIds),
-    record: (row) => {
-      capacity.record(row);
-      // A denial changes no hold, so it never stands as a recommendation's latest state.
-      if (row.recommendationId && row.outcome === "denied") denials.set(row.recommendationId, row);
-      else if (row.recommendationId) recorded.set(row.recommendationId, { ...row, createdAt: capacity.now });
-    },
-    latestFor: async (ids) => {
-      const latest = await capacity.latestFor(ids);
-      for (const id of ids) {
-        const own = recorded.get(id);
-        if (own) latest.set(id, own);
-      }
-      return latest;
-    },
-  };
-}
-
 function statusWord(status: string): string {
   return status.replace("_", " ");
 }
-
-const ACTION_STATUS = { approve: "approved", reject: "rejected", override: "overridden" } as const;
 
 /**
  * Approves (confirming held capacity), rejects (releasing it) or overrides (moving it to another
@@ -90,17 +41,16 @@ export async function reviewRecommendations(opts: {
 }): Promise<ReviewOutcome> {
   const ids = [...new Set(opts.recommendationIds)];
   const { action } = opts;
-  if (action.kind === "override" && ids.length !== 1) {
-    throw new AppError({ code: "invalid_input", userMessage: "Override one recommendation at a time." });
-  }
-  const catalog = new Map(opts.catalog.map((t) => [t.key, t]));
+  const handler = reviewHandlerFor(action.kind);
+  handler.checkRequest?.(ids);
+  const catalogByKey = new Map(opts.catalog.map((t) => [t.key, t]));
   // A refused override rolls its transaction back; the denied attempt is still history, written after.
   let deniedAttempt: AllocationRecord | null = null;
   const review = () => opts.store.transact<ReviewOutcome & { changedCustomers?: string[] }>(async (locked) => {
     const capacity = seeingOwnWrites(locked);
     const states = await capacity.loadRecommendations(ids);
     const skipped: ReviewOutcome["skipped"] = [];
-    let pending: string[] = [];
+    const pending: string[] = [];
     for (const id of ids) {
       const state = states.get(id);
       if (!state) skipped.push({ recommendationId: id, reason: NO_SUCH_RECOMMENDATION });
@@ -109,93 +59,46 @@ export async function reviewRecommendations(opts: {
     }
     if (pending.length === 0) return { value: { done: [], skipped } };
 
-    const allocation = bindAllocationAgent({ capacity, catalog: opts.catalog });
     const latest = await capacity.latestFor(pending);
-    const claimOf = (id: string): Claim => {
-      const last = latest.get(id);
-      return { priority: last?.priority ?? 0, isHighValue: last?.isHighValue ?? false };
+    const ctx: ReviewContext<typeof action> = {
+      action,
+      pending,
+      states,
+      latest,
+      capacity,
+      allocation: bindAllocationAgent({ capacity, catalog: opts.catalog }),
+      catalog: opts.catalog,
+      catalogByKey,
+      reviewer: opts.reviewer,
+      loadFacts: opts.loadFacts,
+      now: opts.now ?? capacity.now,
+      claimOf: (id) => {
+        const last = latest.get(id);
+        return { priority: last?.priority ?? 0, isHighValue: last?.isHighValue ?? false };
+      },
+      skip: (recommendationId, reason) => skipped.push({ recommendationId, reason }),
+      keepDeniedAttempt: (id) => {
+        deniedAttempt = capacity.ownDenial(id) ?? null;
+      },
     };
-    let newTreatment: TreatmentDefinition | null = null;
-
-    if (action.kind === "approve") {
-      // A treatment that needs capacity but holds none (its hold was released elsewhere) takes it
-      // now; one whose capacity is already confirmed takes nothing more.
-      const unheld = pending.filter((id) => {
-        const t = states.get(id)!.treatmentKey;
-        const treatment = t ? catalog.get(t) : undefined;
-        const outcome = latest.get(id)?.outcome;
-        return treatment?.resourceKey && outcome !== "held" && outcome !== "confirmed";
-      });
-      const gone = pending.filter((id) => {
-        const t = states.get(id)!.treatmentKey;
-        return t !== null && !catalog.has(t) && latest.get(id)?.outcome !== "held";
-      });
-      for (const id of gone) skipped.push({ recommendationId: id, reason: `Treatment ${states.get(id)!.treatmentKey} is no longer in the catalog` });
-      if (unheld.length > 0) {
-        const response = await allocation.process({
-          type: "allocate_resource",
-          requests: unheld.map((id) => {
-            const s = states.get(id)!;
-            const treatment = catalog.get(s.treatmentKey!)!;
-            return { requestId: id, customerId: s.customerId, treatmentKey: treatment.key, units: treatment.unitsPerContact, ...claimOf(id), runId: s.runId, recommendationId: id };
-          }),
-        });
-        if (!response.ok || response.type !== "allocate_resource") throw new Error(`Capacity could not be taken: ${response.ok ? response.type : response.error.reason}`);
-        for (const r of response.data.results) {
-          if (r.outcome === "denied") skipped.push({ recommendationId: r.requestId, reason: `No capacity left: ${r.reason}` });
-        }
-      }
-      const refused = new Set(skipped.map((s) => s.recommendationId));
-      pending = pending.filter((id) => !refused.has(id));
-      if (pending.length === 0) return { value: { done: [], skipped }, writes: { audit: [] } };
-      // Only those with capacity on record are confirmed; the rest need none.
-      const confirm = await capacity.latestFor(pending);
-      const withHold = pending.filter((id) => confirm.get(id)?.outcome === "held");
-      if (withHold.length > 0) {
-        const response = await allocation.process({ type: "confirm_allocation", recommendationIds: withHold, actor: opts.reviewer.label });
-        if (!response.ok) throw new Error(`Capacity could not be confirmed: ${response.error.reason}`);
-      }
-    } else if (action.kind === "reject") {
-      const held = pending.filter((id) => latest.get(id)?.outcome === "held");
-      if (held.length > 0) {
-        const response = await allocation.process({ type: "release_allocation", recommendationIds: held, actor: opts.reviewer.label, reason: action.reason });
-        if (!response.ok) throw new Error(`Capacity could not be released: ${response.error.reason}`);
-      }
-    } else {
-      const id = pending[0]!;
-      const state = states.get(id)!;
-      newTreatment = await checkOverride({ action, state, catalog: opts.catalog, loadFacts: opts.loadFacts, now: opts.now ?? capacity.now });
-      if (latest.get(id)?.outcome === "held") {
-        const released = await allocation.process({ type: "release_allocation", recommendationIds: [id], actor: opts.reviewer.label, reason: `Overridden with ${newTreatment.name}: ${action.reason}` });
-        if (!released.ok) throw new Error(`Capacity could not be released: ${released.error.reason}`);
-      }
-      if (newTreatment.resourceKey) {
-        const held = await allocation.process({
-          type: "allocate_resource",
-          requests: [{ requestId: id, customerId: state.customerId, treatmentKey: newTreatment.key, units: newTreatment.unitsPerContact, ...claimOf(id), runId: state.runId, recommendationId: id }],
-        });
-        if (!held.ok || held.type !== "allocate_resource") throw new Error(`Capacity could not be taken: ${held.ok ? held.type : held.error.reason}`);
-        const result = held.data.results[0]!;
-        // Throwing rolls the whole transaction back: the old hold stays where it was.
-        if (result.outcome === "denied") {
-          deniedAttempt = capacity.ownDenial(id) ?? null;
-          throw new AppError({ code: "capacity_exhausted", userMessage: `Not overridden: ${newTreatment.name} has no room left (${result.reason}). The recommendation keeps its treatment and capacity.` });
-        }
-        const confirmed = await allocation.process({ type: "confirm_allocation", recommendationIds: [id], actor: opts.reviewer.label });
-        if (!confirmed.ok) throw new Error(`Capacity could not be confirmed: ${confirmed.error.reason}`);
-      }
+    if (handler.recheck) {
+      await handler.recheck(ctx);
+      const rechecked = new Set(skipped.map((s) => s.recommendationId));
+      ctx.pending = pending.filter((id) => !rechecked.has(id));
+      if (ctx.pending.length === 0) return { value: { done: [], skipped } };
     }
+    const { done, newTreatment } = await handler.apply(ctx);
 
-    const status = ACTION_STATUS[action.kind];
-    const reason = action.kind === "approve" ? null : action.reason;
-    const reviews: ReviewUpdate[] = pending.map((recommendationId) => ({
+    const status = handler.status;
+    const reason = "reason" in action ? action.reason : null;
+    const reviews: ReviewUpdate[] = done.map((recommendationId) => ({
       recommendationId,
       status,
       reviewedById: opts.reviewer.id,
       reason,
       ...(newTreatment ? { treatmentKey: newTreatment.key, overriddenFrom: states.get(recommendationId)!.treatmentKey ?? undefined } : {}),
     }));
-    const audit: AuditRecord[] = pending.map((id) => ({
+    const audit: AuditRecord[] = done.map((id) => ({
       actorId: opts.reviewer.id,
       actorLabel: opts.reviewer.label,
       action: `recommendation.${action.kind}`,
@@ -205,8 +108,8 @@ export async function reviewRecommendations(opts: {
       after: { status, treatmentKey: newTreatment?.key ?? states.get(id)!.treatmentKey },
       reason,
     }));
-    const changedCustomers = pending.map((id) => states.get(id)!.customerId);
-    return { value: { done: pending, skipped, changedCustomers }, writes: { reviews, audit } };
+    const changedCustomers = done.map((id) => states.get(id)!.customerId);
+    return { value: { done, skipped, changedCustomers }, writes: { reviews, audit } };
   });
   let result: ReviewOutcome & { changedCustomers?: string[] };
   try {
@@ -230,30 +133,6 @@ export async function reviewRecommendations(opts: {
   const { changedCustomers = [], ...outcome } = result;
   for (const customerId of new Set(changedCustomers)) await invalidateCustomerData(customerId);
   return outcome;
-}
-
-/** The treatment an override may switch to, re-checked against the customer's facts now; throws a refusal otherwise. */
-async function checkOverride(opts: {
-  action: { treatmentKey: string };
-  state: { customerId: string; treatmentKey: string | null };
-  catalog: TreatmentDefinition[];
-  loadFacts: LoadFacts | undefined;
-  now: string;
-}): Promise<TreatmentDefinition> {
-  const { action, state } = opts;
-  if (!opts.loadFacts) throw new Error("reviewRecommendations needs loadFacts for an override");
-  if (action.treatmentKey === state.treatmentKey) {
-    throw new AppError({ code: "invalid_input", userMessage: "Choose a treatment other than the recommended one; to keep it, approve." });
-  }
-  const treatment = opts.catalog.find((t) => t.key === action.treatmentKey);
-  if (!treatment) throw new AppError({ code: "invalid_input", userMessage: `Treatment "${action.treatmentKey}" is not an active treatment.` });
-  const facts = await opts.loadFacts(state.customerId);
-  if (!facts) throw new AppError({ code: "not_found", userMessage: `Customer ${state.customerId} no longer exists.` });
-  const allowed = overrideOptions({ facts: { ...facts, now: opts.now }, catalog: opts.catalog, currentKey: state.treatmentKey });
-  if (!allowed.some((o) => o.treatmentKey === treatment.key)) {
-    throw new AppError({ code: "invalid_input", userMessage: `${treatment.name} is not allowed for this customer (not eligible, not permitted on its channel, or no action). Choose one of the offered treatments.` });
-  }
-  return treatment;
 }
 
 const PAST = { approve: "Approved", reject: "Rejected", override: "Overrode" } as const;
