@@ -3,7 +3,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { DEMO_PASSWORD, demoUsers, seedDemo } from "../prisma/seed/index";
+import { DEMO_PASSWORD, demoUsers } from "../lib/auth/demo-users";
+import { seedDemo } from "../prisma/seed/index";
 import { buildApp, needsBuild, serveApp, waitUntilServing } from "../lib/cli/next-app";
 import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedded";
 import { applyMigrations } from "../lib/database/migrate";

@@ -1,5 +1,5 @@
 // Each demo account signs in from the sign-in page and sees the screens and buttons of its role.
-import { demoUsers } from "../prisma/seed/demo-users";
+import { demoUsers } from "../lib/auth/demo-users";
 import type { Role } from "../lib/auth/roles";
 import { capture, expect, test } from "./fixtures/test";
 

@@ -2,7 +2,8 @@
 // cookies stood in for: what they refuse, where they send people, and the session rows they leave.
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/index";
+import { DEMO_PASSWORD } from "@/lib/auth/demo-users";
+import { seedDemo } from "@/prisma/seed/index";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 
 const request = vi.hoisted(() => ({ cookies: new Map<string, string>() }));

@@ -6,7 +6,7 @@ import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
 import { getCurrentActor } from "@/lib/session/actor";
 import { safeNextPath } from "@/lib/validations/auth";
-import { DEMO_PASSWORD, demoUsers } from "@/prisma/seed/demo-users";
+import { DEMO_PASSWORD, demoUsers } from "@/lib/auth/demo-users";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -2,7 +2,7 @@
 // customers, the demo users and pending recommendations, and a fingerprint of everything stored,
 // so a refused call can be shown to have changed nothing.
 import pg from "pg";
-import { demoUsers } from "@/prisma/seed/demo-users";
+import { demoUsers } from "@/lib/auth/demo-users";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { createRun, executeRun } from "@/lib/pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";

@@ -8,7 +8,7 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import type pg from "pg";
 import type { Env } from "../env";
-import { demoUsers } from "../../prisma/seed/demo-users";
+import { demoUsers } from "./demo-users";
 import { writeAudit } from "../audit/write";
 import { createAttemptLimiter } from "./attempts";
 import { type Role, actorLabel } from "./roles";
@@ -71,9 +71,10 @@ function clientAddress(headers: Headers | undefined): string {
 
 export function createAuth(opts: AuthOptions) {
   // At most 10 attempts per account and 100 per address in 15 minutes, for the sign-in form's
-  // server action and the HTTP route alike (the library's own limiter sees only the latter).
-  const perAccount = createAttemptLimiter({ max: 10, windowMs: 15 * 60_000 });
-  const perAddress = createAttemptLimiter({ max: 100, windowMs: 15 * 60_000 });
+  // server action and the HTTP route alike (the library's own limiter sees only the latter), counted
+  // in the database so that every server process shares them.
+  const perAccount = createAttemptLimiter({ pool: opts.pool, name: "account", max: 10, windowMs: 15 * 60_000 });
+  const perAddress = createAttemptLimiter({ pool: opts.pool, name: "address", max: 100, windowMs: 15 * 60_000 });
   const origins = new Set([new URL(opts.appUrl).origin, `http://localhost:${opts.port}`, `http://127.0.0.1:${opts.port}`]);
   return betterAuth({
     appName: "CVM Treatment Desk",
@@ -102,13 +103,14 @@ export function createAuth(opts: AuthOptions) {
         if (ctx.path !== "/sign-in/email") return;
         const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").trim().toLowerCase();
         const address = clientAddress(ctx.headers);
-        if (!perAccount.hit([`email:${email}`]) || !perAddress.hit([`ip:${address}`])) {
+        // The address first: a refused address then uses up none of the account's tries.
+        if (!(await perAddress.hit([`ip:${address}`])) || !(await perAccount.hit([`email:${email}`]))) {
           throw new APIError("TOO_MANY_REQUESTS", { message: TOO_MANY_ATTEMPTS_MESSAGE });
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-in/email" || !ctx.context.newSession) return;
-        perAccount.clear(`email:${ctx.context.newSession.user.email.toLowerCase()}`);
+        await perAccount.clear(`email:${ctx.context.newSession.user.email.toLowerCase()}`);
       }),
     },
     databaseHooks: {

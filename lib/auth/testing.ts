@@ -1,5 +1,5 @@
 // Actors of the seeded demo users (prisma/seed), for tests that act as each role.
-import { demoUsers } from "../../prisma/seed/demo-users";
+import { demoUsers } from "./demo-users";
 import { type Actor, type Role, actorLabel } from "./roles";
 
 export function demoActor(role: Role): Actor {

@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { AppError } from "../errors";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
-import { demoUsers } from "../../prisma/seed/demo-users";
+import { demoUsers } from "./demo-users";
 import { createUser, resetUserPassword, updateUser } from "./users";
 import { demoActor } from "./testing";
 

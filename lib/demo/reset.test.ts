@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { demoUsers } from "../../prisma/seed/index";
+import { demoUsers } from "../auth/demo-users";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { AppError } from "../errors";
 import { createDataAgent } from "../agents/data/data-agent";

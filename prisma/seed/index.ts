@@ -5,7 +5,7 @@ import pg from "pg";
 import type { EventType } from "../../lib/generated/prisma/enums";
 import { seedCatalog, startOfUtcDay } from "./catalog";
 import { copyRow, copyRows } from "../../lib/database/copy";
-import { DEMO_PASSWORD, demoUsers } from "./demo-users";
+import { DEMO_PASSWORD, demoUsers } from "../../lib/auth/demo-users";
 import { customerStories, eventTypes, generateContact, generateCustomer, generateEvents } from "./generate";
 import type { CustomerStory, SeedContext } from "./generate";
 
@@ -39,8 +39,6 @@ export type SeedSummary = {
 export const DEFAULT_SEED = 42;
 /** Largest base the seeder accepts: beyond it the journeys alone would run to hundreds of millions of rows. */
 export const MAX_CUSTOMERS = 5_000_000;
-
-export { DEMO_PASSWORD, demoUsers } from "./demo-users";
 
 /** Who signs in and how: kept by a reseed, so nobody is signed out and added people stay. */
 const AUTH_TABLES = new Set(["User", "Session", "Account", "Verification"]);
