@@ -66,8 +66,11 @@ export type ContactPreferences = {
 /** `hasRecord` false means no consent was ever recorded: no marketing contact at all. */
 export type Permissions = { hasRecord: boolean; channels: ChannelPermission[]; preferences: ContactPreferences | null };
 
-/** A past decision of ours about this customer, to avoid contacting too often. */
-export type PriorContact = { treatmentKey: string; status: string; decidedAt: string };
+/**
+ * A decision of ours about this customer, to avoid contacting too often. `channel` is the channel
+ * it was sent on when the source knows it; else the treatment's channel in the catalog is meant.
+ */
+export type PriorContact = { treatmentKey: string; status: string; decidedAt: string; channel?: Channel | null };
 
 export type CustomerData = {
   profile: CustomerProfile;
