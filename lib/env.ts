@@ -5,6 +5,9 @@ import { z } from "zod";
 // An empty variable counts as unset.
 const optional = <T extends z.ZodTypeAny>(inner: T) => z.preprocess((v) => (v === "" ? undefined : v), inner.optional());
 
+/** A whole number of at least 1, `fallback` when unset. */
+const count = (fallback: number) => z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).default(fallback));
+
 const schema = z.object({
   DATABASE_URL: optional(z.string().url()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -22,6 +25,12 @@ const schema = z.object({
    * for the app; `npm start` then turns it on for its own database only.
    */
   DEMO_MODE: optional(z.enum(["true", "false"], "DEMO_MODE must be true or false")).transform((v) => (v === undefined ? undefined : v === "true")),
+  /** Largest CSV file `npm run import` reads, in bytes; CSV is streamed, so this bounds time and disk, not memory. */
+  IMPORT_MAX_BYTES: count(1_073_741_824),
+  /** Largest JSON file `npm run import` reads, in bytes: JSON is read whole, so this bounds memory. */
+  IMPORT_MAX_JSON_BYTES: count(16_777_216),
+  /** Most customer rows one import may hold. */
+  IMPORT_MAX_ROWS: count(5_000_000),
   /** The password `npm run user:add` gives the new user, when not typed on standard input. */
   NEW_USER_PASSWORD: optional(z.string()),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
