@@ -3,7 +3,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { ChatModel } from "../agents/ports";
-import type { RunSummary } from "../agents/orchestrator-messages";
+import type { RunSummary } from "../agents/orchestrator/messages";
 import { type PolicyChoice, RunRequestError, createRun, executeRun, resolvePolicy, runScopeSchema } from "./runs";
 
 export type LaunchDeps = {

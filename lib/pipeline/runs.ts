@@ -3,7 +3,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { PolicyKind } from "../agents/domain";
-import type { RunProgress, RunSummary } from "../agents/orchestrator-messages";
+import type { RunProgress, RunSummary } from "../agents/orchestrator/messages";
 import { type OrchestratorDeps, createOrchestrator } from "../agents/orchestrator";
 import type { ChatModel } from "../agents/ports";
 import { createDataAgent } from "../agents/data/data-agent";

@@ -1,18 +1,18 @@
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { type TestDatabase, createTestDatabase } from "../database/testing";
-import { loadCatalog } from "../pipeline/catalog";
-import { createPgCustomerSource } from "../pipeline/customer-source";
-import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
-import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "../pipeline/testing/fixtures";
-import { createDataAgent } from "./data/data-agent";
-import { createJourneyAgent } from "./journey/journey-agent";
-import type { DataAgentMessage, DataAgentResponse } from "./messages";
-import { type Orchestrator, type OrchestratorDeps, createOrchestrator } from "./orchestrator";
-import type { RunProgress } from "./orchestrator-messages";
-import type { CapacityStore } from "./allocation/ports";
-import type { Agent } from "./protocol";
-import { createTreatmentAgent } from "./treatment/treatment-agent";
+import { type TestDatabase, createTestDatabase } from "../../database/testing";
+import { loadCatalog } from "../../pipeline/catalog";
+import { createPgCustomerSource } from "../../pipeline/customer-source";
+import { createPgCapacityStore } from "../../pipeline/pg-capacity-store";
+import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "../../pipeline/testing/fixtures";
+import { createDataAgent } from "../data/data-agent";
+import { createJourneyAgent } from "../journey/journey-agent";
+import type { DataAgentMessage, DataAgentResponse } from "../messages";
+import { type Orchestrator, type OrchestratorDeps, createOrchestrator } from "./index";
+import type { RunProgress } from "./messages";
+import type { CapacityStore } from "../allocation/ports";
+import type { Agent } from "../protocol";
+import { createTreatmentAgent } from "../treatment/treatment-agent";
 
 describe("orchestrator through process(message)", () => {
   let db: TestDatabase;

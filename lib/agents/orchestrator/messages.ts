@@ -1,5 +1,5 @@
-import type { PolicyKind } from "./domain";
-import type { AgentResponse } from "./protocol";
+import type { PolicyKind } from "../domain";
+import type { AgentResponse } from "../protocol";
 
 export type TraceStep = {
   agent: string;
