@@ -2,7 +2,6 @@ import { z } from "zod";
 
 // Free text people type (reasons, names, descriptions) is shown on other people's screens and kept
 // in the audit trail: it is plain text, so markup and control characters are refused, not stored.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const MARKUP = /<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;/;
 
