@@ -112,7 +112,7 @@ test.describe("overview and catalog screens", () => {
 
   test("customers filter by churn risk and pending review, and sort", async ({ page, sql }) => {
     await page.goto("/customers");
-    await page.getByLabel("Churn risk (latest score)").selectOption("high");
+    await page.getByLabel("Churn score (data)").selectOption("high");
     await page.getByLabel("Pending review only").check();
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/risk=high/);

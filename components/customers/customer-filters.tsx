@@ -73,10 +73,10 @@ export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, so
       </div>
       <div className="w-48">
         <label htmlFor="customer-risk" className={labelClass}>
-          Churn risk (latest score)
+          Churn score (data)
         </label>
         <select id="customer-risk" name="risk" defaultValue={risk ?? ""} className={inputClass} data-testid="filter-risk">
-          <option value="">Any risk</option>
+          <option value="">Any score</option>
           {(Object.keys(RISK_LABELS) as RiskBand[]).map((r) => (
             <option key={r} value={r}>
               {RISK_LABELS[r]}

@@ -41,7 +41,7 @@ const columns: Column<CustomerListItem>[] = [
   { key: "tier", header: "Value tier", cell: (c) => <ValueTierBadge tier={c.valueTier} /> },
   {
     key: "risk",
-    header: "Churn risk",
+    header: "Churn score (data)",
     className: "whitespace-nowrap",
     cell: (c) =>
       c.riskBand && c.churnScore !== null ? (

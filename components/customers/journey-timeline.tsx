@@ -1,7 +1,7 @@
 import type { EventType } from "@/lib/generated/prisma/enums";
 import type { JourneyEventRow } from "@/lib/queries/customers";
 import { EmptyState } from "../ui/empty-state";
-import { formatNumber, humanize } from "../ui/format";
+import { formatNumber, humanize, plural } from "../ui/format";
 
 type Look = { icon: string; classes: string; label: string };
 
@@ -11,7 +11,7 @@ type Look = { icon: string; classes: string; label: string };
 const LOOKS: Record<EventType, Look> = {
   complaint: { icon: "!", classes: "bg-red-100 text-red-800 ring-red-300", label: "Complaint" },
   network_incident: { icon: "⚠", classes: "bg-red-100 text-red-800 ring-red-300", label: "Network incident" },
-  churn_score: { icon: "%", classes: "bg-orange-100 text-orange-800 ring-orange-300", label: "Churn score" },
+  churn_score: { icon: "%", classes: "bg-orange-100 text-orange-800 ring-orange-300", label: "Churn score (data)" },
   payment: { icon: "£", classes: "bg-amber-100 text-amber-900 ring-amber-300", label: "Payment" },
   billing: { icon: "≡", classes: "bg-amber-50 text-amber-800 ring-amber-200", label: "Bill" },
   offer: { icon: "★", classes: "bg-indigo-100 text-indigo-800 ring-indigo-300", label: "Offer" },
@@ -79,7 +79,7 @@ export function JourneyTimeline({ events }: { events: JourneyEventRow[] }) {
         {byMonth(events).map((month) => (
           <section key={month.label} aria-label={month.label} className="mb-3" data-testid="journey-month">
             <h3 className="sticky top-0 z-10 bg-white/95 py-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 backdrop-blur">
-              {month.label} <span className="font-normal normal-case">· {formatNumber(month.events.length)} {month.events.length === 1 ? "event" : "events"}</span>
+              {month.label} <span className="font-normal normal-case">· {plural(month.events.length, "event")}</span>
             </h3>
             <ol className="relative ml-3 border-l border-zinc-200">
               {month.events.map((e) => {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { CustomerFilters } from "@/components/customers/customer-filters";
 import { CustomersTable } from "@/components/customers/customers-table";
-import { formatNumber } from "@/components/ui/format";
+import { formatNumber, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
@@ -29,15 +29,16 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         title="Customers"
         description={
           <span data-testid="customers-total">
-            {result.isTotalCapped ? `More than ${formatNumber(result.total)}` : formatNumber(result.total)} customers{isFiltered ? " match" : ""}
+            {result.isTotalCapped ? `More than ${formatNumber(result.total)} customers` : plural(result.total, "customer")}
+            {isFiltered ? (result.total === 1 && !result.isTotalCapped ? " matches" : " match") : ""}
             {result.isTotalCapped ? " (pages go as far as the first " + formatNumber(result.total) + "; narrow the filters to see the rest)" : ""}
           </span>
         }
       />
       <CustomerFilters search={q} segment={segment} tier={tier} risk={risk} isPendingOnly={isPendingOnly} sort={sort} direction={dir} segments={segments} />
       <CustomersTable rows={result.rows} isFiltered={isFiltered} />
-      <Pagination {...result} noun="customers" basePath="/customers" query={{ q, segment, tier, risk, pending, sort, dir }} />
-      <p className="mt-2 text-xs text-zinc-500">Churn risk is the latest churn score in the customer&apos;s journey data; imported customers without one show a dash.</p>
+      <Pagination {...result} noun="customer" basePath="/customers" query={{ q, segment, tier, risk, pending, sort, dir }} />
+      <p className="mt-2 text-xs text-zinc-500">Churn score (data) is the latest score in the customer&apos;s journey data; imported customers without one show a dash. The churn risk the agents decide on, which weighs that score with the rest of the journey, is on each customer&apos;s page.</p>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { JourneyAnalysis, JourneyPattern, JourneySummary } from "@/lib/agents/domain";
 import { Badge, type BadgeTone } from "../../ui/badge";
 import { DescriptionList } from "../../ui/description-list";
-import { formatMoney, formatNumber, formatPercent } from "../../ui/format";
+import { formatMoney, formatNumber, formatPercent, plural } from "../../ui/format";
 
 const SEVERITY_TONES: Record<JourneyPattern["severity"], BadgeTone> = { high: "danger", medium: "warning", low: "neutral" };
 
@@ -16,7 +16,7 @@ function count(total: number, recent: number): string {
 }
 
 function days(value: number | null): string {
-  return value === null ? "Never" : `${formatNumber(value)} days ago`;
+  return value === null ? "Never" : `${plural(value, "day")} ago`;
 }
 
 /** What the journey agent derived: metrics, named patterns with their evidence, and the summary a model reads. */
@@ -41,9 +41,9 @@ export function JourneyInsights({ analysis, summary }: { analysis: JourneyAnalys
             { label: "Campaign responses", value: `${formatNumber(m.campaignResponses)} of ${formatNumber(m.campaignContacts)}` },
             { label: "Offers accepted / declined", value: `${formatNumber(m.offersAccepted)} / ${formatNumber(m.offersDeclined)}` },
             { label: "Sentiment", value: m.sentiment === null ? "Not known" : m.sentiment.toFixed(2) },
-            { label: "Device age", value: m.deviceAgeMonths === null ? "Not known" : `${formatNumber(m.deviceAgeMonths)} months` },
+            { label: "Device age", value: m.deviceAgeMonths === null ? "Not known" : plural(m.deviceAgeMonths, "month") },
             { label: "Port-out enquiry", value: m.hasPortOutEnquiry ? "Yes" : "No" },
-            { label: "Churn model score", value: m.latestChurnScore === null ? "Not known" : formatPercent(m.latestChurnScore) },
+            { label: "Churn score (data)", value: m.latestChurnScore === null ? "Not known" : formatPercent(m.latestChurnScore) },
           ]}
         />
       </div>
@@ -73,7 +73,7 @@ export function JourneyInsights({ analysis, summary }: { analysis: JourneyAnalys
         <div className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="journey-summary">
           <h3 className="text-sm font-semibold text-zinc-900">Summary for the model</h3>
           <p className="mb-2 text-xs text-zinc-500">
-            {formatNumber(summary.text.length)} of {formatNumber(summary.budgetChars)} characters, from {formatNumber(summary.eventsConsidered)} events. This is what the
+            {formatNumber(summary.text.length)} of {formatNumber(summary.budgetChars)} characters, from {plural(summary.eventsConsidered, "event")}. This is what the
             language-model policy reads.
           </p>
           <pre className="max-h-72 overflow-y-auto whitespace-pre-wrap rounded bg-zinc-50 p-3 font-mono text-xs text-zinc-800">{summary.text}</pre>
