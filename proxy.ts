@@ -15,6 +15,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but the sign-in page, the sign-in library's routes and static files.
-  matcher: ["/((?!sign-in|api/auth|_next/static|_next/image|favicon.ico|readme/).*)"],
+  // Everything but the sign-in page, the sign-in library's routes and static files (the icon shows on the sign-in tab too).
+  matcher: ["/((?!sign-in|api/auth|_next/static|_next/image|favicon.ico|icon.svg|readme/).*)"],
 };
