@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { AllocationsPerDayChart, RunOutcomesChart, TreatmentMixChart } from "@/components/overview/overview-charts";
 import { RunsTable } from "@/components/runs/runs-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatMoney, formatNumber, humanize } from "@/components/ui/format";
+import { formatMoney, formatNumber, humanize, plural } from "@/components/ui/format";
 import { Meter } from "@/components/ui/meter";
 import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
@@ -37,7 +37,7 @@ export default async function OverviewPage() {
         <StatCard
           label="Expected value of approved treatments"
           value={formatMoney(kpis.approvedExpectedValue)}
-          hint={`Lifetime-value change net of cost, ${formatNumber(kpis.approvedTotal)} approved decisions`}
+          hint={`Lifetime-value change net of cost, ${plural(kpis.approvedTotal, "approved decision")}`}
           testId="kpi-approved-value"
         />
       </div>

@@ -45,7 +45,7 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
       </Section>
       <Section title="Attempts" testId="allocation-history">
         <AllocationsTable rows={result.rows} isFiltered={Object.values(query).some(Boolean)} />
-        {result.total > 0 ? <Pagination {...result} noun="allocations" basePath="/allocations" query={query} /> : null}
+        {result.total > 0 ? <Pagination {...result} noun="allocation" basePath="/allocations" query={query} /> : null}
       </Section>
     </>
   );

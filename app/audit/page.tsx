@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
-import { formatNumber } from "@/components/ui/format";
+import { plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
@@ -25,7 +25,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="Audit trail"
         description={
           <span data-testid="audit-total">
-            {formatNumber(result.total)} change{result.total === 1 ? "" : "s"}, newest first: who did what, when, and what it was before and after. Each entry
+            {plural(result.total, "change")}, newest first: who did what, when, and what it was before and after. Each entry
             was written in the same transaction as its change.
           </span>
         }
@@ -39,7 +39,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </ul>
       ) : null}
       <AuditTable rows={result.rows} />
-      {result.total > 0 ? <Pagination {...result} noun="entries" basePath="/audit" query={auditQuery(params)} /> : null}
+      {result.total > 0 ? <Pagination {...result} noun="entry" nounPlural="entries" basePath="/audit" query={auditQuery(params)} /> : null}
     </>
   );
 }

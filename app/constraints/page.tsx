@@ -31,7 +31,7 @@ export default async function ConstraintsPage({ searchParams }: { searchParams: 
       </Section>
       <Section title="Change log" description="Limit changes and period resets, newest first." testId="change-log">
         <ConstraintChangesTable rows={changes.rows} />
-        {changes.total > 0 ? <Pagination {...changes} noun="changes" basePath="/constraints" /> : null}
+        {changes.total > 0 ? <Pagination {...changes} noun="change" basePath="/constraints" /> : null}
       </Section>
     </>
   );

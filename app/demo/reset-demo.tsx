@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Dialog } from "@/components/ui/dialog";
-import { formatNumber } from "@/components/ui/format";
+import { plural } from "@/components/ui/format";
 import { secondaryButtonClass } from "@/components/ui/form-controls";
 import { resetDemoAction } from "./actions";
 
@@ -25,7 +25,7 @@ export function ResetDemo({ demoCustomers, hasActiveRun }: { demoCustomers: numb
       setIsConfirming(false);
       if (!answer) return setResult({ tone: "error", text: "The server could not be reached; nothing was changed." });
       if (!answer.ok) return setResult({ tone: "error", text: answer.message });
-      setResult({ tone: "ok", text: `The demo was reset: ${formatNumber(answer.data.customers)} customers in ${(answer.data.durationMs / 1000).toFixed(1)} s.` });
+      setResult({ tone: "ok", text: `The demo was reset: ${plural(answer.data.customers, "customer")} in ${(answer.data.durationMs / 1000).toFixed(1)} s.` });
       queryClient.clear();
       router.refresh();
     });
@@ -56,7 +56,7 @@ export function ResetDemo({ demoCustomers, hasActiveRun }: { demoCustomers: numb
           onClose={() => setIsConfirming(false)}
           description={
             <>
-              Every run, review, allocation, limit change and imported customer is replaced by a fresh demo of {formatNumber(demoCustomers)} customers.
+              Every run, review, allocation, limit change and imported customer is replaced by a fresh demo of {plural(demoCustomers, "customer")}.
               This cannot be undone.
             </>
           }

@@ -47,7 +47,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         canReview={can(actor.role, "recommendations.review")}
         resourceNames={Object.fromEntries(options.resources.map((r) => [r.key, r.name]))}
       />
-      {result.total > 0 ? <Pagination {...result} noun="recommendations" basePath="/review" query={reviewQuery(params)} /> : null}
+      {result.total > 0 ? <Pagination {...result} noun="recommendation" basePath="/review" query={reviewQuery(params)} /> : null}
     </>
   );
 }

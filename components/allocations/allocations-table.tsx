@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { AllocationRow } from "@/lib/queries/allocations";
 import { Badge } from "../ui/badge";
 import { DataTable, type Column } from "../ui/data-table";
-import { formatDate, formatNumber } from "../ui/format";
+import { formatDate, plural } from "../ui/format";
 import { AllocationOutcomeBadge } from "./allocation-outcome-badge";
 
 const time = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: "Europe/London" });
@@ -50,7 +50,7 @@ const columns: Column<AllocationRow>[] = [
       <div>
         <div className="flex flex-wrap gap-1">
           <AllocationOutcomeBadge outcome={a.outcome} />
-          {a.units !== 1 ? <Badge tone="neutral">{`${formatNumber(a.units)} units`}</Badge> : null}
+          {a.units !== 1 ? <Badge tone="neutral">{plural(a.units, "unit")}</Badge> : null}
           {a.usedReserve ? <Badge tone="accent">Reserve</Badge> : null}
         </div>
         <div className="mt-1 text-xs tabular-nums text-zinc-500">

@@ -3,7 +3,7 @@ import { PolicyBadge } from "../recommendations/policy-badge";
 import { RecommendationStatusBadge } from "../recommendations/recommendation-status-badge";
 import { Badge } from "../ui/badge";
 import { EmptyState } from "../ui/empty-state";
-import { formatDateTime, formatMoney, formatNumber, formatPercent, humanize } from "../ui/format";
+import { formatDateTime, formatMoney, formatPercent, humanize, plural } from "../ui/format";
 import { LazyDetails } from "./detail/lazy-details";
 
 function json(value: unknown): string {
@@ -162,8 +162,8 @@ function Recommendation({ r }: { r: RecommendationDetail }) {
 
       <details className="mt-3 rounded-md border border-zinc-200" data-testid="recommendation-trace">
         <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-zinc-800">
-          Agent trace · {formatNumber(trace.steps.length)} steps
-          {trace.usage ? ` · ${formatNumber(trace.usage.calls)} model calls, ${formatNumber(trace.usage.promptTokens + trace.usage.completionTokens)} tokens` : ""}
+          Agent trace · {plural(trace.steps.length, "step")}
+          {trace.usage ? ` · ${plural(trace.usage.calls, "model call")}, ${plural(trace.usage.promptTokens + trace.usage.completionTokens, "token")}` : ""}
         </summary>
         <div className="space-y-3 border-t border-zinc-200 p-3">
           {trace.evidence.length > 0 ? (

@@ -6,7 +6,7 @@ import { cancelRunAction } from "@/app/runs/actions";
 import type { Paginated } from "@/lib/queries/pagination";
 import type { RunDetailJson } from "@/lib/queries/runs";
 import { PolicyBadge } from "../recommendations/policy-badge";
-import { formatDateTime, formatNumber } from "../ui/format";
+import { formatDateTime, formatNumber, plural } from "../ui/format";
 import { secondaryButtonClass } from "../ui/form-controls";
 import { Pagination } from "../ui/pagination";
 import { RunProgress } from "./run-progress";
@@ -145,7 +145,7 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
                             <>
                               {run.summary.isCancelled ? (
                                 <p className="mb-3 text-sm text-amber-800">
-                                  Cancelled after {formatNumber(run.processed)} of {formatNumber(run.total)} customers; their decisions were kept.
+                                  Cancelled after {formatNumber(run.processed)} of {plural(run.total, "customer")}; their decisions were kept.
                                 </p>
                               ) : null}
                               <RunSummary summary={run.summary} isModelRun={run.policy === "llm"} />
@@ -164,7 +164,7 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
           </tbody>
         </table>
       </div>
-      {data.total > 0 ? <Pagination {...data} noun="runs" basePath="/runs" /> : null}
+      {data.total > 0 ? <Pagination {...data} noun="run" basePath="/runs" /> : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { RunStatus } from "@/lib/generated/prisma/enums";
-import { formatNumber } from "../ui/format";
+import { formatNumber, plural } from "../ui/format";
 
 const BAR_COLOURS: Record<RunStatus, string> = {
   queued: "bg-zinc-400",
@@ -22,7 +22,7 @@ export function RunProgress({ processed, total, status, label }: RunProgressProp
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={processed}
-        aria-valuetext={`${formatNumber(processed)} of ${formatNumber(total)} customers`}
+        aria-valuetext={`${formatNumber(processed)} of ${plural(total, "customer")}`}
         className="h-2 w-full overflow-hidden rounded-full bg-zinc-200"
         data-testid="run-progress"
       >

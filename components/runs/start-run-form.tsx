@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState, useTransition } from "react";
 import { startRunAction } from "@/app/runs/actions";
 import { ValueTier } from "@/lib/generated/prisma/enums";
-import { formatNumber, humanize } from "../ui/format";
+import { formatNumber, humanize, plural } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass } from "../ui/form-controls";
 import { RUNS_QUERY_KEY } from "./live-runs";
 
@@ -50,7 +50,7 @@ export function StartRunForm({ segments, hasModel, customerCount }: StartRunForm
       if (answer.ok) {
         setResult({
           tone: "ok",
-          text: `Run started over ${formatNumber(answer.data.total)} customers with the ${answer.data.policy === "llm" ? "language model" : "deterministic policy"}. It continues on the server if you leave this page.`,
+          text: `Run started over ${plural(answer.data.total, "customer")} with the ${answer.data.policy === "llm" ? "language model" : "deterministic policy"}. It continues on the server if you leave this page.`,
         });
         setRequestKey(newRequestKey());
         await queryClient.invalidateQueries({ queryKey: [RUNS_QUERY_KEY] });

@@ -1,13 +1,15 @@
 import Link from "next/link";
-import { formatNumber } from "./format";
+import { formatNumber, plural } from "./format";
 
 type PaginationProps = {
   page: number;
   pageCount: number;
   pageSize: number;
   total: number;
-  /** Plural noun for what is counted, e.g. "customers". */
+  /** What is counted, in the singular: "customer". */
   noun: string;
+  /** Its plural when it is not `noun` + "s": "entries". */
+  nounPlural?: string;
   basePath: string;
   /** Other query parameters to keep on every page link (search, filters). */
   query?: Record<string, string | undefined>;
@@ -24,13 +26,13 @@ export function pageHref(basePath: string, page: number, query: Record<string, s
 const linkClass = "rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-50";
 const disabledClass = "rounded-md border border-zinc-200 px-3 py-1.5 text-sm font-medium text-zinc-400";
 
-export function Pagination({ page, pageCount, pageSize, total, noun, basePath, query }: PaginationProps) {
+export function Pagination({ page, pageCount, pageSize, total, noun, nounPlural = `${noun}s`, basePath, query }: PaginationProps) {
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
     <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-3" data-testid="pagination">
       <p className="text-sm text-zinc-600" data-testid="pagination-summary">
-        {total === 0 ? `No ${noun}` : `Showing ${formatNumber(from)}–${formatNumber(to)} of ${formatNumber(total)} ${noun}`}
+        {total === 0 ? `No ${nounPlural}` : `Showing ${formatNumber(from)}–${formatNumber(to)} of ${plural(total, noun, nounPlural)}`}
       </p>
       <div className="flex items-center gap-2">
         {page > 1 ? (

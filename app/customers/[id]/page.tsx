@@ -7,7 +7,7 @@ import { ContactPermissions } from "@/components/customers/contact-permissions";
 import { CustomerProfile } from "@/components/customers/customer-profile";
 import { CustomerRecommendationsSkeleton, JourneyInsightsSkeleton } from "@/components/customers/detail/section-skeletons";
 import { JourneyTimeline } from "@/components/customers/journey-timeline";
-import { formatNumber } from "@/components/ui/format";
+import { formatNumber, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
@@ -72,7 +72,7 @@ export default async function CustomerPage({ params }: Props) {
 
       <Section
         title="What the journey agent sees"
-        description={`Metrics and patterns from all ${formatNumber(eventTotal)} events, as of now.`}
+        description={`Metrics and patterns from every event (${plural(eventTotal, "event")}), as of now.`}
         testId="customer-insights"
       >
         <Suspense fallback={<JourneyInsightsSkeleton />}>
@@ -85,7 +85,7 @@ export default async function CustomerPage({ params }: Props) {
         description={
           eventTotal > events.length
             ? `The latest ${formatNumber(events.length)} of ${formatNumber(eventTotal)} events by month, newest first.`
-            : `${formatNumber(eventTotal)} events by month, newest first.`
+            : `${plural(eventTotal, "event")} by month, newest first.`
         }
         testId="customer-journey"
       >
