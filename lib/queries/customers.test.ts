@@ -7,7 +7,6 @@ import {
   listCustomerSegments,
   parseCustomerListQuery,
   RISK_COUNT_CAP,
-  riskBandOf,
 } from "./customers";
 import { insertCustomers, insertRecommendation, insertRun, insertTreatment, minutesAfterStart, numberedIds } from "./test-fixtures";
 
@@ -289,18 +288,6 @@ describe("risk, pending review and sorting", () => {
     expect(result).toMatchObject({ total: RISK_COUNT_CAP, isTotalCapped: true, pageCount: RISK_COUNT_CAP / 50 });
     expect(result.rows[0]?.id).toBe("CAP00001");
   });
-});
-
-test.each([
-  { score: null, band: null },
-  { score: 0, band: "low" },
-  { score: 0.2999, band: "low" },
-  { score: 0.3, band: "medium" },
-  { score: 0.5999, band: "medium" },
-  { score: 0.6, band: "high" },
-  { score: 1, band: "high" },
-])("riskBandOf($score) is $band", ({ score, band }) => {
-  expect(riskBandOf(score)).toBe(band);
 });
 
 test.each([

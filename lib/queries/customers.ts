@@ -2,15 +2,16 @@ import "server-only";
 import { Prisma } from "../generated/prisma/client";
 import type { Channel, CustomerSource, EventType, PolicyKind, PrismaClient, RecommendationStatus, ValueTier } from "../generated/prisma/client";
 import { z } from "zod";
+import { RISK_BANDS, type RiskBand, riskBandOf, riskBands } from "../agents/rules/risk-band";
 import { type CustomerListParams, parseCustomerListParams, type RawSearchParams } from "../validations/list-params";
 import { paginate, type Paginated } from "./pagination";
+
+// The list rows carry a band, so the band type travels with them to the screens.
+export type { RiskBand } from "../agents/rules/risk-band";
 
 export const JOURNEY_EVENT_LIMIT = 200;
 export const CUSTOMER_RECOMMENDATION_LIMIT = 50;
 
-/** Churn risk bands from a customer's latest churn score: low below 30%, medium to 60%, high from 60%. */
-export const RISK_BANDS = { low: { min: 0, max: 0.3 }, medium: { min: 0.3, max: 0.6 }, high: { min: 0.6, max: Number.POSITIVE_INFINITY } } as const;
-export type RiskBand = keyof typeof RISK_BANDS;
 export const CUSTOMER_SORTS = ["id", "name", "tenure", "revenue"] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
 /**
@@ -51,11 +52,6 @@ export type CustomerListItem = CustomerListRow & {
   riskBand: RiskBand | null;
   hasPendingReview: boolean;
 };
-
-export function riskBandOf(score: number | null): RiskBand | null {
-  if (score === null || Number.isNaN(score)) return null;
-  return score >= RISK_BANDS.high.min ? "high" : score >= RISK_BANDS.medium.min ? "medium" : "low";
-}
 
 const SORT_COLUMNS: Record<CustomerSort, Prisma.Sql> = {
   id: Prisma.sql`c.id`,
@@ -296,7 +292,7 @@ export async function getCustomerDetail(db: PrismaClient, id: string): Promise<C
 
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 const customerListExtraSchema = z.object({
-  risk: z.preprocess(first, z.enum(["low", "medium", "high"]).optional().catch(undefined)),
+  risk: z.preprocess(first, z.enum(riskBands).optional().catch(undefined)),
   pending: z.preprocess(first, z.literal("yes").optional().catch(undefined)),
   sort: z.preprocess(first, z.enum(CUSTOMER_SORTS).optional().catch(undefined)),
   dir: z.preprocess(first, z.enum(["asc", "desc"]).optional().catch(undefined)),
