@@ -2,16 +2,13 @@
 
 import { useId, useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { AllocationOutcome } from "@/lib/generated/prisma/enums";
 import type { AllocationSeries, Option } from "@/lib/queries/allocations";
 import { formatNumber, formatPercent } from "../ui/format";
 import { inputClass, labelClass } from "../ui/form-controls";
+import { ALLOCATION_OUTCOME_LOOKS, ALLOCATION_OUTCOME_ORDER } from "../ui/states";
 
-const OUTCOMES = [
-  { key: "held", label: "Held", colour: "#f59e0b" },
-  { key: "confirmed", label: "Confirmed", colour: "#059669" },
-  { key: "released", label: "Released", colour: "#a1a1aa" },
-  { key: "denied", label: "Denied", colour: "#dc2626" },
-] as const;
+const OUTCOMES = ALLOCATION_OUTCOME_ORDER.map((key) => ({ key, ...ALLOCATION_OUTCOME_LOOKS[key] }));
 
 const ALL = "";
 const shortDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
@@ -35,7 +32,9 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
   const days = series.days.filter((d) => d.resourceKey === (selected === ALL ? null : selected));
   const rates = days.map((d) => ({ day: d.day, rate: d.denialRate === null ? null : Math.round(d.denialRate * 1000) / 10 }));
   const totals = OUTCOMES.map((o) => ({ ...o, total: days.reduce((sum, d) => sum + d[o.key], 0) }));
-  const requests = totals[0]!.total + totals[3]!.total;
+  const totalOf = (key: AllocationOutcome) => totals.find((t) => t.key === key)?.total ?? 0;
+  const requests = totalOf("held") + totalOf("denied");
+  const denied = totalOf("denied");
   const name = selected === ALL ? "all resources" : (resources.find((r) => r.key === selected)?.name ?? selected);
   const range = `${dayTitle(series.from)} to ${dayTitle(series.to)}`;
   const summary = `${totals.map((t) => `${formatNumber(t.total)} ${t.label.toLowerCase()}`).join(", ")} for ${name}, ${range}`;
@@ -46,7 +45,7 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
         <p className="text-sm text-zinc-600">
           {range}
           {series.isTruncated ? " (the last days of a longer range)" : ""} · <span className="tabular-nums">{formatNumber(requests)}</span> requests,{" "}
-          <span className="tabular-nums">{requests > 0 ? formatPercent(totals[3]!.total / requests) : "—"}</span> denied
+          <span className="tabular-nums">{requests > 0 ? formatPercent(denied / requests) : "—"}</span> denied
         </p>
         <div className="w-56">
           <label htmlFor={`${id}-resource`} className={labelClass}>
@@ -85,7 +84,7 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
           <div
             className="h-64"
             role="img"
-            aria-label={`Share of capacity requests denied per day for ${name}: ${requests > 0 ? formatPercent(totals[3]!.total / requests) : "no requests"} over ${range}`}
+            aria-label={`Share of capacity requests denied per day for ${name}: ${requests > 0 ? formatPercent(denied / requests) : "no requests"} over ${range}`}
             data-testid="denial-chart"
           >
             <ResponsiveContainer width="100%" height="100%">

@@ -1,14 +1,8 @@
 import type { AllocationOutcome } from "@/lib/generated/prisma/enums";
-import { Badge, type BadgeTone } from "../ui/badge";
-import { humanize } from "../ui/format";
-
-const TONES: Record<AllocationOutcome, BadgeTone> = {
-  held: "warning",
-  confirmed: "success",
-  released: "neutral",
-  denied: "danger",
-};
+import { Badge } from "../ui/badge";
+import { ALLOCATION_OUTCOME_LOOKS } from "../ui/states";
 
 export function AllocationOutcomeBadge({ outcome }: { outcome: AllocationOutcome }) {
-  return <Badge tone={TONES[outcome]}>{humanize(outcome)}</Badge>;
+  const look = ALLOCATION_OUTCOME_LOOKS[outcome];
+  return <Badge tone={look.tone}>{look.label}</Badge>;
 }

@@ -2,10 +2,12 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ReactNode } from "react";
+import type { AllocationOutcome, RecommendationStatus } from "@/lib/generated/prisma/enums";
+import { ALLOCATION_OUTCOME_LOOKS, ALLOCATION_OUTCOME_ORDER, RECOMMENDATION_STATUS_LOOKS, RECOMMENDATION_STATUS_ORDER } from "../ui/states";
 
 export type TreatmentMixDatum = { name: string; count: number };
-export type AllocationDayDatum = { label: string; held: number; confirmed: number; released: number; denied: number };
-export type RunOutcomeDatum = { label: string; pending_review: number; approved: number; overridden: number; rejected: number; no_action: number; failed: number; superseded: number };
+export type AllocationDayDatum = { label: string } & Record<AllocationOutcome, number>;
+export type RunOutcomeDatum = { label: string } & Record<RecommendationStatus, number>;
 
 const CHART_HEIGHT = 260;
 const axisTick = { fontSize: 12, fill: "#52525b" };
@@ -59,7 +61,6 @@ export function TreatmentMixChart({ data, days }: { data: TreatmentMixDatum[]; d
   );
 }
 
-const OUTCOME_COLOURS = { confirmed: "#059669", held: "#818cf8", released: "#a1a1aa", denied: "#dc2626" } as const;
 
 export function AllocationsPerDayChart({ data }: { data: AllocationDayDatum[] }) {
   const isEmpty = data.every((d) => d.held + d.confirmed + d.released + d.denied === 0);
@@ -78,8 +79,8 @@ export function AllocationsPerDayChart({ data }: { data: AllocationDayDatum[] })
           <YAxis allowDecimals={false} tick={axisTick} width={40} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
-          {(Object.keys(OUTCOME_COLOURS) as (keyof typeof OUTCOME_COLOURS)[]).map((k) => (
-            <Bar key={k} dataKey={k} name={k.charAt(0).toUpperCase() + k.slice(1)} stackId="a" fill={OUTCOME_COLOURS[k]} maxBarSize={MAX_BAR} isAnimationActive={false} />
+          {ALLOCATION_OUTCOME_ORDER.map((k) => (
+            <Bar key={k} dataKey={k} name={ALLOCATION_OUTCOME_LOOKS[k].label} stackId="a" fill={ALLOCATION_OUTCOME_LOOKS[k].colour} maxBarSize={MAX_BAR} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
@@ -87,15 +88,6 @@ export function AllocationsPerDayChart({ data }: { data: AllocationDayDatum[] })
   );
 }
 
-const STATUS_SERIES = [
-  { key: "pending_review", name: "Pending review", colour: "#f59e0b" },
-  { key: "approved", name: "Approved", colour: "#059669" },
-  { key: "overridden", name: "Overridden", colour: "#0ea5e9" },
-  { key: "rejected", name: "Rejected", colour: "#52525b" },
-  { key: "no_action", name: "No action", colour: "#a1a1aa" },
-  { key: "failed", name: "Failed", colour: "#dc2626" },
-  { key: "superseded", name: "Replaced by a newer decision", colour: "#d4d4d8" },
-] as const;
 
 export function RunOutcomesChart({ data }: { data: RunOutcomeDatum[] }) {
   return (
@@ -113,8 +105,8 @@ export function RunOutcomesChart({ data }: { data: RunOutcomeDatum[] }) {
           <YAxis allowDecimals={false} tick={axisTick} width={40} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
-          {STATUS_SERIES.map((s) => (
-            <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={s.colour} maxBarSize={MAX_BAR} isAnimationActive={false} />
+          {RECOMMENDATION_STATUS_ORDER.map((s) => (
+            <Bar key={s} dataKey={s} name={RECOMMENDATION_STATUS_LOOKS[s].label} stackId="a" fill={RECOMMENDATION_STATUS_LOOKS[s].colour} maxBarSize={MAX_BAR} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>

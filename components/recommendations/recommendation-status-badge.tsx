@@ -1,17 +1,8 @@
 import type { RecommendationStatus } from "@/lib/generated/prisma/enums";
-import { Badge, type BadgeTone } from "../ui/badge";
-import { humanize } from "../ui/format";
-
-const TONES: Record<RecommendationStatus, BadgeTone> = {
-  pending_review: "warning",
-  approved: "success",
-  rejected: "danger",
-  overridden: "info",
-  no_action: "neutral",
-  failed: "danger",
-  superseded: "neutral",
-};
+import { Badge } from "../ui/badge";
+import { RECOMMENDATION_STATUS_LOOKS } from "../ui/states";
 
 export function RecommendationStatusBadge({ status }: { status: RecommendationStatus }) {
-  return <Badge tone={TONES[status]}>{humanize(status)}</Badge>;
+  const look = RECOMMENDATION_STATUS_LOOKS[status];
+  return <Badge tone={look.tone}>{look.label}</Badge>;
 }
