@@ -1,17 +1,17 @@
 import "server-only";
 import type { PrismaClient } from "./generated/prisma/client";
 import { createPrismaClient } from "./database/client";
-import { getEnv } from "./env";
+import { getPool } from "./pool";
 
 // One client per server process; cached on globalThis so development reloads do not open new pools.
 // Created on first use, not at import, because `next build` imports pages without a database.
+// It queries through the process's one pg pool (lib/pool.ts), so screens and pipeline share its
+// connections and its limit.
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
 function getClient(): PrismaClient {
   if (globalForPrisma.prisma) return globalForPrisma.prisma;
-  const url = getEnv().DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides the database.");
-  globalForPrisma.prisma = createPrismaClient(url, { max: 10 });
+  globalForPrisma.prisma = createPrismaClient(getPool());
   return globalForPrisma.prisma;
 }
 

@@ -2,8 +2,8 @@ import "server-only";
 import pg from "pg";
 import { getEnv } from "./env";
 
-// One node-postgres pool per server process for the pipeline and capacity writes (the Prisma
-// client in db.ts serves the screens' reads). Cached on globalThis for development reloads.
+// One node-postgres pool per server process: the pipeline and capacity writes query it directly,
+// and the Prisma client in db.ts queries through it. Cached on globalThis for development reloads.
 const globalForPool = globalThis as unknown as { cvmPool?: pg.Pool };
 
 export function getPool(): pg.Pool {

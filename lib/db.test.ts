@@ -1,0 +1,57 @@
+// The app's Prisma client and its direct queries share the process's one pool: the database sees
+// no connection that pool does not count, and an idle connection the server cuts is replaced.
+import pg from "pg";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { type TestDatabase, createTestDatabase } from "./database/testing";
+
+let testDb: TestDatabase;
+let observer: pg.Client;
+let app: { db: typeof import("./db").db; pool: pg.Pool };
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  process.env.DATABASE_URL = testDb.url;
+  const [{ db }, { getPool }] = await Promise.all([import("./db"), import("./pool")]);
+  app = { db, pool: getPool() };
+  observer = new pg.Client({ connectionString: testDb.url });
+  await observer.connect();
+});
+afterAll(async () => {
+  await observer.end();
+  await app.db.$disconnect();
+  await app.pool.end();
+  await testDb.drop();
+});
+
+/** Connections to the test database other than the observer's own. */
+async function databaseConnections(): Promise<number> {
+  const { rows } = await observer.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  return rows[0]!.n;
+}
+
+const sleepViaPrisma = () => app.db.$queryRaw`SELECT 1 FROM pg_sleep(0.1)`;
+const sleepViaPool = () => app.pool.query(`SELECT pg_sleep(0.1)`);
+
+test.each([
+  { load: "one Prisma query", queries: [sleepViaPrisma], connections: 1 },
+  { load: "twelve Prisma queries at once", queries: Array.from({ length: 12 }, () => sleepViaPrisma), connections: 10 },
+  { load: "twelve Prisma and twelve direct queries at once", queries: Array.from({ length: 12 }, () => [sleepViaPrisma, sleepViaPool]).flat(), connections: 10 },
+])("after $load the database sees only the app pool's connections, $connections of its limit of 10", async ({ queries, connections }) => {
+  await Promise.all(queries.map((q) => q()));
+  expect(app.pool.totalCount).toBe(connections);
+  expect(await databaseConnections()).toBe(app.pool.totalCount);
+});
+
+test("an idle connection the server cuts is logged and replaced; Prisma and direct queries carry on", async () => {
+  const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+  await sleepViaPrisma();
+  const cut = app.pool.totalCount;
+  expect(cut).toBeGreaterThan(0);
+  await observer.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  await vi.waitFor(() => expect(app.pool.totalCount).toBe(0));
+  expect(logged).toHaveBeenCalledTimes(cut);
+  logged.mockRestore();
+  expect(await app.db.$queryRaw<{ n: number }[]>`SELECT 1::int AS n`).toEqual([{ n: 1 }]);
+  expect((await app.pool.query<{ n: number }>(`SELECT 1::int AS n`)).rows).toEqual([{ n: 1 }]);
+  expect(await databaseConnections()).toBe(app.pool.totalCount);
+});
