@@ -1,4 +1,5 @@
 // Plain data the agents exchange. Dates are ISO-8601 strings so every message stays JSON.
+import type { Eligibility } from "./rules/eligibility";
 
 export const channels = ["email", "sms", "call", "push", "mail"] as const;
 export type Channel = (typeof channels)[number];
@@ -149,15 +150,8 @@ export type JourneyAnalysis = { customerId: string; asOf: string; metrics: Journ
 /** Compact, model-ready text; `text.length <= budgetChars`. */
 export type JourneySummary = { customerId: string; text: string; budgetChars: number; eventsConsidered: number };
 
-/** Who a treatment may go to; every field present narrows it. */
-export type Eligibility = {
-  valueTiers?: ValueTier[];
-  segments?: string[];
-  minTenureMonths?: number;
-  maxTenureMonths?: number;
-  minChurnRisk?: number;
-  requiresPatterns?: PatternKey[];
-};
+/** Who a treatment may go to; every field present narrows it. Its schema and checks are the eligibility rule's. */
+export type { Eligibility };
 
 export type TreatmentDefinition = {
   key: string;

@@ -1,9 +1,11 @@
 // Managers edit the treatment catalog: names, texts, cost, priority, expected effect and whether a
 // treatment may be chosen. The row is locked, changed and audited (changed fields only, before and
 // after) in one transaction; runs load the catalog when they start, so a run in progress keeps the
-// catalog it began with.
+// catalog it began with. Eligibility rules are not edited here, but a treatment whose stored rules
+// the eligibility schema refuses cannot be left active: every run would stop on it.
 import type pg from "pg";
 import { z } from "zod";
+import { checkEligibility, describeEligibilityProblems } from "../agents/rules/eligibility";
 import { changedFields, writeAudit } from "../audit/write";
 import type { Actor } from "../auth/roles";
 import { withTransaction } from "../database/transaction";
@@ -38,12 +40,15 @@ export type TreatmentUpdateResult =
   | { isChanged: false; key: string; message: string }
   | { isChanged: true; key: string; message: string; before: Partial<Editable>; after: Partial<Editable> };
 
-/** Applies a catalog edit once; the same values again change and log nothing. No action can never be deactivated. */
+/**
+ * Applies a catalog edit once; the same values again change and log nothing. No action can never be
+ * deactivated, and a treatment with invalid stored eligibility rules can only be deactivated.
+ */
 export async function updateTreatment(pool: pg.Pool, opts: { actor: Actor; input: UpdateTreatmentInput }): Promise<TreatmentUpdateResult> {
   const { key, reason, ...next } = updateTreatmentInputSchema.parse(opts.input);
   return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<Editable & { costPerContact: string; isNoAction: boolean }>(
-      `SELECT name, description, "costPerContact"::text AS "costPerContact", priority, "expectedEffect", "isActive", "isNoAction"
+    const { rows } = await client.query<Editable & { costPerContact: string; isNoAction: boolean; eligibility: unknown }>(
+      `SELECT name, description, "costPerContact"::text AS "costPerContact", priority, "expectedEffect", "isActive", "isNoAction", eligibility
          FROM "Treatment" WHERE key = $1 FOR UPDATE`,
       [key],
     );
@@ -51,6 +56,14 @@ export async function updateTreatment(pool: pg.Pool, opts: { actor: Actor; input
     if (!row) throw new AppError({ code: "not_found", userMessage: `There is no treatment "${key}".` });
     if (row.isNoAction && !next.isActive) {
       throw new AppError({ code: "conflict", userMessage: "No action is always a possible outcome; it cannot be deactivated." });
+    }
+    const eligibility = checkEligibility(row.eligibility);
+    if (next.isActive && !eligibility.ok) {
+      throw new AppError({
+        code: "conflict",
+        userMessage: `${row.name} cannot be active: its eligibility rules are invalid. ${describeEligibilityProblems(eligibility.problems)} Deactivate it until the rules are corrected.`,
+        detail: { treatmentKey: key, problems: eligibility.problems },
+      });
     }
     const current: Editable = {
       name: row.name,

@@ -1,17 +1,7 @@
 import type pg from "pg";
-import { z } from "zod";
-import { channels, patternKeys, valueTiers, type TreatmentDefinition } from "../agents/domain";
-
-const eligibilitySchema = z
-  .object({
-    valueTiers: z.array(z.enum(valueTiers)).optional(),
-    segments: z.array(z.string()).optional(),
-    minTenureMonths: z.number().optional(),
-    maxTenureMonths: z.number().optional(),
-    minChurnRisk: z.number().min(0).max(1).optional(),
-    requiresPatterns: z.array(z.enum(patternKeys)).optional(),
-  })
-  .strip();
+import { channels, type TreatmentDefinition } from "../agents/domain";
+import { checkEligibility, describeEligibilityProblems } from "../agents/rules/eligibility";
+import { AppError } from "../errors";
 
 type Row = {
   key: string;
@@ -28,7 +18,11 @@ type Row = {
   isNoAction: boolean;
 };
 
-/** The active treatments, as the agents see them. A malformed eligibility rule stops the load with its key. */
+/**
+ * The active treatments, as the agents see them. A stored eligibility rule the schema refuses stops
+ * the load with an error naming the treatment and the field: deciding with a rule half understood
+ * would offer treatments to the wrong customers, and deactivating the treatment lets runs go on.
+ */
 export async function loadCatalog(pool: pg.Pool | pg.PoolClient): Promise<TreatmentDefinition[]> {
   const { rows } = await pool.query<Row>(
     `SELECT key, name, description, channel::text AS channel, "costPerContact"::text AS "costPerContact", goal, priority, "expectedEffect",
@@ -36,8 +30,15 @@ export async function loadCatalog(pool: pg.Pool | pg.PoolClient): Promise<Treatm
        FROM "Treatment" WHERE "isActive" ORDER BY priority, key`,
   );
   return rows.map((r) => {
-    const eligibility = eligibilitySchema.safeParse(r.eligibility ?? {});
-    if (!eligibility.success) throw new Error(`Treatment ${r.key} has invalid eligibility rules: ${eligibility.error.message}`);
+    const eligibility = checkEligibility(r.eligibility);
+    if (!eligibility.ok) {
+      const fields = [...new Set(eligibility.problems.map((p) => p.field))].join(", ");
+      throw new AppError({
+        code: "conflict",
+        userMessage: `The treatment catalog cannot be used: ${r.name} (${r.key}) has invalid eligibility rules in ${fields}. ${describeEligibilityProblems(eligibility.problems)} Correct the rules or deactivate the treatment.`,
+        detail: { treatmentKey: r.key, problems: eligibility.problems },
+      });
+    }
     const channel = r.channel && (channels as readonly string[]).includes(r.channel) ? (r.channel as TreatmentDefinition["channel"]) : null;
     return {
       key: r.key,
@@ -48,7 +49,7 @@ export async function loadCatalog(pool: pg.Pool | pg.PoolClient): Promise<Treatm
       goal: r.goal,
       priority: r.priority,
       expectedEffect: r.expectedEffect,
-      eligibility: eligibility.data,
+      eligibility: eligibility.eligibility,
       resourceKey: r.resourceKey,
       unitsPerContact: r.unitsPerContact,
       isNoAction: r.isNoAction,

@@ -45,6 +45,7 @@ test.each([
   { case: "not an object", input: "everyone", expected: [] },
   { case: "null", input: null, expected: [] },
   { case: "a minimum tenure", input: { minTenureMonths: 6 }, expected: [{ label: "Minimum tenure", value: "6 months" }] },
+  { case: "a maximum tenure", input: { maxTenureMonths: 24 }, expected: [{ label: "Maximum tenure", value: "24 months" }] },
   { case: "a churn risk as a percentage", input: { minChurnRisk: 0.35 }, expected: [{ label: "Minimum churn risk", value: "35%" }] },
   {
     case: "patterns in words",

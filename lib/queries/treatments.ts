@@ -1,34 +1,31 @@
 import "server-only";
-import type { CapacityPeriod, Channel, PrismaClient } from "../generated/prisma/client";
+import type { TreatmentDefinition } from "../agents/domain";
+import { eligibilityFields } from "../agents/rules/eligibility";
+import type { CapacityPeriod, PrismaClient } from "../generated/prisma/client";
 
 export type EligibilityRule = { label: string; value: string };
 
-export type TreatmentRow = {
-  key: string;
-  name: string;
-  description: string;
-  channel: Channel | null;
-  costPerContact: number;
-  goal: string;
-  priority: number;
-  expectedEffect: number;
+/** A catalog row for the screen: the agents' treatment with its rules in words, its resource and whether it may be chosen. */
+export type TreatmentRow = Omit<TreatmentDefinition, "eligibility" | "resourceKey"> & {
   eligibility: EligibilityRule[];
   resource: { key: string; name: string; limit: number; period: CapacityPeriod } | null;
-  unitsPerContact: number;
-  isNoAction: boolean;
   isActive: boolean;
 };
 
 type RuleFormat = { label: string; format?: (value: unknown) => string };
+type EligibilityField = (typeof eligibilityFields)[number];
 
 const words = (value: unknown) => valueText(value).replace(/_/g, " ");
+const months = (value: unknown) => `${valueText(value)} months`;
 
-// The catalog's rule names (see the seed catalog's eligibility schema); any other key is still shown,
-// spelled out from its name, so a new rule never disappears from the screen.
-const KNOWN_RULES: Record<string, RuleFormat> = {
+// Every rule the eligibility schema knows has a label here (a new one fails to compile without it);
+// a stored key the schema does not know is still shown, spelled out from its name, so a broken row
+// is visible on the screen rather than hidden.
+const KNOWN_RULES: Record<EligibilityField, RuleFormat> = {
   valueTiers: { label: "Value tiers" },
   segments: { label: "Segments" },
-  minTenureMonths: { label: "Minimum tenure", format: (v) => `${valueText(v)} months` },
+  minTenureMonths: { label: "Minimum tenure", format: months },
+  maxTenureMonths: { label: "Maximum tenure", format: months },
   minChurnRisk: {
     label: "Minimum churn risk",
     format: (v) => (typeof v === "number" ? `${Math.round(v * 100)}%` : valueText(v)),
@@ -36,8 +33,11 @@ const KNOWN_RULES: Record<string, RuleFormat> = {
   requiresPatterns: { label: "Any of the patterns", format: words },
 };
 
+const knownRule = (key: string): RuleFormat | undefined =>
+  (eligibilityFields as readonly string[]).includes(key) ? KNOWN_RULES[key as EligibilityField] : undefined;
+
 function labelFor(key: string): string {
-  const known = KNOWN_RULES[key];
+  const known = knownRule(key);
   if (known) return known.label;
   const spelled = key
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
@@ -64,7 +64,7 @@ export function describeEligibility(eligibility: unknown): EligibilityRule[] {
   if (eligibility === null || typeof eligibility !== "object" || Array.isArray(eligibility)) return [];
   return Object.entries(eligibility)
     .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => ({ label: labelFor(key), value: (KNOWN_RULES[key]?.format ?? valueText)(value) }));
+    .map(([key, value]) => ({ label: labelFor(key), value: (knownRule(key)?.format ?? valueText)(value) }));
 }
 
 /** The catalog, most important first. */

@@ -1,30 +1,8 @@
 // The treatment catalog and its daily capacities, as the original CVM proof of concept defined
 // them, with the capacity numbers scaled to the size of the customer base being seeded.
 import type pg from "pg";
-import { z } from "zod";
-import { patternKeys, valueTiers } from "../../lib/agents/domain";
+import { checkEligibility, describeEligibilityProblems, type Eligibility } from "../../lib/agents/rules/eligibility";
 import type { CapacityPeriod, Channel } from "../../lib/generated/prisma/enums";
-
-/**
- * Who a treatment may be offered to. Every stated rule must hold; an absent rule does not restrict.
- * `requiresPatterns` holds when the journey shows at least one of the listed patterns (the journey
- * analysis's pattern keys); `minChurnRisk` is a churn probability in [0, 1]; tenure is in months.
- */
-export const treatmentEligibilitySchema = z
-  .object({
-    valueTiers: z.array(z.enum(valueTiers)).min(1).optional(),
-    segments: z.array(z.string().min(1)).min(1).optional(),
-    minTenureMonths: z.number().int().min(0).optional(),
-    maxTenureMonths: z.number().int().min(0).optional(),
-    minChurnRisk: z.number().min(0).max(1).optional(),
-    requiresPatterns: z.array(z.enum(patternKeys)).min(1).optional(),
-  })
-  .strict()
-  .refine((e) => e.minTenureMonths === undefined || e.maxTenureMonths === undefined || e.minTenureMonths <= e.maxTenureMonths, {
-    message: "minTenureMonths must not exceed maxTenureMonths",
-  });
-
-export type TreatmentEligibility = z.infer<typeof treatmentEligibilitySchema>;
 
 export type CatalogResource = {
   key: string;
@@ -49,7 +27,7 @@ export type CatalogTreatment = {
   priority: number;
   /** Relative churn reduction when accepted, in [0, 1]. */
   expectedEffect: number;
-  eligibility: TreatmentEligibility;
+  eligibility: Eligibility;
   resource: CatalogResource | null;
   isNoAction: boolean;
 };
@@ -280,6 +258,9 @@ export async function seedCatalog(
     );
   }
   for (const t of treatmentCatalog) {
+    // The same check a stored row passes when runs load the catalog, so the seed never writes a catalog no run can load.
+    const eligibility = checkEligibility(t.eligibility);
+    if (!eligibility.ok) throw new Error(`Treatment ${t.key} has invalid eligibility rules: ${describeEligibilityProblems(eligibility.problems)}`);
     await client.query(
       `INSERT INTO "Treatment" ("key", "name", "description", "channel", "costPerContact", "goal", "priority", "expectedEffect",
                                 "eligibility", "resourceKey", "unitsPerContact", "isNoAction", "isActive", "createdAt", "updatedAt")
