@@ -24,7 +24,9 @@ module.exports = {
     {
       name: "no-circular-agents",
       severity: "error",
-      comment: "Agent modules form a tree: a cycle makes load order, and so module state, depend on who imports first.",
+      // Type-only edges count too: two modules that need each other's types cannot be read, tested
+      // or moved apart, and the next value import on that edge turns it into a load-order bug.
+      comment: "Agent modules form a tree: a cycle, even through `import type`, ties two modules into one.",
       from: { path: "^lib/agents/" },
       to: { path: "^lib/agents/", circular: true },
     },
