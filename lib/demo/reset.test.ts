@@ -4,6 +4,7 @@ import { demoUsers } from "../auth/demo-users";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { AppError } from "../errors";
 import { createDataAgent } from "../agents/data/data-agent";
+import { createCustomerCache } from "../pipeline/customer-cache";
 import { createPgCustomerSource } from "../pipeline/customer-source";
 import { DEMO_RESET_LOCK_KEY, RunRequestError, createRun } from "../pipeline/runs";
 import { resetDemo } from "./reset";
@@ -46,7 +47,7 @@ describe("resetDemo", () => {
 
   test("clears every cached customer in this process, so nothing from before the reset is served", async () => {
     await resetDemo({ url: db.url, actor, customers: 12 });
-    const agent = createDataAgent({ source: createPgCustomerSource(pool) });
+    const agent = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache() });
     const id = (await pool.query<{ id: string }>(`SELECT min(id) AS id FROM "Customer"`)).rows[0]!.id;
     await agent.process({ type: "get_customer_data", customerId: id });
     const cached = await agent.process({ type: "get_customer_data", customerId: id });

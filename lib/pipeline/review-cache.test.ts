@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createDataAgent } from "../agents/data/data-agent";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { loadCatalog } from "./catalog";
+import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
 import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
@@ -33,7 +34,7 @@ describe("a review and the customer data cache", () => {
     const target = rows[0]!;
     const other = ids.find((id) => id !== target.customerId)!;
 
-    const agent = createDataAgent({ source: createPgCustomerSource(pool) });
+    const agent = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache() });
     await agent.process({ type: "prefetch_customers", customerIds: ids });
     const before = await agent.process({ type: "get_customer_data", customerId: target.customerId });
     // A decision waiting for review is not yet a contact.

@@ -13,6 +13,7 @@ import { writeAudit } from "../audit/write";
 import { withTransaction } from "../database/transaction";
 import { AppError } from "../errors";
 import { loadCatalog } from "./catalog";
+import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
 import { createPgCapacityStore } from "./pg-capacity-store";
 
@@ -133,7 +134,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
   try {
     const catalog = await loadCatalog(pool);
     const orchestrator = createOrchestrator({
-      data: createDataAgent({ source: createPgCustomerSource(pool), maxEntries: 2000 }),
+      data: createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2000 }) }),
       journey: createJourneyAgent(),
       treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null }),
       capacity: createPgCapacityStore(pool),

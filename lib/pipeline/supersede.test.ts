@@ -16,6 +16,7 @@ import type { TreatmentAgentMessage, TreatmentAgentResponse } from "../agents/me
 import { createOrchestrator } from "../agents/orchestrator";
 import { type Agent, fail } from "../agents/protocol";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
+import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
 import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "./testing/fixtures";
 
@@ -85,7 +86,7 @@ describe("a newer decision replaces the customer's pending one", () => {
     };
     const runId = await insertRun(t.db.url);
     const orchestrator = createOrchestrator({
-      data: createDataAgent({ source: createPgCustomerSource(t.pool) }),
+      data: createDataAgent({ source: createPgCustomerSource(t.pool), cache: createCustomerCache() }),
       journey: createJourneyAgent(),
       treatment,
       capacity: createPgCapacityStore(t.pool),

@@ -3,7 +3,23 @@ import type { CustomerData } from "../domain";
 import type { DataAgentMessage } from "../messages";
 import type { CustomerDataSource } from "../ports";
 import { makeCustomer } from "../journey/testing/fixtures";
-import { DATA_CACHE_DEFAULTS, MAX_CUSTOMER_ID_CHARS, createDataAgent, invalidateCustomerData } from "./data-agent";
+// The limits of the cache the app gives the agent; everywhere else an unbounded map stands in.
+import { createCustomerCache } from "../../pipeline/customer-cache";
+import { type CustomerCache, MAX_CUSTOMER_ID_CHARS, createDataAgent, invalidateCustomerData } from "./data-agent";
+
+/** A cache that keeps everything: the agent's behaviour without any limits. */
+function mapCache(): CustomerCache {
+  const rows = new Map<string, CustomerData>();
+  return {
+    get: (id) => rows.get(id),
+    set: (id, data) => void rows.set(id, data),
+    delete: (id) => rows.delete(id),
+    clear: () => rows.clear(),
+    get size() {
+      return rows.size;
+    },
+  };
+}
 
 /** An in-memory source that records every load and can hold loads until released. */
 function memorySource(ids: string[]) {
@@ -40,7 +56,7 @@ const get = (customerId: string) => ({ type: "get_customer_data", customerId }) 
 describe("get_customer_data", () => {
   test("loads a customer once, then serves it from the cache", async () => {
     const source = memorySource(["A"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     const first = await agent.process(get("A"));
     const second = await agent.process(get("A"));
     expect(first).toMatchObject({ ok: true, type: "get_customer_data", data: { profile: { id: "A" }, isFromCache: false } });
@@ -50,13 +66,13 @@ describe("get_customer_data", () => {
 
   test("returns profile, events, permissions and prior contacts", async () => {
     const source = memorySource(["A"]);
-    const r = await createDataAgent({ source }).process(get("A"));
+    const r = await createDataAgent({ source, cache: mapCache() }).process(get("A"));
     if (!r.ok || r.type !== "get_customer_data") throw new Error("expected data");
     expect(Object.keys(r.data).sort()).toEqual(["events", "isFromCache", "permissions", "priorContacts", "profile"]);
   });
 
   test("answers an unknown id with not_found", async () => {
-    const r = await createDataAgent({ source: memorySource([]) }).process(get("NOPE"));
+    const r = await createDataAgent({ source: memorySource([]), cache: mapCache() }).process(get("NOPE"));
     expect(r).toMatchObject({ ok: false, type: "get_customer_data", error: { code: "not_found" } });
   });
 
@@ -68,14 +84,14 @@ describe("get_customer_data", () => {
     { name: "an id that is too long", customerId: "x".repeat(MAX_CUSTOMER_ID_CHARS + 1) },
   ])("rejects $name as invalid_message without touching the source", async ({ customerId }) => {
     const source = memorySource([]);
-    const r = await createDataAgent({ source }).process({ type: "get_customer_data", customerId } as unknown as DataAgentMessage);
+    const r = await createDataAgent({ source, cache: mapCache() }).process({ type: "get_customer_data", customerId } as unknown as DataAgentMessage);
     expect(r).toMatchObject({ ok: false, type: "get_customer_data", error: { code: "invalid_message" } });
     expect(source.loads).toEqual([]);
   });
 
   test("concurrent requests for one customer share one load", async () => {
     const source = memorySource(["A"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     source.hold();
     const pending = [agent.process(get("A")), agent.process(get("A"))];
     source.release();
@@ -93,7 +109,7 @@ describe("get_customer_data", () => {
         return source.loadCustomers(ids);
       },
     };
-    const agent = createDataAgent({ source: flaky });
+    const agent = createDataAgent({ source: flaky, cache: mapCache() });
     await expect(agent.process(get("A"))).rejects.toThrow("connection refused");
     fails = false;
     expect(await agent.process(get("A"))).toMatchObject({ ok: true, data: { isFromCache: false } });
@@ -102,12 +118,12 @@ describe("get_customer_data", () => {
 
 describe("cache limits", () => {
   test.each([
-    { name: "one millisecond before the limit", age: 59_999, isFromCache: true, loads: 1 },
-    { name: "at the limit", age: 60_000, isFromCache: false, loads: 2 },
+    { name: "at the limit", age: 60_000, isFromCache: true, loads: 1 },
+    { name: "one millisecond past the limit", age: 60_001, isFromCache: false, loads: 2 },
   ])("a customer cached $name is served from the cache: $isFromCache", async ({ age, isFromCache, loads }) => {
     const source = memorySource(["A"]);
     const clock = fakeClock();
-    const agent = createDataAgent({ source, ttlMs: 60_000, clock: clock.now });
+    const agent = createDataAgent({ source, cache: createCustomerCache({ ttlMs: 60_000, clock: clock.now }) });
     await agent.process(get("A"));
     clock.advance(age);
     expect(await agent.process(get("A"))).toMatchObject({ ok: true, data: { isFromCache } });
@@ -116,7 +132,7 @@ describe("cache limits", () => {
 
   test("keeps at most maxEntries customers, dropping the least recently used", async () => {
     const source = memorySource(["A", "B", "C"]);
-    const agent = createDataAgent({ source, maxEntries: 2 });
+    const agent = createDataAgent({ source, cache: createCustomerCache({ maxEntries: 2 }) });
     await agent.process(get("A"));
     await agent.process(get("B"));
     await agent.process(get("A"));
@@ -124,16 +140,12 @@ describe("cache limits", () => {
     expect(await agent.process(get("A"))).toMatchObject({ data: { isFromCache: true } });
     expect(await agent.process(get("B"))).toMatchObject({ data: { isFromCache: false } });
   });
-
-  test("defaults to 10,000 customers for five minutes", () => {
-    expect(DATA_CACHE_DEFAULTS).toEqual({ maxEntries: 10_000, ttlMs: 300_000 });
-  });
 });
 
 describe("prefetch_customers", () => {
   test("loads many customers in one round trip and names the missing ones", async () => {
     const source = memorySource(["A", "B", "C"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     const r = await agent.process({ type: "prefetch_customers", customerIds: ["A", "B", "X", "C", "A"] });
     expect(r).toEqual({ ok: true, type: "prefetch_customers", data: { loaded: 3, missing: ["X"] } });
     expect(source.loads).toEqual([["A", "B", "X", "C"]]);
@@ -143,7 +155,7 @@ describe("prefetch_customers", () => {
 
   test("loads only the customers not already cached", async () => {
     const source = memorySource(["A", "B"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     await agent.process(get("A"));
     expect(await agent.process({ type: "prefetch_customers", customerIds: ["A", "B"] })).toMatchObject({ data: { loaded: 2, missing: [] } });
     expect(source.loads).toEqual([["A"], ["B"]]);
@@ -151,7 +163,7 @@ describe("prefetch_customers", () => {
 
   test("a request arriving while a prefetch is under way waits for it instead of loading again", async () => {
     const source = memorySource(["A", "B"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     source.hold();
     const prefetch = agent.process({ type: "prefetch_customers", customerIds: ["A", "B"] });
     const single = agent.process(get("B"));
@@ -163,7 +175,7 @@ describe("prefetch_customers", () => {
 
   test("an empty list loads nothing", async () => {
     const source = memorySource([]);
-    expect(await createDataAgent({ source }).process({ type: "prefetch_customers", customerIds: [] })).toMatchObject({ ok: true, data: { loaded: 0, missing: [] } });
+    expect(await createDataAgent({ source, cache: mapCache() }).process({ type: "prefetch_customers", customerIds: [] })).toMatchObject({ ok: true, data: { loaded: 0, missing: [] } });
     expect(source.loads).toEqual([]);
   });
 
@@ -172,7 +184,7 @@ describe("prefetch_customers", () => {
     { name: "a list with an empty id", customerIds: ["A", ""] },
     { name: "a list with a number", customerIds: ["A", 7] },
   ])("rejects $name", async ({ customerIds }) => {
-    const r = await createDataAgent({ source: memorySource([]) }).process({ type: "prefetch_customers", customerIds } as unknown as DataAgentMessage);
+    const r = await createDataAgent({ source: memorySource([]), cache: mapCache() }).process({ type: "prefetch_customers", customerIds } as unknown as DataAgentMessage);
     expect(r).toMatchObject({ ok: false, type: "prefetch_customers", error: { code: "invalid_message" } });
   });
 });
@@ -180,7 +192,7 @@ describe("prefetch_customers", () => {
 describe("clear_cache", () => {
   test("clears one customer, leaving the others cached", async () => {
     const source = memorySource(["A", "B"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     await agent.process({ type: "prefetch_customers", customerIds: ["A", "B"] });
     expect(await agent.process({ type: "clear_cache", customerId: "A" })).toEqual({ ok: true, type: "clear_cache", data: { cleared: 1 } });
     expect(await agent.process(get("A"))).toMatchObject({ data: { isFromCache: false } });
@@ -189,19 +201,19 @@ describe("clear_cache", () => {
 
   test("clears everything without an id", async () => {
     const source = memorySource(["A", "B"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     await agent.process({ type: "prefetch_customers", customerIds: ["A", "B"] });
     expect(await agent.process({ type: "clear_cache" })).toMatchObject({ data: { cleared: 2 } });
     expect(await agent.process(get("B"))).toMatchObject({ data: { isFromCache: false } });
   });
 
   test("clearing a customer that is not cached clears nothing", async () => {
-    expect(await createDataAgent({ source: memorySource([]) }).process({ type: "clear_cache", customerId: "A" })).toMatchObject({ ok: true, data: { cleared: 0 } });
+    expect(await createDataAgent({ source: memorySource([]), cache: mapCache() }).process({ type: "clear_cache", customerId: "A" })).toMatchObject({ ok: true, data: { cleared: 0 } });
   });
 
   test("a customer cleared while its load is under way is not cached from that load", async () => {
     const source = memorySource(["A"]);
-    const agent = createDataAgent({ source });
+    const agent = createDataAgent({ source, cache: mapCache() });
     source.hold();
     const prefetch = agent.process({ type: "prefetch_customers", customerIds: ["A"] });
     await agent.process({ type: "clear_cache", customerId: "A" });
@@ -212,14 +224,14 @@ describe("clear_cache", () => {
   });
 
   test("rejects an empty id", async () => {
-    const r = await createDataAgent({ source: memorySource([]) }).process({ type: "clear_cache", customerId: "" });
+    const r = await createDataAgent({ source: memorySource([]), cache: mapCache() }).process({ type: "clear_cache", customerId: "" });
     expect(r).toMatchObject({ ok: false, type: "clear_cache", error: { code: "invalid_message" } });
   });
 
   test("invalidateCustomerData reaches every live agent", async () => {
     const source = memorySource(["A"]);
-    const one = createDataAgent({ source });
-    const two = createDataAgent({ source });
+    const one = createDataAgent({ source, cache: mapCache() });
+    const two = createDataAgent({ source, cache: mapCache() });
     await one.process(get("A"));
     await two.process(get("A"));
     source.rows.set("A", makeCustomer([], { profile: { id: "A", plan: "Unlimited Max" } }));
@@ -231,11 +243,11 @@ describe("clear_cache", () => {
 
 describe("messages", () => {
   test.each([{ type: "load_everything" }, { type: 3 }, null, "get_customer_data"])("answers %j with unknown_message_type", async (message) => {
-    const r = await createDataAgent({ source: memorySource([]) }).process(message as unknown as DataAgentMessage);
+    const r = await createDataAgent({ source: memorySource([]), cache: mapCache() }).process(message as unknown as DataAgentMessage);
     expect(r).toMatchObject({ ok: false, error: { code: "unknown_message_type" } });
   });
 
   test("is named data", () => {
-    expect(createDataAgent({ source: memorySource([]) }).name).toBe("data");
+    expect(createDataAgent({ source: memorySource([]), cache: mapCache() }).name).toBe("data");
   });
 });

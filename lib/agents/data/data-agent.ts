@@ -1,6 +1,7 @@
 // The data agent: a customer's profile, events, permissions and prior contacts from a data
-// source, behind a cache bounded in size (least recently used out first) and in age. Concurrent
-// requests for a customer whose load is under way share that load.
+// source, behind a cache it is given (bounded in size and age by the adapter that implements it,
+// lib/pipeline/customer-cache.ts). Concurrent requests for a customer whose load is under way share
+// that load.
 //
 // Invalidation: when the app changes a customer's data (an import, an edit, a review), it calls
 // `invalidateCustomerData(customerId)`, which sends `clear_cache` to every data agent alive in this
@@ -12,29 +13,32 @@ import { type Agent, type HandlerMap, dispatch, fail, ok } from "../protocol";
 
 export const DATA_AGENT_NAME = "data";
 
-export const DATA_CACHE_DEFAULTS = {
-  /** Customers kept at most. */
-  maxEntries: 10_000,
-  /** Age after which a cached customer is loaded again, in milliseconds. */
-  ttlMs: 5 * 60_000,
-} as const;
-
 /** Longest customer id accepted, in characters. */
 export const MAX_CUSTOMER_ID_CHARS = 200;
 /** Most customers one prefetch may name. */
 export const MAX_PREFETCH = 50_000;
 
+/**
+ * Where a data agent keeps loaded customers, one cache per agent. The implementation decides how
+ * many it keeps and for how long; the agent only relies on a miss meaning "load it again".
+ */
+export type CustomerCache = {
+  /** The customer if still held (counting as a use), else undefined. */
+  get(customerId: string): CustomerData | undefined;
+  set(customerId: string, data: CustomerData): void;
+  /** True when the customer was held. */
+  delete(customerId: string): boolean;
+  clear(): void;
+  readonly size: number;
+};
+
 export type DataAgentOptions = {
   source: CustomerDataSource;
-  maxEntries?: number;
-  ttlMs?: number;
-  /** Milliseconds since the epoch; tests pass a fake one. */
-  clock?: () => number;
+  cache: CustomerCache;
 };
 
 export type DataAgent = Agent<DataAgentMessage, DataAgentResponse>;
 
-type Entry = { data: CustomerData; expiresAt: number };
 /** A load under way; ids cleared while it runs are not cached when it lands. */
 type Load = { result: Promise<Map<string, CustomerData>>; stale: Set<string>; isAllStale: boolean };
 
@@ -68,36 +72,12 @@ function idProblem(value: unknown, path: string): string | null {
 const invalid = (type: DataAgentMessage["type"], reason: string) => fail(type, "invalid_message", reason) as DataAgentResponse;
 
 /**
- * A data agent over `source`, with its own cache (see `DATA_CACHE_DEFAULTS`). Cached customer data
- * is shared between answers, so callers treat it as read-only.
+ * A data agent over `source`, keeping what it loads in `cache` (its own: clearing it clears this
+ * agent). Cached customer data is shared between answers, so callers treat it as read-only.
  */
 export function createDataAgent(opts: DataAgentOptions): DataAgent {
-  const { source } = opts;
-  const maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? DATA_CACHE_DEFAULTS.maxEntries));
-  const ttlMs = Math.max(0, opts.ttlMs ?? DATA_CACHE_DEFAULTS.ttlMs);
-  const now = opts.clock ?? Date.now;
-  // Map order is recency order: a hit moves its entry to the end, eviction takes from the front.
-  const cache = new Map<string, Entry>();
+  const { source, cache } = opts;
   const loading = new Map<string, Load>();
-
-  function cached(id: string): CustomerData | null {
-    const entry = cache.get(id);
-    if (!entry) return null;
-    cache.delete(id);
-    if (entry.expiresAt <= now()) return null;
-    cache.set(id, entry);
-    return entry.data;
-  }
-
-  function store(id: string, data: CustomerData) {
-    cache.delete(id);
-    cache.set(id, { data, expiresAt: now() + ttlMs });
-    while (cache.size > maxEntries) {
-      const oldest = cache.keys().next();
-      if (oldest.done) break;
-      cache.delete(oldest.value);
-    }
-  }
 
   /** One source round trip for `ids`; other requests for them wait on it. */
   function load(ids: string[]): Load {
@@ -106,7 +86,7 @@ export function createDataAgent(opts: DataAgentOptions): DataAgent {
       try {
         const found = await source.loadCustomers(ids);
         for (const [id, data] of found) {
-          if (!entry.isAllStale && !entry.stale.has(id)) store(id, data);
+          if (!entry.isAllStale && !entry.stale.has(id)) cache.set(id, data);
         }
         return found;
       } finally {
@@ -138,7 +118,7 @@ export function createDataAgent(opts: DataAgentOptions): DataAgent {
       const problem = idProblem(m.customerId, "customerId");
       if (problem) return invalid(m.type, problem);
       const id = m.customerId;
-      const hit = cached(id);
+      const hit = cache.get(id);
       if (hit) return ok(m.type, { ...hit, isFromCache: true });
       // A load another message started (a prefetch) counts as the cache serving this one.
       const pending = loading.get(id);
@@ -159,7 +139,7 @@ export function createDataAgent(opts: DataAgentOptions): DataAgent {
       const waits: Promise<Map<string, CustomerData>>[] = [];
       const toLoad: string[] = [];
       for (const id of ids) {
-        if (cached(id)) present.add(id);
+        if (cache.get(id)) present.add(id);
         else {
           const pending = loading.get(id);
           if (pending) waits.push(pending.result);

@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type TestDatabase, createTestDatabase } from "../../database/testing";
 import { loadCatalog } from "../../pipeline/catalog";
+import { createCustomerCache } from "../../pipeline/customer-cache";
 import { createPgCustomerSource } from "../../pipeline/customer-source";
 import { createPgCapacityStore } from "../../pipeline/pg-capacity-store";
 import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "../../pipeline/testing/fixtures";
@@ -44,7 +45,7 @@ describe("orchestrator through process(message)", () => {
       },
     };
     return createOrchestrator({
-      data: createDataAgent({ source: createPgCustomerSource(pool) }),
+      data: createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache() }),
       journey: createJourneyAgent(),
       treatment: createTreatmentAgent({ catalog, model: null }),
       capacity: createPgCapacityStore(pool),
@@ -107,7 +108,7 @@ describe("orchestrator through process(message)", () => {
   });
 
   test("one customer's failure is recorded on its recommendation with the reason, and the run goes on", async () => {
-    const real = createDataAgent({ source: createPgCustomerSource(pool) });
+    const real = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache() });
     const broken = customers[1]!;
     const data: Agent<DataAgentMessage, DataAgentResponse> = {
       name: "data",
@@ -209,6 +210,7 @@ describe("orchestrator through process(message)", () => {
           return source.loadCustomers(ids);
         },
       },
+      cache: createCustomerCache(),
     });
     const o = await orchestrator({ data, chunkSize: 4, concurrency: 2 });
     const response = await o.process({ type: "process_run", runId, customerIds: customers });

@@ -8,6 +8,7 @@ import type { TreatmentDefinition } from "../../agents/domain";
 import { createJourneyAgent } from "../../agents/journey/journey-agent";
 import { type Outcome, createDecider } from "../../agents/orchestrator";
 import { createTreatmentAgent } from "../../agents/treatment/treatment-agent";
+import { createCustomerCache } from "../customer-cache";
 import { createPgCustomerSource } from "../customer-source";
 
 export type DecideWorkerData = { entry: string; databaseUrl: string; catalog: TreatmentDefinition[] };
@@ -25,7 +26,7 @@ const { databaseUrl, catalog } = workerData as DecideWorkerData;
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 // An idle connection cut by the server is replaced on the next query; unheard, its error would stop the thread.
 pool.on("error", (err) => console.error("[decide-worker] an idle database connection failed; it will be replaced", err));
-const data = createDataAgent({ source: createPgCustomerSource(pool), maxEntries: 2_000 });
+const data = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2_000 }) });
 const { decide } = createDecider({ data, journey: createJourneyAgent(), treatment: createTreatmentAgent({ catalog, model: null }), policy: "rules" });
 
 port.postMessage({ ready: true } satisfies DecideReply);
