@@ -148,7 +148,7 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
                                   Cancelled after {formatNumber(run.processed)} of {plural(run.total, "customer")}; their decisions were kept.
                                 </p>
                               ) : null}
-                              <RunSummary summary={run.summary} isModelRun={run.policy === "llm"} />
+                              <RunSummary summary={run.summary} decisionsNow={run.decisionsNow} isModelRun={run.policy === "llm"} />
                             </>
                           ) : null}
                           <p className="mt-3 text-xs text-zinc-500">

@@ -1,6 +1,7 @@
 import Link from "next/link";
-import type { RunSummaryView } from "@/lib/queries/runs";
+import type { RunDecisionCounts, RunSummaryView } from "@/lib/queries/runs";
 import { formatMoney, formatNumber } from "../ui/format";
+import { RECOMMENDATION_STATUS_LOOKS, RECOMMENDATION_STATUS_ORDER } from "../ui/states";
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -21,20 +22,55 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
   );
 }
 
-type RunSummaryProps = { summary: RunSummaryView; isModelRun: boolean };
+function DecisionsNow({ counts }: { counts: RunDecisionCounts }) {
+  const present = RECOMMENDATION_STATUS_ORDER.filter((status) => counts[status] > 0);
+  if (present.length === 0) return <p className="text-sm text-zinc-600">No decisions are recorded for this run.</p>;
+  return (
+    <ul className="flex flex-wrap gap-x-5 gap-y-1 text-sm" data-testid="summary-now">
+      {present.map((status) => {
+        const look = RECOMMENDATION_STATUS_LOOKS[status];
+        return (
+          <li key={status} className="flex items-center gap-1.5">
+            <span aria-hidden className="h-2.5 w-2.5 rounded-sm" style={{ backgroundColor: look.colour }} />
+            <span className="text-zinc-700">{look.label}</span>
+            <span className="font-semibold tabular-nums text-zinc-900" data-testid={`now-${status}`}>
+              {formatNumber(counts[status])}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
 
-/** What a finished run decided: outcomes, treatments, fallbacks, failures, model use and value. */
-export function RunSummary({ summary, isModelRun }: RunSummaryProps) {
+type RunSummaryProps = { summary: RunSummaryView; decisionsNow: RunDecisionCounts; isModelRun: boolean };
+
+/**
+ * What a finished run decided (outcomes, treatments, fallbacks, failures, model use and value) as it
+ * was written when the run ended, and beside it what has become of those decisions since.
+ */
+export function RunSummary({ summary, decisionsNow, isModelRun }: RunSummaryProps) {
   const s = summary;
   return (
     <div className="space-y-4" data-testid="run-summary">
+      <div className="grid gap-4 lg:grid-cols-2">
+        <div>
+          <h3 className="mb-2 text-sm font-semibold text-zinc-900">What the run decided</h3>
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
+            <Figure label="Sent for review" value={formatNumber(s.byStatus.pending_review)} testId="summary-pending_review" />
+            <Figure label="No action" value={formatNumber(s.byStatus.no_action)} testId="summary-no_action" />
+            <Figure label="Failed" value={formatNumber(s.byStatus.failed)} testId="summary-failed" />
+            <Figure label="Expected value" value={formatMoney(s.expectedValue)} testId="summary-expected-value" />
+          </dl>
+        </div>
+        <div>
+          <h3 className="mb-2 text-sm font-semibold text-zinc-900">Where those decisions stand now</h3>
+          <DecisionsNow counts={decisionsNow} />
+        </div>
+      </div>
       <div>
-        <h3 className="mb-2 text-sm font-semibold text-zinc-900">Outcomes</h3>
+        <h3 className="mb-2 text-sm font-semibold text-zinc-900">How it ran</h3>
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
-          <Figure label="Waiting for review" value={formatNumber(s.byStatus.pending_review)} testId="summary-pending_review" />
-          <Figure label="No action" value={formatNumber(s.byStatus.no_action)} testId="summary-no_action" />
-          <Figure label="Failed" value={formatNumber(s.byStatus.failed)} testId="summary-failed" />
-          <Figure label="Expected value" value={formatMoney(s.expectedValue)} testId="summary-expected-value" />
           <Figure label="Capacity fallbacks" value={formatNumber(s.fallbacks)} testId="summary-fallbacks" />
           <Figure label="Model fallbacks to rules" value={isModelRun ? formatNumber(s.modelFallbacks) : "—"} testId="summary-model-fallbacks" />
           {isModelRun ? (

@@ -1,9 +1,9 @@
 import "server-only";
-import type { AllocationOutcome, PrismaClient, RecommendationStatus, RunStatus } from "../generated/prisma/client";
+import type { AllocationOutcome, PrismaClient, RunStatus } from "../generated/prisma/client";
 import { listResources, type ResourceRow } from "./constraints";
 import { countCustomers } from "./customers";
 import { countRecommendationsByStatus } from "./recommendations";
-import { listRecentRuns, type RunRow } from "./runs";
+import { countRunDecisions, listRecentRuns, type RunDecisionCounts, type RunRow } from "./runs";
 
 /** The business day starts at midnight UK time, whatever the server's zone. */
 export const BUSINESS_TIME_ZONE = "Europe/London";
@@ -31,7 +31,7 @@ export type TreatmentMixPoint = { key: string; name: string; count: number };
 export type AllocationDayPoint = { day: string } & Record<AllocationOutcome, number>;
 
 /** Where the decisions of one run stand now. */
-export type RunOutcomePoint = { runId: string; createdAt: Date; status: RunStatus } & Record<RecommendationStatus, number>;
+export type RunOutcomePoint = { runId: string; createdAt: Date; status: RunStatus } & RunDecisionCounts;
 
 export type Overview = {
   kpis: OverviewKpis;
@@ -43,7 +43,6 @@ export type Overview = {
 };
 
 const ALLOCATION_OUTCOMES: AllocationOutcome[] = ["held", "confirmed", "released", "denied"];
-const RECOMMENDATION_STATUSES: RecommendationStatus[] = ["pending_review", "approved", "rejected", "overridden", "no_action", "failed", "superseded"];
 
 async function readApproved(db: PrismaClient, now: Date): Promise<{ today: number; total: number; expectedValue: number }> {
   const rows = await db.$queryRaw<{ today: bigint; total: bigint; value: string | null }[]>`
@@ -96,13 +95,8 @@ export async function getAllocationsPerDay(db: PrismaClient, now: Date = new Dat
 export async function getRunOutcomes(db: PrismaClient): Promise<RunOutcomePoint[]> {
   const runs = await db.run.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: RUN_OUTCOME_LIMIT, select: { id: true, createdAt: true, status: true } });
   if (runs.length === 0) return [];
-  const groups = await db.recommendation.groupBy({ by: ["runId", "status"], where: { runId: { in: runs.map((r) => r.id) } }, _count: { _all: true } });
-  return runs.reverse().map((run) => {
-    const point = { runId: run.id, createdAt: run.createdAt, status: run.status } as RunOutcomePoint;
-    for (const s of RECOMMENDATION_STATUSES) point[s] = 0;
-    for (const g of groups) if (g.runId === run.id) point[g.status] = g._count._all;
-    return point;
-  });
+  const decisions = await countRunDecisions(db, runs.map((r) => r.id));
+  return runs.reverse().map((run) => ({ runId: run.id, createdAt: run.createdAt, status: run.status, ...decisions.get(run.id)! }));
 }
 
 export async function getOverview(db: PrismaClient, now: Date = new Date()): Promise<Overview> {

@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
+import type { RecommendationStatus } from "../generated/prisma/enums";
 import {
   RUN_FAILURE_LIMIT,
+  countRunDecisions,
   countRuns,
   describeRunScope,
   getRunDetail,
   isRunActive,
   listRecentRuns,
   listRunDetails,
+  listRunStarts,
   listRuns,
   toRunDetailJson,
   toRunSummaryView,
 } from "./runs";
-import { insertRun, insertTreatment, minutesAfterStart } from "./test-fixtures";
+import { insertCustomers, insertRecommendation, insertRun, insertTreatment, minutesAfterStart } from "./test-fixtures";
 
 let t: TestDatabase;
 
@@ -143,5 +146,42 @@ describe("run details", () => {
     { status: "failed", expected: false },
   ] as const)("isRunActive($status) is $expected", ({ status, expected }) => {
     expect(isRunActive(status)).toBe(expected);
+  });
+
+  const zero: Record<RecommendationStatus, number> = { pending_review: 0, approved: 0, rejected: 0, overridden: 0, no_action: 0, failed: 0, superseded: 0 };
+
+  test.each([
+    {
+      title: "counts a run's decisions by where they stand now, not by what the run first decided",
+      statuses: ["approved", "approved", "superseded", "rejected", "overridden", "pending_review", "no_action", "failed"] as RecommendationStatus[],
+      expected: { ...zero, approved: 2, superseded: 1, rejected: 1, overridden: 1, pending_review: 1, no_action: 1, failed: 1 },
+    },
+    { title: "gives every status as zero for a run without decisions", statuses: [] as RecommendationStatus[], expected: zero },
+  ])("getRunDetail $title", async ({ title, statuses, expected }) => {
+    const prefix = `NOW-${title.length}-`;
+    await insertCustomers(t.prisma, statuses.map((_, i) => ({ id: `${prefix}${i}` })));
+    const run = await insertRun(t.prisma, { status: "completed", summary: { ...summary, byStatus: { pending_review: statuses.length, no_action: 0, failed: 0 } } });
+    for (const [i, status] of statuses.entries()) await insertRecommendation(t.prisma, { runId: run.id, customerId: `${prefix}${i}`, status });
+    const detail = await getRunDetail(t.prisma, run.id);
+    // What the run decided stays as it was written; what became of it is counted afresh.
+    expect(detail?.summary?.byStatus.pending_review).toBe(statuses.length);
+    expect(detail?.decisionsNow).toEqual(expected);
+  });
+
+  test("countRunDecisions answers for every run asked about, known or not", async () => {
+    const counts = await countRunDecisions(t.prisma, ["6f1c1d0e-6a43-4a4e-9d3a-8a3f0d1c2b11"]);
+    expect([...counts.entries()]).toEqual([["6f1c1d0e-6a43-4a4e-9d3a-8a3f0d1c2b11", zero]]);
+    expect((await countRunDecisions(t.prisma, [])).size).toBe(0);
+  });
+
+  test.each([
+    { title: "a run's id", ids: (id: string) => [id, id], expected: 1 },
+    { title: "an id of no run", ids: () => ["6f1c1d0e-6a43-4a4e-9d3a-8a3f0d1c2b11"], expected: 0 },
+    { title: "text that is no id at all", ids: () => ["call_slots"], expected: 0 },
+  ])("listRunStarts names the start of $title", async ({ ids, expected }) => {
+    const run = await insertRun(t.prisma, { status: "completed", createdAt: minutesAfterStart(-30) });
+    const starts = await listRunStarts(t.prisma, ids(run.id));
+    expect(starts.size).toBe(expected);
+    if (expected) expect(starts.get(run.id)).toEqual(minutesAfterStart(-30));
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { PolicyKind, PrismaClient, RunStatus } from "../generated/prisma/client";
+import { RecommendationStatus } from "../generated/prisma/enums";
 import { paginate, type Paginated } from "./pagination";
 
 export const RECENT_RUN_LIMIT = 5;
@@ -22,30 +23,6 @@ export type RunRow = {
   finishedAt: Date | null;
 };
 
-/** What a run's summary says, ready for a screen. */
-export type RunSummaryView = {
-  byStatus: { pending_review: number; no_action: number; failed: number };
-  /** Treatments chosen, most chosen first. */
-  byTreatment: { key: string; name: string; count: number }[];
-  fallbacks: number;
-  modelFallbacks: number;
-  /** Decisions of a model run made without asking the model (only no action was allowed). */
-  decidedWithoutModel: number;
-  /** Earlier pending recommendations this run replaced. */
-  supersededEarlier: number;
-  /** The first RUN_FAILURE_LIMIT failures; `failureCount` counts them all. */
-  failures: { customerId: string; reason: string }[];
-  failureCount: number;
-  missingCustomers: number;
-  modelCalls: number;
-  promptTokens: number;
-  completionTokens: number;
-  /** GBP. */
-  expectedValue: number;
-  durationMs: number;
-  isCancelled: boolean;
-};
-
 export type RunDetailRow = RunRow & {
   /** The run's selection in words ("Segment: family · at most 500 customers"). */
   scope: string;
@@ -53,6 +30,8 @@ export type RunDetailRow = RunRow & {
   error: string | null;
   /** Null until the run ends (and for a run that failed before it could summarise). */
   summary: RunSummaryView | null;
+  /** Where the run's decisions stand now: reviews, overrides and later runs move them on from what the summary says. */
+  decisionsNow: RunDecisionCounts;
 };
 
 /** A run as the JSON route sends it: dates as ISO strings. */
@@ -90,22 +69,62 @@ function toRunRow({ requestedBy, ...run }: { requestedBy: { name: string } | nul
 }
 
 const count = z.number().int().nonnegative().catch(0);
+/**
+ * The part of the orchestrator's stored run summary a screen shows, read defensively: a summary
+ * written by an older version keeps what it has and counts the rest as zero.
+ */
 const storedSummarySchema = z.object({
+  /** What the run decided, at the time it decided. */
   byStatus: z.object({ pending_review: count, no_action: count, failed: count }),
   byTreatment: z.record(z.string(), count).catch({}),
+  /** Decisions that needed at least one alternative because capacity ran out. */
   fallbacks: count,
+  /** Decisions where the model's answers were rejected or it was unavailable, so the rules decided. */
   modelFallbacks: count,
+  /** Decisions of a model run made without asking the model (only no action was allowed). */
   decidedWithoutModel: count,
+  /** Earlier pending recommendations this run replaced. */
   supersededEarlier: count,
   failures: z.array(z.object({ customerId: z.string(), reason: z.string() })).catch([]),
   missingCustomers: z.array(z.string()).catch([]),
   modelCalls: count,
   promptTokens: count,
   completionTokens: count,
+  /** GBP. */
   expectedValue: z.number().catch(0),
   durationMs: z.number().nonnegative().catch(0),
   isCancelled: z.boolean().catch(false),
 });
+
+type StoredRunSummary = z.infer<typeof storedSummarySchema>;
+
+/** What a run's summary says, ready for a screen. */
+export type RunSummaryView = Omit<StoredRunSummary, "byTreatment" | "missingCustomers"> & {
+  /** Treatments chosen, most chosen first. */
+  byTreatment: { key: string; name: string; count: number }[];
+  /** The first RUN_FAILURE_LIMIT failures are in `failures`; this counts them all. */
+  failureCount: number;
+  missingCustomers: number;
+};
+
+/** A run's recommendations by their status now, every status present (zero when none). */
+export type RunDecisionCounts = Record<RecommendationStatus, number>;
+
+function noDecisions(): RunDecisionCounts {
+  return Object.fromEntries(Object.values(RecommendationStatus).map((s) => [s, 0])) as RunDecisionCounts;
+}
+
+/** Each run's recommendations counted by current status, in one grouped read; runs without any get zeros. */
+export async function countRunDecisions(db: PrismaClient, runIds: readonly string[]): Promise<Map<string, RunDecisionCounts>> {
+  const counts = new Map(runIds.map((id) => [id, noDecisions()]));
+  if (runIds.length === 0) return counts;
+  const groups = await db.recommendation.groupBy({ by: ["runId", "status"], where: { runId: { in: [...runIds] } }, _count: { _all: true } });
+  for (const g of groups) {
+    const run = counts.get(g.runId);
+    if (run) run[g.status] = g._count._all;
+  }
+  return counts;
+}
 
 async function treatmentNamesOf(db: PrismaClient): Promise<Map<string, string>> {
   const rows = await db.treatment.findMany({ select: { key: true, name: true } });
@@ -171,8 +190,17 @@ type StoredRunDetail = Omit<RunRow, "requestedBy"> & {
   summary: unknown;
 };
 
-function toRunDetailRow({ scope, summary, cancelRequested, error, ...run }: StoredRunDetail, treatmentNames: ReadonlyMap<string, string>): RunDetailRow {
-  return { ...toRunRow(run), scope: describeRunScope(scope), cancelRequested, error, summary: toRunSummaryView(summary, treatmentNames) };
+type RunLookups = { treatmentNames: ReadonlyMap<string, string>; decisions: ReadonlyMap<string, RunDecisionCounts> };
+
+function toRunDetailRow({ scope, summary, cancelRequested, error, ...run }: StoredRunDetail, { treatmentNames, decisions }: RunLookups): RunDetailRow {
+  return {
+    ...toRunRow(run),
+    scope: describeRunScope(scope),
+    cancelRequested,
+    error,
+    summary: toRunSummaryView(summary, treatmentNames),
+    decisionsNow: decisions.get(run.id) ?? noDecisions(),
+  };
 }
 
 /** Runs, newest first. */
@@ -199,8 +227,9 @@ export async function listRunDetails(
       pageSize,
       count: () => db.run.count(),
       fetch: async ({ skip, take }) => {
-        const [rows, names] = await Promise.all([db.run.findMany({ orderBy: [...newestFirst], skip, take, select: runDetailSelect }), treatmentNamesOf(db)]);
-        return rows.map((row) => toRunDetailRow(row, names));
+        const [rows, treatmentNames] = await Promise.all([db.run.findMany({ orderBy: [...newestFirst], skip, take, select: runDetailSelect }), treatmentNamesOf(db)]);
+        const decisions = await countRunDecisions(db, rows.map((r) => r.id));
+        return rows.map((row) => toRunDetailRow(row, { treatmentNames, decisions }));
       },
     }),
     db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
@@ -211,8 +240,12 @@ export async function listRunDetails(
 /** One run with its summary; null when no run has this id. */
 export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDetailRow | null> {
   if (!z.uuid().safeParse(id).success) return null;
-  const [row, names] = await Promise.all([db.run.findUnique({ where: { id }, select: runDetailSelect }), treatmentNamesOf(db)]);
-  return row ? toRunDetailRow(row, names) : null;
+  const [row, treatmentNames, decisions] = await Promise.all([
+    db.run.findUnique({ where: { id }, select: runDetailSelect }),
+    treatmentNamesOf(db),
+    countRunDecisions(db, [id]),
+  ]);
+  return row ? toRunDetailRow(row, { treatmentNames, decisions }) : null;
 }
 
 export function toRunDetailJson(run: RunDetailRow): RunDetailJson {
@@ -222,6 +255,14 @@ export function toRunDetailJson(run: RunDetailRow): RunDetailJson {
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** When each of these runs was created, so a screen can name a run by its start; ids of no run are left out. */
+export async function listRunStarts(db: PrismaClient, ids: readonly string[]): Promise<Map<string, Date>> {
+  const runIds = [...new Set(ids)].filter((id) => z.uuid().safeParse(id).success);
+  if (runIds.length === 0) return new Map();
+  const rows = await db.run.findMany({ where: { id: { in: runIds } }, select: { id: true, createdAt: true } });
+  return new Map(rows.map((r) => [r.id, r.createdAt]));
 }
 
 export async function listRecentRuns(db: PrismaClient, limit = RECENT_RUN_LIMIT): Promise<RunRow[]> {
