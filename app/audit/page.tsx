@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { AuditFilters } from "@/components/audit/audit-filters";
-import { AuditTable } from "@/components/audit/audit-table";
-import { plural } from "@/components/ui/format";
+import { AuditTable, entityNameKey } from "@/components/audit/audit-table";
+import { formatRunName, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db";
 import { listAuditActors, listAuditEntries } from "@/lib/queries/audit";
+import { listReviewFilterOptions } from "@/lib/queries/recommendations";
+import { listRunStarts } from "@/lib/queries/runs";
 import { requireSignedIn } from "@/lib/session/actor";
 import { auditQuery, parseAuditListParams } from "@/lib/validations/audit";
 import type { RawSearchParams } from "@/lib/validations/list-params";
@@ -17,7 +19,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   await connection();
   await requireSignedIn();
   const params = parseAuditListParams(await searchParams);
-  const [result, actors] = await Promise.all([listAuditEntries(db, params), listAuditActors(db)]);
+  const [result, actors, catalog] = await Promise.all([listAuditEntries(db, params), listAuditActors(db), listReviewFilterOptions(db)]);
+  const runStarts = await listRunStarts(db, result.rows.filter((r) => r.entityType === "Run").map((r) => r.entityId));
+  // Entries name what they changed by key or id; the screen shows the name people know it by.
+  const entityNames = Object.fromEntries([
+    ...catalog.treatments.map((t) => [entityNameKey("Treatment", t.key), t.name]),
+    ...catalog.resources.map((r) => [entityNameKey("ResourceConstraint", r.key), r.name]),
+    ...actors.map((a) => [entityNameKey("User", a.id), a.label]),
+    ...[...runStarts].map(([id, createdAt]) => [entityNameKey("Run", id), formatRunName(createdAt)]),
+  ]);
 
   return (
     <>
@@ -38,7 +48,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ))}
         </ul>
       ) : null}
-      <AuditTable rows={result.rows} />
+      <AuditTable rows={result.rows} entityNames={entityNames} />
       {result.total > 0 ? <Pagination {...result} noun="entry" nounPlural="entries" basePath="/audit" query={auditQuery(params)} /> : null}
     </>
   );

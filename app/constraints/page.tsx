@@ -30,7 +30,7 @@ export default async function ConstraintsPage({ searchParams }: { searchParams: 
         <CapacityGauges initial={{ resources, asOf: new Date().toISOString() }} canEdit={canEdit} />
       </Section>
       <Section title="Change log" description="Limit changes and period resets, newest first." testId="change-log">
-        <ConstraintChangesTable rows={changes.rows} />
+        <ConstraintChangesTable rows={changes.rows} resourceNames={Object.fromEntries(resources.map((r) => [r.key, r.name]))} />
         {changes.total > 0 ? <Pagination {...changes} noun="change" basePath="/constraints" /> : null}
       </Section>
     </>

@@ -29,11 +29,19 @@ function Changes({ changes }: { changes: FieldChange[] }) {
   );
 }
 
-function EntityLink({ type, id, customerId }: { type: string; id: string; customerId?: string }) {
+/** The key under which a screen passes the human name of an audited thing. */
+export const entityNameKey = (type: string, id: string) => `${type}:${id}`;
+
+function EntityLink({ type, id, name, customerId }: { type: string; id: string; name?: string; customerId?: string }) {
   const href = customerId
     ? `/customers/${encodeURIComponent(customerId)}`
     : type === "Run" ? "/runs" : type === "ResourceConstraint" ? "/constraints" : type === "Treatment" ? "/treatments" : type === "User" ? "/users" : null;
-  const label = <span className="font-mono text-xs">{customerId ? `${customerId} · ${id.slice(0, 8)}` : id}</span>;
+  // The name leads; the key or id stays on hover, for matching against the id filter.
+  const label = name ? (
+    <span title={id}>{name}</span>
+  ) : (
+    <span className="font-mono text-xs">{customerId ? `${customerId} · ${id.slice(0, 8)}` : id}</span>
+  );
   return (
     <div>
       <div className="text-xs text-zinc-500">{auditEntityLabel(type)}</div>
@@ -49,7 +57,15 @@ function EntityLink({ type, id, customerId }: { type: string; id: string; custom
 }
 
 /** Audit entries: when, who, what, on which thing, and field by field what changed. */
-export function AuditTable({ rows, isCompact = false, testId = "audit-table" }: { rows: AuditRow[]; isCompact?: boolean; testId?: string }) {
+type AuditTableProps = {
+  rows: AuditRow[];
+  isCompact?: boolean;
+  testId?: string;
+  /** Names of treatments, resources, runs and users by `entityNameKey`; a thing without one shows its id. */
+  entityNames?: Readonly<Record<string, string>>;
+};
+
+export function AuditTable({ rows, isCompact = false, testId = "audit-table", entityNames = {} }: AuditTableProps) {
   const columns: Column<AuditRow>[] = [
     {
       key: "when",
@@ -65,7 +81,7 @@ export function AuditTable({ rows, isCompact = false, testId = "audit-table" }: 
       ),
     },
     { key: "action", header: "What", cell: (r) => <span data-testid="audit-action" data-action={r.action}>{auditActionLabel(r.action)}</span> },
-    ...(isCompact ? [] : [{ key: "entity", header: "On", cell: (r: AuditRow) => <EntityLink type={r.entityType} id={r.entityId} customerId={r.customerId} /> }]),
+    ...(isCompact ? [] : [{ key: "entity", header: "On", cell: (r: AuditRow) => <EntityLink type={r.entityType} id={r.entityId} name={entityNames[entityNameKey(r.entityType, r.entityId)]} customerId={r.customerId} /> }]),
     { key: "changes", header: "Before → after", className: "min-w-64", cell: (r) => <Changes changes={r.changes} /> },
     { key: "reason", header: "Reason", className: "max-w-xs", cell: (r) => (r.reason ? <span className="text-zinc-800">{r.reason}</span> : <span className="text-zinc-500">—</span>) },
   ];

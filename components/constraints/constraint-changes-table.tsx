@@ -43,42 +43,47 @@ function Values({ changes, side }: { changes: FieldChange[]; side: "from" | "to"
   );
 }
 
-const columns: Column<ConstraintChangeRow>[] = [
-  {
-    key: "when",
-    header: "When and who",
-    className: "whitespace-nowrap",
-    cell: (c) => (
-      <div>
-        <div>{formatDateTime(c.createdAt)}</div>
-        <div className="text-xs text-zinc-500" data-testid="change-actor">
-          {c.actorLabel}
+function columnsFor(resourceNames: Readonly<Record<string, string>>): Column<ConstraintChangeRow>[] {
+  return [
+    {
+      key: "when",
+      header: "When and who",
+      className: "whitespace-nowrap",
+      cell: (c) => (
+        <div>
+          <div>{formatDateTime(c.createdAt)}</div>
+          <div className="text-xs text-zinc-500" data-testid="change-actor">
+            {c.actorLabel}
+          </div>
         </div>
-      </div>
-    ),
-  },
-  {
-    key: "change",
-    header: "Change",
-    cell: (c) => {
-      const known = ACTIONS[c.action];
-      return (
-        <div className="space-y-1">
-          <Badge tone={known?.tone ?? "neutral"}>{known?.label ?? c.action}</Badge>
-          <div className="break-all font-mono text-xs text-zinc-600">{c.resourceKey}</div>
-        </div>
-      );
+      ),
     },
-  },
-  { key: "before", header: "Before", cell: (c) => <Values changes={c.changes} side="from" /> },
-  { key: "after", header: "After", cell: (c) => <Values changes={c.changes} side="to" /> },
-  { key: "reason", header: "Reason", className: "min-w-32 text-zinc-700", cell: (c) => c.reason ?? "—" },
-];
+    {
+      key: "change",
+      header: "Change",
+      cell: (c) => {
+        const known = ACTIONS[c.action];
+        return (
+          <div className="space-y-1">
+            <Badge tone={known?.tone ?? "neutral"}>{known?.label ?? c.action}</Badge>
+            <div className="text-xs text-zinc-700" title={c.resourceKey} data-testid="change-resource">
+              {resourceNames[c.resourceKey] ?? c.resourceKey}
+            </div>
+          </div>
+        );
+      },
+    },
+    { key: "before", header: "Before", cell: (c) => <Values changes={c.changes} side="from" /> },
+    { key: "after", header: "After", cell: (c) => <Values changes={c.changes} side="to" /> },
+    { key: "reason", header: "Reason", className: "min-w-32 text-zinc-700", cell: (c) => c.reason ?? "—" },
+  ];
+}
 
-export function ConstraintChangesTable({ rows }: { rows: ConstraintChangeRow[] }) {
+/** Limit changes and period resets; `resourceNames` by key, so each names its resource as the gauges do. */
+export function ConstraintChangesTable({ rows, resourceNames }: { rows: ConstraintChangeRow[]; resourceNames: Readonly<Record<string, string>> }) {
   return (
     <DataTable
-      columns={columns}
+      columns={columnsFor(resourceNames)}
       rows={rows}
       rowKey={(c) => c.id}
       caption="Constraint change log"

@@ -68,7 +68,7 @@ function TraceSteps({ steps }: { steps: TraceStepView[] }) {
   );
 }
 
-function Recommendation({ r }: { r: RecommendationDetail }) {
+function Recommendation({ r, resourceNames }: { r: RecommendationDetail; resourceNames: Readonly<Record<string, string>> }) {
   const { trace } = r;
   return (
     <li className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="customer-recommendation" data-status={r.status}>
@@ -95,7 +95,9 @@ function Recommendation({ r }: { r: RecommendationDetail }) {
         {r.treatment?.resourceKey ? (
           <div>
             <dt className="inline text-zinc-500">Resource </dt>
-            <dd className="inline font-mono text-xs">{r.treatment.resourceKey}</dd>
+            <dd className="inline" title={r.treatment.resourceKey}>
+              {resourceNames[r.treatment.resourceKey] ?? r.treatment.resourceKey}
+            </dd>
           </div>
         ) : null}
         {r.nextContactAt ? (
@@ -193,7 +195,13 @@ function Recommendation({ r }: { r: RecommendationDetail }) {
   );
 }
 
-export function CustomerRecommendations({ recommendations }: { recommendations: RecommendationDetail[] }) {
+type CustomerRecommendationsProps = {
+  recommendations: RecommendationDetail[];
+  /** Capacity resource names by key. */
+  resourceNames: Readonly<Record<string, string>>;
+};
+
+export function CustomerRecommendations({ recommendations, resourceNames }: CustomerRecommendationsProps) {
   if (recommendations.length === 0) {
     return (
       <EmptyState title="No recommendations yet." testId="recommendations-empty">
@@ -204,7 +212,7 @@ export function CustomerRecommendations({ recommendations }: { recommendations: 
   return (
     <ul className="space-y-3" data-testid="customer-recommendations">
       {recommendations.map((r) => (
-        <Recommendation key={r.id} r={r} />
+        <Recommendation key={r.id} r={r} resourceNames={resourceNames} />
       ))}
     </ul>
   );

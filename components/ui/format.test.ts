@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { formatDateTime, formatMoney, formatPercent, formatTenure, humanize, plural } from "./format";
+import { formatDateTime, formatMoney, formatPercent, formatRunName, formatTenure, humanize, plural } from "./format";
 
 test.each([
   { value: 0, text: "£0.00" },
@@ -39,4 +39,11 @@ test.each([
   { count: 3, singular: "entry", plural: "entries", text: "3 entries" },
 ])("plural($count, $singular) is $text: singular only for exactly one", ({ count, singular, plural: pluralForm, text }) => {
   expect(plural(count, singular, pluralForm)).toBe(text);
+});
+
+test.each([
+  { at: "2026-12-06T21:03:00Z", text: "Run 6 Dec, 21:03" },
+  { at: "2026-07-01T23:30:00Z", text: "Run 2 Jul, 00:30" },
+])("formatRunName($at) is $text: UK time, the next day after midnight in summer", ({ at, text }) => {
+  expect(formatRunName(new Date(at))).toBe(text);
 });

@@ -39,6 +39,13 @@ export function formatDateTime(value: Date | null): string {
   return value ? dateTime.format(value) : "—";
 }
 
+const runStart = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: TIME_ZONE });
+
+/** A run named by when it started, "Run 6 Dec, 21:03" (UK time): people tell runs apart by their time, not their id. */
+export function formatRunName(createdAt: Date): string {
+  return `Run ${runStart.format(createdAt)}`;
+}
+
 /** `enum_value` → `Enum value`, for enum values shown as text. */
 export function humanize(value: string): string {
   const words = value.replace(/_/g, " ");

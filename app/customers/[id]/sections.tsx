@@ -29,7 +29,7 @@ export async function CustomerRecommendationsPanel({ customerId, canRun }: { cus
           <RunPipelineButton customerId={customerId} treatmentNames={treatmentNames} />
         </div>
       ) : null}
-      <CustomerRecommendations recommendations={recommendations} />
+      <CustomerRecommendations recommendations={recommendations} resourceNames={Object.fromEntries(options.resources.map((r) => [r.key, r.name]))} />
     </>
   );
 }
