@@ -67,6 +67,9 @@ test.describe("runs", () => {
     await expect(summary.getByTestId("summary-no_action")).toHaveText(number(byStatus.no_action ?? 0));
     await expect(summary.getByTestId("summary-failed")).toHaveText(number(byStatus.failed ?? 0));
     expect(decidedForReview + (byStatus.no_action ?? 0) + (byStatus.failed ?? 0)).toBe(RUN_SIZE);
+    // Beside what it decided, where each decision stands now: reviews move them between statuses, never out of the run.
+    const now = await summary.getByTestId("summary-now").locator("[data-testid^=now-]").allTextContents();
+    expect(now.reduce((n, text) => n + Number(text.replace(/,/g, "")), 0)).toBe(RUN_SIZE);
 
     // Treatments chosen: an override since keeps what the run chose in "overriddenFrom".
     const byTreatment = await sql.query<{ key: string; n: number }>(
