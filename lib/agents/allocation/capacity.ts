@@ -7,8 +7,8 @@ export type LockedResource = ResourceCounters;
 export type HoldDecision = { isGranted: true; usedReserve: boolean } | { isGranted: false; reason: string };
 
 /**
- * Whether `units` more may be held. Everyone shares limit − reserve; a high-value customer may
- * also take the reserve. Invariant kept: 0 ≤ used ≤ limit.
+ * Whether `units` more may be held, for a new hold or one taken back. Everyone shares
+ * limit − reserve; a high-value customer may also take the reserve. Invariant kept: 0 ≤ used ≤ limit.
  */
 export function decideHold(resource: LockedResource, units: number, isHighValue: boolean): HoldDecision {
   const generalRoom = resource.limit - resource.reservedHighValue - resource.used;

@@ -1,5 +1,6 @@
 // A customer has at most one recommendation waiting for review: a new decision replaces an earlier
 // one from another run, taking over its units, unless the new decision fails.
+import { decideHold } from "../allocation/capacity";
 import type { RecommendationState } from "../allocation/ports";
 import type { BatchScope } from "./allocate";
 import type { Decided } from "./decide";
@@ -58,12 +59,15 @@ export async function restoreHolds(scope: BatchScope, failed: { item: Decided; e
   const restored: string[] = [];
   for (const { createdAt: _at, ...hold } of holds) {
     const resource = capacity.resources.get(hold.resourceKey);
+    if (!resource) continue;
     // Freed in this transaction; a higher-priority decision of the batch may have taken it since,
     // and then the earlier recommendation waits without a hold (an approval takes one if any is left).
-    if (!resource || resource.used + hold.units > resource.limit) continue;
+    // Taken back under the same rule as a new hold, so only a high-value customer may use the reserve.
+    const decision = decideHold(resource, hold.units, hold.isHighValue);
+    if (!decision.isGranted) continue;
     resource.used += hold.units;
     resource.held += hold.units;
-    capacity.record({ ...hold, outcome: "held", reason: "Held again: the newer decision for this customer failed", periodStart: resource.periodStart });
+    capacity.record({ ...hold, outcome: "held", reason: "Held again: the newer decision for this customer failed", usedReserve: decision.usedReserve, periodStart: resource.periodStart });
     restored.push(hold.recommendationId!);
   }
   failed.item.trace.push({ agent: "allocation", type: "restore_holds", message: { recommendationIds: failed.earlier.map((r) => r.id) }, response: { ok: true, data: { restored } }, startedAt: scope.now().toISOString(), durationMs: 0 });
