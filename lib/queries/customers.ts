@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "../generated/prisma/client";
-import type { Channel, CustomerSource, EventType, PolicyKind, PrismaClient, RecommendationStatus, ValueTier } from "../generated/prisma/client";
+import type { EventType, PolicyKind, PrismaClient, RecommendationStatus, ValueTier } from "../generated/prisma/client";
+import type { ChannelPermission as DomainChannelPermission, ContactPreferences, CustomerProfile as DomainProfile } from "../agents/domain";
 import { z } from "zod";
 import { RISK_BANDS, type RiskBand, riskBandOf, riskBands } from "../agents/rules/risk-band";
 import { type CustomerListParams, parseCustomerListParams, type RawSearchParams } from "../validations/list-params";
@@ -34,17 +35,7 @@ export type CustomerListFilters = {
   pageSize?: number;
 };
 
-export type CustomerListRow = {
-  id: string;
-  name: string;
-  segment: string;
-  plan: string;
-  valueTier: ValueTier;
-  tenureMonths: number;
-  monthlyRevenue: number;
-  region: string;
-  language: string;
-};
+export type CustomerListRow = Pick<DomainProfile, "id" | "name" | "segment" | "plan" | "valueTier" | "tenureMonths" | "monthlyRevenue" | "region" | "language">;
 
 export type CustomerListItem = CustomerListRow & {
   /** The latest churn score in the customer's journey, in [0, 1]; null when the data has none. */
@@ -154,30 +145,17 @@ export async function countJourneyEvents(db: PrismaClient): Promise<number> {
   return db.journeyEvent.count();
 }
 
-export type CustomerProfile = CustomerListRow & {
-  contractType: string;
-  totalRevenue: number | null;
-  source: CustomerSource;
-  churned: boolean | null;
-  createdAt: Date;
-};
+/** The agents' profile as the customer page shows it: without the raw attributes, with the churn flag and when it was created. */
+export type CustomerProfile = CustomerListRow &
+  Pick<DomainProfile, "contractType" | "totalRevenue" | "source"> & {
+    churned: boolean | null;
+    createdAt: Date;
+  };
 
-export type ChannelPermission = {
-  channel: Channel;
-  marketing: boolean;
-  serviceUpdates: boolean;
-  billing: boolean;
-  updatedAt: Date;
-};
+/** The agents' channel permission with when it was last recorded. */
+export type ChannelPermission = DomainChannelPermission & { updatedAt: Date };
 
-export type ContactPreferenceView = {
-  preferredLanguage: string;
-  contactWindowStart: string | null;
-  contactWindowEnd: string | null;
-  dndStart: string | null;
-  dndEnd: string | null;
-  timeZone: string;
-};
+export type ContactPreferenceView = ContactPreferences;
 
 export type JourneyEventRow = {
   id: string;
