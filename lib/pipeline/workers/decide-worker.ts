@@ -1,6 +1,6 @@
 // A worker thread that decides customers with the deterministic policy: its own PostgreSQL
-// connections and its own data, journey and treatment agents. It answers each chunk with the
-// outcomes of steps 1–4; the run's thread holds capacity and writes them.
+// connections and its own data, journey and treatment agents. Each task is one chunk, answered
+// with the outcomes of steps 1–4; the run's thread holds capacity and writes them.
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { createDataAgent } from "../../agents/data/data-agent";
@@ -12,15 +12,10 @@ import { createCustomerCache } from "../customer-cache";
 import { createPgCustomerSource } from "../customer-source";
 
 export type DecideWorkerData = { entry: string; databaseUrl: string; catalog: TreatmentDefinition[] };
-export type DecideRequest = { requestId: number; customerIds: string[] } | { requestId: number; close: true };
-export type DecideReply =
-  | { requestId: number; outcomes: Outcome[] }
-  | { requestId: number; error: string }
-  | { requestId: number; closed: true }
-  | { ready: true };
+/** Posted once this thread has loaded its agents. */
+export type DecideWorkerReady = { ready: true };
 
-const port = parentPort;
-if (!port) throw new Error("decide-worker runs as a worker thread");
+if (!parentPort) throw new Error("decide-worker runs as a worker thread");
 const { databaseUrl, catalog } = workerData as DecideWorkerData;
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
@@ -29,24 +24,18 @@ pool.on("error", (err) => console.error("[decide-worker] an idle database connec
 const data = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2_000 }) });
 const { decide } = createDecider({ data, journey: createJourneyAgent(), treatment: createTreatmentAgent({ catalog, model: null }), policy: "rules" });
 
-port.postMessage({ ready: true } satisfies DecideReply);
+parentPort.postMessage({ ready: true } satisfies DecideWorkerReady);
 
-port.on("message", async (request: DecideRequest) => {
-  if ("close" in request) {
-    await pool.end();
-    port.postMessage({ requestId: request.requestId, closed: true } satisfies DecideReply);
-    port.close();
-    return;
-  }
+/** Steps 1–4 for one chunk of customers, in order. */
+export default async function decideChunk(customerIds: string[]): Promise<Outcome[]> {
   try {
-    const loaded = await data.process({ type: "prefetch_customers", customerIds: request.customerIds });
+    const loaded = await data.process({ type: "prefetch_customers", customerIds });
     if (!loaded.ok) throw new Error(loaded.error.reason);
     const outcomes: Outcome[] = [];
-    for (const customerId of request.customerIds) outcomes.push(await decide(customerId));
-    // Loaded customers are not needed again by this chunk.
-    await data.process({ type: "clear_cache" });
-    port.postMessage({ requestId: request.requestId, outcomes } satisfies DecideReply);
-  } catch (err) {
-    port.postMessage({ requestId: request.requestId, error: (err as Error).message } satisfies DecideReply);
+    for (const customerId of customerIds) outcomes.push(await decide(customerId));
+    return outcomes;
+  } finally {
+    // This chunk's customers are not needed again; another chunk on this thread keeps its own.
+    for (const customerId of customerIds) await data.process({ type: "clear_cache", customerId });
   }
-});
+}

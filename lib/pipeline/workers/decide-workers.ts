@@ -1,10 +1,11 @@
-// Deterministic decisions on worker threads, for runs started from the command line (tsx): each
-// thread decides whole chunks with its own agents and connections, while the run's own thread
-// holds capacity and writes. Language-model decisions wait on the network and stay on one thread.
-import { Worker } from "node:worker_threads";
+// Deterministic decisions on worker threads (a piscina pool), for runs started from the command
+// line (tsx): each thread decides whole chunks with its own agents and connections, while the run's
+// own thread holds capacity and writes. Language-model decisions wait on the network and stay on one thread.
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
 import type { TreatmentDefinition } from "../../agents/domain";
 import type { Outcome } from "../../agents/orchestrator";
-import type { DecideReply, DecideRequest, DecideWorkerData } from "./decide-worker";
+import type { DecideWorkerData, DecideWorkerReady } from "./decide-worker";
 
 export type DecideWorkers = {
   readonly size: number;
@@ -16,74 +17,60 @@ export type DecideWorkers = {
   close(): Promise<void>;
 };
 
-type Pending = { resolve: (outcomes: Outcome[]) => void; reject: (err: Error) => void };
-type Thread = { worker: Worker; pending: Map<number, Pending>; failure: Error | null; started: Promise<void> };
-
 export function startDecideWorkers(opts: { databaseUrl: string; catalog: TreatmentDefinition[]; count: number }): DecideWorkers {
   const count = Math.max(1, Math.floor(opts.count));
-  let nextRequestId = 1;
-  const closing = new Map<number, () => void>();
-  const threads: Thread[] = Array.from({ length: count }, () => {
-    const workerData: DecideWorkerData = {
-      entry: new URL("./decide-worker.ts", import.meta.url).href,
-      databaseUrl: opts.databaseUrl,
-      catalog: opts.catalog,
-    };
-    const worker = new Worker(new URL("./boot.mjs", import.meta.url), { workerData });
-    let onStarted: { resolve: () => void; reject: (err: Error) => void } = { resolve: () => {}, reject: () => {} };
-    const started = new Promise<void>((resolve, reject) => (onStarted = { resolve, reject }));
-    // Nobody may wait for it; a failed start is reported through decideMany as well.
-    started.catch(() => {});
-    const thread: Thread = { worker, pending: new Map(), failure: null, started };
-    thread.worker.on("message", (reply: DecideReply) => {
-      if ("ready" in reply) return onStarted.resolve();
-      if ("closed" in reply) return closing.get(reply.requestId)?.();
-      const waiting = thread.pending.get(reply.requestId);
-      if (!waiting) return;
-      thread.pending.delete(reply.requestId);
-      if ("error" in reply) waiting.reject(new Error(`Deciding a chunk failed: ${reply.error}`));
-      else waiting.resolve(reply.outcomes);
-    });
-    const failAll = (err: Error) => {
-      thread.failure = err;
-      onStarted.reject(err);
-      for (const waiting of thread.pending.values()) waiting.reject(err);
-      thread.pending.clear();
-    };
-    thread.worker.on("error", (err) => failAll(err));
-    thread.worker.on("exit", (code) => {
-      if (thread.pending.size > 0) failAll(new Error(`A decision thread stopped (exit code ${code}) with work in hand`));
-    });
-    return thread;
+  const workerData: DecideWorkerData = {
+    entry: new URL("./decide-worker.ts", import.meta.url).href,
+    databaseUrl: opts.databaseUrl,
+    catalog: opts.catalog,
+  };
+  const pool = new Piscina<string[], Outcome[]>({
+    // Plain JavaScript that registers tsx in the thread before it loads the TypeScript worker.
+    filename: fileURLToPath(new URL("./boot.mjs", import.meta.url)),
+    workerData,
+    minThreads: count,
+    maxThreads: count,
+    // Two chunks per thread: one loads its customers while the other is decided (runs keep one chunk more in flight than threads).
+    concurrentTasksPerWorker: 2,
+    // A thread waiting for work keeps its event loop running, so its database connections are looked after.
+    atomics: "disabled",
+    // A thread that does not finish its chunk within a few seconds of close() is stopped.
+    closeTimeout: 5_000,
+  });
+
+  let readyCount = 0;
+  let failure: Error | null = null;
+  let started: { resolve: () => void; reject: (err: Error) => void } = { resolve: () => {}, reject: () => {} };
+  const isReady = new Promise<void>((resolve, reject) => (started = { resolve, reject }));
+  // Nobody may wait for it; a failed start is reported through decideMany as well.
+  isReady.catch(() => {});
+  pool.on("message", (message: DecideWorkerReady) => {
+    if (message?.ready && ++readyCount === count) started.resolve();
+  });
+  // A thread that fails with no chunk in hand reports here (piscina fails the chunks a thread had in
+  // hand itself, and replaces the thread). One that cannot even load its agents would fail again, so
+  // the pool stops: chunks already queued are refused instead of waiting for a thread forever.
+  pool.on("error", (err: Error) => {
+    if (readyCount >= count || failure) return;
+    failure = new Error(`A decision thread could not start: ${err.message}`, { cause: err });
+    started.reject(failure);
+    void pool.destroy();
   });
 
   return {
     size: count,
-    async ready() {
-      await Promise.all(threads.map((t) => t.started));
-    },
-    decideMany(customerIds) {
-      const live = threads.filter((t) => !t.failure);
-      if (live.length === 0) return Promise.reject(threads[0]!.failure ?? new Error("No decision thread is running"));
-      const thread = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      const requestId = nextRequestId++;
-      return new Promise<Outcome[]>((resolve, reject) => {
-        thread.pending.set(requestId, { resolve, reject });
-        thread.worker.postMessage({ requestId, customerIds } satisfies DecideRequest);
-      });
+    ready: () => isReady,
+    async decideMany(customerIds) {
+      try {
+        if (failure) throw failure;
+        return await pool.run(customerIds);
+      } catch (err) {
+        const reason = failure ?? (err as Error);
+        throw new Error(`Deciding a chunk failed: ${reason.message}`, { cause: reason });
+      }
     },
     async close() {
-      await Promise.all(
-        threads.map(async (t) => {
-          if (t.failure) return void (await t.worker.terminate());
-          const requestId = nextRequestId++;
-          const closed = new Promise<void>((resolve) => closing.set(requestId, resolve));
-          t.worker.postMessage({ requestId, close: true } satisfies DecideRequest);
-          // A thread that does not answer within a few seconds is stopped.
-          await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
-          await t.worker.terminate();
-        }),
-      );
+      await pool.close();
     },
   };
 }
