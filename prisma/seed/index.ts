@@ -6,8 +6,11 @@ import type { EventType } from "../../lib/generated/prisma/enums";
 import { seedCatalog, startOfUtcDay } from "./catalog";
 import { copyRow, copyRows } from "../../lib/database/copy";
 import { DEMO_PASSWORD, demoUsers } from "../../lib/auth/demo-users";
-import { customerStories, eventTypes, generateContact, generateCustomer, generateEvents } from "./generate";
-import type { CustomerStory, SeedContext } from "./generate";
+import { generateContact } from "./contact";
+import type { SeedContext } from "./context";
+import { generateCustomer } from "./customers";
+import { eventTypes, generateEvents } from "./journey/events";
+import { customerStories, type CustomerStory } from "./stories";
 
 export type SeedOptions = {
   url: string;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { adversarialComplaintNotes, generateBundle } from "../../../prisma/seed/generate";
+import { generateBundle } from "../../../prisma/seed/generate";
+import { adversarialComplaintNotes } from "../../../prisma/seed/vocabulary";
 import type { CustomerData, Journey, JourneyAnalysis, JourneyEvent, PatternKey } from "../domain";
 import { patternKeys } from "../domain";
 import type { JourneyAgentMessage } from "../messages";
