@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
 import { authorize } from "@/lib/auth/roles";
 import { createUser, resetUserPassword, updateUser } from "@/lib/auth/users";
-import { getPool } from "@/lib/pool";
+import { db } from "@/lib/db";
 import { getCurrentActor } from "@/lib/session/actor";
 import { createUserInputSchema, resetPasswordInputSchema, updateUserInputSchema } from "@/lib/validations/users";
 
@@ -21,7 +21,7 @@ export async function createUserAction(input: unknown): Promise<ActionResult<{ i
     const actor = await admin();
     const parsed = parseActionInput(createUserInputSchema, input);
     if (!parsed.ok) return parsed;
-    const result = await createUser(getPool(), { actor, input: parsed.data });
+    const result = await createUser(db, { actor, input: parsed.data });
     refreshed();
     return { ok: true, data: result };
   } catch (err) {
@@ -35,7 +35,7 @@ export async function updateUserAction(input: unknown): Promise<ActionResult<{ i
     const actor = await admin();
     const parsed = parseActionInput(updateUserInputSchema, input);
     if (!parsed.ok) return parsed;
-    const result = await updateUser(getPool(), { actor, input: parsed.data });
+    const result = await updateUser(db, { actor, input: parsed.data });
     if (result.isChanged) refreshed();
     return { ok: true, data: result };
   } catch (err) {
@@ -49,7 +49,7 @@ export async function resetUserPasswordAction(input: unknown): Promise<ActionRes
     const actor = await admin();
     const parsed = parseActionInput(resetPasswordInputSchema, input);
     if (!parsed.ok) return parsed;
-    const result = await resetUserPassword(getPool(), { actor, input: parsed.data });
+    const result = await resetUserPassword(db, { actor, input: parsed.data });
     refreshed();
     return { ok: true, data: result };
   } catch (err) {

@@ -184,6 +184,40 @@ export type Compliance = {
 
 export type RankedAlternative = { treatmentKey: string; expectedValue: number; reason: string };
 
+/**
+ * Why a treatment could not be chosen: catalog and eligibility rules, consent, contact timing, a
+ * rule of the contact policy, or set aside by the caller (its capacity was full).
+ */
+export const exclusionRules = [
+  "not_in_catalog",
+  "inactive",
+  "no_channel",
+  "invalid",
+  "eligibility",
+  "consent",
+  "decline_cooldown",
+  "goal_paused",
+  "approval_cooldown",
+  "channel_limit",
+  "overall_limit",
+  "contact_time",
+  "set_aside",
+] as const;
+export type ExclusionRule = (typeof exclusionRules)[number];
+
+/** One reason a treatment was refused: the rule, a sentence with its numbers and dates, and when it lifts (ISO) if it does. */
+export type Exclusion = { rule: ExclusionRule; message: string; until?: string };
+
+/**
+ * What became of one catalog treatment in a decision, kept small because every decision stores
+ * one per catalog entry: chosen, a ranked alternative with its value (GBP, `rank` from 1), or
+ * excluded by `rule` (the first that refused it) with every reason in `reason`.
+ */
+export type TreatmentFate =
+  | { treatmentKey: string; fate: "chosen"; value: number }
+  | { treatmentKey: string; fate: "alternative"; rank: number; value: number }
+  | { treatmentKey: string; fate: "excluded"; rule: ExclusionRule; reason: string; until?: string };
+
 export type ModelUsage = { calls: number; promptTokens: number; completionTokens: number; retries: number };
 
 export type TreatmentDecision = {
@@ -201,6 +235,8 @@ export type TreatmentDecision = {
   /** What happened on the way: model problems, retries, a fall back to the rules. */
   notes: string[];
   usage: ModelUsage;
+  /** Every catalog treatment and what became of it, in catalog order; absent on decisions made before it was kept. */
+  fates?: TreatmentFate[];
 };
 
 /** A capacity resource's stored counters: `used` includes `held`; `reservedHighValue` is part of `limit`. */

@@ -10,6 +10,7 @@ import type {
   ResourceStatus,
   TreatmentDecision,
 } from "./domain";
+import type { ContactEvent } from "./rules/contact-history";
 
 // ---- Data agent -------------------------------------------------------------------------------
 export type DataAgentMessage =
@@ -45,6 +46,8 @@ export type TreatmentContext = {
   permissions: Permissions;
   /** ISO time the decision is made at (contact windows are computed from it). */
   now: string;
+  /** The customer's contacts and answers, oldest first (rules/contact-history.ts); absent reads as none. */
+  contactHistory?: ContactEvent[];
 };
 
 export type TreatmentAgentMessage =
@@ -54,7 +57,13 @@ export type TreatmentAgentMessage =
    * the agent first takes the best remaining of its ranked alternatives, so no new model call is
    * needed while one is left.
    */
-  | ({ type: "find_alternative_treatment"; exclude: string[]; previous?: TreatmentDecision } & TreatmentContext);
+  | ({
+      type: "find_alternative_treatment";
+      exclude: string[];
+      /** Why each excluded key was set aside ("capacity full"), shown in the decision's fates. */
+      excludeReasons?: Record<string, string>;
+      previous?: TreatmentDecision;
+    } & TreatmentContext);
 
 export type TreatmentAgentResponse =
   | AgentResponse<"recommend_treatment", TreatmentDecision>

@@ -109,7 +109,7 @@ test("outside demo mode the demo accounts, whose password is public, cannot sign
   const demo = await attempt("admin@demo.cvm", DEMO_PASSWORD);
   expect(demo.status).toBe(403);
   expect(await demo.json()).toMatchObject({ message: DEMO_ONLY_MESSAGE });
-  await createUser(pool, { actor: demoActor("admin"), input: { email: "real.person@example.test", name: "Real Person", role: "manager", password: "real-person-password" } });
+  await createUser(db.prisma, { actor: demoActor("admin"), input: { email: "real.person@example.test", name: "Real Person", role: "manager", password: "real-person-password" } });
   expect((await attempt("real.person@example.test", "real-person-password")).status).toBe(200);
 });
 
@@ -193,7 +193,7 @@ describe("the session follows the user's row", () => {
   test("deactivating a user ends their sessions, and they cannot sign in again", async () => {
     const viewer = demoUsers.find((u) => u.role === "viewer")!;
     const cookie = cookieOf(await signIn(viewer.email, DEMO_PASSWORD));
-    await updateUser(pool, { actor: demoActor("admin"), input: { id: viewer.id, name: viewer.name, role: "viewer", isActive: false } });
+    await updateUser(db.prisma, { actor: demoActor("admin"), input: { id: viewer.id, name: viewer.name, role: "viewer", isActive: false } });
     try {
       expect(await sessionOf(cookie)).toBeNull();
       const again = await signIn(viewer.email, DEMO_PASSWORD);

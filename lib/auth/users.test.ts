@@ -33,18 +33,18 @@ const refusal = (p: Promise<unknown>) => p.then(() => "done", (e: unknown) => (e
 test("the last active administrator can be neither demoted nor deactivated", async () => {
   const self = demoUsers.find((u) => u.role === "admin")!;
   for (const change of [{ role: "manager" as const, isActive: true }, { role: "admin" as const, isActive: false }]) {
-    expect(await refusal(updateUser(pool, { actor: admin, input: { id: self.id, name: self.name, ...change } }))).toBe("conflict");
+    expect(await refusal(updateUser(db.prisma, { actor: admin, input: { id: self.id, name: self.name, ...change } }))).toBe("conflict");
   }
   expect(await activeAdmins()).toBe(1);
   expect((await pool.query(`SELECT count(*)::int AS n FROM "AuditLog"`)).rows[0].n).toBe(0);
 });
 
 test("two administrators demoting each other at the same moment leave one administrator", async () => {
-  const { id: otherId } = await createUser(pool, { actor: admin, input: { email: "second.admin@example.test", name: "Second Admin", role: "admin", password: "long-enough-password" } });
+  const { id: otherId } = await createUser(db.prisma, { actor: admin, input: { email: "second.admin@example.test", name: "Second Admin", role: "admin", password: "long-enough-password" } });
   const self = demoUsers.find((u) => u.role === "admin")!;
   const outcomes = await Promise.all([
-    refusal(updateUser(pool, { actor: admin, input: { id: otherId, name: "Second Admin", role: "viewer", isActive: true } })),
-    refusal(updateUser(pool, { actor: admin, input: { id: self.id, name: self.name, role: "viewer", isActive: true } })),
+    refusal(updateUser(db.prisma, { actor: admin, input: { id: otherId, name: "Second Admin", role: "viewer", isActive: true } })),
+    refusal(updateUser(db.prisma, { actor: admin, input: { id: self.id, name: self.name, role: "viewer", isActive: true } })),
   ]);
   expect(outcomes.sort()).toEqual(["conflict", "done"]);
   expect(await activeAdmins()).toBe(1);
@@ -52,7 +52,7 @@ test("two administrators demoting each other at the same moment leave one admini
 });
 
 test("an address is unique whatever its capitals, and a refused creation leaves no half-made account", async () => {
-  expect(await refusal(createUser(pool, { actor: admin, input: { email: "VIEWER@demo.cvm", name: "Copy", role: "viewer", password: "long-enough-password" } }))).toBe("conflict");
+  expect(await refusal(createUser(db.prisma, { actor: admin, input: { email: "VIEWER@demo.cvm", name: "Copy", role: "viewer", password: "long-enough-password" } }))).toBe("conflict");
   expect((await pool.query(`SELECT count(*)::int AS n FROM "Account"`)).rows[0].n).toBe(0);
   expect((await pool.query(`SELECT count(*)::int AS n FROM "AuditLog"`)).rows[0].n).toBe(0);
 });
@@ -62,7 +62,7 @@ test("setting a password ends every session of that user and no one else's", asy
   for (const u of [viewer, viewer, marketer]) {
     await pool.query(`INSERT INTO "Session" (id, token, "userId", "expiresAt", "updatedAt") VALUES (gen_random_uuid()::text, gen_random_uuid()::text, $1, now() + interval '1 hour', now())`, [u.id]);
   }
-  const result = await resetUserPassword(pool, { actor: admin, input: { id: viewer.id, password: "a-brand-new-password" } });
+  const result = await resetUserPassword(db.prisma, { actor: admin, input: { id: viewer.id, password: "a-brand-new-password" } });
   expect(result.sessionsEnded).toBe(2);
   const left = (await pool.query(`SELECT "userId" FROM "Session"`)).rows.map((r) => r.userId);
   expect(left).toEqual([marketer.id]);

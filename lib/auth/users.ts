@@ -4,10 +4,9 @@
 // The last active administrator can be neither demoted nor deactivated, so nobody is locked out.
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
-import type pg from "pg";
-import { changedFields, writeAudit } from "../audit/write";
-import { withTransaction } from "../database/transaction";
+import { type AuditEntry, changedFields } from "../audit/write";
 import { AppError } from "../errors";
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import {
   type CreateUserInput,
   type ResetPasswordInput,
@@ -19,31 +18,55 @@ import {
 import type { Actor, Role } from "./roles";
 
 type UserSnapshot = { email: string; name: string; role: Role; isActive: boolean };
+type Tx = Prisma.TransactionClient;
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
+const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 
-async function lockedUser(client: pg.PoolClient, id: string): Promise<UserSnapshot> {
-  const { rows } = await client.query<UserSnapshot>(`SELECT email, name, role::text AS role, "isActive" FROM "User" WHERE id = $1 FOR UPDATE`, [id]);
+async function lockedUser(tx: Tx, id: string): Promise<UserSnapshot> {
+  const rows = await tx.$queryRaw<UserSnapshot[]>`SELECT email, name, role::text AS role, "isActive" FROM "User" WHERE id = ${id}::uuid FOR UPDATE`;
   if (!rows[0]) throw new AppError({ code: "not_found", userMessage: "This user no longer exists." });
   return rows[0];
 }
 
-export async function createUser(pool: pg.Pool, opts: { actor: Actor; input: CreateUserInput }): Promise<{ id: string; message: string }> {
+const jsonOrNull = (value: unknown) => (value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+/** The audit entry of a user change, written by the change's own transaction so both commit or neither. */
+async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorId: entry.actor.id,
+      actorLabel: entry.actor.label,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      before: jsonOrNull(entry.before),
+      after: jsonOrNull(entry.after),
+      reason: entry.reason ?? null,
+    },
+    select: { id: true },
+  });
+}
+
+export async function createUser(prisma: PrismaClient, opts: { actor: Actor; input: CreateUserInput }): Promise<{ id: string; message: string }> {
   const input = createUserInputSchema.parse(opts.input);
   const hash = await hashPassword(input.password);
   const id = randomUUID();
   try {
-    return await withTransaction(pool, async (client) => {
-      await client.query(
-        `INSERT INTO "User" (id, email, name, role, "isActive", "emailVerified", "updatedAt") VALUES ($1, $2, $3, $4::"Role", true, false, now())`,
-        [id, input.email, input.name, input.role],
-      );
-      await client.query(
-        `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "updatedAt") VALUES ($1, $2::text, 'credential', $2::uuid, $3, now())`,
-        [randomUUID(), id, hash],
-      );
+    return await prisma.$transaction(async (tx) => {
+      await tx.user.create({
+        data: {
+          id,
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          isActive: true,
+          emailVerified: false,
+          accounts: { create: { id: randomUUID(), accountId: id, providerId: "credential", password: hash } },
+        },
+        select: { id: true },
+      });
       const after: UserSnapshot = { email: input.email, name: input.name, role: input.role, isActive: true };
-      await writeAudit(client, { actor: opts.actor, action: "user.create", entityType: "User", entityId: id, before: null, after });
+      await recordAudit(tx, { actor: opts.actor, action: "user.create", entityType: "User", entityId: id, before: null, after });
       return { id, message: `${input.name} can now sign in as ${input.role}.` };
     });
   } catch (err) {
@@ -53,15 +76,15 @@ export async function createUser(pool: pg.Pool, opts: { actor: Actor; input: Cre
 }
 
 export async function updateUser(
-  pool: pg.Pool,
+  prisma: PrismaClient,
   opts: { actor: Actor; input: UpdateUserInput },
 ): Promise<{ isChanged: boolean; message: string; sessionsEnded: number }> {
   const { id, ...next } = updateUserInputSchema.parse(opts.input);
-  return withTransaction(pool, async (client) => {
+  return prisma.$transaction(async (tx) => {
     // Every active administrator's row is locked first, so two admins demoting each other at once
     // cannot both succeed and leave none.
-    const { rows: admins } = await client.query<{ id: string }>(`SELECT id FROM "User" WHERE role = 'admin' AND "isActive" ORDER BY id FOR UPDATE`);
-    const current = await lockedUser(client, id);
+    const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE role = 'admin' AND "isActive" ORDER BY id FOR UPDATE`;
+    const current = await lockedUser(tx, id);
     const diff = changedFields({ name: current.name, role: current.role, isActive: current.isActive }, next);
     if (!diff) return { isChanged: false, message: `No change: ${current.name} already has these values.`, sessionsEnded: 0 };
     const wasActiveAdmin = current.role === "admin" && current.isActive;
@@ -69,27 +92,28 @@ export async function updateUser(
     if (wasActiveAdmin && !staysActiveAdmin && admins.length <= 1) {
       throw new AppError({ code: "conflict", userMessage: `${current.name} is the last active administrator; make someone else an administrator first.` });
     }
-    await client.query(`UPDATE "User" SET name = $2, role = $3::"Role", "isActive" = $4, "updatedAt" = now() WHERE id = $1`, [id, next.name, next.role, next.isActive]);
+    await tx.user.update({ where: { id }, data: { name: next.name, role: next.role, isActive: next.isActive }, select: { id: true } });
     // A deactivated account is signed out everywhere at once.
-    const ended = next.isActive ? 0 : ((await client.query(`DELETE FROM "Session" WHERE "userId" = $1`, [id])).rowCount ?? 0);
-    await writeAudit(client, { actor: opts.actor, action: "user.update", entityType: "User", entityId: id, before: diff.before, after: { ...diff.after, ...(ended > 0 ? { sessionsEnded: ended } : {}) } });
+    const ended = next.isActive ? 0 : (await tx.session.deleteMany({ where: { userId: id } })).count;
+    await recordAudit(tx, { actor: opts.actor, action: "user.update", entityType: "User", entityId: id, before: diff.before, after: { ...diff.after, ...(ended > 0 ? { sessionsEnded: ended } : {}) } });
     return { isChanged: true, message: `${next.name}: changed ${Object.keys(diff.after).join(", ")}.`, sessionsEnded: ended };
   });
 }
 
-export async function resetUserPassword(pool: pg.Pool, opts: { actor: Actor; input: ResetPasswordInput }): Promise<{ message: string; sessionsEnded: number }> {
+export async function resetUserPassword(prisma: PrismaClient, opts: { actor: Actor; input: ResetPasswordInput }): Promise<{ message: string; sessionsEnded: number }> {
   const input = resetPasswordInputSchema.parse(opts.input);
   const hash = await hashPassword(input.password);
-  return withTransaction(pool, async (client) => {
-    const user = await lockedUser(client, input.id);
-    await client.query(
-      `INSERT INTO "Account" (id, "accountId", "providerId", "userId", password, "updatedAt") VALUES ($1, $2::text, 'credential', $2::uuid, $3, now())
-       ON CONFLICT ("providerId", "accountId") DO UPDATE SET password = EXCLUDED.password, "updatedAt" = now()`,
-      [randomUUID(), input.id, hash],
-    );
+  return prisma.$transaction(async (tx) => {
+    const user = await lockedUser(tx, input.id);
+    await tx.account.upsert({
+      where: { providerId_accountId: { providerId: "credential", accountId: input.id } },
+      create: { id: randomUUID(), accountId: input.id, providerId: "credential", userId: input.id, password: hash },
+      update: { password: hash },
+      select: { id: true },
+    });
     // Whoever knew the old password is signed out with it.
-    const ended = (await client.query(`DELETE FROM "Session" WHERE "userId" = $1`, [input.id])).rowCount ?? 0;
-    await writeAudit(client, {
+    const ended = (await tx.session.deleteMany({ where: { userId: input.id } })).count;
+    await recordAudit(tx, {
       actor: opts.actor,
       action: "user.password_reset",
       entityType: "User",

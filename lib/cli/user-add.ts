@@ -3,8 +3,8 @@
 // from the arguments, so it stays out of the shell history.
 // Usage: npm run user:add -- --email E --name "N" --role viewer|marketer|manager|admin
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { createUser } from "../auth/users";
+import { createPrismaClient } from "../database/client";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
@@ -39,14 +39,14 @@ const input = createUserInputSchema.safeParse({ email: values.email, name: value
 if (!input.success) fail(`Refused: ${input.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
 
 const db = await openDatabase();
-const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+const prisma = createPrismaClient(db.url);
 try {
-  const created = await createUser(pool, { actor: { id: null, label: "Command line", role: "admin" }, input: input.data });
+  const created = await createUser(prisma, { actor: { id: null, label: "Command line", role: "admin" }, input: input.data });
   console.log(created.message);
 } catch (err) {
   if (err instanceof AppError) fail(err.userMessage);
   throw err;
 } finally {
-  await pool.end();
+  await prisma.$disconnect();
   await db.release();
 }

@@ -3,7 +3,7 @@
 // saying no to is paused. Managers set the numbers; every decision and every approval reads them
 // and checks them here, against the history of `contact-history.ts`. Pure.
 import { z } from "zod";
-import type { Channel, TreatmentDefinition } from "../domain";
+import type { Channel, ExclusionRule, TreatmentDefinition } from "../domain";
 import { channels } from "../domain";
 import { type ContactEvent, isContactMade, isNegativeResponse } from "./contact-history";
 
@@ -27,7 +27,7 @@ export type ContactPolicy = {
 };
 
 /** In the order they are checked; a tie between refusals goes to the earlier. */
-export const contactRules = ["decline_cooldown", "goal_paused", "approval_cooldown", "channel_limit", "overall_limit"] as const;
+export const contactRules = ["decline_cooldown", "goal_paused", "approval_cooldown", "channel_limit", "overall_limit"] as const satisfies readonly ExclusionRule[];
 export type ContactRule = (typeof contactRules)[number];
 
 /** Why a contact is refused: the rule, a sentence naming its numbers and dates, and when it lifts (ISO). */

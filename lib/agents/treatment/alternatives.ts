@@ -3,12 +3,14 @@
 // while one of them is still allowed.
 import type { RankedAlternative, TreatmentDecision } from "../domain";
 import { type CatalogEntry, type CustomerFacts, checkCompliance } from "./compliance";
+import { fatesOf } from "./fates";
 import { confidenceFor, expectedValueOf, rankedOptionsFor, reasonFor } from "./rules-policy";
 
 export type FromPreviousInput = CustomerFacts & {
   catalog: readonly CatalogEntry[];
   previous: TreatmentDecision;
   exclude: readonly string[];
+  excludeReasons?: Readonly<Record<string, string>>;
 };
 
 function listNames(keys: readonly string[], catalog: readonly CatalogEntry[]): string {
@@ -36,7 +38,7 @@ export function pickFromPrevious(input: FromPreviousInput): TreatmentDecision | 
       continue;
     }
     const breakdown = expectedValueOf(treatment, analysis);
-    const { ranked } = rankedOptionsFor({ ...input, exclude: [...setAside] });
+    const { ranked, excluded: refused } = rankedOptionsFor({ ...input, exclude: [...setAside] });
     const index = ranked.findIndex((o) => o.treatment.key === treatment.key);
     const ruleConfidence = index >= 0 ? confidenceFor(ranked, index, analysis) : previous.confidence;
     // For a rules ranking the reason is rewritten from today's numbers; a model's reason is its own.
@@ -52,7 +54,7 @@ export function pickFromPrevious(input: FromPreviousInput): TreatmentDecision | 
     // back to the rules) is still the story of this one.
     const notes = [...previous.notes, `Taken from the ranked alternatives of the earlier decision (${previous.treatmentKey}) after ${excluded.join(", ")} ${excluded.length === 1 ? "was" : "were"} set aside; the model was not asked again.`];
     if (skipped.length > 0) notes.push(`Skipped alternatives that are no longer allowed: ${skipped.join(", ")}.`);
-    return {
+    const decision: TreatmentDecision = {
       treatmentKey: treatment.key,
       isNoAction: treatment.isNoAction,
       policy: previous.policy,
@@ -65,6 +67,8 @@ export function pickFromPrevious(input: FromPreviousInput): TreatmentDecision | 
       notes,
       usage: previous.usage,
     };
+    decision.fates = fatesOf({ catalog, decision, ranked, excluded: refused, exclude: [...setAside], excludeReasons: input.excludeReasons });
+    return decision;
   }
   return null;
 }

@@ -1,15 +1,19 @@
 // Whether a treatment may go to a customer, decided in code: catalog, eligibility, marketing
-// consent on the treatment's channel, contact window, do-not-disturb and language. Pure.
+// consent on the treatment's channel, the contact policy (how often and how soon again), contact
+// window, do-not-disturb and language. Pure.
 import type {
   Channel,
   Compliance,
   ContactPreferences,
   CustomerProfile,
   Eligibility,
+  Exclusion,
   JourneyAnalysis,
   Permissions,
   TreatmentDefinition,
 } from "../domain";
+import type { ContactEvent } from "../rules/contact-history";
+import { type ContactPolicy, contactPolicyRefusals } from "../rules/contact-policy";
 import {
   type ClockWindow,
   describeWindow,
@@ -31,12 +35,17 @@ export type CustomerFacts = {
   permissions: Permissions;
   /** ISO time the contact is being planned at. */
   now: string;
+  /** The managers' contact policy; absent or null checks no frequency, cooldown or pause rule. */
+  contactPolicy?: ContactPolicy | null;
+  /** The customer's contacts and answers (contact-history.ts); absent reads as none. */
+  contactHistory?: readonly ContactEvent[];
 };
 
 export type ComplianceInput = CustomerFacts & { treatmentKey: string; catalog: readonly CatalogEntry[] };
 
 export type EligibleTreatment = { treatment: CatalogEntry; compliance: Compliance };
-export type ExcludedTreatment = { treatmentKey: string; name: string; problems: string[] };
+/** `reasons` are `problems` with their rules, in the order checked; the first is the one that decided. */
+export type ExcludedTreatment = { treatmentKey: string; name: string; problems: string[]; reasons: Exclusion[] };
 
 const CHANNEL_NAMES: Record<Channel, string> = { email: "email", sms: "SMS", call: "call", push: "push", mail: "mail" };
 
@@ -114,6 +123,13 @@ export function eligibilityProblems(eligibility: Eligibility, customer: Customer
   return problems;
 }
 
+/** Every contact policy rule a contact with `treatment` now would break, each prefixed so a reader knows its source. */
+export function contactPolicyExclusions(treatment: TreatmentDefinition, facts: Pick<CustomerFacts, "contactPolicy" | "contactHistory" | "now">): Exclusion[] {
+  if (!facts.contactPolicy) return [];
+  const refusals = contactPolicyRefusals({ policy: facts.contactPolicy, history: facts.contactHistory ?? [], treatment, now: facts.now });
+  return refusals.map((r) => ({ rule: r.rule, message: `contact policy: ${r.message}`, until: r.until }));
+}
+
 function permissionProblems(channel: Channel, permissions: Permissions): string[] {
   if (!permissions.hasRecord) return ["no contact permission record: no marketing contact on any channel"];
   const entry = permissions.channels.find((c) => c.channel === channel);
@@ -173,6 +189,12 @@ function notCompliant(problems: string[], language: string): Compliance {
   return { isCompliant: false, statement: `Not allowed: ${problems.join("; ")}.`, problems, nextContactAt: null, language };
 }
 
+type Checked = { compliance: Compliance; reasons: Exclusion[] };
+
+function refused(reasons: Exclusion[], language: string): Checked {
+  return { compliance: notCompliant(reasons.map((r) => r.message), language), reasons };
+}
+
 /**
  * Checks one catalog entry for one customer at `now`. Invariants: `isCompliant` iff `problems` is
  * empty; `nextContactAt` is null unless compliant with a channel; `statement` only claims what holds.
@@ -182,37 +204,46 @@ export function checkCompliance(input: ComplianceInput): Compliance {
   const language = contactLanguage(customer, permissions);
   const treatment = catalog.find((t) => t.key === treatmentKey);
   if (!treatment) return notCompliant([`treatment '${treatmentKey}' is not in the catalog`], language);
-  return checkEntry({ treatment, customer, analysis, permissions, now, language });
+  return checkEntry({ ...input, treatment, language }).compliance;
 }
 
-function checkEntry(opts: CustomerFacts & { treatment: CatalogEntry; language: string }): Compliance {
+/** `checkCompliance` with each problem's rule, for callers that must name the rule that refused. */
+export function checkComplianceWithReasons(input: ComplianceInput): Checked {
+  const language = contactLanguage(input.customer, input.permissions);
+  const treatment = input.catalog.find((t) => t.key === input.treatmentKey);
+  if (!treatment) return refused([{ rule: "not_in_catalog", message: `treatment '${input.treatmentKey}' is not in the catalog` }], language);
+  return checkEntry({ ...input, treatment, language });
+}
+
+function checkEntry(opts: CustomerFacts & { treatment: CatalogEntry; language: string }): Checked {
   const { treatment, customer, analysis, permissions, now, language } = opts;
-  const problems: string[] = [];
+  const reasons: Exclusion[] = [];
   // Facts about someone else must never decide this customer's contact.
-  if (analysis.customerId !== customer.id) problems.push(`the journey analysis is for customer ${analysis.customerId}, not ${customer.id}`);
-  if (treatment.isActive === false) problems.push(`treatment '${treatment.key}' is not active`);
-  if (Number.isNaN(Date.parse(now))) problems.push(`'${now}' is not a valid time`);
+  if (analysis.customerId !== customer.id) reasons.push({ rule: "invalid", message: `the journey analysis is for customer ${analysis.customerId}, not ${customer.id}` });
+  if (treatment.isActive === false) reasons.push({ rule: "inactive", message: `treatment '${treatment.key}' is not active` });
+  if (Number.isNaN(Date.parse(now))) reasons.push({ rule: "invalid", message: `'${now}' is not a valid time` });
 
   if (treatment.isNoAction) {
-    if (problems.length > 0) return notCompliant(problems, language);
-    return { isCompliant: true, statement: "No action: nobody is contacted, so no permission is needed.", problems: [], nextContactAt: null, language };
+    if (reasons.length > 0) return refused(reasons, language);
+    return { compliance: { isCompliant: true, statement: "No action: nobody is contacted, so no permission is needed.", problems: [], nextContactAt: null, language }, reasons };
   }
   // A contact without a channel cannot be checked for consent or timing, so it is never allowed.
   if (treatment.channel === null) {
-    problems.push(`treatment '${treatment.key}' has no contact channel`);
-    return notCompliant(problems, language);
+    reasons.push({ rule: "no_channel", message: `treatment '${treatment.key}' has no contact channel` });
+    return refused(reasons, language);
   }
 
-  problems.push(...eligibilityProblems(treatment.eligibility, customer, analysis));
+  for (const message of eligibilityProblems(treatment.eligibility, customer, analysis)) reasons.push({ rule: "eligibility", message });
   const consent = permissionProblems(treatment.channel, permissions);
-  problems.push(...consent);
+  for (const message of consent) reasons.push({ rule: "consent", message });
+  reasons.push(...contactPolicyExclusions(treatment, opts));
   // Timing only means something once contact on the channel is allowed at all.
-  const timing = consent.length === 0 && problems.length === 0 ? contactTiming(treatment.channel, permissions.preferences, now) : null;
-  if (timing) problems.push(...timing.problems);
-  if (problems.length > 0 || !timing) return notCompliant(problems, language);
+  const timing = reasons.length === 0 ? contactTiming(treatment.channel, permissions.preferences, now) : null;
+  if (timing) for (const message of timing.problems) reasons.push({ rule: "contact_time", message });
+  if (reasons.length > 0 || !timing) return refused(reasons, language);
 
   const statement = [`${capitalise(channelName(treatment.channel))} marketing allowed`, ...timing.phrases, `in ${describeLanguage(language)}`].join("; ");
-  return { isCompliant: true, statement: `${statement}.`, problems: [], nextContactAt: timing.nextContactAt, language };
+  return { compliance: { isCompliant: true, statement: `${statement}.`, problems: [], nextContactAt: timing.nextContactAt, language }, reasons };
 }
 
 /**
@@ -225,9 +256,9 @@ export function eligibleTreatments(input: CustomerFacts & { catalog: readonly Ca
   const eligible: EligibleTreatment[] = [];
   const excluded: ExcludedTreatment[] = [];
   for (const treatment of catalog) {
-    const compliance = checkEntry({ ...facts, treatment, language });
+    const { compliance, reasons } = checkEntry({ ...facts, treatment, language });
     if (compliance.isCompliant) eligible.push({ treatment, compliance });
-    else excluded.push({ treatmentKey: treatment.key, name: treatment.name, problems: compliance.problems });
+    else excluded.push({ treatmentKey: treatment.key, name: treatment.name, problems: compliance.problems, reasons });
   }
   return { eligible, excluded };
 }

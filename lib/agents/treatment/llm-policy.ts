@@ -4,9 +4,11 @@
 import { z } from "zod";
 import type { JourneySummary, ModelUsage, RankedAlternative, TreatmentDecision } from "../domain";
 import { type ChatModel, type ChatRequest, ModelUnavailableError } from "../ports";
-import { type CatalogEntry, type CustomerFacts, checkCompliance, contactLanguage, formatPercent } from "./compliance";
+import { type CatalogEntry, type CustomerFacts, type ExcludedTreatment, checkCompliance, contactLanguage, formatPercent } from "./compliance";
+import { fatesOf } from "./fates";
 import { ANSWER_LIMITS, SYSTEM_PROMPT, answerSchema, buildRetryMessage, buildUserMessage } from "./prompt";
-import { type RulesResult, type ScoredOption, decideByRules, formatMoney, rankedOptionsFor, zeroUsage } from "./rules-policy";
+import { rationaleProblems } from "./rationale-guard";
+import { type RulesResult, type ScoredOption, decideByRules, explainChoice, formatMoney, rankedOptionsFor, reasonFor, zeroUsage } from "./rules-policy";
 
 /** Answers asked for per decision: the first and one retry. */
 export const MAX_MODEL_ATTEMPTS = 2;
@@ -57,6 +59,7 @@ export type ModelPolicyInput = CustomerFacts & {
   summary: JourneySummary;
   catalog: readonly CatalogEntry[];
   exclude?: readonly string[];
+  excludeReasons?: Readonly<Record<string, string>>;
   model: ChatModel;
 };
 
@@ -100,11 +103,15 @@ function addUsage(usage: ModelUsage, promptTokens: number, completionTokens: num
   return { ...usage, calls: usage.calls + 1, promptTokens: usage.promptTokens + promptTokens, completionTokens: usage.completionTokens + completionTokens };
 }
 
-/** The model's ranking kept where it names allowed options; values and order of the rest come from code. */
-function rankedAlternatives(answer: ModelAnswer, chosen: ScoredOption, options: readonly ScoredOption[]): { alternatives: RankedAlternative[]; dropped: string[] } {
+/**
+ * The model's ranking kept where it names allowed options; values and order of the rest come from
+ * code. A reason that may not be shown (rationale-guard.ts) is replaced by the rules' reason.
+ */
+function rankedAlternatives(answer: ModelAnswer, chosen: ScoredOption, options: readonly ScoredOption[], catalog: readonly CatalogEntry[]): { alternatives: RankedAlternative[]; dropped: string[]; withheld: string[] } {
   const seen = new Set([chosen.treatment.key]);
   const alternatives: RankedAlternative[] = [];
   const dropped: string[] = [];
+  const withheld: string[] = [];
   for (const alt of answer.alternatives) {
     const option = options.find((o) => o.treatment.key === alt.treatmentKey);
     if (!option) {
@@ -113,26 +120,57 @@ function rankedAlternatives(answer: ModelAnswer, chosen: ScoredOption, options: 
     }
     if (seen.has(alt.treatmentKey)) continue;
     seen.add(alt.treatmentKey);
-    alternatives.push({ treatmentKey: alt.treatmentKey, expectedValue: option.breakdown.value, reason: alt.reason || `${option.treatment.name}.` });
+    const isShowable = rationaleProblems({ text: alt.reason, chosenKey: alt.treatmentKey, catalog }).length === 0;
+    if (!isShowable) withheld.push(`${alt.treatmentKey}: "${alt.reason}"`);
+    alternatives.push({ treatmentKey: alt.treatmentKey, expectedValue: option.breakdown.value, reason: isShowable && alt.reason ? alt.reason : reasonFor(option) });
   }
-  return { alternatives, dropped };
+  return { alternatives, dropped, withheld };
 }
 
-function modelDecision(opts: { answer: ModelAnswer; option: ScoredOption; options: readonly ScoredOption[]; notes: string[]; usage: ModelUsage; modelName: string; fallbackEvidence: string[] }): TreatmentDecision {
-  const { answer, option, options } = opts;
-  const notes = [...opts.notes, `Recommended by the model ${opts.modelName}; its choice was checked against the catalog, eligibility and permissions.`];
-  const { alternatives, dropped } = rankedAlternatives(answer, option, options);
+type ModelDecisionInput = {
+  answer: ModelAnswer;
+  option: ScoredOption;
+  options: readonly ScoredOption[];
+  excluded: readonly ExcludedTreatment[];
+  exclude: readonly string[];
+  excludeReasons?: Readonly<Record<string, string>>;
+  catalog: readonly CatalogEntry[];
+  analysis: ModelPolicyInput["analysis"];
+  notes: string[];
+  usage: ModelUsage;
+  modelName: string;
+  fallbackEvidence: string[];
+};
+
+// The model's words reach reviewers only when they describe the customer and the chosen treatment;
+// words that instruct are kept in the notes, which the trace records, as evidence of what it said.
+function modelDecision(opts: ModelDecisionInput): TreatmentDecision {
+  const { answer, option, options, catalog } = opts;
+  const notes = [...opts.notes, `Recommended by the model ${opts.modelName}; its choice was checked against the catalog, eligibility, permissions and the contact policy.`];
+  const { alternatives, dropped, withheld } = rankedAlternatives(answer, option, options, catalog);
   if (dropped.length > 0) notes.push(`Alternatives the model named that are not allowed were left out: ${[...new Set(dropped)].join(", ")}.`);
+  if (withheld.length > 0) notes.push(`Reasons the model gave for alternatives that may not be shown were replaced by the rules' reasons; its words: ${withheld.join(" | ")}`);
   const best = options[0];
   if (best && best.treatment.key !== option.treatment.key) {
     notes.push(`The rules would choose ${best.treatment.name} (${formatMoney(best.treatment.isNoAction ? 0 : best.breakdown.value)}); the model chose ${option.treatment.name} (${formatMoney(option.breakdown.value)}).`);
   }
-  const evidence = [...new Set(answer.evidence)];
-  return {
+  let rationale = answer.rationale;
+  const problems = rationaleProblems({ text: answer.rationale, chosenKey: option.treatment.key, catalog });
+  if (problems.length > 0) {
+    rationale = explainChoice({ ranked: options, index: options.indexOf(option), analysis: opts.analysis, excluded: opts.excluded, exclude: opts.exclude });
+    notes.push(`The model's rationale is not shown because it ${problems.join("; ")}; the rules' explanation is shown instead. The model wrote: "${answer.rationale}"`);
+  }
+  const evidence: string[] = [];
+  for (const item of new Set(answer.evidence)) {
+    const itemProblems = rationaleProblems({ text: item, chosenKey: option.treatment.key, catalog });
+    if (itemProblems.length === 0) evidence.push(item);
+    else notes.push(`Evidence from the model left out because it ${itemProblems.join("; ")}: "${item}"`);
+  }
+  const decision: TreatmentDecision = {
     treatmentKey: option.treatment.key,
     isNoAction: option.treatment.isNoAction,
     policy: "llm",
-    rationale: answer.rationale,
+    rationale,
     evidence: evidence.length > 0 ? evidence : opts.fallbackEvidence,
     confidence: Math.round(answer.confidence * 100) / 100,
     // Money is ours: the model never states a value, and none it might state is used.
@@ -142,6 +180,8 @@ function modelDecision(opts: { answer: ModelAnswer; option: ScoredOption; option
     notes,
     usage: opts.usage,
   };
+  decision.fates = fatesOf({ catalog, decision, ranked: options, excluded: opts.excluded, exclude: opts.exclude, excludeReasons: opts.excludeReasons });
+  return decision;
 }
 
 function byRules(input: ModelPolicyInput, notes: string[], usage: ModelUsage): RulesResult {
@@ -155,7 +195,7 @@ function byRules(input: ModelPolicyInput, notes: string[], usage: ModelUsage): R
  */
 export async function decideWithModel(input: ModelPolicyInput): Promise<RulesResult> {
   const exclude = input.exclude ?? [];
-  const { ranked: options } = rankedOptionsFor({ ...input, exclude });
+  const { ranked: options, excluded } = rankedOptionsFor({ ...input, exclude });
   if (options.length === 0) return byRules(input, [], zeroUsage());
   if (options.every((o) => o.treatment.isNoAction)) {
     return byRules(input, ["Only no action is allowed for this customer, so the model was not asked."], zeroUsage());
@@ -188,7 +228,21 @@ export async function decideWithModel(input: ModelPolicyInput): Promise<RulesRes
       if (attempt > 1) notes.push(`Answer ${attempt} was accepted.`);
       const { metrics } = input.analysis;
       const fallbackEvidence = [`churn risk ${formatPercent(metrics.churnRisk)}`, `remaining lifetime value ${formatMoney(metrics.lifetimeValue)}`];
-      return { ok: true, decision: modelDecision({ answer: checked.answer, option: checked.option, options, notes, usage, modelName, fallbackEvidence }), ranked: options };
+      const decision = modelDecision({
+        answer: checked.answer,
+        option: checked.option,
+        options,
+        excluded,
+        exclude,
+        excludeReasons: input.excludeReasons,
+        catalog: input.catalog,
+        analysis: input.analysis,
+        notes,
+        usage,
+        modelName,
+        fallbackEvidence,
+      });
+      return { ok: true, decision, ranked: options };
     }
     notes.push(`Model answer ${attempt} was rejected: ${checked.problems.join("; ")}.`);
     if (attempt < MAX_MODEL_ATTEMPTS) {

@@ -3,6 +3,7 @@
 // for the model: whatever the model picks, money is computed here.
 import type { JourneyAnalysis, JourneyMetrics, JourneyPattern, ModelUsage, PatternKey, RankedAlternative, TreatmentDecision, TreatmentDefinition } from "../domain";
 import { type CatalogEntry, type CustomerFacts, type EligibleTreatment, type ExcludedTreatment, channelName, eligibleTreatments, formatPercent } from "./compliance";
+import { fatesOf } from "./fates";
 
 /**
  * A contact must be expected to earn at least this much (GBP, net of its cost) to beat no action:
@@ -178,9 +179,9 @@ function contactRationale(chosen: ScoredOption, runnerUp: ScoredOption | undefin
   const drivers = breakdown.drivers.length > 0 ? `, with ${breakdown.drivers.map(patternPhrase).join(" and ")}` : "";
   const others = analysis.patterns.filter((p) => !breakdown.drivers.includes(p));
   const otherText = others.length > 0 ? ` Other patterns: ${others.map((p) => p.label.toLowerCase()).join(", ")}.` : "";
-  const comparison = runnerUp
-    ? ` That is ${formatMoney(decisionScore(chosen) - decisionScore(runnerUp))} ahead of ${runnerUp.treatment.isNoAction ? "the bar for making any contact" : `${runnerUp.treatment.name} (${formatMoney(runnerUp.breakdown.value)})`}.`
-    : " It is the only allowed option.";
+  const lead = runnerUp ? decisionScore(chosen) - decisionScore(runnerUp) : 0;
+  const against = runnerUp ? (runnerUp.treatment.isNoAction ? "the bar for making any contact" : `${runnerUp.treatment.name} (${formatMoney(runnerUp.breakdown.value)})`) : "";
+  const comparison = !runnerUp ? " It is the only allowed option." : lead >= 0 ? ` That is ${formatMoney(lead)} ahead of ${against}.` : ` That is ${formatMoney(-lead)} behind ${against}.`;
   return `${customerPicture(analysis)}${drivers}.${otherText} ${treatment.name} (${channelText(treatment)}) is worth most: ${describeValue(breakdown)}.${comparison}`;
 }
 
@@ -191,10 +192,24 @@ function noActionRationale(ranked: readonly ScoredOption[], analysis: JourneyAna
   return `${picture} No action: the best allowed treatment, ${bestContact.treatment.name}, is worth ${formatMoney(bestContact.breakdown.value)} (${describeValue(bestContact.breakdown)}), less than the ${formatMoney(NO_ACTION_MARGIN_GBP)} a contact must earn.`;
 }
 
+/**
+ * The explanation the rules give for choosing `ranked[index]`, compared with the best other
+ * option; shown instead of a model's words that may not be shown.
+ */
+export function explainChoice(opts: { ranked: readonly ScoredOption[]; index: number; analysis: JourneyAnalysis; excluded: readonly ExcludedTreatment[]; exclude: readonly string[] }): string {
+  const { ranked, index, analysis } = opts;
+  const chosen = ranked[index];
+  if (!chosen) return customerPicture(analysis);
+  if (chosen.treatment.isNoAction) return noActionRationale(ranked, analysis, opts.excluded, opts.exclude);
+  return contactRationale(chosen, ranked.find((o) => o !== chosen), analysis);
+}
+
 export type RulesInput = CustomerFacts & {
   catalog: readonly CatalogEntry[];
   /** Keys that must not be chosen (for instance, out of capacity). */
   exclude?: readonly string[];
+  /** Why each key of `exclude` was set aside ("capacity full"), for the decision's fates. */
+  excludeReasons?: Readonly<Record<string, string>>;
   notes?: string[];
   usage?: ModelUsage;
 };
@@ -203,8 +218,8 @@ export type RulesResult = { ok: true; decision: TreatmentDecision; ranked: Score
 
 /** The compliant options outside `exclude`, ranked, with what was excluded and why. */
 export function rankedOptionsFor(input: RulesInput): { ranked: ScoredOption[]; excluded: ExcludedTreatment[] } {
-  const { catalog, customer, analysis, permissions, now } = input;
-  const { eligible, excluded } = eligibleTreatments({ catalog, customer, analysis, permissions, now });
+  const { catalog, customer, analysis, permissions, now, contactPolicy, contactHistory } = input;
+  const { eligible, excluded } = eligibleTreatments({ catalog, customer, analysis, permissions, now, contactPolicy, contactHistory });
   const skip = new Set(input.exclude ?? []);
   return { ranked: rankOptions(eligible.filter((e) => !skip.has(e.treatment.key)), analysis), excluded };
 }
@@ -219,7 +234,9 @@ export function decideByRules(input: RulesInput): RulesResult {
   if (!chosen) {
     return { ok: false, reason: `No treatment remains for customer ${input.customer.id}: the catalog has no allowed option outside the excluded keys (${(input.exclude ?? []).join(", ") || "none"}).` };
   }
-  return { ok: true, decision: rulesDecision({ ranked, analysis: input.analysis, excluded, exclude: input.exclude ?? [], notes: input.notes ?? [], usage: input.usage ?? zeroUsage() }), ranked };
+  const decision = rulesDecision({ ranked, analysis: input.analysis, excluded, exclude: input.exclude ?? [], notes: input.notes ?? [], usage: input.usage ?? zeroUsage() });
+  decision.fates = fatesOf({ catalog: input.catalog, decision, ranked, excluded, exclude: input.exclude ?? [], excludeReasons: input.excludeReasons });
+  return { ok: true, decision, ranked };
 }
 
 function rulesDecision(opts: {

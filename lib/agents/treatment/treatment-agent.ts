@@ -4,6 +4,7 @@
 import type { TreatmentAgentMessage, TreatmentAgentResponse, TreatmentContext } from "../messages";
 import type { ChatModel } from "../ports";
 import { type Agent, type HandlerMap, dispatch, fail, ok } from "../protocol";
+import type { ContactPolicy } from "../rules/contact-policy";
 import { pickFromPrevious } from "./alternatives";
 import type { CatalogEntry } from "./compliance";
 import { decideWithModel } from "./llm-policy";
@@ -16,6 +17,11 @@ export type TreatmentAgentOptions = {
   catalog: readonly CatalogEntry[];
   /** The model for the model policy; null decides with the deterministic policy. */
   model: ChatModel | null;
+  /**
+   * The contact policy in force when the run started; every option either policy may choose is
+   * checked against it with the customer's contact history. Null or absent checks none of its rules.
+   */
+  contactPolicy?: ContactPolicy | null;
 };
 
 export type TreatmentAgent = Agent<TreatmentAgentMessage, TreatmentAgentResponse>;
@@ -23,8 +29,8 @@ export type TreatmentAgent = Agent<TreatmentAgentMessage, TreatmentAgentResponse
 type Type = TreatmentAgentMessage["type"];
 
 function contextOf(message: TreatmentContext): TreatmentContext {
-  const { customer, analysis, summary, permissions, now } = message;
-  return { customer, analysis, summary, permissions, now };
+  const { customer, analysis, summary, permissions, now, contactHistory } = message;
+  return { customer, analysis, summary, permissions, now, contactHistory };
 }
 
 /** Shape problems, then facts that belong to someone else: both are the caller's mistake. */
@@ -44,10 +50,11 @@ function answer<T extends Type>(type: T, result: RulesResult): TreatmentAgentRes
 /** The treatment agent over `catalog`; with `model` null every decision is made by the rules. */
 export function createTreatmentAgent(options: TreatmentAgentOptions): TreatmentAgent {
   const { catalog, model } = options;
+  const contactPolicy = options.contactPolicy ?? null;
 
-  function decide(context: TreatmentContext, exclude: readonly string[]): Promise<RulesResult> {
-    if (!model) return Promise.resolve(decideByRules({ ...context, catalog, exclude }));
-    return decideWithModel({ ...context, catalog, exclude, model });
+  function decide(context: TreatmentContext, exclude: readonly string[], excludeReasons?: Record<string, string>): Promise<RulesResult> {
+    if (!model) return Promise.resolve(decideByRules({ ...context, contactPolicy, catalog, exclude, excludeReasons }));
+    return decideWithModel({ ...context, contactPolicy, catalog, exclude, excludeReasons, model });
   }
 
   const handlers: HandlerMap<TreatmentAgentMessage, TreatmentAgentResponse> = {
@@ -60,14 +67,14 @@ export function createTreatmentAgent(options: TreatmentAgentOptions): TreatmentA
       const problem = inputProblem(message);
       if (problem) return fail(message.type, "invalid_message", problem) as TreatmentAgentResponse;
       const context = contextOf(message);
-      const { exclude, previous } = message;
-      if (!previous) return answer(message.type, await decide(context, exclude));
-      const picked = pickFromPrevious({ ...context, catalog, previous, exclude });
+      const { exclude, previous, excludeReasons } = message;
+      if (!previous) return answer(message.type, await decide(context, exclude, excludeReasons));
+      const picked = pickFromPrevious({ ...context, contactPolicy, catalog, previous, exclude, excludeReasons });
       if (picked) return ok(message.type, picked) as TreatmentAgentResponse;
       // The earlier ranking is used up: the rules rank what is left, still without a model call.
       const setAside = [...new Set([...exclude, previous.treatmentKey])];
       const notes = [...previous.notes, `No alternative of the earlier decision (${previous.treatmentKey}) is left after ${setAside.join(", ")} ${setAside.length === 1 ? "was" : "were"} set aside; the rules rank the remaining options.`];
-      return answer(message.type, decideByRules({ ...context, catalog, exclude: setAside, notes, usage: previous.usage }));
+      return answer(message.type, decideByRules({ ...context, contactPolicy, catalog, exclude: setAside, excludeReasons, notes, usage: previous.usage }));
     },
   };
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { channels, patternKeys, valueTiers } from "../domain";
 import type { TreatmentAgentMessage } from "../messages";
+import { contactEventKinds } from "../rules/contact-history";
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 const nullableFinite = finite.nullable();
@@ -66,7 +67,24 @@ const permissions = z.looseObject({
     .nullable(),
 });
 
-const context = { customer: profile, analysis, summary, permissions, now: isoTime };
+/** More than any customer's history holds; the policy looks back a year at most. */
+const MAX_HISTORY = 5_000;
+
+const contactHistory = z
+  .array(
+    z.looseObject({
+      kind: z.enum(contactEventKinds),
+      at: isoTime,
+      channel: z.enum(channels).nullable(),
+      treatmentKey: z.string().nullable(),
+      goal: z.string().nullable(),
+      label: z.string(),
+    }),
+  )
+  .max(MAX_HISTORY)
+  .optional();
+
+const context = { customer: profile, analysis, summary, permissions, now: isoTime, contactHistory };
 
 const previous = z.looseObject({
   treatmentKey: z.string(),
@@ -84,6 +102,7 @@ const schemas = {
     type: z.literal("find_alternative_treatment"),
     ...context,
     exclude: z.array(z.string()).max(200),
+    excludeReasons: z.record(z.string(), z.string().max(2000)).optional(),
     previous: previous.optional(),
   }),
 } satisfies Record<TreatmentAgentMessage["type"], z.ZodType>;

@@ -136,6 +136,7 @@ export function makeContext(overrides: Partial<TreatmentContext> = {}): Treatmen
     summary: overrides.summary ?? makeSummary({ customerId: customer.id }),
     permissions: overrides.permissions ?? makePermissions(),
     now: overrides.now ?? FIXED_NOW,
+    ...(overrides.contactHistory ? { contactHistory: overrides.contactHistory } : {}),
   };
 }
 
