@@ -1,4 +1,5 @@
 // Command-line options of `npm run import`, parsed apart from the command so they can be tested.
+import { parseCommandArgs } from "../cli/args";
 
 export type ImportArgs = { filePath: string; isSkipInvalid: boolean };
 
@@ -10,27 +11,17 @@ export const importUsage = `Usage: npm run import -- FILE [--skip-invalid]
   --skip-invalid  import the readable rows and report the others (default: refuse the whole file
                   when any row cannot be read, changing nothing)
 Customers already in the database (same customerID) are updated in place, never duplicated.
-Uses DATABASE_URL, or the local database under .data/, migrated first.`;
+Uses DATABASE_URL, or the local database under .data/, migrated first. Limits: IMPORT_MAX_BYTES
+(CSV), IMPORT_MAX_JSON_BYTES (JSON, read whole) and IMPORT_MAX_ROWS.`;
+
+const OPTIONS = { "skip-invalid": { type: "boolean" } } as const;
 
 /** Parses `FILE [--skip-invalid]` in any order; never throws. */
 export function parseImportArgs(argv: readonly string[]): ParsedImportArgs {
-  let filePath: string | null = null;
-  let isSkipInvalid = false;
-  let isOptionsOver = false;
-  for (const arg of argv) {
-    if (!isOptionsOver && (arg === "--help" || arg === "-h")) return { ok: false, isHelp: true };
-    if (!isOptionsOver && arg === "--skip-invalid") {
-      isSkipInvalid = true;
-      continue;
-    }
-    if (!isOptionsOver && arg === "--") {
-      isOptionsOver = true;
-      continue;
-    }
-    if (!isOptionsOver && arg.startsWith("-")) return { ok: false, error: `Unknown option "${arg}".` };
-    if (filePath !== null) return { ok: false, error: `One file at a time: got "${filePath}" and "${arg}".` };
-    filePath = arg;
-  }
-  if (filePath === null) return { ok: false, error: "Name the file to import." };
-  return { ok: true, args: { filePath, isSkipInvalid } };
+  const parsed = parseCommandArgs(argv, OPTIONS, { maxPositionals: 2 });
+  if (!parsed.ok) return parsed;
+  const [filePath, other] = parsed.positionals;
+  if (filePath === undefined) return { ok: false, error: "Name the file to import." };
+  if (other !== undefined) return { ok: false, error: `One file at a time: got "${filePath}" and "${other}".` };
+  return { ok: true, args: { filePath, isSkipInvalid: parsed.values["skip-invalid"] ?? false } };
 }

@@ -1,9 +1,23 @@
 import { describe, expect, test } from "vitest";
-import { parseCsv } from "./csv";
+import { readCsv } from "./csv";
+import type { CsvItem } from "./csv";
 
-const fieldsOf = (text: string) => parseCsv(text).records.map((r) => r.fields);
+async function itemsOf(input: string | Buffer[]): Promise<CsvItem[]> {
+  const items: CsvItem[] = [];
+  for await (const item of readCsv(input)) items.push(item);
+  return items;
+}
 
-describe("parseCsv", () => {
+const recordsOf = (items: CsvItem[]) => items.filter((i) => i.type === "record");
+const fieldsOf = async (text: string) => recordsOf(await itemsOf(text)).map((r) => r.fields);
+
+/** `text` as UTF-8 bytes cut into chunks of `size`, to cross every boundary a file stream may have. */
+const chunked = (text: string, size: number) => {
+  const bytes = Buffer.from(text, "utf8");
+  return Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+};
+
+describe("readCsv", () => {
   test.each([
     ["plain fields", "a,b,c\n1,2,3\n", [["a", "b", "c"], ["1", "2", "3"]]],
     ["CRLF line ends", "a,b\r\n1,2\r\n", [["a", "b"], ["1", "2"]]],
@@ -17,37 +31,55 @@ describe("parseCsv", () => {
     ["an empty quoted field", '"",x\n', [["", "x"]]],
     ["a line break inside quotes (CRLF kept)", '"two\r\nlines",x\r\ny,z\r\n', [["two\r\nlines", "x"], ["y", "z"]]],
     ["blank lines between records are skipped", "a\n\n\nb\r\n\r\n", [["a"], ["b"]]],
-  ])("reads %s", (_name, text, expected) => {
-    const result = parseCsv(text);
-    expect(result.problems).toEqual([]);
-    expect(result.fatal).toBeNull();
-    expect(fieldsOf(text)).toEqual(expected);
+    ["characters of several bytes", "Zoë,😀\n", [["Zoë", "😀"]]],
+  ])("reads %s", async (_name, text, expected) => {
+    const items = await itemsOf(text);
+    expect(items.filter((i) => i.type !== "record")).toEqual([]);
+    expect(recordsOf(items).map((r) => r.fields)).toEqual(expected);
   });
 
-  test("numbers records by the line they start on, counting lines inside quoted fields", () => {
-    const result = parseCsv('h1,h2\r\n"multi\r\nline",1\r\n\r\nlast,2\r\n');
-    expect(result.records.map((r) => r.line)).toEqual([1, 2, 5]);
-  });
-
-  test("the BOM does not stay on the first column name", () => {
-    expect(parseCsv("\uFEFFcustomerID\n").records[0]?.fields[0]).toBe("customerID");
+  test.each([1, 2, 3, 7])("reads the same records from chunks of %i bytes", async (size) => {
+    const text = '\uFEFFh1,h2\r\n"Zoë, ""the""\r\nfirst",😀\r\n\r\nlast,2\r\n';
+    expect(await itemsOf(chunked(text, size))).toEqual(await itemsOf(text));
   });
 
   test.each([
-    ["a quote inside an unquoted field", 'h\nab"c,d\nok\n', 2, "a quote inside unquoted field 1"],
-    ["text after a closing quote", 'h\n"ab"c,d\nok\n', 2, "text after the closing quote of field 1"],
-  ])("reports %s on its line and reads on", (_name, text, line, reason) => {
-    const result = parseCsv(text);
-    expect(result.problems).toEqual([{ line, reason: expect.stringContaining(reason) }]);
-    expect(result.records.map((r) => r.fields)).toEqual([["h"], ["ok"]]);
+    ["CRLF", '\uFEFFh1,h2\r\n"multi\r\nline",1\r\n\r\nlast,2\r\n"a\r\nb\r\nc",3\r\nend,4\r\n', [1, 2, 5, 6, 9]],
+    ["LF", 'h1,h2\n"multi\nline",1\n\nlast,2\n"a\nb\nc",3\nend,4\n', [1, 2, 5, 6, 9]],
+    ["a lone CR", 'h1,h2\r"multi\rline",1\r\rlast,2\r', [1, 2, 5]],
+  ])("numbers records by the line they start on, counting %s line breaks inside quoted fields", async (_name, text, lines) => {
+    expect(recordsOf(await itemsOf(text)).map((r) => r.line)).toEqual(lines);
   });
 
-  test("a quote never closed is fatal and names the line it opened on", () => {
-    const result = parseCsv('h\nok\n"never closed,1\n2\n');
-    expect(result.fatal).toEqual({ line: 3, reason: expect.stringContaining("never closed") });
+  test("the BOM does not stay on the first column name", async () => {
+    expect((await fieldsOf("\uFEFFcustomerID\n"))[0]?.[0]).toBe("customerID");
   });
 
-  test("an empty text has no records", () => {
-    expect(parseCsv("")).toEqual({ records: [], problems: [], fatal: null });
+  test.each([
+    ["in the first field", 'h\nab"c,d\nok\n', 2, "a quote inside unquoted field 1", [["h"], ["ok"]]],
+    ["in a later field, after a multi-line record", 'h,i\r\n"x\r\ny",1\r\nd,e"f\r\nok,2\r\n', 4, "a quote inside unquoted field 2", [["h", "i"], ["x\r\ny", "1"], ["ok", "2"]]],
+  ])("reports a quote inside an unquoted field %s on its line and reads on", async (_name, text, line, reason, fields) => {
+    const items = await itemsOf(text);
+    expect(items.filter((i) => i.type === "problem")).toEqual([{ type: "problem", line, reason: expect.stringContaining(reason) }]);
+    expect(recordsOf(items).map((r) => r.fields)).toEqual(fields);
+    expect(items.map((i) => i.line)).toEqual([...items.map((i) => i.line)].sort((a, b) => a - b));
+  });
+
+  test.each([
+    ["text after a closing quote", 'h\n"ab"c,d\nok\n', { line: 2, reason: "text after the closing quote of field 1" }],
+    ["a quote never closed, on the line it opened", 'h\nok\n"never closed,1\n2\n', { line: 3, reason: "a quoted field is never closed (missing closing quote)" }],
+    ["a quote never closed after blank lines and a multi-line record", 'h\r\n"a\r\nb",1\r\n\r\n\r\nx,"open\r\n', { line: 6, reason: "a quoted field is never closed" }],
+  ])("stops at %s", async (_name, text, fatal) => {
+    const items = await itemsOf(text);
+    expect(items.at(-1)).toEqual({ type: "fatal", line: fatal.line, reason: expect.stringContaining(fatal.reason), isFirstRecord: false });
+  });
+
+  test("stops at a record longer than the limit (a quote left open)", async () => {
+    const items = await itemsOf(`h\nok\n"${"x".repeat(1_100_000)}\n`);
+    expect(items.at(-1)).toEqual({ type: "fatal", line: 3, reason: expect.stringContaining("a record longer than"), isFirstRecord: false });
+  });
+
+  test("an empty text has no records", async () => {
+    expect(await itemsOf("")).toEqual([]);
   });
 });

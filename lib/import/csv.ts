@@ -1,105 +1,144 @@
-// An RFC 4180 CSV reader that keeps going after a bad record so every problem can be listed at
-// once. Records end at CRLF, LF or a lone CR outside quotes; quoted fields may hold commas,
-// doubled quotes and line breaks. Lines are counted from 1 and name where a record starts.
+// Reads CSV (RFC 4180) as a stream with csv-parse: records come out one at a time, each with the
+// line it starts on, so a file of any size is read in bounded memory. Records end at CRLF, LF or
+// a lone CR outside quotes; quoted fields may hold commas, doubled quotes and line breaks.
+//
+// A quote inside an unquoted field spoils only its record: it is reported and reading goes on. A
+// closing quote followed by text, or a quote never closed, leaves no way to tell where the next
+// record begins, so reading stops there.
+import { Readable, pipeline } from "node:stream";
+import { CsvError, parse } from "csv-parse";
 
 export type CsvRecord = { line: number; fields: string[] };
 
 export type CsvProblem = { line: number; reason: string };
 
-export type CsvParseResult = {
-  records: CsvRecord[];
-  /** Records that broke the quoting rules; they are not in `records`. */
-  problems: CsvProblem[];
-  /** A quote left open at the end of the text: everything after it is unreadable. */
-  fatal: CsvProblem | null;
-};
+export type CsvItem =
+  | ({ type: "record" } & CsvRecord)
+  /** A record that broke the quoting rules; it is not read. */
+  | ({ type: "problem" } & CsvProblem)
+  /**
+   * Reading stopped here: the rest of the text cannot be read as records. Always the last item,
+   * and the only one of its record; records and problems read just before it may not come first.
+   */
+  | ({ type: "fatal"; isFirstRecord: boolean } & CsvProblem);
 
-const QUOTE = 34; // "
-const COMMA = 44; // ,
-const LF = 10;
-const CR = 13;
+/** Longest record read, in characters: the Telco layout's rows are about 200; a longer one is a quote left open. */
+export const MAX_RECORD_CHARS = 1_048_576;
 
-/** Parses CSV text (a leading byte-order mark is ignored); blank lines are not records. */
-export function parseCsv(text: string): CsvParseResult {
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  const problems: CsvProblem[] = [];
-  const n = src.length;
-
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    let problem: string | null = null;
-    let isRecordDone = false;
-
-    while (!isRecordDone) {
-      // One field, starting at i.
-      if (i < n && src.charCodeAt(i) === QUOTE) {
-        let value = "";
-        let segmentStart = i + 1;
-        let j = i + 1;
-        let isClosed = false;
-        while (j < n) {
-          const c = src.charCodeAt(j);
-          if (c === QUOTE) {
-            if (j + 1 < n && src.charCodeAt(j + 1) === QUOTE) {
-              value += src.slice(segmentStart, j + 1);
-              j += 2;
-              segmentStart = j;
-              continue;
-            }
-            value += src.slice(segmentStart, j);
-            j += 1;
-            isClosed = true;
-            break;
-          }
-          if (c === LF || (c === CR && src.charCodeAt(j + 1) !== LF)) line += 1;
-          j += 1;
-        }
-        if (!isClosed) {
-          return { records, problems, fatal: { line: startLine, reason: "a quoted field is never closed (missing closing quote)" } };
-        }
-        i = j;
-        // After a closing quote only a comma or the end of the record may follow.
-        if (i < n) {
-          const c = src.charCodeAt(i);
-          if (c !== COMMA && c !== LF && c !== CR) {
-            problem ??= `text after the closing quote of field ${fields.length + 1}`;
-            while (i < n && src.charCodeAt(i) !== COMMA && src.charCodeAt(i) !== LF && src.charCodeAt(i) !== CR) i += 1;
-          }
-        }
-        fields.push(value);
-      } else {
-        const start = i;
-        while (i < n) {
-          const c = src.charCodeAt(i);
-          if (c === COMMA || c === LF || c === CR) break;
-          if (c === QUOTE) problem ??= `a quote inside unquoted field ${fields.length + 1} (quote the field and double the quote)`;
-          i += 1;
-        }
-        fields.push(src.slice(start, i));
-      }
-
-      if (i >= n) {
-        isRecordDone = true;
-      } else {
-        const c = src.charCodeAt(i);
-        if (c === COMMA) {
-          i += 1;
-        } else {
-          i += c === CR && src.charCodeAt(i + 1) === LF ? 2 : 1;
-          line += 1;
-          isRecordDone = true;
-        }
+/** Counts line breaks in a field (CRLF once); `crlf` is how many were CRLF. */
+function breaksIn(field: string): { breaks: number; crlf: number } {
+  let breaks = 0;
+  let crlf = 0;
+  for (let i = 0; i < field.length; i++) {
+    const c = field.charCodeAt(i);
+    if (c === 10) breaks += 1;
+    else if (c === 13) {
+      breaks += 1;
+      if (field.charCodeAt(i + 1) === 10) {
+        crlf += 1;
+        i += 1;
       }
     }
-
-    const isBlankLine = fields.length === 1 && fields[0] === "" && problem === null;
-    if (isBlankLine) continue;
-    if (problem !== null) problems.push({ line: startLine, reason: problem });
-    else records.push({ line: startLine, fields });
   }
-  return { records, problems, fatal: null };
+  return { breaks, crlf };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The problem a csv-parse error describes, in the file's terms. */
+/** A number csv-parse puts on its errors (its count of lines, the field's index...), if there. */
+const numberOn = (err: CsvError, key: string): number | null => (typeof err[key] === "number" ? err[key] : null);
+
+function problemOf(err: CsvError): string {
+  const index = numberOn(err, "column");
+  const column = index === null ? null : index + 1;
+  const field = column === null ? "a field" : `field ${column}`;
+  switch (err.code) {
+    case "INVALID_OPENING_QUOTE":
+      return `a quote inside unquoted ${field} (quote the field and double the quote)`;
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return `text after the closing quote of ${field}`;
+    case "CSV_QUOTE_NOT_CLOSED":
+      return "a quoted field is never closed (missing closing quote)";
+    case "CSV_MAX_RECORD_SIZE":
+      return `a record longer than ${plural(MAX_RECORD_CHARS, "character")} (a quote left open?)`;
+    default:
+      return err.message;
+  }
+}
+
+/**
+ * Reads CSV text arriving in `chunks` (UTF-8 bytes or text; a leading byte-order mark is ignored).
+ * Blank lines are not records. Problems come before the records that follow them in the file.
+ */
+export async function* readCsv(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string> | string): AsyncGenerator<CsvItem> {
+  // csv-parse counts the CR and the LF of a CRLF inside a quoted field as two lines (outside quotes,
+  // one): the line numbers it reports are corrected by how many such CRLFs it has passed.
+  let doubleCounted = 0;
+  /** The last line of the last record read, and the blank lines csv-parse had skipped by then. */
+  let lastEnd = 0;
+  let emptyAtLastEnd = 0;
+  const pending: CsvItem[] = [];
+  /** Records parsed, read or stepped over, whether yielded yet or not. */
+  let recordsSeen = 0;
+
+  /** The first line of each record parsed and not yet yielded, in order. */
+  const startLines: number[] = [];
+
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    record_delimiter: ["\r\n", "\n", "\r"],
+    max_record_size: MAX_RECORD_CHARS,
+    skip_records_with_error: true,
+    on_record: (fields, context) => {
+      recordsSeen += 1;
+      let breaks = 0;
+      for (const field of fields) {
+        if (field.length === 0 || (field.indexOf("\n") === -1 && field.indexOf("\r") === -1)) continue;
+        const found = breaksIn(field);
+        breaks += found.breaks;
+        doubleCounted += found.crlf;
+      }
+      lastEnd = context.lines - doubleCounted;
+      emptyAtLastEnd = context.empty_lines;
+      startLines.push(lastEnd - breaks);
+      return fields;
+    },
+    // Called in file order between records; only an opening quote can be stepped over (see above).
+    on_skip: (err) => {
+      if (!err || err.code !== "INVALID_OPENING_QUOTE") throw err;
+      recordsSeen += 1;
+      const line = (numberOn(err, "lines") ?? 0) - doubleCounted;
+      pending.push({ type: "problem", line, reason: problemOf(err) });
+      lastEnd = line;
+      emptyAtLastEnd = numberOn(err, "empty_lines") ?? emptyAtLastEnd;
+      return undefined;
+    },
+  });
+  const source = typeof chunks === "string" ? Readable.from([chunks]) : Readable.from(chunks, { objectMode: false });
+  // Errors reach the parser, and so the loop below; the callback has nothing more to do.
+  pipeline(source, parser, () => {});
+
+  try {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      const line = startLines.shift() ?? 0;
+      while (pending.length > 0 && pending[0]!.line < line) yield pending.shift()!;
+      yield { type: "record", line, fields };
+    }
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    // The stream drops what it held when it fails, so what came just before may be lost: the file
+    // is refused whole, by its first unreadable point.
+    const empty = numberOn(err, "empty_lines") ?? emptyAtLastEnd;
+    const isQuoteOpen = err.code === "CSV_QUOTE_NOT_CLOSED" || err.code === "CSV_MAX_RECORD_SIZE";
+    // An open quote is found at the end of the text; the record it spoils starts after the last one read.
+    const line = isQuoteOpen ? lastEnd + 1 + (empty - emptyAtLastEnd) : (numberOn(err, "lines") ?? 0) - doubleCounted;
+    yield { type: "fatal", line, reason: problemOf(err), isFirstRecord: recordsSeen === 0 };
+    return;
+  } finally {
+    parser.destroy();
+  }
+  yield* pending.splice(0);
 }

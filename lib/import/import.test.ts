@@ -96,7 +96,30 @@ describe("refused and partial imports", () => {
 
     const bad = await dir.write("bad.csv", telcoCsv([telcoRow("B-1", { tenure: "12", TotalCharges: "358.2" }), telcoRow("B-3"), telcoRow("B-4", { tenure: "soon" })]));
     const outcome = await importCustomersFile({ url: db.url, filePath: bad });
-    expect(outcome).toEqual({ ok: false, kind: "invalid_rows", rowsRead: 3, problems: [{ where: "line 4", reason: 'tenure "soon" is not a whole number of months' }] });
+    expect(outcome).toEqual({ ok: false, kind: "invalid_rows", rowsRead: 3, problems: [{ where: "line 4", reason: 'tenure "soon" is not a whole number of months' }], problemsTotal: 1 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test.each([
+    ["CSV", "repeat.csv", telcoCsv([telcoRow("R-1"), telcoRow("R-2"), telcoRow("R-1"), telcoRow("R-1", { tenure: "x" })]), [
+      { where: "line 4", reason: "customerID R-1 repeats line 2" },
+      { where: "line 5", reason: expect.stringContaining('tenure "x"') },
+    ]],
+    ["JSON", "repeat.json", JSON.stringify([telcoRow("R-1"), telcoRow("R-2"), telcoRow("R-2")]), [{ where: "record 3", reason: "customerID R-2 repeats record 2" }]],
+  ])("a customerID repeated in a %s file is refused on its later rows, listed in file order with the other problems", async (_format, name, text, problems) => {
+    const before = await snapshot();
+    const outcome = await importCustomersFile({ url: db.url, filePath: await dir.write(name, text) });
+    expect(outcome).toMatchObject({ ok: false, kind: "invalid_rows", problems, problemsTotal: problems.length });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test.each([
+    ["a quote never closed", `${telcoCsv([telcoRow("Q-1")])}"Q-2,x\r\n`, "quote.csv: line 3: a quoted field is never closed"],
+    ["more rows than IMPORT_MAX_ROWS allows", telcoCsv([telcoRow("Q-1"), telcoRow("Q-2"), telcoRow("Q-3")]), "rows.csv: more than 2 rows (IMPORT_MAX_ROWS); split the file"],
+  ])("a file with %s is refused whole and changes nothing", async (_name, text, reason) => {
+    const before = await snapshot();
+    const file = await dir.write(reason.split(":")[0]!, text);
+    expect(await importCustomersFile({ url: db.url, filePath: file, isSkipInvalid: true, limits: { maxRows: 2 } })).toEqual({ ok: false, kind: "invalid_file", reason: expect.stringContaining(reason) });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -118,7 +141,7 @@ describe("refused and partial imports", () => {
   test("--skip-invalid imports the good rows and reports the skipped ones", async () => {
     const file = await dir.write("mixed.csv", telcoCsv([telcoRow("S-1"), telcoRow("S-2", { Contract: "Weekly" }), telcoRow("S-3"), telcoRow("S-1")]));
     const summary = summaryOf(await importCustomersFile({ url: db.url, filePath: file, isSkipInvalid: true }));
-    expect(summary).toMatchObject({ rowsRead: 4, inserted: 2, updated: 0 });
+    expect(summary).toMatchObject({ rowsRead: 4, inserted: 2, updated: 0, skippedTotal: 2 });
     expect(summary.skipped).toEqual([
       { where: "line 3", reason: expect.stringContaining('Contract "Weekly"') },
       { where: "line 5", reason: "customerID S-1 repeats line 2" },

@@ -1,19 +1,96 @@
-// Importing customers from a file: check everything first, then write it all in one transaction.
-import { prepareImport } from "./prepare";
-import type { PrepareResult } from "./prepare";
+// Importing customers from a file in one pass: each row is read, checked and staged inside one
+// transaction, which commits only when the whole file is good (or, when asked, the good part of
+// it). A refused file rolls back and changes nothing; memory stays flat whatever the file's size.
+import { getEnv } from "../env";
+import type { Env } from "../env";
+import { KEPT_PROBLEMS, checkRows } from "./check";
 import type { ImportSummary } from "./report";
-import { writeImport } from "./write";
+import { openImportFile } from "./source";
+import type { ImportFile, ImportLimits, OpenFileResult, RowProblem } from "./source";
+import { beginImport } from "./write";
 
-export { checkText, prepareImport } from "./prepare";
-export type { PreparedImport, PrepareResult } from "./prepare";
+export { openImportFile } from "./source";
+export type { ImportFile, ImportLimits } from "./source";
 export { formatImportReport, formatProblems, PROBLEM_LISTING_CAP } from "./report";
 export type { ImportSummary } from "./report";
 
-export type ImportOutcome = { ok: true; summary: ImportSummary } | Exclude<PrepareResult, { ok: true }>;
+export type ImportOutcome =
+  | { ok: true; summary: ImportSummary }
+  | Exclude<OpenFileResult, { ok: true }>
+  /** The file cannot be read as customers as a whole (bad header, broken quoting, too many rows...). */
+  | { ok: false; kind: "invalid_file"; reason: string }
+  /** Some rows cannot be read; nothing is imported. `problems` are the first in file order, `problemsTotal` counts all. */
+  | { ok: false; kind: "invalid_rows"; rowsRead: number; problems: RowProblem[]; problemsTotal: number };
+
+/** The import limits the settings give (IMPORT_MAX_BYTES, IMPORT_MAX_JSON_BYTES, IMPORT_MAX_ROWS). */
+export function importLimitsFrom(env: Env = getEnv()): ImportLimits {
+  return { maxBytes: env.IMPORT_MAX_BYTES, maxJsonBytes: env.IMPORT_MAX_JSON_BYTES, maxRows: env.IMPORT_MAX_ROWS };
+}
 
 /**
- * Imports the customers in `filePath` (CSV or JSON, Telco columns) into the database at `url`.
- * Refused files change nothing; `durationMs` covers reading, checking and writing.
+ * Imports an opened file into the database at `url`. Refused files change nothing; `durationMs`
+ * covers reading, checking and writing.
+ */
+export async function importFile(opts: {
+  url: string;
+  file: ImportFile;
+  maxRows: number;
+  isSkipInvalid?: boolean;
+  log?: (m: string) => void;
+  chunkSize?: number;
+}): Promise<ImportOutcome> {
+  const started = performance.now();
+  const { file } = opts;
+  const unit = file.format === "csv" ? "line" : "record";
+  const tx = await beginImport(opts.url);
+  try {
+    const checked = await checkRows(file.items, { maxRows: opts.maxRows, stage: tx.stage, log: opts.log });
+    if (!checked.ok) {
+      await tx.rollback();
+      return { ok: false, kind: "invalid_file", reason: `${file.fileName}: ${checked.reason}` };
+    }
+    const { problems } = checked;
+    const repeats = await tx.findRepeats(KEPT_PROBLEMS);
+    for (const r of repeats.first) problems.add(r.place, { where: `${unit} ${r.place}`, reason: `customerID ${r.id} repeats ${unit} ${r.first}` });
+    problems.addUnlisted(repeats.total - repeats.first.length);
+
+    const isEmpty = checked.staged - repeats.total === 0;
+    if ((problems.count > 0 && !opts.isSkipInvalid) || isEmpty) {
+      await tx.rollback();
+      return { ok: false, kind: "invalid_rows", rowsRead: checked.rowsRead, problems: problems.list(), problemsTotal: problems.count };
+    }
+    if (repeats.total > 0) await tx.dropRepeats();
+    const skipped = { first: problems.list(), total: problems.count };
+    const written = await tx.commit({
+      fileName: file.fileName,
+      fileSha256: file.fileSha256(),
+      format: file.format,
+      rowsRead: checked.rowsRead,
+      skipped,
+      chunkSize: opts.chunkSize,
+      log: opts.log,
+    });
+    return {
+      ok: true,
+      summary: {
+        ...written,
+        fileName: file.fileName,
+        format: file.format,
+        rowsRead: checked.rowsRead,
+        skipped: skipped.first,
+        skippedTotal: skipped.total,
+        durationMs: performance.now() - started,
+      },
+    };
+  } catch (err) {
+    await tx.rollback();
+    throw err;
+  }
+}
+
+/**
+ * Imports the customers in `filePath` (CSV or JSON, Telco columns) into the database at `url`,
+ * within `limits` (default: the settings').
  */
 export async function importCustomersFile(opts: {
   url: string;
@@ -21,10 +98,10 @@ export async function importCustomersFile(opts: {
   isSkipInvalid?: boolean;
   log?: (m: string) => void;
   chunkSize?: number;
+  limits?: Partial<ImportLimits>;
 }): Promise<ImportOutcome> {
-  const started = performance.now();
-  const prepared = await prepareImport({ filePath: opts.filePath, isSkipInvalid: opts.isSkipInvalid ?? false });
-  if (!prepared.ok) return prepared;
-  const summary = await writeImport({ url: opts.url, prepared: prepared.prepared, log: opts.log, chunkSize: opts.chunkSize });
-  return { ok: true, summary: { ...summary, durationMs: performance.now() - started } };
+  const limits = { ...importLimitsFrom(), ...opts.limits };
+  const opened = await openImportFile({ filePath: opts.filePath, limits });
+  if (!opened.ok) return opened;
+  return importFile({ ...opts, file: opened.file, maxRows: limits.maxRows });
 }

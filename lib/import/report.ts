@@ -1,12 +1,10 @@
 // What an import tells its user: the notes on what was derived or left out, and the printed
 // report. Pure, so the same words go to the terminal and into the import batch's record.
-import type { PreparedImport } from "./prepare";
-import type { RowProblem } from "./source";
-import type { CustomerRecord } from "./telco";
+import type { ImportFormat, RowProblem } from "./source";
 import { DEFAULT_LANGUAGE, UNKNOWN_REGION } from "./telco";
 
 export type ImportFacts = {
-  /** Customers whose TotalCharges was blank (all tenure 0), stored with total revenue null. */
+  /** Customers whose TotalCharges was blank (all tenure 0), stored with total revenue null; `ids` names the first 100. */
   blankTotalCharges: { count: number; ids: string[] };
   churned: { yes: number; no: number; unknown: number };
   segments: Record<string, number>;
@@ -16,11 +14,13 @@ export type ImportFacts = {
 export type ImportSummary = {
   batchId: string;
   fileName: string;
-  format: PreparedImport["format"];
+  format: ImportFormat;
   rowsRead: number;
   inserted: number;
   updated: number;
+  /** The first rows left out under `isSkipInvalid`, in file order; `skippedTotal` counts them all. */
   skipped: RowProblem[];
+  skippedTotal: number;
   facts: ImportFacts;
   notes: string[];
   /** When the same file (by content) was imported before, the latest time it was. */
@@ -32,26 +32,6 @@ export type ImportSummary = {
 export const PROBLEM_LISTING_CAP = 20;
 
 const count = (n: number) => n.toLocaleString("en-GB");
-const tally = (values: readonly string[]) => {
-  const out: Record<string, number> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
-};
-
-/** Counts over the customers about to be written. */
-export function factsOf(customers: readonly CustomerRecord[]): ImportFacts {
-  const blank = customers.filter((c) => c.totalRevenue === null);
-  return {
-    blankTotalCharges: { count: blank.length, ids: blank.map((c) => c.id) },
-    churned: {
-      yes: customers.filter((c) => c.churned === true).length,
-      no: customers.filter((c) => c.churned === false).length,
-      unknown: customers.filter((c) => c.churned === null).length,
-    },
-    segments: tally(customers.map((c) => c.segment)),
-    valueTiers: tally(customers.map((c) => c.valueTier)),
-  };
-}
 
 /** The notes that explain what the import did with what the file lacks or leaves blank. */
 export function notesFor(facts: ImportFacts): string[] {
@@ -84,10 +64,16 @@ export function notesFor(facts: ImportFacts): string[] {
   return notes;
 }
 
-/** Problems as "line N: reason" lines, at most `cap` of them, then how many more there are. */
-export function formatProblems(problems: readonly RowProblem[], cap = PROBLEM_LISTING_CAP): string[] {
-  const lines = problems.slice(0, cap).map((p) => `  ${p.where}: ${p.reason}`);
-  if (problems.length > cap) lines.push(`  ... and ${count(problems.length - cap)} more (${count(problems.length)} in total)`);
+/**
+ * Problems as "line N: reason" lines, at most `cap` of them, then how many more there are out of
+ * `total` (default: as many as given; more when only the first problems were kept).
+ */
+export function formatProblems(problems: readonly RowProblem[], opts: { total?: number; cap?: number } = {}): string[] {
+  const cap = opts.cap ?? PROBLEM_LISTING_CAP;
+  const total = Math.max(opts.total ?? problems.length, problems.length);
+  const shown = problems.slice(0, cap);
+  const lines = shown.map((p) => `  ${p.where}: ${p.reason}`);
+  if (total > shown.length) lines.push(`  ... and ${count(total - shown.length)} more (${count(total)} in total)`);
   return lines;
 }
 
@@ -101,12 +87,12 @@ export function formatImportReport(s: ImportSummary): string {
     `  rows read   ${count(s.rowsRead)}`,
     `  inserted    ${count(s.inserted)}`,
     `  updated     ${count(s.updated)}${s.updated > 0 ? " (existing customers updated in place; their journeys, permissions and recommendations are kept)" : ""}`,
-    `  skipped     ${count(s.skipped.length)}`,
+    `  skipped     ${count(s.skippedTotal)}`,
     `  segments    ${breakdown(s.facts.segments, ["consumer", "family", "senior"])}`,
     `  value tiers ${breakdown(s.facts.valueTiers, ["low", "medium", "high", "premium"])}`,
   ];
   if (s.previousImportAt !== null) lines.push(`  This file was imported before (latest ${s.previousImportAt}); no customer was duplicated.`);
-  if (s.skipped.length > 0) lines.push("Skipped rows:", ...formatProblems(s.skipped));
+  if (s.skippedTotal > 0) lines.push("Skipped rows:", ...formatProblems(s.skipped, { total: s.skippedTotal }));
   lines.push("Notes:", ...s.notes.map((n) => `  - ${n}`));
   return lines.join("\n");
 }

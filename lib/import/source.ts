@@ -1,6 +1,12 @@
-// Turns a file's text into rows of named fields, whatever the format, each with the place in the
-// file a person can find it by ("line 12" for CSV, "record 12" for JSON).
-import { parseCsv } from "./csv";
+// Turns an import file into rows of named fields, whatever the format, each with the place in the
+// file a person can find it by ("line 12" for CSV, "record 12" for JSON). CSV streams through
+// (bytes checked, parsed, then split into rows), so its size does not bound memory; JSON is read
+// whole, so it has a lower size limit of its own.
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { readCsv } from "./csv";
+import { ByteCheck, FileBytesError, checkedChunks } from "./file-bytes";
 
 export type ImportFormat = "csv" | "json";
 
@@ -18,9 +24,32 @@ export type SourceRow = {
 
 export type RowProblem = { where: string; reason: string };
 
-export type SourceRead =
-  | { ok: true; columns: string[]; rows: SourceRow[]; problems: RowProblem[] }
-  | { ok: false; reason: string };
+/** What reading a file yields, in file order; `place` is the line or record number. */
+export type SourceItem =
+  /** A CSV file's header, before its rows. */
+  | { type: "columns"; columns: string[] }
+  | { type: "row"; place: number; row: SourceRow }
+  | { type: "problem"; place: number; problem: RowProblem }
+  /** The file cannot be read as customers as a whole; always the last item. */
+  | { type: "refused"; reason: string };
+
+/** What one import may read: bytes of CSV (streamed), bytes of JSON (read whole), and rows. */
+export type ImportLimits = { maxBytes: number; maxJsonBytes: number; maxRows: number };
+
+export type ImportFile = {
+  fileName: string;
+  format: ImportFormat;
+  items: AsyncIterable<SourceItem>;
+  /** The SHA-256 of the file's bytes, known once `items` has been read to the end. */
+  fileSha256: () => string;
+};
+
+export type OpenFileResult =
+  | { ok: true; file: ImportFile }
+  /** The command was asked for something it cannot open: missing file, unknown extension. */
+  | { ok: false; kind: "usage"; reason: string }
+  /** The file is too large to import. */
+  | { ok: false; kind: "invalid_file"; reason: string };
 
 /** The format a file name announces, or null for any other extension. */
 export function formatOf(fileName: string): ImportFormat | null {
@@ -30,76 +59,134 @@ export function formatOf(fileName: string): ImportFormat | null {
   return null;
 }
 
-/** Decodes UTF-8 (a byte-order mark is dropped); null when the bytes are not UTF-8 text. */
-export function decodeText(bytes: Uint8Array): string | null {
+const count = (n: number) => n.toLocaleString("en-GB");
+
+/** Checks what can be checked without reading `filePath` (type, existence, size) and opens it for reading. */
+export async function openImportFile(opts: { filePath: string; limits: ImportLimits }): Promise<OpenFileResult> {
+  const fileName = path.basename(opts.filePath);
+  const format = formatOf(fileName);
+  if (format === null) {
+    return { ok: false, kind: "usage", reason: `${fileName}: unsupported file type "${path.extname(fileName) || "(none)"}"; use a .csv or .json file` };
+  }
+  const info = await stat(opts.filePath).catch(() => null);
+  if (info === null) return { ok: false, kind: "usage", reason: `${opts.filePath}: no such file` };
+  if (!info.isFile()) return { ok: false, kind: "usage", reason: `${opts.filePath}: not a file` };
+  const [maxBytes, setting] = format === "csv" ? [opts.limits.maxBytes, "IMPORT_MAX_BYTES"] : [opts.limits.maxJsonBytes, "IMPORT_MAX_JSON_BYTES"];
+  if (info.size > maxBytes) {
+    return { ok: false, kind: "invalid_file", reason: `${fileName}: ${count(info.size)} bytes is more than the ${count(maxBytes)} a ${format.toUpperCase()} file may have (${setting})` };
+  }
+
+  let fileSha256: string | null = null;
+  const items = format === "csv" ? csvFileItems(opts.filePath, maxBytes, (sha) => (fileSha256 = sha)) : jsonFileItems(opts.filePath, maxBytes, (sha) => (fileSha256 = sha));
+  return {
+    ok: true,
+    file: {
+      fileName,
+      format,
+      items,
+      fileSha256: () => {
+        if (fileSha256 === null) throw new Error("The file's fingerprint is known only once it has been read to the end.");
+        return fileSha256;
+      },
+    },
+  };
+}
+
+async function* csvFileItems(filePath: string, maxBytes: number, onSha: (sha: string) => void): AsyncGenerator<SourceItem> {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return null;
+    yield* csvItems(checkedChunks(createReadStream(filePath), { maxBytes, onEnd: (f) => onSha(f.fileSha256) }));
+  } catch (err) {
+    if (!(err instanceof FileBytesError)) throw err;
+    yield { type: "refused", reason: err.reason };
   }
 }
 
-/** Reads CSV text with a header row into named rows; rows with the wrong field count are problems. */
-export function readCsvRows(text: string): SourceRead {
-  const parsed = parseCsv(text);
-  if (parsed.fatal) return { ok: false, reason: `line ${parsed.fatal.line}: ${parsed.fatal.reason}` };
-  const [header, ...body] = parsed.records;
-  const headerProblem = parsed.problems.find((p) => header === undefined || p.line < header.line);
-  if (headerProblem) return { ok: false, reason: `line ${headerProblem.line}: header row: ${headerProblem.reason}` };
-  if (header === undefined) return { ok: false, reason: "the file is empty: expected a header row and at least one customer" };
+async function* jsonFileItems(filePath: string, maxBytes: number, onSha: (sha: string) => void): AsyncGenerator<SourceItem> {
+  const bytes = await readFile(filePath);
+  const check = new ByteCheck({ maxBytes });
+  try {
+    check.check(bytes);
+    onSha(check.finish().fileSha256);
+  } catch (err) {
+    if (!(err instanceof FileBytesError)) throw err;
+    yield { type: "refused", reason: err.reason };
+    return;
+  }
+  yield* jsonItems(bytes.toString("utf8"));
+}
 
-  const columns = header.fields.map((f) => f.trim());
-  const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
-  if (duplicate !== undefined) return { ok: false, reason: `line ${header.line}: column "${duplicate}" appears twice in the header` };
-  if (columns.some((c) => c === "")) return { ok: false, reason: `line ${header.line}: the header has a blank column name` };
+/** Reads CSV with a header row into named rows; rows with the wrong field count are problems. */
+export async function* csvItems(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string> | string): AsyncGenerator<SourceItem> {
+  let columns: string[] | null = null;
+  for await (const item of readCsv(chunks)) {
+    if (item.type === "fatal") {
+      yield { type: "refused", reason: `line ${item.line}: ${item.isFirstRecord ? "header row: " : ""}${item.reason}` };
+      return;
+    }
+    if (columns === null) {
+      if (item.type === "problem") {
+        yield { type: "refused", reason: `line ${item.line}: header row: ${item.reason}` };
+        return;
+      }
+      const names = item.fields.map((f) => f.trim());
+      const duplicate = names.find((c, i) => names.indexOf(c) !== i);
+      if (duplicate !== undefined) {
+        yield { type: "refused", reason: `line ${item.line}: column "${duplicate}" appears twice in the header` };
+        return;
+      }
+      if (names.some((c) => c === "")) {
+        yield { type: "refused", reason: `line ${item.line}: the header has a blank column name` };
+        return;
+      }
+      columns = names;
+      yield { type: "columns", columns };
+      continue;
+    }
 
-  const problems: RowProblem[] = parsed.problems.map((p) => ({ where: `line ${p.line}`, reason: p.reason }));
-  const rows: SourceRow[] = [];
-  for (const record of body) {
-    const where = `line ${record.line}`;
-    if (record.fields.length !== columns.length) {
-      problems.push({ where, reason: `expected ${columns.length} fields, found ${record.fields.length}` });
+    const where = `line ${item.line}`;
+    if (item.type === "problem") {
+      yield { type: "problem", place: item.line, problem: { where, reason: item.reason } };
+      continue;
+    }
+    if (item.fields.length !== columns.length) {
+      yield { type: "problem", place: item.line, problem: { where, reason: `expected ${columns.length} fields, found ${item.fields.length}` } };
       continue;
     }
     const fields: Record<string, string> = {};
-    columns.forEach((column, i) => {
-      fields[column] = record.fields[i] ?? "";
-    });
+    for (let i = 0; i < columns.length; i++) fields[columns[i]!] = item.fields[i] ?? "";
     const withNul = nulProblem(fields);
     if (withNul) {
-      problems.push({ where, reason: withNul });
+      yield { type: "problem", place: item.line, problem: { where, reason: withNul } };
       continue;
     }
     // CSV values are text already: the raw view is the same object (rows are never mutated).
-    rows.push({ where, fields, raw: fields });
+    yield { type: "row", place: item.line, row: { where, fields, raw: fields } };
   }
-  // Quoting problems and field-count problems were found in two passes: list them in file order.
-  problems.sort((a, b) => lineOf(a.where) - lineOf(b.where));
-  return { ok: true, columns, rows, problems };
+  if (columns === null) yield { type: "refused", reason: "the file is empty: expected a header row and at least one customer" };
 }
 
-const lineOf = (where: string) => Number(where.replace(/^\D+/, ""));
-
 /** Reads a JSON array of objects, or `{ "customers": [...] }`, into named rows. */
-export function readJsonRows(text: string): SourceRead {
+export function* jsonItems(text: string): Generator<SourceItem> {
   let data: unknown;
   try {
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    return { ok: false, reason: `not valid JSON: ${(err as Error).message}` };
+    yield { type: "refused", reason: `not valid JSON: ${(err as Error).message}` };
+    return;
   }
   const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.customers) ? data.customers : null;
-  if (list === null) return { ok: false, reason: 'expected a JSON array of customer objects, or an object with a "customers" array' };
+  if (list === null) {
+    yield { type: "refused", reason: 'expected a JSON array of customer objects, or an object with a "customers" array' };
+    return;
+  }
 
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  const rows: SourceRow[] = [];
-  const problems: RowProblem[] = [];
-  list.forEach((item: unknown, index: number) => {
-    const where = `record ${index + 1}`;
+  for (let index = 0; index < list.length; index++) {
+    const item: unknown = list[index];
+    const place = index + 1;
+    const where = `record ${place}`;
     if (!isObject(item)) {
-      problems.push({ where, reason: "not an object" });
-      return;
+      yield { type: "problem", place, problem: { where, reason: "not an object" } };
+      continue;
     }
     const fields: Record<string, string> = {};
     const raw: Record<string, RawValue> = {};
@@ -108,26 +195,21 @@ export function readJsonRows(text: string): SourceRead {
       if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
         raw[key] = value;
         fields[key] = value === null ? "" : String(value);
-        if (!seen.has(key)) {
-          seen.add(key);
-          columns.push(key);
-        }
       } else {
         nested.push(key);
       }
     }
     if (nested.length > 0) {
-      problems.push({ where, reason: `${nested.join(", ")} must be text, a number, true/false or null` });
-      return;
+      yield { type: "problem", place, problem: { where, reason: `${nested.join(", ")} must be text, a number, true/false or null` } };
+      continue;
     }
     const withNul = nulProblem(fields);
     if (withNul) {
-      problems.push({ where, reason: withNul });
-      return;
+      yield { type: "problem", place, problem: { where, reason: withNul } };
+      continue;
     }
-    rows.push({ where, fields, raw });
-  });
-  return { ok: true, columns, rows, problems };
+    yield { type: "row", place, row: { where, fields, raw } };
+  }
 }
 
 /** PostgreSQL text cannot hold a NUL character, so a row with one is refused here, by name. */
