@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = {
   "constraint.update": "Limits changed",
   "constraint.reset_period": "Period reset",
   "treatment.update": "Treatment edited",
+  "contact_policy.update": "Contact policy changed",
   "user.create": "User added",
   "user.update": "User changed",
   "user.password_reset": "Password set",
@@ -22,6 +23,7 @@ export const AUDIT_ENTITY_TYPES = {
   Run: "Run",
   ResourceConstraint: "Capacity resource",
   Treatment: "Treatment",
+  ContactPolicyRule: "Contact policy rule",
   User: "User",
   Demo: "Demo data",
 } as const satisfies Record<string, string>;

@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   "recommendations.review": { roles: REVIEWERS, refusal: "Only marketers, managers and administrators may review recommendations." },
   "constraints.manage": { roles: MANAGERS, refusal: "Only managers and administrators may change limits, reserved shares or periods." },
   "catalog.manage": { roles: MANAGERS, refusal: "Only managers and administrators may edit the treatment catalog." },
+  "contact_policy.manage": { roles: MANAGERS, refusal: "Only managers and administrators may change the contact policy." },
   "demo.reset": { roles: MANAGERS, refusal: "Only managers and administrators may reset the demo." },
   "users.manage": { roles: ["admin"], refusal: "Only administrators may manage users and roles." },
 } as const satisfies Record<string, { roles: readonly Role[]; refusal: string }>;

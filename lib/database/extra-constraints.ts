@@ -12,6 +12,11 @@ export const extraCheckConstraints = [
   "Customer_revenue_not_negative",
   "Recommendation_confidence_range",
   "Allocation_units_positive",
+  "ContactPolicyRule_key_names_rule",
+  "ContactPolicyRule_channel_only_for_limits",
+  "ContactPolicyRule_window_days",
+  "ContactPolicyRule_max_count",
+  "ContactPolicyRule_pause_days",
 ] as const;
 
 export const extraTriggers = ["Allocation_append_only", "AuditLog_append_only"] as const;
