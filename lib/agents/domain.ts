@@ -159,8 +159,10 @@ export type TreatmentDefinition = {
   description: string;
   /** Null for no action. */
   channel: Channel | null;
+  /** GBP per contact. */
   costPerContact: number;
   goal: string;
+  /** 1 is most important. */
   priority: number;
   /** Relative reduction of churn risk when the treatment lands, in [0, 1]. */
   expectedEffect: number;

@@ -1,8 +1,9 @@
 // The treatment catalog and its daily capacities, as the original CVM proof of concept defined
 // them, with the capacity numbers scaled to the size of the customer base being seeded.
 import type pg from "pg";
-import { checkEligibility, describeEligibilityProblems, type Eligibility } from "../../lib/agents/rules/eligibility";
-import type { CapacityPeriod, Channel } from "../../lib/generated/prisma/enums";
+import type { TreatmentDefinition } from "../../lib/agents/domain";
+import { checkEligibility, describeEligibilityProblems } from "../../lib/agents/rules/eligibility";
+import type { CapacityPeriod } from "../../lib/generated/prisma/enums";
 
 export type CatalogResource = {
   key: string;
@@ -15,21 +16,13 @@ export type CatalogResource = {
   period: CapacityPeriod;
 };
 
-export type CatalogTreatment = {
-  key: string;
-  name: string;
-  description: string;
-  channel: Channel | null;
-  /** GBP per contact. */
-  costPerContact: number;
+/**
+ * A treatment as the agents see it, seeded with its capacity resource in place of the resource key
+ * (every seeded contact takes one unit) and with one of the catalog's goals.
+ */
+export type CatalogTreatment = Omit<TreatmentDefinition, "goal" | "resourceKey" | "unitsPerContact"> & {
   goal: "retention" | "service_recovery" | "upsell" | "engagement" | "winback" | "none";
-  /** 1 is most important. */
-  priority: number;
-  /** Relative churn reduction when accepted, in [0, 1]. */
-  expectedEffect: number;
-  eligibility: Eligibility;
   resource: CatalogResource | null;
-  isNoAction: boolean;
 };
 
 /**
