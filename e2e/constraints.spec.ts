@@ -47,8 +47,10 @@ test.describe("constraints", () => {
     await expect(card.getByTestId("gauge-limit")).toHaveText("45");
     await expect(card.getByTestId("gauge-reserved")).toHaveText("5");
 
-    const entry = page.getByTestId("constraint-change-row").filter({ hasText: key });
+    // The log names the resource; its key is on the name's title.
+    const entry = page.getByTestId("constraint-change-row").filter({ has: page.locator(`[data-testid="change-resource"][title="${key}"]`) });
     await expect(entry).toHaveCount(1);
+    await expect(entry.getByTestId("change-resource")).toHaveText(name);
     await expect(entry.locator("td").nth(2)).toContainText("Limit:50");
     await expect(entry.locator("td").nth(3)).toContainText("Limit:45");
     await expect(entry.locator("td").nth(3)).toContainText("High-value reserve:5");
@@ -99,7 +101,7 @@ test.describe("constraints", () => {
     await expect(dialog).toBeHidden();
     await expect(card.getByTestId("gauge-confirmed")).toHaveText("0");
     await expect(card.getByTestId("gauge-held")).toHaveText("4");
-    await expect(page.getByTestId("constraint-change-row").filter({ hasText: key })).toContainText("Period reset");
+    await expect(page.getByTestId("constraint-change-row").filter({ has: page.locator(`[data-testid="change-resource"][title="${key}"]`) })).toContainText("Period reset");
     const row = (await sql.query(`SELECT used, held FROM "ResourceConstraint" WHERE key = $1`, [key])).rows[0];
     expect(row).toEqual({ used: 4, held: 4 });
   });

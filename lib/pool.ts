@@ -4,13 +4,16 @@ import { getEnv } from "./env";
 
 // One node-postgres pool per server process: the pipeline and capacity writes query it directly,
 // and the Prisma client in db.ts queries through it. Cached on globalThis for development reloads.
+/** Connections of the process's pool: the screens and a run started here share them. */
+export const APP_POOL_MAX = 20;
+
 const globalForPool = globalThis as unknown as { cvmPool?: pg.Pool };
 
 export function getPool(): pg.Pool {
   if (globalForPool.cvmPool) return globalForPool.cvmPool;
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides the database.");
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: APP_POOL_MAX });
   // An idle connection the server cut (a restart, a dropped network) is replaced on the next query;
   // without a listener its error would end the whole server process.
   pool.on("error", (err) => console.error("[pool] an idle database connection failed; it will be replaced", err));

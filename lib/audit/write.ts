@@ -1,5 +1,5 @@
-// The one writer of audit entries outside the capacity store: callers pass the client of the
-// transaction that makes the change, so the entry and the change commit together or not at all.
+// The one writer of audit entries outside the capacity store: callers pass the client (node-postgres
+// or a Prisma transaction) of the transaction that makes the change, so the entry and the change commit together or not at all.
 import type pg from "pg";
 import type { Actor } from "../auth/roles";
 import type { AuditAction } from "./actions";
@@ -15,20 +15,24 @@ export type AuditEntry = {
   reason?: string | null;
 };
 
-export async function writeAudit(client: pg.ClientBase | pg.Pool, entry: AuditEntry): Promise<void> {
-  await client.query(
-    `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      entry.actor.id,
-      entry.actor.label,
-      entry.action,
-      entry.entityType,
-      entry.entityId,
-      entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
-      entry.reason ?? null,
-    ],
-  );
+/** A Prisma transaction client, as screens' writes use; only the raw executor is needed. */
+type PrismaExecutor = { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> };
+
+const INSERT_AUDIT = `INSERT INTO "AuditLog" ("actorId", "actorLabel", action, "entityType", "entityId", before, after, reason) VALUES ($1::uuid, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`;
+
+export async function writeAudit(client: pg.ClientBase | pg.Pool | PrismaExecutor, entry: AuditEntry): Promise<void> {
+  const values = [
+    entry.actor.id,
+    entry.actor.label,
+    entry.action,
+    entry.entityType,
+    entry.entityId,
+    entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
+    entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
+    entry.reason ?? null,
+  ];
+  if ("$executeRawUnsafe" in client) await client.$executeRawUnsafe(INSERT_AUDIT, ...values);
+  else await client.query(INSERT_AUDIT, values);
 }
 
 /** The fields of `after` that differ from `before`, each side with only those fields; null when nothing differs. */

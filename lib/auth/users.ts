@@ -4,7 +4,7 @@
 // The last active administrator can be neither demoted nor deactivated, so nobody is locked out.
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
-import { type AuditEntry, changedFields } from "../audit/write";
+import { changedFields, writeAudit } from "../audit/write";
 import { AppError } from "../errors";
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import {
@@ -28,25 +28,6 @@ async function lockedUser(tx: Tx, id: string): Promise<UserSnapshot> {
   return rows[0];
 }
 
-const jsonOrNull = (value: unknown) => (value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue));
-
-/** The audit entry of a user change, written by the change's own transaction so both commit or neither. */
-async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.auditLog.create({
-    data: {
-      actorId: entry.actor.id,
-      actorLabel: entry.actor.label,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      before: jsonOrNull(entry.before),
-      after: jsonOrNull(entry.after),
-      reason: entry.reason ?? null,
-    },
-    select: { id: true },
-  });
-}
-
 export async function createUser(prisma: PrismaClient, opts: { actor: Actor; input: CreateUserInput }): Promise<{ id: string; message: string }> {
   const input = createUserInputSchema.parse(opts.input);
   const hash = await hashPassword(input.password);
@@ -66,7 +47,7 @@ export async function createUser(prisma: PrismaClient, opts: { actor: Actor; inp
         select: { id: true },
       });
       const after: UserSnapshot = { email: input.email, name: input.name, role: input.role, isActive: true };
-      await recordAudit(tx, { actor: opts.actor, action: "user.create", entityType: "User", entityId: id, before: null, after });
+      await writeAudit(tx, { actor: opts.actor, action: "user.create", entityType: "User", entityId: id, before: null, after });
       return { id, message: `${input.name} can now sign in as ${input.role}.` };
     });
   } catch (err) {
@@ -95,7 +76,7 @@ export async function updateUser(
     await tx.user.update({ where: { id }, data: { name: next.name, role: next.role, isActive: next.isActive }, select: { id: true } });
     // A deactivated account is signed out everywhere at once.
     const ended = next.isActive ? 0 : (await tx.session.deleteMany({ where: { userId: id } })).count;
-    await recordAudit(tx, { actor: opts.actor, action: "user.update", entityType: "User", entityId: id, before: diff.before, after: { ...diff.after, ...(ended > 0 ? { sessionsEnded: ended } : {}) } });
+    await writeAudit(tx, { actor: opts.actor, action: "user.update", entityType: "User", entityId: id, before: diff.before, after: { ...diff.after, ...(ended > 0 ? { sessionsEnded: ended } : {}) } });
     return { isChanged: true, message: `${next.name}: changed ${Object.keys(diff.after).join(", ")}.`, sessionsEnded: ended };
   });
 }
@@ -113,7 +94,7 @@ export async function resetUserPassword(prisma: PrismaClient, opts: { actor: Act
     });
     // Whoever knew the old password is signed out with it.
     const ended = (await tx.session.deleteMany({ where: { userId: input.id } })).count;
-    await recordAudit(tx, {
+    await writeAudit(tx, {
       actor: opts.actor,
       action: "user.password_reset",
       entityType: "User",
