@@ -1,10 +1,8 @@
 // Steps 5–6 for a batch, inside its capacity transaction: each decision, highest priority first,
 // holds capacity or follows the fallback chain through the treatment agent's alternatives.
-import { type AllocationAgent, bindAllocationAgent } from "../allocation/allocation-agent";
+import { bindAllocationAgent } from "../allocation/allocation-agent";
 import type { DecisionRecord, LockedCapacity, SupersededRecord } from "../allocation/ports";
-import type { TreatmentDefinition } from "../domain";
-import type { TreatmentAgentMessage, TreatmentAgentResponse } from "../messages";
-import type { Agent } from "../protocol";
+import type { AllocateDeps, BatchScope } from "./batch-scope";
 import type { Decided } from "./decide";
 import type { FallbackHop } from "./messages";
 import { decisionRecord } from "./records";
@@ -12,16 +10,6 @@ import { earlierPending, releaseEarlier, restoreHolds } from "./supersede";
 import { traced } from "./trace";
 
 const MAX_FALLBACKS = 20;
-
-/** What allocating needs besides the transaction: the catalog, the agent that offers alternatives, a clock. */
-export type AllocateDeps = {
-  catalog: TreatmentDefinition[];
-  treatment: Agent<TreatmentAgentMessage, TreatmentAgentResponse>;
-  now: () => Date;
-};
-
-/** One batch's transaction as its steps see it, with an allocation agent bound to it. */
-export type BatchScope = AllocateDeps & { capacity: LockedCapacity; runId: string; allocation: AllocationAgent };
 
 /**
  * Steps 5–6 for a batch, `decided` sorted highest priority first. A new decision replaces the
@@ -69,7 +57,8 @@ async function allocate(scope: BatchScope, item: Decided): Promise<DecisionRecor
     if (result.outcome !== "denied") return decisionRecord({ item, runId, decision, path, status: "pending_review" });
     path.push({ treatmentKey: decision.treatmentKey, outcome: "denied", reason: result.reason });
     exclude.push(decision.treatmentKey);
-    const alternative = await traced(item.trace, scope.treatment, { type: "find_alternative_treatment", ...item.context, exclude: [...exclude], previous: decision }, scope.now);
+    const excludeReasons = Object.fromEntries(path.map((hop) => [hop.treatmentKey, hop.reason]));
+    const alternative = await traced(item.trace, scope.treatment, { type: "find_alternative_treatment", ...item.context, exclude: [...exclude], excludeReasons, previous: decision }, scope.now);
     if (!alternative.ok || alternative.type !== "find_alternative_treatment") {
       return decisionRecord({ item, runId, decision, path, status: "failed", reason: alternative.ok ? "Unexpected treatment response" : alternative.error.reason });
     }

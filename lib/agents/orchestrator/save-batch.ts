@@ -2,7 +2,8 @@
 // when that transaction fails, the same customers one at a time so that one bad decision fails
 // only its own customer.
 import type { CapacityStore, DecisionRecord } from "../allocation/ports";
-import { type AllocateDeps, allocateBatch } from "./allocate";
+import { allocateBatch } from "./allocate";
+import type { AllocateDeps } from "./batch-scope";
 import type { Decided, Failed, Outcome } from "./decide";
 import { failedRecord } from "./records";
 

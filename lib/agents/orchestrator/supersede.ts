@@ -2,7 +2,7 @@
 // one from another run, taking over its units, unless the new decision fails.
 import { decideHold } from "../allocation/capacity";
 import type { RecommendationState } from "../allocation/ports";
-import type { BatchScope } from "./allocate";
+import type { BatchScope } from "./batch-scope";
 import type { Decided } from "./decide";
 import { elapsedMs } from "./trace";
 
