@@ -12,6 +12,7 @@ import { dataDir } from "../database/paths";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { startFakeOpenAIServerThread } from "../llm/testing/fake-openai-thread";
 import { loadCatalog } from "../pipeline/catalog";
+import { loadContactPolicy } from "../pipeline/contact-policy";
 import { createRun, executeRun } from "../pipeline/runs";
 import { startDecideWorkers } from "../pipeline/workers/decide-workers";
 
@@ -70,7 +71,7 @@ try {
   const { url, pool } = await seededDatabase("cvm_bench_rules", customers);
   pools.push(pool);
 
-  const workers = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog: await loadCatalog(pool), count: workerCount }) : null;
+  const workers = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog: await loadCatalog(pool), contactPolicy: await loadContactPolicy(pool), count: workerCount }) : null;
   // Threads load their code before the clock starts, as a database pool connects before it.
   await workers?.ready();
   /** One timed deterministic run over the first `customers` customers. */

@@ -6,6 +6,7 @@ import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
 import { chatModelFromEnv } from "../llm/select-model";
 import { loadCatalog } from "../pipeline/catalog";
+import { loadContactPolicy } from "../pipeline/contact-policy";
 import { startDecideWorkers } from "../pipeline/workers/decide-workers";
 import { type PolicyChoice, RunRequestError, createRun, executeRun, resolvePolicy, runScopeSchema } from "../pipeline/runs";
 
@@ -46,7 +47,7 @@ try {
   const { runId, customerIds } = await createRun(pool, { scope: scope.data, policy });
   console.log(`Run ${runId}: ${customerIds.length} customers, ${policy === "llm" ? `language model ${model?.name}` : "deterministic policy"}`);
   // Deterministic decisions can spread over threads; model decisions wait on the network instead.
-  const workers = policy === "rules" && workerCount > 0 ? startDecideWorkers({ databaseUrl: db.url, catalog: await loadCatalog(pool), count: workerCount }) : null;
+  const workers = policy === "rules" && workerCount > 0 ? startDecideWorkers({ databaseUrl: db.url, catalog: await loadCatalog(pool), contactPolicy: await loadContactPolicy(pool), count: workerCount }) : null;
   const summary = await executeRun(pool, {
     runId,
     customerIds,

@@ -116,7 +116,7 @@ describe("createPgCustomerSource", () => {
 
   test("loads our contacts (approved or overridden decisions), oldest first, dated from their review; one awaiting review is left out", async () => {
     const data = await loadCustomersFromPg(pool, ["SEED-1", "QUIET-1"]);
-    expect(data.get("SEED-1")?.priorContacts).toEqual([{ treatmentKey: "retention_sms", status: "approved", decidedAt: "2026-08-02T11:00:00.000Z" }]);
+    expect(data.get("SEED-1")?.priorContacts).toEqual([{ treatmentKey: "retention_sms", status: "approved", decidedAt: "2026-08-02T11:00:00.000Z", channel: "sms" }]);
     expect(data.get("QUIET-1")?.priorContacts).toEqual([]);
   });
 

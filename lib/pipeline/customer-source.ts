@@ -29,7 +29,7 @@ type PreferenceRow = {
   dndEnd: string | null;
   timeZone: string;
 };
-type DecisionRow = { customerId: string; treatmentKey: string; status: string; decidedAt: string };
+type DecisionRow = { customerId: string; treatmentKey: string; status: string; decidedAt: string; channel: Channel | null };
 
 const CUSTOMERS_SQL = `
   SELECT id, name, segment, plan, "contractType", "tenureMonths", "monthlyRevenue"::float8 AS "monthlyRevenue",
@@ -84,14 +84,15 @@ const PREFERENCES_SQL = `
   FROM "ContactPreference" WHERE "customerId" = ANY($1::text[])`;
 
 // Our contacts (CONTACT_STATUSES), dated from the review; filtered before the latest few are taken,
-// so decisions that never reached the customer cannot crowd real contacts out.
+// so decisions that never reached the customer cannot crowd real contacts out. The channel is the
+// treatment's, read even when it has since been deactivated, so the contact policy still counts it.
 const DECISIONS_SQL = `
-  SELECT "customerId", "treatmentKey", status, "decidedAt" FROM (
-    SELECT "customerId", "treatmentKey", status::text AS status,
-           to_char(COALESCE("reviewedAt", "createdAt"), ${ISO}) AS "decidedAt",
-           row_number() OVER (PARTITION BY "customerId" ORDER BY COALESCE("reviewedAt", "createdAt") DESC, id) AS n
-    FROM "Recommendation"
-    WHERE "customerId" = ANY($1::text[]) AND "treatmentKey" IS NOT NULL AND status::text = ANY($2::text[])
+  SELECT "customerId", "treatmentKey", status, "decidedAt", channel FROM (
+    SELECT r."customerId", r."treatmentKey", r.status::text AS status, t.channel::text AS channel,
+           to_char(COALESCE(r."reviewedAt", r."createdAt"), ${ISO}) AS "decidedAt",
+           row_number() OVER (PARTITION BY r."customerId" ORDER BY COALESCE(r."reviewedAt", r."createdAt") DESC, r.id) AS n
+    FROM "Recommendation" r LEFT JOIN "Treatment" t ON t.key = r."treatmentKey"
+    WHERE r."customerId" = ANY($1::text[]) AND r."treatmentKey" IS NOT NULL AND r.status::text = ANY($2::text[])
   ) d WHERE n <= ${PRIOR_CONTACT_LIMIT}
   ORDER BY "customerId", "decidedAt"`;
 
@@ -182,7 +183,7 @@ export async function loadCustomersFromPg(pool: pg.Pool, ids: readonly string[])
     data.permissions.hasRecord = true;
   }
   for (const row of decisions.rows) {
-    const contact: PriorContact = { treatmentKey: row.treatmentKey, status: row.status, decidedAt: row.decidedAt };
+    const contact: PriorContact = { treatmentKey: row.treatmentKey, status: row.status, decidedAt: row.decidedAt, channel: row.channel };
     out.get(row.customerId)?.priorContacts.push(contact);
   }
   for (const data of out.values()) {

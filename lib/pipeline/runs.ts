@@ -13,6 +13,7 @@ import { writeAudit } from "../audit/write";
 import { withTransaction } from "../database/transaction";
 import { AppError } from "../errors";
 import { loadCatalog } from "./catalog";
+import { loadContactPolicy } from "./contact-policy";
 import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
 import { createPgCapacityStore } from "./pg-capacity-store";
@@ -136,7 +137,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
     const orchestrator = createOrchestrator({
       data: createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2000 }) }),
       journey: createJourneyAgent(),
-      treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null }),
+      treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null, contactPolicy: await loadContactPolicy(pool) }),
       capacity: createPgCapacityStore(pool),
       catalog,
       progress: pgProgress(pool),

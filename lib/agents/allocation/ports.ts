@@ -41,6 +41,8 @@ export type DecisionRecord = {
   nextContactAt: string | null;
   failureReason: string | null;
   trace: unknown;
+  /** Every catalog treatment's fate (TreatmentFate[]); null or absent when the decision has none. */
+  fates?: unknown;
 };
 
 /** A review decision applied to a pending recommendation. */

@@ -1,8 +1,9 @@
 // Steps 1–4 for one customer: data → journey → permissions → recommendation. Nothing here touches
 // capacity, so deciding can run anywhere (many at once, or on worker threads) and hand back JSON.
-import type { JourneyAnalysis, PolicyKind, TreatmentDecision } from "../domain";
+import type { JourneyAnalysis, PolicyKind, TreatmentDecision, TreatmentDefinition } from "../domain";
 import type { DataAgentMessage, DataAgentResponse, JourneyAgentMessage, JourneyAgentResponse, TreatmentAgentMessage, TreatmentAgentResponse, TreatmentContext } from "../messages";
 import type { Agent } from "../protocol";
+import { contactHistoryOf } from "../rules/contact-history";
 import { isHighValueTier } from "../rules/value-tier";
 import type { TraceStep } from "./messages";
 import { traced } from "./trace";
@@ -13,6 +14,8 @@ export type DeciderDeps = {
   journey: Agent<JourneyAgentMessage, JourneyAgentResponse>;
   treatment: Agent<TreatmentAgentMessage, TreatmentAgentResponse>;
   policy: PolicyKind;
+  /** The catalog the treatment agent decides over: it gives our past decisions their channel and goal in the contact history. */
+  catalog: readonly TreatmentDefinition[];
   clock?: () => Date;
   /** Makes recommendation ids (tests pass a deterministic one). */
   newId?: () => string;
@@ -66,7 +69,14 @@ export function createDecider(deps: DeciderDeps): { decide(customerId: string): 
         startedAt: now().toISOString(),
         durationMs: 0,
       });
-      const context: TreatmentContext = { customer: customerData.profile, analysis: analysis.data, summary: summary.data, permissions, now: now().toISOString() };
+      const context: TreatmentContext = {
+        customer: customerData.profile,
+        analysis: analysis.data,
+        summary: summary.data,
+        permissions,
+        now: now().toISOString(),
+        contactHistory: contactHistoryOf(customerData, deps.catalog),
+      };
       const recommended = await traced(trace, deps.treatment, { type: "recommend_treatment", ...context }, now);
       if (!recommended.ok || recommended.type !== "recommend_treatment") return failedFrom(recommended, { id, customerId, trace });
       return { kind: "decided", id, customerId, context, decision: recommended.data, trace, ...priorityOf(analysis.data) };

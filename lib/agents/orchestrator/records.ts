@@ -35,6 +35,7 @@ export function decisionRecord(opts: {
     nextContactAt: isAction ? decision.compliance.nextContactAt : null,
     failureReason: opts.reason ?? null,
     trace: { steps: item.trace, notes: decision.notes, usage: decision.usage, evidence: decision.evidence, language: decision.compliance.language },
+    fates: decision.fates ?? null,
   };
 }
 

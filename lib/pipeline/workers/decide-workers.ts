@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { TreatmentDefinition } from "../../agents/domain";
 import type { Outcome } from "../../agents/orchestrator";
+import type { ContactPolicy } from "../../agents/rules/contact-policy";
 import type { DecideWorkerData, DecideWorkerReady } from "./decide-worker";
 
 export type DecideWorkers = {
@@ -17,12 +18,14 @@ export type DecideWorkers = {
   close(): Promise<void>;
 };
 
-export function startDecideWorkers(opts: { databaseUrl: string; catalog: TreatmentDefinition[]; count: number }): DecideWorkers {
+/** `contactPolicy` is the one the run was started with (lib/pipeline/contact-policy.ts); absent decides without one. */
+export function startDecideWorkers(opts: { databaseUrl: string; catalog: TreatmentDefinition[]; contactPolicy?: ContactPolicy | null; count: number }): DecideWorkers {
   const count = Math.max(1, Math.floor(opts.count));
   const workerData: DecideWorkerData = {
     entry: new URL("./decide-worker.ts", import.meta.url).href,
     databaseUrl: opts.databaseUrl,
     catalog: opts.catalog,
+    contactPolicy: opts.contactPolicy ?? null,
   };
   const pool = new Piscina<string[], Outcome[]>({
     // Plain JavaScript that registers tsx in the thread before it loads the TypeScript worker.
