@@ -38,12 +38,10 @@ function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean;
     >
       <header className="flex items-start justify-between gap-3">
         <div className="min-w-0">
-          <h3 id={`gauge-${g.key}-title`} className="text-sm font-semibold leading-5 text-zinc-900 [overflow-wrap:anywhere]">
+          {/* The key is for the audit trail's id filter; people read the name. */}
+          <h3 id={`gauge-${g.key}-title`} className="text-sm font-semibold leading-5 text-zinc-900 [overflow-wrap:anywhere]" title={g.key}>
             {g.name}
           </h3>
-          <p className="truncate font-mono text-xs text-zinc-500" title={g.key}>
-            {g.key}
-          </p>
         </div>
         {/* Fixed width: a number growing a digit must not rewrap the name beside it. */}
         <p className="w-28 shrink-0 text-right text-sm tabular-nums text-zinc-700">

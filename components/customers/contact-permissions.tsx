@@ -2,7 +2,9 @@ import { Channel } from "@/lib/generated/prisma/enums";
 import type { ChannelPermission, ContactPreferenceView } from "@/lib/queries/customers";
 import { Badge } from "../ui/badge";
 import { DescriptionList } from "../ui/description-list";
-import { humanize } from "../ui/format";
+
+// Channel names as people write them ("SMS", not "Sms").
+const CHANNEL_LABELS: Record<Channel, string> = { email: "Email", sms: "SMS", call: "Call", push: "Push", mail: "Mail" };
 
 function Allowed({ isAllowed }: { isAllowed: boolean }) {
   return isAllowed ? <Badge tone="success">Allowed</Badge> : <Badge tone="danger">Not allowed</Badge>;
@@ -45,7 +47,7 @@ export function ContactPermissions({ permissions, hasPermissionRecord, preferenc
                 return (
                   <tr key={channel} data-testid="permission-row">
                     <th scope="row" className="px-3 py-2 text-left font-medium text-zinc-900">
-                      {humanize(channel)}
+                      {CHANNEL_LABELS[channel]}
                     </th>
                     {p ? (
                       <>

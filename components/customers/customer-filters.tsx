@@ -53,7 +53,7 @@ export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, so
           <option value="">All segments</option>
           {segments.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {humanize(s)}
             </option>
           ))}
         </select>

@@ -14,9 +14,9 @@ export function CustomerProfile({ profile }: { profile: Profile }) {
       <DescriptionList
         items={[
           { label: "Id", value: <span className="font-mono">{profile.id}</span>, testId: "profile-id" },
-          { label: "Segment", value: profile.segment },
+          { label: "Segment", value: humanize(profile.segment) },
           { label: "Plan", value: profile.plan },
-          { label: "Contract", value: profile.contractType },
+          { label: "Contract", value: humanize(profile.contractType) },
           { label: "Value tier", value: <ValueTierBadge tier={profile.valueTier} /> },
           { label: "Tenure", value: formatTenure(profile.tenureMonths) },
           { label: "Monthly revenue", value: formatMoney(profile.monthlyRevenue), testId: "profile-monthly-revenue" },

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { CustomerListItem, RiskBand } from "@/lib/queries/customers";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { DataTable, type Column } from "../ui/data-table";
-import { formatMoney, formatPercent, formatTenure } from "../ui/format";
+import { formatMoney, formatPercent, formatTenure, humanize } from "../ui/format";
 import { ValueTierBadge } from "./value-tier-badge";
 
 const linkClass = "font-medium text-indigo-700 hover:underline";
@@ -36,7 +36,7 @@ const columns: Column<CustomerListItem>[] = [
   {
     key: "segment",
     header: "Segment and plan",
-    cell: (c) => <WithDetail detail={c.plan}>{c.segment}</WithDetail>,
+    cell: (c) => <WithDetail detail={c.plan}>{humanize(c.segment)}</WithDetail>,
   },
   { key: "tier", header: "Value tier", cell: (c) => <ValueTierBadge tier={c.valueTier} /> },
   {

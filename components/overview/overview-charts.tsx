@@ -78,7 +78,7 @@ export function AllocationsPerDayChart({ data }: { data: AllocationDayDatum[] })
           <XAxis dataKey="label" tick={axisTick} interval="preserveStartEnd" />
           <YAxis allowDecimals={false} tick={axisTick} width={40} />
           <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
+          <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} itemSorter={null} />
           {ALLOCATION_OUTCOME_ORDER.map((k) => (
             <Bar key={k} dataKey={k} name={ALLOCATION_OUTCOME_LOOKS[k].label} stackId="a" fill={ALLOCATION_OUTCOME_LOOKS[k].colour} maxBarSize={MAX_BAR} isAnimationActive={false} />
           ))}
@@ -104,7 +104,7 @@ export function RunOutcomesChart({ data }: { data: RunOutcomeDatum[] }) {
           <XAxis dataKey="label" tick={axisTick} />
           <YAxis allowDecimals={false} tick={axisTick} width={40} />
           <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
+          <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} itemSorter={null} />
           {RECOMMENDATION_STATUS_ORDER.map((s) => (
             <Bar key={s} dataKey={s} name={RECOMMENDATION_STATUS_LOOKS[s].label} stackId="a" fill={RECOMMENDATION_STATUS_LOOKS[s].colour} maxBarSize={MAX_BAR} isAnimationActive={false} />
           ))}

@@ -56,7 +56,7 @@ export function RunSummary({ summary, decisionsNow, isModelRun }: RunSummaryProp
       <div className="grid gap-4 lg:grid-cols-2">
         <div>
           <h3 className="mb-2 text-sm font-semibold text-zinc-900">What the run decided</h3>
-          <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4 lg:grid-cols-2">
             <Figure label="Sent for review" value={formatNumber(s.byStatus.pending_review)} testId="summary-pending_review" />
             <Figure label="No action" value={formatNumber(s.byStatus.no_action)} testId="summary-no_action" />
             <Figure label="Failed" value={formatNumber(s.byStatus.failed)} testId="summary-failed" />

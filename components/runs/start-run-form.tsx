@@ -96,7 +96,7 @@ export function StartRunForm({ segments, hasModel, customerCount }: StartRunForm
               >
                 {segments.map((s) => (
                   <option key={s} value={s}>
-                    {s}
+                    {humanize(s)}
                   </option>
                 ))}
               </select>

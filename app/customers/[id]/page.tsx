@@ -7,7 +7,7 @@ import { ContactPermissions } from "@/components/customers/contact-permissions";
 import { CustomerProfile } from "@/components/customers/customer-profile";
 import { CustomerRecommendationsSkeleton, JourneyInsightsSkeleton } from "@/components/customers/detail/section-skeletons";
 import { JourneyTimeline } from "@/components/customers/journey-timeline";
-import { formatNumber, plural } from "@/components/ui/format";
+import { formatNumber, humanize, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
@@ -56,7 +56,7 @@ export default async function CustomerPage({ params }: Props) {
           ← Customers
         </Link>
       </nav>
-      <PageHeader title={profile.name} description={`${profile.segment} · ${profile.plan} · ${profile.region}`} />
+      <PageHeader title={profile.name} description={`${humanize(profile.segment)} · ${profile.plan} · ${profile.region}`} />
 
       <Section title="Profile">
         <CustomerProfile profile={profile} />

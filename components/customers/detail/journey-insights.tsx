@@ -1,7 +1,7 @@
 import type { JourneyAnalysis, JourneyPattern, JourneySummary } from "@/lib/agents/domain";
 import { Badge, type BadgeTone } from "../../ui/badge";
 import { DescriptionList } from "../../ui/description-list";
-import { formatMoney, formatNumber, formatPercent, plural } from "../../ui/format";
+import { formatMoney, formatNumber, formatPercent, humanize, plural } from "../../ui/format";
 
 const SEVERITY_TONES: Record<JourneyPattern["severity"], BadgeTone> = { high: "danger", medium: "warning", low: "neutral" };
 
@@ -30,7 +30,7 @@ export function JourneyInsights({ analysis, summary }: { analysis: JourneyAnalys
           items={[
             { label: "Churn risk", value: formatPercent(m.churnRisk), testId: "metric-churn-risk" },
             { label: "Lifetime value", value: formatMoney(m.lifetimeValue) },
-            { label: "Value tier", value: m.valueTier },
+            { label: "Value tier", value: humanize(m.valueTier) },
             { label: "Revenue trend", value: trend(m.revenueTrend) },
             { label: "Usage trend", value: trend(m.usageTrend) },
             { label: "Complaints: all / 90 days", value: count(m.complaintCount, m.complaintsLast90Days) },
