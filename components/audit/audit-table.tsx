@@ -3,6 +3,7 @@ import { auditActionLabel, auditEntityLabel } from "@/lib/audit/actions";
 import type { AuditRow } from "@/lib/queries/audit";
 import type { FieldChange } from "@/lib/queries/constraints";
 import { DataTable, type Column } from "../ui/data-table";
+import { fieldLabel } from "./field-labels";
 import { formatDateTime } from "../ui/format";
 
 function Changes({ changes }: { changes: FieldChange[] }) {
@@ -11,7 +12,7 @@ function Changes({ changes }: { changes: FieldChange[] }) {
     <dl className="space-y-0.5" data-testid="audit-changes">
       {changes.map((c) => (
         <div key={c.field} className="flex flex-wrap gap-x-1.5" data-field={c.field}>
-          <dt className="text-zinc-500">{c.field}:</dt>
+          <dt className="text-zinc-500">{fieldLabel(c.field)}:</dt>
           <dd className="break-all text-zinc-900">
             {c.from === "—" ? null : (
               <>

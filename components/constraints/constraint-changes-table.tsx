@@ -1,18 +1,8 @@
 import type { ConstraintChangeRow, FieldChange } from "@/lib/queries/constraints";
+import { fieldLabel } from "../audit/field-labels";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { DataTable, type Column } from "../ui/data-table";
 import { formatDateTime } from "../ui/format";
-
-const FIELD_LABELS: Record<string, string> = {
-  limit: "Limit",
-  reservedHighValue: "High-value reserve",
-  used: "Committed",
-  held: "Held",
-  confirmed: "Confirmed",
-  periodStart: "Period start",
-  availableGeneral: "Free (general)",
-  availableHighValue: "Free (high-value)",
-};
 
 const ACTIONS: Record<string, { label: string; tone: BadgeTone }> = {
   "constraint.update": { label: "Limits changed", tone: "accent" },
@@ -33,7 +23,7 @@ function Values({ changes, side }: { changes: FieldChange[]; side: "from" | "to"
     <dl className="space-y-0.5">
       {changes.map((change) => (
         <div key={change.field} className="flex flex-wrap gap-x-1.5">
-          <dt className="text-zinc-500">{FIELD_LABELS[change.field] ?? change.field}:</dt>
+          <dt className="text-zinc-500">{fieldLabel(change.field)}:</dt>
           <dd className="whitespace-nowrap tabular-nums text-zinc-900" data-field={change.field}>
             {showValue(change.field, change[side])}
           </dd>
