@@ -131,12 +131,12 @@ export function EditTreatment({ treatment }: { treatment: EditableTreatment }) {
                 {error.message}
               </p>
             ) : null}
-            <div className="flex gap-2 sm:col-span-2">
+            <div className="flex justify-end gap-2 sm:col-span-2">
+              <button type="button" className={secondaryButtonClass} onClick={() => setOpen(false)} disabled={isPending}>
+                Cancel
+              </button>
               <button type="submit" className={primaryButtonClass} disabled={isPending}>
                 {isPending ? "Saving…" : "Save"}
-              </button>
-              <button type="button" className={secondaryButtonClass} onClick={() => setOpen(false)}>
-                Cancel
               </button>
             </div>
           </form>

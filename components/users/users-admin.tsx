@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { createUserAction, resetUserPasswordAction, updateUserAction } from "@/app/users/actions";
 import { Dialog } from "@/components/ui/dialog";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui/form-controls";
@@ -102,8 +102,12 @@ function AddUserForm() {
 
 function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
   const [role, setRole] = useState<Role>(user.role);
-  // After a save the page reloads its rows; the choice follows what was stored.
-  useEffect(() => setRole(user.role), [user.role]);
+  const [storedRole, setStoredRole] = useState<Role>(user.role);
+  // After a save the page reloads its rows; the choice follows what was stored (set while rendering, not in an effect).
+  if (storedRole !== user.role) {
+    setStoredRole(user.role);
+    setRole(user.role);
+  }
   const [isPasswordOpen, setPasswordOpen] = useState(false);
   const { isPending, notice, submit } = useSubmit();
   const password = useSubmit(() => setPasswordOpen(false));
@@ -171,9 +175,14 @@ function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
                 <input id={`password-${user.id}`} name="password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} className={inputClass} />
               </div>
               <NoticeLine notice={password.notice?.tone === "error" ? password.notice : null} />
-              <button type="submit" className={primaryButtonClass} disabled={password.isPending}>
-                Set password
-              </button>
+              <div className="flex justify-end gap-2">
+                <button type="button" className={secondaryButtonClass} onClick={() => setPasswordOpen(false)} disabled={password.isPending}>
+                  Cancel
+                </button>
+                <button type="submit" className={primaryButtonClass} disabled={password.isPending}>
+                  Set password
+                </button>
+              </div>
             </form>
           </Dialog>
         ) : null}
