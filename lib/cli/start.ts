@@ -9,6 +9,7 @@ import { seedDemo } from "../../prisma/seed/index";
 import path from "node:path";
 import { loadOrCreateSecret } from "../auth/secret";
 import { openDatabase } from "../database/connection";
+import { LocalDatabaseError } from "../database/embedded";
 import { dataDir } from "../database/paths";
 import { getEnv } from "../env";
 import { failInterruptedRuns } from "../pipeline/runs";
@@ -42,7 +43,12 @@ async function isEmpty(url: string): Promise<boolean> {
   }
 }
 
-const db = await openDatabase({ log });
+// Before anything else: a database that cannot start stops here with its one-sentence reason.
+const db = await openDatabase({ log }).catch((err: unknown) => {
+  const reason = err instanceof LocalDatabaseError ? err.message : `The database could not be opened: ${(err as Error).message}`;
+  console.error(`[start] ${reason}`);
+  return process.exit(1);
+});
 let isStopping = false;
 let web: ChildProcess | null = null;
 async function shutdown(code: number) {
