@@ -118,7 +118,7 @@ describe("overrideRecommendationAction", () => {
   test("refuses a treatment the customer may not get, with the reason, and changes nothing", async () => {
     const before = await counters();
     const result = await actions.overrideRecommendationAction({ id: callIds[12], treatmentKey: "ignore", reason: "Leave them be" });
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/not allowed for this customer/) });
+    expect(result).toEqual({ ok: false, message: expect.stringMatching(/no action contacts nobody; to send nothing, reject the recommendation/) });
     expect(await counters()).toEqual(before);
   });
 

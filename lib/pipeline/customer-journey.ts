@@ -2,8 +2,10 @@
 // build, analyze and summarize steps. The customer screen and review overrides read it from here,
 // so what a person sees is what the agents decided from.
 import type pg from "pg";
-import type { CustomerData, Journey, JourneyAnalysis, JourneySummary, TreatmentDefinition } from "../agents/domain";
+import type { CustomerData, ExclusionRule, Journey, JourneyAnalysis, JourneySummary, TreatmentDefinition } from "../agents/domain";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
+import { contactHistoryOf } from "../agents/rules/contact-history";
+import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { type CustomerFacts, channelName } from "../agents/treatment/compliance";
 import { rankedOptionsFor } from "../agents/treatment/rules-policy";
 import { loadCustomersFromPg } from "./customer-source";
@@ -31,9 +33,14 @@ export async function loadCustomerJourney(pool: pg.Pool, customerId: string, opt
   return { data, journey: built.data, analysis: analyzed.data, summary: summarized.data };
 }
 
-/** What the compliance check needs about a customer, planned at `now` (ISO). */
-export function customerFactsOf(journey: CustomerJourney, now: string): CustomerFacts {
-  return { customer: journey.data.profile, analysis: journey.analysis, permissions: journey.data.permissions, now };
+/**
+ * What the compliance check needs about a customer, planned at `now` (ISO). With `contactPolicy`
+ * its rules are checked too, against the contact history read with `catalog`.
+ */
+export function customerFactsOf(journey: CustomerJourney, now: string, opts: { contactPolicy?: ContactPolicy; catalog?: readonly TreatmentDefinition[] } = {}): CustomerFacts {
+  const facts: CustomerFacts = { customer: journey.data.profile, analysis: journey.analysis, permissions: journey.data.permissions, now };
+  if (!opts.contactPolicy) return facts;
+  return { ...facts, contactPolicy: opts.contactPolicy, contactHistory: contactHistoryOf(journey.data, opts.catalog ?? []) };
 }
 
 export type OverrideOption = {
@@ -52,6 +59,23 @@ export type OverrideOption = {
  * now (checked by the treatment agent's compliance code), never no action (rejecting says that)
  * and never `currentKey`; best expected value first.
  */
+/** A treatment the reviewer may not switch to, with the rule that refuses it and every reason. */
+export type OverrideExclusion = { treatmentKey: string; name: string; channel: string | null; rule: ExclusionRule; reason: string };
+
+/** The contact treatments other than `currentKey` that the customer may not get now, in catalog order, each with why. */
+export function overrideExclusions(opts: { facts: CustomerFacts; catalog: readonly TreatmentDefinition[]; currentKey: string | null }): OverrideExclusion[] {
+  const { excluded } = rankedOptionsFor({ ...opts.facts, catalog: opts.catalog });
+  const byKey = new Map(opts.catalog.map((t) => [t.key, t]));
+  const out: OverrideExclusion[] = [];
+  for (const e of excluded) {
+    const treatment = byKey.get(e.treatmentKey);
+    const first = e.reasons[0];
+    if (!treatment || treatment.isNoAction || e.treatmentKey === opts.currentKey || !first) continue;
+    out.push({ treatmentKey: e.treatmentKey, name: e.name, channel: treatment.channel ? channelName(treatment.channel) : null, rule: first.rule, reason: e.problems.join("; ") });
+  }
+  return out;
+}
+
 export function overrideOptions(opts: { facts: CustomerFacts; catalog: readonly TreatmentDefinition[]; currentKey: string | null }): OverrideOption[] {
   const { ranked } = rankedOptionsFor({ ...opts.facts, catalog: opts.catalog, exclude: opts.currentKey ? [opts.currentKey] : [] });
   return ranked

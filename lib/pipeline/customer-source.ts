@@ -149,7 +149,7 @@ const channelOrder = new Map<string, number>(channels.map((c, i) => [c, i]));
  * Loads the customers among `ids` that exist, each with events in time order, consent per channel
  * (in `channels` order), preferences and up to `PRIOR_CONTACT_LIMIT` of our latest decisions.
  */
-export async function loadCustomersFromPg(pool: pg.Pool, ids: readonly string[]): Promise<Map<string, CustomerData>> {
+export async function loadCustomersFromPg(pool: pg.Pool | pg.ClientBase, ids: readonly string[]): Promise<Map<string, CustomerData>> {
   const unique = [...new Set(ids)];
   const out = new Map<string, CustomerData>();
   if (unique.length === 0) return out;

@@ -15,7 +15,12 @@ import type {
   LatestAllocation,
   LockedCapacity,
   RecommendationState,
+  ReviewFacts,
 } from "../agents/allocation/ports";
+import type { Channel } from "../agents/domain";
+import { loadCatalog } from "./catalog";
+import { loadContactPolicy } from "./contact-policy";
+import { loadCustomersFromPg } from "./customer-source";
 
 type ResourceRow = Omit<LockedResource, "periodStart"> & { periodStart: Date; now: Date };
 
@@ -108,6 +113,22 @@ async function updateCounters(client: pg.PoolClient, changed: LockedResource[]) 
   );
 }
 
+/** Consent, the active catalog and the contact policy as this transaction sees them, for a review's re-check. */
+async function readReviewFacts(client: pg.PoolClient, customerIds: string[]): Promise<ReviewFacts> {
+  const catalog = await loadCatalog(client);
+  const names = await client.query<{ key: string; name: string }>(`SELECT key, name FROM "Treatment"`);
+  const contactPolicy = await loadContactPolicy(client);
+  const customers = await loadCustomersFromPg(client, customerIds);
+  const { rows } = await client.query<{ customerId: string; channel: Channel; changedAt: string }>(
+    `SELECT "customerId", channel::text AS channel, to_char("updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "changedAt"
+       FROM "ContactPermission" WHERE "customerId" = ANY($1::text[])`,
+    [customerIds],
+  );
+  const consentChangedAt = new Map<string, Partial<Record<Channel, string>>>();
+  for (const r of rows) consentChangedAt.set(r.customerId, { ...consentChangedAt.get(r.customerId), [r.channel]: r.changedAt });
+  return { catalog, treatmentNames: new Map(names.rows.map((r) => [r.key, r.name])), contactPolicy, customers, consentChangedAt };
+}
+
 /** A CapacityStore on `pool`. */
 export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
   return {
@@ -153,6 +174,7 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
             );
             return recs;
           },
+          readReviewFacts: (customerIds) => readReviewFacts(client, customerIds),
         };
         const { value, writes } = await fn(capacity);
         // Before the new decisions: a customer has at most one pending recommendation (a unique index says so).

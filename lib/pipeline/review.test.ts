@@ -134,7 +134,7 @@ describe("approve and reject", () => {
 
   test("a pending recommendation without a hold takes capacity on approval while there is room and is skipped once full", async () => {
     const { runId } = await pipeline({ count: 1, callSlots: 3 });
-    await insertCustomers(db.url, { count: 3, prefix: "H" });
+    await insertPermissions(db.url, await insertCustomers(db.url, { count: 3, prefix: "H" }));
     const ids = [];
     for (const c of ["H-0001", "H-0002", "H-0003"]) ids.push(await insertPending(runId, c, "retention_call"));
     const outcome = await review(ids, { kind: "approve" });
@@ -147,7 +147,7 @@ describe("approve and reject", () => {
 
   test("a treatment without a resource is approved without touching capacity", async () => {
     const { runId } = await pipeline({ count: 1, callSlots: 3 });
-    await insertCustomers(db.url, { count: 1, prefix: "E" });
+    await insertPermissions(db.url, await insertCustomers(db.url, { count: 1, prefix: "E" }));
     const id = await insertPending(runId, "E-0001", "retention_email");
     const before = await counters("call_slots");
     expect(await review([id], { kind: "approve" })).toEqual({ done: [id], skipped: [] });
@@ -218,8 +218,8 @@ describe("override", () => {
   });
 
   test.each([
-    { treatmentKey: "retention_sms", message: /not allowed for this customer/, label: "a channel the customer refused" },
-    { treatmentKey: "ignore", message: /not allowed for this customer/, label: "no action" },
+    { treatmentKey: "retention_sms", message: /^Not overridden: Retention SMS: no SMS marketing consent is recorded\./, label: "a channel the customer refused" },
+    { treatmentKey: "ignore", message: /reject the recommendation/, label: "no action" },
     { treatmentKey: "retention_call", message: /other than the recommended one/, label: "the same treatment" },
     { treatmentKey: "gold_plan", message: /not an active treatment/, label: "an unknown treatment" },
   ])("is refused for $label", async ({ treatmentKey, message }) => {

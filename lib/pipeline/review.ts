@@ -7,7 +7,8 @@ import { toStatus } from "../agents/allocation/capacity";
 import type { AllocationRecord, AuditRecord, CapacityStore, ReviewUpdate } from "../agents/allocation/ports";
 import type { TreatmentDefinition } from "../agents/domain";
 import { isHighValueTier } from "../agents/rules/value-tier";
-import { type OverrideOption, customerFactsOf, loadCustomerJourney, overrideOptions } from "./customer-journey";
+import { loadContactPolicy } from "./contact-policy";
+import { type OverrideExclusion, type OverrideOption, customerFactsOf, loadCustomerJourney, overrideExclusions, overrideOptions } from "./customer-journey";
 import { reviewHandlerFor } from "./review/handlers";
 import { seeingOwnWrites } from "./review/own-writes";
 import type { LoadFacts, ReviewAction, ReviewContext, ReviewOutcome, Reviewer } from "./review/types";
@@ -162,6 +163,8 @@ export type OverrideChoices = {
   currentKey: string | null;
   isPending: boolean;
   options: OverrideChoice[];
+  /** Treatments that may not be chosen now, each with the rule that refuses it, for the dialog to show disabled. */
+  excluded: OverrideExclusion[];
 };
 
 /**
@@ -177,13 +180,16 @@ export async function listOverrideChoices(opts: { pool: pg.Pool; store: Capacity
   if (!rec) return null;
   const base = { recommendationId: opts.recommendationId, customerId: rec.customerId, currentKey: rec.treatmentKey, isPending: rec.status === "pending_review" };
   const journey = await loadCustomerJourney(opts.pool, rec.customerId);
-  if (!journey || !base.isPending) return { ...base, options: [] };
+  if (!journey || !base.isPending) return { ...base, options: [], excluded: [] };
   const now = opts.now ?? new Date().toISOString();
-  const options = overrideOptions({ facts: customerFactsOf(journey, now), catalog: opts.catalog, currentKey: rec.treatmentKey });
+  const facts = customerFactsOf(journey, now, { contactPolicy: await loadContactPolicy(opts.pool), catalog: opts.catalog });
+  const options = overrideOptions({ facts, catalog: opts.catalog, currentKey: rec.treatmentKey });
+  const excluded = overrideExclusions({ facts, catalog: opts.catalog, currentKey: rec.treatmentKey });
   const resources = new Map((await opts.store.readResources()).map((r) => [r.key, toStatus(r)]));
   const isHighValue = isHighValueTier(journey.analysis.metrics.valueTier);
   return {
     ...base,
+    excluded,
     options: options.map((o) => {
       const status = o.resourceKey ? resources.get(o.resourceKey) : undefined;
       return { ...o, available: status ? (isHighValue ? status.availableHighValue : status.availableGeneral) : null };

@@ -1,6 +1,7 @@
 // What the allocation agent needs from storage: every capacity change happens inside one
 // transaction that has locked the resource rows, together with the decisions that depend on it.
-import type { PolicyKind } from "../domain";
+import type { Channel, CustomerData, PolicyKind, TreatmentDefinition } from "../domain";
+import type { ContactPolicy } from "../rules/contact-policy";
 import type { LockedResource } from "./capacity";
 
 export type AllocationOutcome = "held" | "confirmed" | "released" | "denied";
@@ -75,6 +76,19 @@ export type BatchWrites = { decisions?: DecisionRecord[]; superseded?: Supersede
 
 export type RecommendationState = { id: string; status: string; treatmentKey: string | null; customerId: string; runId: string };
 
+/** What a review re-checks, read inside its transaction. */
+export type ReviewFacts = {
+  /** The treatments active now. */
+  catalog: TreatmentDefinition[];
+  /** The name of every treatment, active or not, so a deactivated one can be named. */
+  treatmentNames: Map<string, string>;
+  contactPolicy: ContactPolicy;
+  /** The customers asked for that exist, with consent and our past decisions. */
+  customers: Map<string, CustomerData>;
+  /** When each customer's consent on each channel last changed (ISO). */
+  consentChangedAt: Map<string, Partial<Record<Channel, string>>>;
+};
+
 export type LockedCapacity = {
   /** Every resource, locked until the transaction ends. */
   readonly resources: Map<string, LockedResource>;
@@ -92,6 +106,8 @@ export type LockedCapacity = {
   pendingFor(customerIds: string[]): Promise<RecommendationState[]>;
   /** The database's clock, so periods agree across processes. */
   readonly now: string;
+  /** Reads what a review re-checks for these customers in this transaction; stores that serve no reviews leave it out. */
+  readReviewFacts?(customerIds: string[]): Promise<ReviewFacts>;
 };
 
 export type CapacityStore = {

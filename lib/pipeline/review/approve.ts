@@ -1,3 +1,4 @@
+import { recheckApprovals } from "./recheck";
 import type { ReviewActionOf, ReviewHandler } from "./types";
 
 /**
@@ -7,6 +8,7 @@ import type { ReviewActionOf, ReviewHandler } from "./types";
  */
 export const approveHandler: ReviewHandler<ReviewActionOf<"approve">> = {
   status: "approved",
+  recheck: recheckApprovals,
   apply: async (ctx) => {
     const { states, latest, catalogByKey } = ctx;
     const refused = new Set<string>();

@@ -1,6 +1,7 @@
 import type { TreatmentDefinition } from "../../agents/domain";
 import { AppError } from "../../errors";
 import { overrideOptions } from "../customer-journey";
+import { recheckOverride } from "./recheck";
 import type { LoadFacts, ReviewActionOf, ReviewHandler } from "./types";
 
 /**
@@ -10,6 +11,7 @@ import type { LoadFacts, ReviewActionOf, ReviewHandler } from "./types";
  */
 export const overrideHandler: ReviewHandler<ReviewActionOf<"override">> = {
   status: "overridden",
+  recheck: recheckOverride,
   checkRequest: (ids) => {
     if (ids.length !== 1) throw new AppError({ code: "invalid_input", userMessage: "Override one recommendation at a time." });
   },

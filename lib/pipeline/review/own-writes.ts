@@ -15,6 +15,7 @@ export function seeingOwnWrites(capacity: LockedCapacity): OwnWritesCapacity {
     now: capacity.now,
     loadRecommendations: (ids) => capacity.loadRecommendations(ids),
     pendingFor: (customerIds) => capacity.pendingFor(customerIds),
+    ...(capacity.readReviewFacts ? { readReviewFacts: (customerIds: string[]) => capacity.readReviewFacts!(customerIds) } : {}),
     record: (row) => {
       capacity.record(row);
       // A denial changes no hold, so it never stands as a recommendation's latest state.
