@@ -10,6 +10,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/customers", label: "Customers" },
   { href: "/review", label: "Review" },
   { href: "/constraints", label: "Constraints" },
+  { href: "/contact-policy", label: "Contact policy" },
   { href: "/allocations", label: "Allocations" },
   { href: "/runs", label: "Runs" },
   { href: "/treatments", label: "Treatments" },

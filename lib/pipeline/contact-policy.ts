@@ -191,3 +191,35 @@ export async function updateContactPolicyRule(pool: pg.Pool, opts: { actor: Acto
     return { isChanged: true, key, message: `${label}: saved. The next decision and every approval from now on follow it.`, ...diff };
   });
 }
+
+function times(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+const CHANNEL_WORDS: Record<Channel, { one: string; many: string }> = {
+  email: { one: "email", many: "emails" },
+  sms: { one: "SMS", many: "SMS" },
+  call: { one: "call", many: "calls" },
+  push: { one: "push message", many: "push messages" },
+  mail: { one: "letter", many: "letters" },
+};
+
+/** What a rule does with its numbers, in one sentence: "At most 2 SMS to a customer in any 7 days." */
+export function describeRule(rule: Pick<ContactPolicyRule, "kind" | "channel" | "maxCount" | "windowDays" | "pauseDays">): string {
+  const count = rule.maxCount ?? 0;
+  const days = times(rule.windowDays, "day", "days");
+  switch (rule.kind) {
+    case "channel_limit": {
+      const words = CHANNEL_WORDS[rule.channel ?? "email"];
+      return `At most ${times(count, words.one, words.many)} to a customer in any ${days}.`;
+    }
+    case "overall_limit":
+      return `At most ${times(count, "contact", "contacts")} to a customer on all channels together in any ${days}.`;
+    case "approval_cooldown":
+      return `A treatment is not sent to a customer again within ${days} of its approval.`;
+    case "decline_cooldown":
+      return `A treatment is not offered again within ${days} of the customer declining it.`;
+    case "goal_suppression":
+      return `After ${times(count, "decline or ignored offer", "declines or ignored offers")} of one goal within ${days}, that goal pauses for ${times(rule.pauseDays ?? 0, "day", "days")}.`;
+  }
+}
