@@ -1,4 +1,6 @@
 import path from "node:path";
+import pg from "pg";
+import { DEFAULT_CAPACITY_CUSTOMERS, installDefaultCatalog } from "../catalog/defaults";
 import { ensureDatabaseExists, startLocalPostgres } from "./embedded";
 import { applyMigrations } from "./migrate";
 import { dataDir } from "./paths";
@@ -28,12 +30,23 @@ export async function connectDatabase(opts: OpenOptions = {}): Promise<DatabaseH
 
 /**
  * The one way every command reaches the database: DATABASE_URL when set, otherwise the
- * project's own PostgreSQL under .data/ (started if needed). Migrations are applied first.
+ * project's own PostgreSQL under .data/ (started if needed). Migrations are applied first, then
+ * a database without a treatment catalog gets the default one.
  */
 export async function openDatabase(opts: OpenOptions = {}): Promise<DatabaseHandle> {
   const log = opts.log ?? (() => {});
   const handle = await connectDatabase(opts);
   const applied = await applyMigrations(handle.url);
   if (applied.length > 0) log(`Applied migrations: ${applied.join(", ")}`);
+  // The catalog and capacities are configuration: without them every decision would fail.
+  const client = new pg.Client({ connectionString: handle.url });
+  await client.connect();
+  try {
+    if (await installDefaultCatalog(client)) {
+      log(`Installed the default treatment catalog, with capacity limits for ${DEFAULT_CAPACITY_CUSTOMERS.toLocaleString("en-GB")} customers (edit them on the Treatments and Constraints screens).`);
+    }
+  } finally {
+    await client.end();
+  }
   return handle;
 }

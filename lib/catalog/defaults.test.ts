@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { checkEligibility } from "../../lib/agents/rules/eligibility";
-import { REFERENCE_CUSTOMERS, reservedUnits, scaleCapacity, scaledResources, treatmentCatalog } from "./catalog";
+import { checkEligibility } from "../agents/rules/eligibility";
+import { DEFAULT_CAPACITY_CUSTOMERS, REFERENCE_CUSTOMERS, defaultTreatmentCatalog, reservedUnits, scaleCapacity, scaledResources } from "./defaults";
 
 describe("scaleCapacity", () => {
   test.each([
@@ -30,6 +30,11 @@ describe("scaleCapacity", () => {
     expect(calls!.limit / customers).toBeLessThan(0.01);
   });
 
+  test("sizes a fresh database's capacities for 10,000 customers", () => {
+    const limits = Object.fromEntries(scaledResources(DEFAULT_CAPACITY_CUSTOMERS).map((r) => [r.key, r.limit]));
+    expect(limits).toMatchObject({ retention_call_slots: 40, service_call_slots: 100, retention_sms_quota: 20_000 });
+  });
+
   test("uses the original's numbers at the reference size", () => {
     const limits = Object.fromEntries(scaledResources(REFERENCE_CUSTOMERS).map((r) => [r.key, r.limit]));
     expect(limits).toMatchObject({ retention_call_slots: 2, service_call_slots: 5, retention_sms_quota: 1000, loyalty_app_pushes: 10_000 });
@@ -47,16 +52,16 @@ describe("reservedUnits", () => {
   });
 });
 
-describe("treatmentCatalog", () => {
+describe("defaultTreatmentCatalog", () => {
   test("has the original's eleven treatments and one no-action entry", () => {
-    expect(treatmentCatalog).toHaveLength(12);
-    const noAction = treatmentCatalog.filter((t) => t.isNoAction);
+    expect(defaultTreatmentCatalog).toHaveLength(12);
+    const noAction = defaultTreatmentCatalog.filter((t) => t.isNoAction);
     expect(noAction.map((t) => t.key)).toEqual(["ignore"]);
     expect(noAction[0]).toMatchObject({ channel: null, resource: null, costPerContact: 0 });
-    expect(new Set(treatmentCatalog.map((t) => t.key)).size).toBe(12);
+    expect(new Set(defaultTreatmentCatalog.map((t) => t.key)).size).toBe(12);
   });
 
-  test.each(treatmentCatalog.filter((t) => !t.isNoAction).map((t) => [t.key, t] as const))("%s has a channel, a capacity and a plausible effect", (_key, t) => {
+  test.each(defaultTreatmentCatalog.filter((t) => !t.isNoAction).map((t) => [t.key, t] as const))("%s has a channel, a capacity and a plausible effect", (_key, t) => {
     expect(t.channel).not.toBeNull();
     expect(t.resource).not.toBeNull();
     expect(t.costPerContact).toBeGreaterThan(0);
@@ -64,17 +69,17 @@ describe("treatmentCatalog", () => {
     expect(t.expectedEffect).toBeLessThanOrEqual(1);
   });
 
-  test.each(treatmentCatalog.map((t) => [t.key, t.eligibility] as const))("%s has eligibility rules the schema accepts", (_key, eligibility) => {
+  test.each(defaultTreatmentCatalog.map((t) => [t.key, t.eligibility] as const))("%s has eligibility rules the schema accepts", (_key, eligibility) => {
     expect(checkEligibility(eligibility)).toEqual({ ok: true, eligibility });
   });
 
   test("expects calls to work best", () => {
-    const calls = treatmentCatalog.filter((t) => t.channel === "call").map((t) => t.expectedEffect);
-    const others = treatmentCatalog.filter((t) => t.channel !== "call").map((t) => t.expectedEffect);
+    const calls = defaultTreatmentCatalog.filter((t) => t.channel === "call").map((t) => t.expectedEffect);
+    const others = defaultTreatmentCatalog.filter((t) => t.channel !== "call").map((t) => t.expectedEffect);
     expect(Math.min(...calls)).toBeGreaterThan(Math.max(...others));
   });
 
   test("reaches customers on every channel", () => {
-    expect(new Set(treatmentCatalog.map((t) => t.channel).filter(Boolean))).toEqual(new Set(["email", "sms", "call", "push", "mail"]));
+    expect(new Set(defaultTreatmentCatalog.map((t) => t.channel).filter(Boolean))).toEqual(new Set(["email", "sms", "call", "push", "mail"]));
   });
 });
