@@ -17,6 +17,9 @@ export const extraCheckConstraints = [
   "ContactPolicyRule_window_days",
   "ContactPolicyRule_max_count",
   "ContactPolicyRule_pause_days",
+  "CustomerInsight_churn_risk",
+  "CustomerInsight_counts",
+  "CustomerInsight_patterns",
 ] as const;
 
 export const extraTriggers = ["Allocation_append_only", "AuditLog_append_only"] as const;
