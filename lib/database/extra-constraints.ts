@@ -20,6 +20,9 @@ export const extraCheckConstraints = [
   "CustomerInsight_churn_risk",
   "CustomerInsight_counts",
   "CustomerInsight_patterns",
+  "Outcome_response_needs_contact",
+  "Outcome_stay_windows_agree",
+  "Recommendation_held_out_no_action",
 ] as const;
 
 export const extraTriggers = ["Allocation_append_only", "AuditLog_append_only"] as const;
