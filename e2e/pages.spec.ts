@@ -67,10 +67,15 @@ test.describe("every screen shows the database's rows", () => {
   });
 
   test("constraints shows every resource with its limit", async ({ page, sql }) => {
-    const resources = (await sql.query(`SELECT key, "limit" FROM "ResourceConstraint" ORDER BY key`)).rows;
+    const resources = (await sql.query(`SELECT key, name, "limit" FROM "ResourceConstraint" ORDER BY key`)).rows;
     await page.goto("/constraints");
     // Other specs add resources of their own while this one runs: check the ones read before the page.
-    for (const r of resources) await expect(page.locator(`[data-testid="resource-gauge"][data-resource-key="${r.key}"]`)).toContainText(r.key);
+    for (const r of resources) {
+      const gauge = page.locator(`[data-testid="resource-gauge"][data-resource-key="${r.key}"]`);
+      // Named as people know it; the key stays on the name's title.
+      await expect(gauge.getByRole("heading", { name: r.name })).toHaveAttribute("title", r.key);
+      await expect(gauge.getByTestId("gauge-limit")).toHaveText(Number(r.limit).toLocaleString("en-GB"));
+    }
     await capture(page, "constraints");
   });
 
