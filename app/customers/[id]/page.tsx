@@ -12,7 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
 import { db } from "@/lib/db";
 import { getCustomerDetail } from "@/lib/queries/customers";
-import { CustomerAudit, CustomerInsights, CustomerRecommendationsPanel } from "./sections";
+import { CustomerAudit, CustomerInsights, CustomerRecommendationsPanel, CustomerWhyNot } from "./sections";
 import { can } from "@/lib/auth/roles";
 import { requireSignedIn } from "@/lib/session/actor";
 
@@ -99,6 +99,16 @@ export default async function CustomerPage({ params }: Props) {
       >
         <Suspense fallback={<CustomerRecommendationsSkeleton />}>
           <CustomerRecommendationsPanel customerId={profile.id} canRun={can(actor.role, "runs.start")} />
+        </Suspense>
+      </Section>
+
+      <Section
+        title="Why not the others"
+        description="Every treatment of the catalog in the newest decision: the one chosen, the ranked alternatives with their value, and each excluded one with the rule that excluded it."
+        testId="customer-why-not"
+      >
+        <Suspense fallback={<CustomerRecommendationsSkeleton />}>
+          <CustomerWhyNot customerId={profile.id} />
         </Suspense>
       </Section>
 

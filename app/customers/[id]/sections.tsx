@@ -2,11 +2,13 @@ import { CustomerRecommendations } from "@/components/customers/customer-recomme
 import { JourneyInsights } from "@/components/customers/detail/journey-insights";
 import { AuditTable } from "@/components/audit/audit-table";
 import { RunPipelineButton } from "@/components/customers/detail/run-pipeline-button";
+import { WhyNotTable } from "@/components/customers/why-not-table";
 import { db } from "@/lib/db";
 import { loadCustomerJourney } from "@/lib/pipeline/customer-journey";
 import { getPool } from "@/lib/pool";
 import { listCustomerAudit } from "@/lib/queries/audit";
 import { listCustomerRecommendations, listReviewFilterOptions } from "@/lib/queries/recommendations";
+import { getCustomerWhyNot } from "@/lib/queries/why-not";
 
 // The customer page's slower parts, each streamed into its own Suspense boundary once the page has
 // established that the customer exists.
@@ -32,6 +34,11 @@ export async function CustomerRecommendationsPanel({ customerId, canRun }: { cus
       <CustomerRecommendations recommendations={recommendations} resourceNames={Object.fromEntries(options.resources.map((r) => [r.key, r.name]))} />
     </>
   );
+}
+
+/** Every catalog treatment's fate in the customer's newest decision. */
+export async function CustomerWhyNot({ customerId }: { customerId: string }) {
+  return <WhyNotTable whyNot={await getCustomerWhyNot(db, customerId)} />;
 }
 
 /** The audit entries of this customer's recommendations (reviews and overrides), newest first. */
