@@ -11,7 +11,7 @@ import { scratchDir, telcoCsv, telcoRow } from "./testing/telco-rows";
 const LIMITS: ImportLimits = { maxBytes: 1_000_000, maxJsonBytes: 1_000_000, maxRows: 1_000 };
 
 /** Checks `items` as an import does, keeping what it would stage. */
-async function checkItems(items: AsyncIterable<SourceItem> | Iterable<SourceItem>, maxRows = LIMITS.maxRows) {
+async function checkItems(items: AsyncIterable<Iterable<SourceItem>> | Iterable<Iterable<SourceItem>>, maxRows = LIMITS.maxRows) {
   const staged: { customer: CustomerRecord; place: number }[] = [];
   const asyncItems = (async function* () {
     yield* items;
@@ -24,7 +24,7 @@ async function checkItems(items: AsyncIterable<SourceItem> | Iterable<SourceItem
   };
 }
 
-const check = (text: string, format: "csv" | "json" = "csv", maxRows?: number) => checkItems(format === "csv" ? csvItems(text) : jsonItems(text), maxRows);
+const check = (text: string, format: "csv" | "json" = "csv", maxRows?: number) => checkItems(format === "csv" ? csvItems([text]) : jsonItems(text), maxRows);
 
 describe("checkRows (CSV)", () => {
   test("stages each customer of a well-formed file with its line", async () => {

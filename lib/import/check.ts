@@ -53,39 +53,41 @@ export type CheckResult =
 const count = (n: number) => n.toLocaleString("en-GB");
 
 /**
- * Reads `items` to the end, passing each customer that passes the checks to `stage` with its
+ * Reads `items` (batches, in file order) to the end, passing each customer that passes the checks to `stage` with its
  * place in the file; `rowsRead` counts data rows, good or bad (header and blank lines are not rows).
  */
 export async function checkRows(
-  items: AsyncIterable<SourceItem>,
+  items: AsyncIterable<Iterable<SourceItem>>,
   opts: { maxRows: number; stage: (customer: CustomerRecord, place: number) => void | Promise<void>; log?: (m: string) => void },
 ): Promise<CheckResult> {
   const problems = new ProblemList();
   let rowsRead = 0;
   let staged = 0;
   let loggedAt = performance.now();
-  for await (const item of items) {
-    if (item.type === "refused") return { ok: false, reason: item.reason };
-    if (item.type === "columns") {
-      // A CSV header names its columns once for every row; a JSON record names its own.
-      const missing = missingTelcoColumns(item.columns);
-      if (missing.length > 0) return { ok: false, reason: `the header lacks ${missing.length === 1 ? "column" : "columns"} ${missing.join(", ")}` };
-      continue;
+  for await (const batch of items) {
+    for (const item of batch) {
+      if (item.type === "refused") return { ok: false, reason: item.reason };
+      if (item.type === "columns") {
+        // A CSV header names its columns once for every row; a JSON record names its own.
+        const missing = missingTelcoColumns(item.columns);
+        if (missing.length > 0) return { ok: false, reason: `the header lacks ${missing.length === 1 ? "column" : "columns"} ${missing.join(", ")}` };
+        continue;
+      }
+      rowsRead += 1;
+      if (rowsRead > opts.maxRows) return { ok: false, reason: `more than ${count(opts.maxRows)} rows (IMPORT_MAX_ROWS); split the file` };
+      if (item.type === "problem") {
+        problems.add(item.place, item.problem);
+        continue;
+      }
+      const check = mapTelcoRow(item.row);
+      if (!check.ok) {
+        problems.add(item.place, { where: item.row.where, reason: check.reasons.join("; ") });
+        continue;
+      }
+      const pending = opts.stage(check.customer, item.place);
+      if (pending) await pending;
+      staged += 1;
     }
-    rowsRead += 1;
-    if (rowsRead > opts.maxRows) return { ok: false, reason: `more than ${count(opts.maxRows)} rows (IMPORT_MAX_ROWS); split the file` };
-    if (item.type === "problem") {
-      problems.add(item.place, item.problem);
-      continue;
-    }
-    const check = mapTelcoRow(item.row);
-    if (!check.ok) {
-      problems.add(item.place, { where: item.row.where, reason: check.reasons.join("; ") });
-      continue;
-    }
-    const pending = opts.stage(check.customer, item.place);
-    if (pending) await pending;
-    staged += 1;
     if (opts.log && performance.now() - loggedAt > 5_000) {
       loggedAt = performance.now();
       opts.log(`Read ${count(rowsRead)} rows...`);

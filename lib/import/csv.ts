@@ -5,7 +5,7 @@
 // A quote inside an unquoted field spoils only its record: it is reported and reading goes on. A
 // closing quote followed by text, or a quote never closed, leaves no way to tell where the next
 // record begins, so reading stops there.
-import { Readable, pipeline } from "node:stream";
+import { finished } from "node:stream/promises";
 import { CsvError, parse } from "csv-parse";
 
 export type CsvRecord = { line: number; fields: string[] };
@@ -16,11 +16,8 @@ export type CsvItem =
   | ({ type: "record" } & CsvRecord)
   /** A record that broke the quoting rules; it is not read. */
   | ({ type: "problem" } & CsvProblem)
-  /**
-   * Reading stopped here: the rest of the text cannot be read as records. Always the last item,
-   * and the only one of its record; records and problems read just before it may not come first.
-   */
-  | ({ type: "fatal"; isFirstRecord: boolean } & CsvProblem);
+  /** Reading stopped here: the rest of the text cannot be read as records. Always the last item. */
+  | ({ type: "fatal" } & CsvProblem);
 
 /** Longest record read, in characters: the Telco layout's rows are about 200; a longer one is a quote left open. */
 export const MAX_RECORD_CHARS = 1_048_576;
@@ -68,22 +65,19 @@ function problemOf(err: CsvError): string {
 }
 
 /**
- * Reads CSV text arriving in `chunks` (UTF-8 bytes or text; a leading byte-order mark is ignored).
- * Blank lines are not records. Problems come before the records that follow them in the file.
+ * Reads CSV text arriving in `chunks` (UTF-8 bytes or text; a leading byte-order mark is ignored),
+ * yielding the items each chunk completes, in file order; blank lines are not records. Chunks are
+ * parsed one at a time, as the items of the last one are taken, so memory holds about one chunk.
  */
-export async function* readCsv(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string> | string): AsyncGenerator<CsvItem> {
+export async function* readCsv(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<CsvItem[]> {
   // csv-parse counts the CR and the LF of a CRLF inside a quoted field as two lines (outside quotes,
   // one): the line numbers it reports are corrected by how many such CRLFs it has passed.
   let doubleCounted = 0;
   /** The last line of the last record read, and the blank lines csv-parse had skipped by then. */
   let lastEnd = 0;
   let emptyAtLastEnd = 0;
-  const pending: CsvItem[] = [];
-  /** Records parsed, read or stepped over, whether yielded yet or not. */
-  let recordsSeen = 0;
-
-  /** The first line of each record parsed and not yet yielded, in order. */
-  const startLines: number[] = [];
+  /** What the chunks parsed so far completed; csv-parse calls back in file order. */
+  let items: CsvItem[] = [];
 
   const parser = parse({
     bom: true,
@@ -93,7 +87,6 @@ export async function* readCsv(chunks: AsyncIterable<Buffer | string> | Iterable
     max_record_size: MAX_RECORD_CHARS,
     skip_records_with_error: true,
     on_record: (fields, context) => {
-      recordsSeen += 1;
       let breaks = 0;
       for (const field of fields) {
         if (field.length === 0 || (field.indexOf("\n") === -1 && field.indexOf("\r") === -1)) continue;
@@ -103,42 +96,54 @@ export async function* readCsv(chunks: AsyncIterable<Buffer | string> | Iterable
       }
       lastEnd = context.lines - doubleCounted;
       emptyAtLastEnd = context.empty_lines;
-      startLines.push(lastEnd - breaks);
-      return fields;
+      items.push({ type: "record", line: lastEnd - breaks, fields });
+      // Taken here rather than from the stream's output: one hand-over per chunk, not per record.
+      return null;
     },
-    // Called in file order between records; only an opening quote can be stepped over (see above).
+    // Only an opening quote can be stepped over (see above); any other error ends the parse.
     on_skip: (err) => {
       if (!err || err.code !== "INVALID_OPENING_QUOTE") throw err;
-      recordsSeen += 1;
       const line = (numberOn(err, "lines") ?? 0) - doubleCounted;
-      pending.push({ type: "problem", line, reason: problemOf(err) });
+      items.push({ type: "problem", line, reason: problemOf(err) });
       lastEnd = line;
       emptyAtLastEnd = numberOn(err, "empty_lines") ?? emptyAtLastEnd;
       return undefined;
     },
   });
-  const source = typeof chunks === "string" ? Readable.from([chunks]) : Readable.from(chunks, { objectMode: false });
-  // Errors reach the parser, and so the loop below; the callback has nothing more to do.
-  pipeline(source, parser, () => {});
+  // Failures are read from `parser.errored` after each step.
+  parser.on("error", () => {});
 
-  try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
-      const line = startLines.shift() ?? 0;
-      while (pending.length > 0 && pending[0]!.line < line) yield pending.shift()!;
-      yield { type: "record", line, fields };
-    }
-  } catch (err) {
+  const fatalOf = (err: unknown): CsvItem => {
     if (!(err instanceof CsvError)) throw err;
-    // The stream drops what it held when it fails, so what came just before may be lost: the file
-    // is refused whole, by its first unreadable point.
     const empty = numberOn(err, "empty_lines") ?? emptyAtLastEnd;
     const isQuoteOpen = err.code === "CSV_QUOTE_NOT_CLOSED" || err.code === "CSV_MAX_RECORD_SIZE";
     // An open quote is found at the end of the text; the record it spoils starts after the last one read.
     const line = isQuoteOpen ? lastEnd + 1 + (empty - emptyAtLastEnd) : (numberOn(err, "lines") ?? 0) - doubleCounted;
-    yield { type: "fatal", line, reason: problemOf(err), isFirstRecord: recordsSeen === 0 };
-    return;
+    return { type: "fatal", line, reason: problemOf(err) };
+  };
+
+  try {
+    // csv-parse parses a written chunk before `write` returns, so its items are ready here.
+    for await (const chunk of chunks) {
+      parser.write(chunk);
+      if (parser.errored) {
+        yield [...items, fatalOf(parser.errored)];
+        return;
+      }
+      if (items.length > 0) {
+        const ready = items;
+        items = [];
+        yield ready;
+      }
+    }
+    parser.end();
+    const ended = await finished(parser, { readable: false }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    const last = ended === null ? items : [...items, fatalOf(parser.errored ?? ended)];
+    if (last.length > 0) yield last;
   } finally {
     parser.destroy();
   }
-  yield* pending.splice(0);
 }

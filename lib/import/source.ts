@@ -6,6 +6,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { readCsv } from "./csv";
+import type { CsvItem } from "./csv";
 import { ByteCheck, FileBytesError, checkedChunks } from "./file-bytes";
 
 export type ImportFormat = "csv" | "json";
@@ -39,7 +40,8 @@ export type ImportLimits = { maxBytes: number; maxJsonBytes: number; maxRows: nu
 export type ImportFile = {
   fileName: string;
   format: ImportFormat;
-  items: AsyncIterable<SourceItem>;
+  /** The file's items in file order, a batch at a time; read each batch through before the next. */
+  items: AsyncIterable<Iterable<SourceItem>>;
   /** The SHA-256 of the file's bytes, known once `items` has been read to the end. */
   fileSha256: () => string;
 };
@@ -92,16 +94,20 @@ export async function openImportFile(opts: { filePath: string; limits: ImportLim
   };
 }
 
-async function* csvFileItems(filePath: string, maxBytes: number, onSha: (sha: string) => void): AsyncGenerator<SourceItem> {
+/** Bytes read from a CSV file at a time: each read is parsed and checked as one batch. */
+const CSV_READ_BYTES = 256 * 1024;
+
+async function* csvFileItems(filePath: string, maxBytes: number, onSha: (sha: string) => void): AsyncGenerator<Iterable<SourceItem>> {
   try {
-    yield* csvItems(checkedChunks(createReadStream(filePath), { maxBytes, onEnd: (f) => onSha(f.fileSha256) }));
+    const bytes = createReadStream(filePath, { highWaterMark: CSV_READ_BYTES });
+    yield* csvItems(checkedChunks(bytes, { maxBytes, onEnd: (f) => onSha(f.fileSha256) }));
   } catch (err) {
     if (!(err instanceof FileBytesError)) throw err;
-    yield { type: "refused", reason: err.reason };
+    yield [{ type: "refused", reason: err.reason }];
   }
 }
 
-async function* jsonFileItems(filePath: string, maxBytes: number, onSha: (sha: string) => void): AsyncGenerator<SourceItem> {
+async function* jsonFileItems(filePath: string, maxBytes: number, onSha: (sha: string) => void): AsyncGenerator<Iterable<SourceItem>> {
   const bytes = await readFile(filePath);
   const check = new ByteCheck({ maxBytes });
   try {
@@ -109,64 +115,94 @@ async function* jsonFileItems(filePath: string, maxBytes: number, onSha: (sha: s
     onSha(check.finish().fileSha256);
   } catch (err) {
     if (!(err instanceof FileBytesError)) throw err;
-    yield { type: "refused", reason: err.reason };
+    yield [{ type: "refused", reason: err.reason }];
     return;
   }
   yield* jsonItems(bytes.toString("utf8"));
 }
 
-/** Reads CSV with a header row into named rows; rows with the wrong field count are problems. */
-export async function* csvItems(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string> | string): AsyncGenerator<SourceItem> {
-  let columns: string[] | null = null;
-  for await (const item of readCsv(chunks)) {
-    if (item.type === "fatal") {
-      yield { type: "refused", reason: `line ${item.line}: ${item.isFirstRecord ? "header row: " : ""}${item.reason}` };
-      return;
-    }
-    if (columns === null) {
-      if (item.type === "problem") {
-        yield { type: "refused", reason: `line ${item.line}: header row: ${item.reason}` };
-        return;
-      }
-      const names = item.fields.map((f) => f.trim());
-      const duplicate = names.find((c, i) => names.indexOf(c) !== i);
-      if (duplicate !== undefined) {
-        yield { type: "refused", reason: `line ${item.line}: column "${duplicate}" appears twice in the header` };
-        return;
-      }
-      if (names.some((c) => c === "")) {
-        yield { type: "refused", reason: `line ${item.line}: the header has a blank column name` };
-        return;
-      }
-      columns = names;
-      yield { type: "columns", columns };
-      continue;
-    }
-
-    const where = `line ${item.line}`;
-    if (item.type === "problem") {
-      yield { type: "problem", place: item.line, problem: { where, reason: item.reason } };
-      continue;
-    }
-    if (item.fields.length !== columns.length) {
-      yield { type: "problem", place: item.line, problem: { where, reason: `expected ${columns.length} fields, found ${item.fields.length}` } };
-      continue;
-    }
-    const fields: Record<string, string> = {};
-    for (let i = 0; i < columns.length; i++) fields[columns[i]!] = item.fields[i] ?? "";
-    const withNul = nulProblem(fields);
-    if (withNul) {
-      yield { type: "problem", place: item.line, problem: { where, reason: withNul } };
-      continue;
-    }
-    // CSV values are text already: the raw view is the same object (rows are never mutated).
-    yield { type: "row", place: item.line, row: { where, fields, raw: fields } };
+/**
+ * Reads CSV with a header row into named rows, a batch per chunk read; rows with the wrong field
+ * count are problems. Each batch makes its rows only as they are taken, so no more than one row
+ * is held at a time: read a batch through before asking for the next.
+ */
+export async function* csvItems(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<Iterable<SourceItem>> {
+  const state: HeaderState = { columns: null, isOver: false };
+  for await (const batch of readCsv(chunks)) {
+    yield itemsOfBatch(batch, state);
+    if (state.isOver) return;
   }
-  if (columns === null) yield { type: "refused", reason: "the file is empty: expected a header row and at least one customer" };
+  if (state.columns === null) yield [{ type: "refused", reason: "the file is empty: expected a header row and at least one customer" }];
 }
 
-/** Reads a JSON array of objects, or `{ "customers": [...] }`, into named rows. */
-export function* jsonItems(text: string): Generator<SourceItem> {
+/** The header once read, and whether the file was refused (nothing more to read). */
+type HeaderState = { columns: string[] | null; isOver: boolean };
+
+function* itemsOfBatch(batch: readonly CsvItem[], state: HeaderState): Generator<SourceItem> {
+  for (const item of batch) {
+    if (item.type === "fatal") {
+      state.isOver = true;
+      yield { type: "refused", reason: `line ${item.line}: ${state.columns === null ? "header row: " : ""}${item.reason}` };
+      return;
+    }
+    if (state.columns !== null) {
+      yield rowOf(item, state.columns);
+      continue;
+    }
+    const refusal = item.type === "problem" ? `line ${item.line}: header row: ${item.reason}` : headerProblem(item.line, item.fields);
+    if (refusal !== null) {
+      state.isOver = true;
+      yield { type: "refused", reason: refusal };
+      return;
+    }
+    if (item.type === "record") {
+      state.columns = item.fields.map((f) => f.trim());
+      yield { type: "columns", columns: state.columns };
+    }
+  }
+}
+
+/** Why a header cannot name the columns, or null when it can. */
+function headerProblem(line: number, fields: readonly string[]): string | null {
+  const names = fields.map((f) => f.trim());
+  const duplicate = names.find((c, i) => names.indexOf(c) !== i);
+  if (duplicate !== undefined) return `line ${line}: column "${duplicate}" appears twice in the header`;
+  if (names.some((c) => c === "")) return `line ${line}: the header has a blank column name`;
+  return null;
+}
+
+/** One CSV record after the header as a row, or the problem that keeps it from being one. */
+function rowOf(item: Exclude<CsvItem, { type: "fatal" }>, columns: readonly string[]): SourceItem {
+  const where = `line ${item.line}`;
+  if (item.type === "problem") return { type: "problem", place: item.line, problem: { where, reason: item.reason } };
+  if (item.fields.length !== columns.length) {
+    return { type: "problem", place: item.line, problem: { where, reason: `expected ${columns.length} fields, found ${item.fields.length}` } };
+  }
+  const fields: Record<string, string> = {};
+  for (let i = 0; i < columns.length; i++) fields[columns[i]!] = item.fields[i] ?? "";
+  const withNul = nulProblem(fields);
+  if (withNul) return { type: "problem", place: item.line, problem: { where, reason: withNul } };
+  // CSV values are text already: the raw view is the same object (rows are never mutated).
+  return { type: "row", place: item.line, row: { where, fields, raw: fields } };
+}
+
+/** Records per batch handed on from a JSON file, which is read whole. */
+const JSON_BATCH = 1_000;
+
+/** Reads a JSON array of objects, or `{ "customers": [...] }`, into named rows, in batches. */
+export function* jsonItems(text: string): Generator<Iterable<SourceItem>> {
+  let batch: SourceItem[] = [];
+  for (const item of jsonRows(text)) {
+    batch.push(item);
+    if (batch.length >= JSON_BATCH || item.type === "refused") {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function* jsonRows(text: string): Generator<SourceItem> {
   let data: unknown;
   try {
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

@@ -24,8 +24,8 @@ const IMPORT_LOCK_KEY = 0x1c0_1e47;
 /** How many customers with a blank TotalCharges the batch record names (the count covers all). */
 const NAMED_BLANK_TOTALS = 100;
 
-/** Staged text sent to the server in pieces of about this many characters. */
-const COPY_PIECE_CHARS = 256 * 1024;
+/** Staged rows are sent to the server in pieces of this many bytes. */
+const COPY_PIECE_BYTES = 256 * 1024;
 
 const STAGING_COLUMNS = `place, id, name, segment, plan, "contractType", "tenureMonths", "monthlyRevenue", "totalRevenue",
   "valueTier", region, language, churned, attributes`;
@@ -113,13 +113,22 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
     copyError = err;
   });
   let isCopyDone = false;
-  let piece = "";
+  // Each row is encoded into the piece at once, so its text dies young instead of being kept (and
+  // promoted to the old generation) until a long string of many rows is sent.
+  let piece = Buffer.allocUnsafe(COPY_PIECE_BYTES);
+  let used = 0;
+  const send = (): boolean => {
+    const isReady = copy.write(piece.subarray(0, used));
+    piece = Buffer.allocUnsafe(COPY_PIECE_BYTES);
+    used = 0;
+    return isReady;
+  };
 
   const endStaging = async () => {
     if (isCopyDone) return;
     isCopyDone = true;
-    copy.end(piece);
-    piece = "";
+    copy.end(piece.subarray(0, used));
+    used = 0;
     await finished(copy);
     // Primary key and statistics after loading: cheaper than keeping them up on every row.
     await client.query("ALTER TABLE import_rows ADD PRIMARY KEY (place)");
@@ -144,13 +153,15 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
   return {
     stage: (c, place) => {
       if (copyError) throw copyError;
-      piece +=
+      const row =
         `${place}\t${copyField(c.id)}\t${copyField(c.name)}\t${c.segment}\t${copyField(c.plan)}\t${c.contractType}\t${c.tenureMonths}\t` +
         `${c.monthlyRevenue}\t${copyField(c.totalRevenue)}\t${c.valueTier}\t${copyField(c.region)}\t${copyField(c.language)}\t` +
         `${copyField(c.churned)}\t${copyField(JSON.stringify(c.attributes))}\n`;
-      if (piece.length < COPY_PIECE_CHARS) return;
-      const isReady = copy.write(piece);
-      piece = "";
+      let isReady = true;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: send first unless the row surely fits.
+      if (used > 0 && used + row.length * 3 > COPY_PIECE_BYTES) isReady = send();
+      if (row.length * 3 > COPY_PIECE_BYTES) isReady = copy.write(row) && isReady;
+      else used += piece.write(row, used);
       if (!isReady) return once(copy, "drain").then(() => undefined);
     },
 
