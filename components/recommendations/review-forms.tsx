@@ -139,6 +139,8 @@ export function OverrideForm({ recommendationId, currentName, isPending, error, 
   }, [recommendationId]);
 
   const options = loaded.state === "ready" ? loaded.choices.options : [];
+  // Shown disabled with the rule that refuses each, so no treatment of the catalog goes unexplained.
+  const excluded = loaded.state === "ready" && loaded.choices.isPending ? loaded.choices.excluded : [];
   return (
     <form
       className="space-y-4"
@@ -193,6 +195,27 @@ export function OverrideForm({ recommendationId, currentName, isPending, error, 
                 </li>
               ))}
             </ul>
+          ) : null}
+          {excluded.length > 0 ? (
+            <div className="mt-3">
+              <p className="mb-1 text-xs font-medium text-zinc-600">Not allowed for this customer now</p>
+              <ul className="max-h-48 space-y-1 overflow-y-auto" data-testid="override-excluded">
+                {excluded.map((e) => (
+                  <li key={e.treatmentKey}>
+                    <label className="flex cursor-not-allowed items-start gap-2 rounded-md border border-dashed border-zinc-200 px-3 py-2 text-sm opacity-70" data-testid="override-excluded-option">
+                      <input type="radio" name={`${groupId}-treatment`} value={e.treatmentKey} disabled aria-describedby={`${groupId}-${e.treatmentKey}-why`} className="mt-0.5" />
+                      <span className="min-w-0 flex-1">
+                        <span className="font-medium text-zinc-900">{e.name}</span>
+                        <span className="text-zinc-500"> · {e.channel ?? "no channel"}</span>
+                        <span id={`${groupId}-${e.treatmentKey}-why`} className="block text-xs text-zinc-600" data-testid="override-excluded-reason">
+                          {e.reason}
+                        </span>
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </div>
           ) : null}
         </div>
       </fieldset>
