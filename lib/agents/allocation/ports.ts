@@ -1,6 +1,6 @@
 // What the allocation agent needs from storage: every capacity change happens inside one
 // transaction that has locked the resource rows, together with the decisions that depend on it.
-import type { Channel, CustomerData, PolicyKind, TreatmentDefinition } from "../domain";
+import type { Channel, CustomerData, JourneyPattern, PatternKey, PolicyKind, TreatmentDefinition, ValueTier } from "../domain";
 import type { ContactPolicy } from "../rules/contact-policy";
 import type { LockedResource } from "./capacity";
 
@@ -44,6 +44,31 @@ export type DecisionRecord = {
   trace: unknown;
   /** Every catalog treatment's fate (TreatmentFate[]); null or absent when the decision has none. */
   fates?: unknown;
+  /** The journey analysis the decision read, stored as the customer's insight with it; absent when the customer was not analysed. */
+  insight?: CustomerInsightRecord;
+};
+
+/** A customer's journey metrics and patterns as a run analysed them (JourneyMetrics' units), kept for lists and segments. */
+export type CustomerInsightRecord = {
+  customerId: string;
+  runId: string | null;
+  asOf: string;
+  churnRisk: number;
+  lifetimeValue: number;
+  valueTier: ValueTier;
+  monthlyRevenue: number;
+  tenureMonths: number;
+  revenueTrend: number | null;
+  usageTrend: number | null;
+  complaintCount: number;
+  complaintsLast90Days: number;
+  incidentsLast90Days: number;
+  latePayments: number;
+  missedPayments: number;
+  latestChurnScore: number | null;
+  sentiment: number | null;
+  patterns: PatternKey[];
+  maxSeverity: JourneyPattern["severity"] | null;
 };
 
 /** A review decision applied to a pending recommendation. */

@@ -3,6 +3,7 @@
 import type { DecisionRecord } from "../allocation/ports";
 import type { TreatmentDecision } from "../domain";
 import type { Decided, Failed } from "./decide";
+import { insightOf } from "./insight";
 import type { FallbackHop } from "./messages";
 
 /**
@@ -36,6 +37,7 @@ export function decisionRecord(opts: {
     failureReason: opts.reason ?? null,
     trace: { steps: item.trace, notes: decision.notes, usage: decision.usage, evidence: decision.evidence, language: decision.compliance.language },
     fates: decision.fates ?? null,
+    insight: insightOf(item.context.analysis, runId),
   };
 }
 
