@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { type PatternKey, patternKeys } from "@/lib/agents/domain";
+import { patternLabels } from "@/lib/agents/journey/analyze";
 import { ValueTier } from "@/lib/generated/prisma/enums";
 import type { CustomerSort, RiskBand } from "@/lib/queries/customers";
 import { MAX_SEARCH_LENGTH } from "@/lib/validations/list-params";
@@ -11,6 +13,7 @@ type CustomerFiltersProps = {
   tier?: ValueTier;
   risk?: RiskBand;
   isPendingOnly: boolean;
+  pattern?: PatternKey;
   sort?: CustomerSort;
   direction?: "asc" | "desc";
   segments: string[];
@@ -20,8 +23,8 @@ const SORT_LABELS: Record<CustomerSort, string> = { id: "Id", name: "Name", tenu
 const RISK_LABELS: Record<RiskBand, string> = { high: "High (60% and over)", medium: "Medium (30–60%)", low: "Low (under 30%)" };
 
 /** A plain GET form: filters live in the URL, so results can be bookmarked and shared. */
-export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, sort, direction, segments }: CustomerFiltersProps) {
-  const isFiltered = Boolean(search || segment || tier || risk || isPendingOnly);
+export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, pattern, sort, direction, segments }: CustomerFiltersProps) {
+  const isFiltered = Boolean(search || segment || tier || risk || isPendingOnly || pattern);
   return (
     <form
       method="get"
@@ -80,6 +83,19 @@ export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, so
           {(Object.keys(RISK_LABELS) as RiskBand[]).map((r) => (
             <option key={r} value={r}>
               {RISK_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="w-48">
+        <label htmlFor="customer-pattern" className={labelClass}>
+          Journey pattern
+        </label>
+        <select id="customer-pattern" name="pattern" defaultValue={pattern ?? ""} className={inputClass} data-testid="filter-pattern">
+          <option value="">Any pattern</option>
+          {patternKeys.map((k) => (
+            <option key={k} value={k}>
+              {patternLabels[k]}
             </option>
           ))}
         </select>

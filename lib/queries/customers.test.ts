@@ -300,3 +300,58 @@ test.each([
   const given = Object.fromEntries(Object.entries({ risk, pending, sort, dir, page }).filter(([, v]) => v !== undefined));
   expect(given).toEqual({ page: 1, ...expected });
 });
+
+describe("listCustomers by journey pattern", () => {
+  const insights: { customerId: string; patterns: string[] }[] = [
+    { customerId: "BIZ-001", patterns: ["declining_usage", "price_sensitive"] },
+    { customerId: "BIZ-002", patterns: ["declining_usage"] },
+    { customerId: "BIZ-003", patterns: ["repeated_complaints"] },
+    { customerId: "X-9", patterns: [] },
+    { customerId: "C0001", patterns: ["price_sensitive", "bill_shock"] },
+  ];
+
+  beforeAll(async () => {
+    await t.prisma.customerInsight.createMany({
+      data: insights.map((i) => ({
+        customerId: i.customerId,
+        churnRisk: 0.4,
+        lifetimeValue: "1200.00",
+        valueTier: "medium",
+        monthlyRevenue: "40.00",
+        tenureMonths: 12,
+        complaintCount: 0,
+        complaintsLast90Days: 0,
+        incidentsLast90Days: 0,
+        latePayments: 0,
+        missedPayments: 0,
+        patterns: i.patterns,
+        maxSeverity: i.patterns.length ? "medium" : null,
+        asOf: new Date("2026-11-20T09:30:00Z"),
+      })),
+    });
+  });
+
+  test.each([
+    { pattern: "declining_usage" as const, ids: ["BIZ-001", "BIZ-002"] },
+    { pattern: "price_sensitive" as const, ids: ["BIZ-001", "C0001"] },
+    { pattern: "repeated_complaints" as const, ids: ["BIZ-003"] },
+    { pattern: "port_out_risk" as const, ids: [] },
+  ])("returns exactly the customers whose stored insight shows $pattern, none without an insight", async ({ pattern, ids }) => {
+    const result = await listCustomers(t.prisma, { page: 1, pageSize: 200, pattern });
+    expect(result.rows.map((r) => r.id)).toEqual(ids);
+    expect(result.total).toBe(ids.length);
+  });
+
+  test("narrows the other filters: business customers with declining usage in the premium tier", async () => {
+    const result = await listCustomers(t.prisma, { page: 1, pattern: "declining_usage", valueTier: "premium" });
+    expect(result.rows.map((r) => r.id)).toEqual(["BIZ-001"]);
+  });
+
+  test.each([
+    { raw: { pattern: "declining_usage" }, pattern: "declining_usage" },
+    { raw: { pattern: "grumpy" }, pattern: undefined },
+    { raw: { pattern: ["late_payments", "bill_shock"] }, pattern: "late_payments" },
+  ])("reads pattern $raw.pattern from the URL as $pattern", ({ raw, pattern }) => {
+    expect(parseCustomerListQuery(raw).pattern).toBe(pattern);
+  });
+});

@@ -1,7 +1,8 @@
 import "server-only";
 import { Prisma } from "../generated/prisma/client";
 import type { EventType, PolicyKind, PrismaClient, RecommendationStatus, ValueTier } from "../generated/prisma/client";
-import type { ChannelPermission as DomainChannelPermission, ContactPreferences, CustomerProfile as DomainProfile } from "../agents/domain";
+import type { ChannelPermission as DomainChannelPermission, ContactPreferences, CustomerProfile as DomainProfile, PatternKey } from "../agents/domain";
+import { patternKeys } from "../agents/domain";
 import { z } from "zod";
 import { RISK_BANDS, type RiskBand, riskBandOf, riskBands } from "../agents/rules/risk-band";
 import { type CustomerListParams, parseCustomerListParams, type RawSearchParams } from "../validations/list-params";
@@ -29,6 +30,8 @@ export type CustomerListFilters = {
   risk?: RiskBand;
   /** Only customers with a recommendation waiting for review. */
   hasPending?: boolean;
+  /** Only customers whose stored journey insight shows this pattern (customers never analysed have none). */
+  pattern?: PatternKey;
   sort?: CustomerSort;
   direction?: "asc" | "desc";
   page: number;
@@ -61,7 +64,7 @@ const latestChurnScore = Prisma.sql`LEFT JOIN LATERAL (
      ORDER BY e."occurredAt" DESC, e.id DESC
      LIMIT 1) risk ON true`;
 
-function customerConditions({ search, segment, valueTier, risk, hasPending }: CustomerListFilters): Prisma.Sql[] {
+function customerConditions({ search, segment, valueTier, risk, hasPending, pattern }: CustomerListFilters): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   if (segment) where.push(Prisma.sql`c.segment = ${segment}`);
   if (valueTier) where.push(Prisma.sql`c."valueTier" = ${valueTier}::"ValueTier"`);
@@ -71,6 +74,10 @@ function customerConditions({ search, segment, valueTier, risk, hasPending }: Cu
   }
   if (hasPending) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."customerId" = c.id AND r.status = 'pending_review')`);
+  }
+  if (pattern) {
+    // Containment (@>) is what the GIN index on the pattern list answers.
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "CustomerInsight" i WHERE i."customerId" = c.id AND i.patterns @> ARRAY[${pattern}]::text[])`);
   }
   if (risk) {
     const band = RISK_BANDS[risk];
@@ -272,6 +279,7 @@ const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 const customerListExtraSchema = z.object({
   risk: z.preprocess(first, z.enum(riskBands).optional().catch(undefined)),
   pending: z.preprocess(first, z.literal("yes").optional().catch(undefined)),
+  pattern: z.preprocess(first, z.enum(patternKeys).optional().catch(undefined)),
   sort: z.preprocess(first, z.enum(CUSTOMER_SORTS).optional().catch(undefined)),
   dir: z.preprocess(first, z.enum(["asc", "desc"]).optional().catch(undefined)),
 });

@@ -15,13 +15,13 @@ export const metadata: Metadata = { title: "Customers" };
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await connection();
   await requireSignedIn();
-  const { q, segment, tier, risk, pending, sort, dir, page } = parseCustomerListQuery(await searchParams);
+  const { q, segment, tier, risk, pending, pattern, sort, dir, page } = parseCustomerListQuery(await searchParams);
   const isPendingOnly = pending === "yes";
   const [result, segments] = await Promise.all([
-    listCustomers(db, { search: q, segment, valueTier: tier, risk, hasPending: isPendingOnly, sort, direction: dir, page }),
+    listCustomers(db, { search: q, segment, valueTier: tier, risk, hasPending: isPendingOnly, pattern, sort, direction: dir, page }),
     listCustomerSegments(db),
   ]);
-  const isFiltered = Boolean(q || segment || tier || risk || isPendingOnly);
+  const isFiltered = Boolean(q || segment || tier || risk || isPendingOnly || pattern);
 
   return (
     <>
@@ -35,9 +35,9 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
           </span>
         }
       />
-      <CustomerFilters search={q} segment={segment} tier={tier} risk={risk} isPendingOnly={isPendingOnly} sort={sort} direction={dir} segments={segments} />
+      <CustomerFilters search={q} segment={segment} tier={tier} risk={risk} isPendingOnly={isPendingOnly} pattern={pattern} sort={sort} direction={dir} segments={segments} />
       <CustomersTable rows={result.rows} isFiltered={isFiltered} />
-      <Pagination {...result} noun="customer" basePath="/customers" query={{ q, segment, tier, risk, pending, sort, dir }} />
+      <Pagination {...result} noun="customer" basePath="/customers" query={{ q, segment, tier, risk, pending, pattern, sort, dir }} />
       <p className="mt-2 text-xs text-zinc-500">Churn score (data) is the latest score in the customer&apos;s journey data; imported customers without one show a dash. The churn risk the agents decide on, which weighs that score with the rest of the journey, is on each customer&apos;s page.</p>
     </>
   );
