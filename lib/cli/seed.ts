@@ -3,16 +3,10 @@
 import { parseSeedArgs, seedUsage } from "../../prisma/seed/args";
 import { seedDemo } from "../../prisma/seed/index";
 import { openDatabase } from "../database/connection";
+import { exitOnBadArgs } from "./args";
 
 const parsed = parseSeedArgs(process.argv.slice(2));
-if (!parsed.ok) {
-  if ("isHelp" in parsed) {
-    console.log(seedUsage);
-    process.exit(0);
-  }
-  console.error(`${parsed.error}\n\n${seedUsage}`);
-  process.exit(2);
-}
+if (!parsed.ok) exitOnBadArgs(parsed, seedUsage);
 
 const log = (m: string) => console.log(`[seed] ${m}`);
 const db = await openDatabase({ log });

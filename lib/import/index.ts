@@ -22,6 +22,8 @@ export type ImportOutcome =
   /** Some rows cannot be read; nothing is imported. `problems` are the first in file order, `problemsTotal` counts all. */
   | { ok: false; kind: "invalid_rows"; rowsRead: number; problems: RowProblem[]; problemsTotal: number };
 
+const count = (n: number) => n.toLocaleString("en-GB");
+
 /** The import limits the settings give (IMPORT_MAX_BYTES, IMPORT_MAX_JSON_BYTES, IMPORT_MAX_ROWS). */
 export function importLimitsFrom(env: Env = getEnv()): ImportLimits {
   return { maxBytes: env.IMPORT_MAX_BYTES, maxJsonBytes: env.IMPORT_MAX_JSON_BYTES, maxRows: env.IMPORT_MAX_ROWS };
@@ -50,6 +52,8 @@ export async function importFile(opts: {
       return { ok: false, kind: "invalid_file", reason: `${file.fileName}: ${checked.reason}` };
     }
     const { problems } = checked;
+    const log = opts.log ?? (() => {});
+    log(`Read ${count(checked.rowsRead)} rows; looking for repeated customerIDs...`);
     const repeats = await tx.findRepeats(KEPT_PROBLEMS);
     for (const r of repeats.first) problems.add(r.place, { where: `${unit} ${r.place}`, reason: `customerID ${r.id} repeats ${unit} ${r.first}` });
     problems.addUnlisted(repeats.total - repeats.first.length);

@@ -1,4 +1,5 @@
 // Command-line options of `npm run seed`, parsed apart from the command so they can be tested.
+import { parseCommandArgs, wholeNumberArg } from "../../lib/cli/args";
 import { DEFAULT_SEED, MAX_CUSTOMERS } from "./index";
 
 export const DEFAULT_CUSTOMERS = 2000;
@@ -12,38 +13,26 @@ export const seedUsage = `Usage: npm run seed -- [--customers N] [--seed S] [--a
   --seed S        random seed, a whole number from 0 to 4294967295 (default ${DEFAULT_SEED})
   --anchor DATE   the day the journeys lead up to (default today, UTC)`;
 
-function wholeNumber(name: string, raw: string, min: number, max: number): number | string {
-  if (!/^\d+$/.test(raw.replaceAll("_", ""))) return `${name} must be a whole number from ${min} to ${max.toLocaleString("en-GB")}; got "${raw}"`;
-  const value = Number(raw.replaceAll("_", ""));
-  if (value < min || value > max) return `${name} must be from ${min} to ${max.toLocaleString("en-GB")}; got ${raw}`;
-  return value;
-}
+const OPTIONS = { customers: { type: "string" }, seed: { type: "string" }, anchor: { type: "string" } } as const;
 
 /** Parses `--customers N --seed S --anchor YYYY-MM-DD` (also `--name=value`); never throws. */
 export function parseSeedArgs(argv: readonly string[]): ParsedSeedArgs {
-  let customers = DEFAULT_CUSTOMERS;
-  let seed = DEFAULT_SEED;
+  const parsed = parseCommandArgs(argv, OPTIONS);
+  if (!parsed.ok) return parsed;
+  const { values } = parsed;
+
+  const customers = values.customers === undefined ? { ok: true as const, value: DEFAULT_CUSTOMERS } : wholeNumberArg("--customers", values.customers, { min: 1, max: MAX_CUSTOMERS });
+  if (!customers.ok) return customers;
+  const seed = values.seed === undefined ? { ok: true as const, value: DEFAULT_SEED } : wholeNumberArg("--seed", values.seed, { min: 0, max: 4294967295 });
+  if (!seed.ok) return seed;
+
   let anchor: Date | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (arg === "--help" || arg === "-h") return { ok: false, isHelp: true };
-    const match = /^--(customers|seed|anchor)(?:=(.*))?$/.exec(arg);
-    if (!match) return { ok: false, error: `Unknown option "${arg}".` };
-    const name = match[1] as "customers" | "seed" | "anchor";
-    const raw = match[2] ?? argv[++i];
-    if (raw === undefined || raw === "") return { ok: false, error: `--${name} needs a value.` };
-    if (name === "anchor") {
-      const parsed = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? new Date(`${raw}T00:00:00.000Z`) : null;
-      if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== raw) {
-        return { ok: false, error: `--anchor must be a date like 2026-01-31; got "${raw}"` };
-      }
-      anchor = parsed;
-      continue;
+  if (values.anchor !== undefined) {
+    const raw = values.anchor;
+    anchor = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? new Date(`${raw}T00:00:00.000Z`) : undefined;
+    if (!anchor || Number.isNaN(anchor.getTime()) || anchor.toISOString().slice(0, 10) !== raw) {
+      return { ok: false, error: `--anchor must be a date like 2026-01-31; got "${raw}".` };
     }
-    const value = name === "customers" ? wholeNumber("--customers", raw, 1, MAX_CUSTOMERS) : wholeNumber("--seed", raw, 0, 4294967295);
-    if (typeof value === "string") return { ok: false, error: value };
-    if (name === "customers") customers = value;
-    else seed = value;
   }
-  return { ok: true, args: { customers, seed, ...(anchor ? { anchor } : {}) } };
+  return { ok: true, args: { customers: customers.value, seed: seed.value, ...(anchor ? { anchor } : {}) } };
 }
