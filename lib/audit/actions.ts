@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = {
   "user.password_reset": "Password set",
   "user.sign_in": "Signed in",
   "demo.reset": "Demo reset",
+  "import.run": "Data imported",
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -26,6 +27,7 @@ export const AUDIT_ENTITY_TYPES = {
   ContactPolicyRule: "Contact policy rule",
   User: "User",
   Demo: "Demo data",
+  ImportBatch: "Import batch",
 } as const satisfies Record<string, string>;
 
 export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;

@@ -20,7 +20,7 @@ export const ROLE_LABELS: Record<Role, string> = { viewer: "Viewer", marketer: "
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   viewer: "Reads every screen; changes nothing.",
   marketer: "Runs the pipeline and reviews recommendations: approve, reject, override.",
-  manager: "Everything a marketer does, plus limits, reserved shares, period resets and the treatment catalog.",
+  manager: "Everything a marketer does, plus limits, reserved shares, period resets, the treatment catalog and imports.",
   admin: "Everything a manager does, plus users and their roles.",
 };
 
@@ -35,6 +35,7 @@ export const PERMISSIONS = {
   "constraints.manage": { roles: MANAGERS, refusal: "Only managers and administrators may change limits, reserved shares or periods." },
   "catalog.manage": { roles: MANAGERS, refusal: "Only managers and administrators may edit the treatment catalog." },
   "contact_policy.manage": { roles: MANAGERS, refusal: "Only managers and administrators may change the contact policy." },
+  "imports.run": { roles: MANAGERS, refusal: "Only managers and administrators may import data." },
   "demo.reset": { roles: MANAGERS, refusal: "Only managers and administrators may reset the demo." },
   "users.manage": { roles: ["admin"], refusal: "Only administrators may manage users and roles." },
 } as const satisfies Record<string, { roles: readonly Role[]; refusal: string }>;
