@@ -1,5 +1,5 @@
 // Runs the agent pipeline from the command line.
-// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
+// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY] [--min-risk 0..1] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../database/connection";
@@ -22,6 +22,8 @@ const { values } = (() => {
         limit: { type: "string" },
         segment: { type: "string" },
         tier: { type: "string" },
+        pattern: { type: "string" },
+        "min-risk": { type: "string" },
         customer: { type: "string", multiple: true },
         policy: { type: "string", default: "auto" },
         workers: { type: "string", default: "0" },
@@ -33,8 +35,11 @@ const { values } = (() => {
 })();
 
 const limit = values.limit === undefined ? undefined : Number(values.limit);
-const scope = runScopeSchema.safeParse({ limit, segment: values.segment, valueTier: values.tier, customerIds: values.customer });
-if (!scope.success) fail(`Invalid selection: ${scope.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}`);
+const minRisk = values["min-risk"] === undefined ? undefined : Number(values["min-risk"]);
+const scope = runScopeSchema.safeParse({ limit, segment: values.segment, valueTier: values.tier, pattern: values.pattern, minRisk, customerIds: values.customer });
+// Errors name the flag that was typed, not the scope's field behind it.
+const flagOf: Record<string, string> = { minRisk: "min-risk", valueTier: "tier", customerIds: "customer" };
+if (!scope.success) fail(`Invalid selection: ${scope.error.issues.map((i) => `--${flagOf[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`).join("; ")}`);
 if (!["auto", "rules", "llm"].includes(values.policy!)) fail("--policy is one of auto, rules, llm");
 const workerCount = Number(values.workers);
 if (!Number.isInteger(workerCount) || workerCount < 0 || workerCount > 16) fail("--workers is a whole number from 0 to 16");

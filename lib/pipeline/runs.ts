@@ -2,7 +2,7 @@
 // cancellation and the summary on the Run row.
 import type pg from "pg";
 import { z } from "zod";
-import type { PolicyKind } from "../agents/domain";
+import { type PolicyKind, patternKeys } from "../agents/domain";
 import type { RunProgress, RunSummary } from "../agents/orchestrator/messages";
 import { type OrchestratorDeps, createOrchestrator } from "../agents/orchestrator";
 import type { ChatModel } from "../agents/ports";
@@ -23,6 +23,10 @@ export const runScopeSchema = z
     customerIds: z.array(z.string().trim().min(1).max(200)).min(1).max(10_000).optional(),
     segment: z.string().trim().min(1).max(100).optional(),
     valueTier: z.enum(["low", "medium", "high", "premium"]).optional(),
+    /** Only customers whose stored journey insight shows this pattern. */
+    pattern: z.enum(patternKeys).optional(),
+    /** Only customers whose stored churn risk is at least this, in [0, 1]. */
+    minRisk: z.number().min(0).max(1).optional(),
     /** At most this many customers (in id order). */
     limit: z.number().int().min(1).max(5_000_000).optional(),
   })
@@ -51,6 +55,11 @@ export async function selectCustomers(pool: Pick<pg.ClientBase, "query">, scope:
   if (scope.customerIds) where.push(`id = ANY($${params.push(scope.customerIds)}::text[])`);
   if (scope.segment) where.push(`segment = $${params.push(scope.segment)}`);
   if (scope.valueTier) where.push(`"valueTier" = $${params.push(scope.valueTier)}::"ValueTier"`);
+  // Pattern and risk come from the stored insights: a customer no run has analysed yet has neither.
+  const insight: string[] = [];
+  if (scope.pattern) insight.push(`i.patterns @> ARRAY[$${params.push(scope.pattern)}]::text[]`);
+  if (scope.minRisk !== undefined) insight.push(`i."churnRisk" >= $${params.push(scope.minRisk)}`);
+  if (insight.length) where.push(`EXISTS (SELECT 1 FROM "CustomerInsight" i WHERE i."customerId" = "Customer".id AND ${insight.join(" AND ")})`);
   const limit = scope.limit ? ` LIMIT $${params.push(scope.limit)}` : "";
   const { rows } = await pool.query<{ id: string }>(
     `SELECT id FROM (
