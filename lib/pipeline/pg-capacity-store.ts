@@ -33,7 +33,7 @@ function toLocked(r: ResourceRow): LockedResource {
 
 const DECISION_COLUMNS = [
   "id", "runId", "customerId", "status", "treatmentKey", "policy", "rationale", "confidence", "expectedValue",
-  "alternatives", "fallbackPath", "permissionStatement", "nextContactAt", "failureReason", "trace", "fates", "createdAt", "updatedAt",
+  "alternatives", "fallbackPath", "permissionStatement", "nextContactAt", "failureReason", "trace", "fates", "heldOutFrom", "createdAt", "updatedAt",
 ].map((c) => `"${c}"`).join(", ");
 
 /** JSON text as a COPY field: JSON.stringify leaves no raw tab, newline or carriage return, only backslashes to double. */
@@ -53,7 +53,7 @@ async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<Bat
         copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
         copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), jsonField(d.alternatives), jsonField(d.fallbackPath),
         copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), jsonField(d.trace),
-        d.fates === undefined || d.fates === null ? copyField(null) : jsonField(d.fates), copyField(now), copyField(now),
+        d.fates === undefined || d.fates === null ? copyField(null) : jsonField(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now),
       ].join("\t") + "\n";
   }
   await pipeline(Readable.from([text]), client.query(copyFrom(`COPY "Recommendation" (${DECISION_COLUMNS}) FROM STDIN`)));

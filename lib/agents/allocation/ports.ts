@@ -46,6 +46,8 @@ export type DecisionRecord = {
   fates?: unknown;
   /** The journey analysis the decision read, stored as the customer's insight with it; absent when the customer was not analysed. */
   insight?: CustomerInsightRecord;
+  /** The treatment a customer held out in the control group would have had (status no_action); absent otherwise. */
+  heldOutFrom?: string | null;
 };
 
 /** A customer's journey metrics and patterns as a run analysed them (JourneyMetrics' units), kept for lists and segments. */

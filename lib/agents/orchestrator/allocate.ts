@@ -3,6 +3,7 @@
 import { bindAllocationAgent } from "../allocation/allocation-agent";
 import type { DecisionRecord, LockedCapacity, SupersededRecord } from "../allocation/ports";
 import type { AllocateDeps, BatchScope } from "./batch-scope";
+import { heldOutRecord, isHeldOut } from "./control-group";
 import type { Decided } from "./decide";
 import type { FallbackHop } from "./messages";
 import { decisionRecord } from "./records";
@@ -16,7 +17,8 @@ const MAX_FALLBACKS = 20;
  * customer's earlier one still waiting for review: the batch's earlier holds are given back first
  * (so the new choices, in priority order, may take those units) and the earlier ones are marked
  * superseded in the same transaction; if a new decision fails, its earlier one keeps waiting, with
- * its hold while the capacity rule allows it again.
+ * its hold while the capacity rule allows it again. A customer held out in the control group takes
+ * no capacity, and their earlier decision is superseded like any other so it cannot be approved.
  */
 export async function allocateBatch(
   deps: AllocateDeps & { capacity: LockedCapacity; runId: string },
@@ -29,7 +31,10 @@ export async function allocateBatch(
   const superseded: SupersededRecord[] = [];
   for (const item of decided) {
     const earlier = earlierByCustomer.get(item.customerId) ?? [];
-    const record = await allocate(scope, item);
+    const share = scope.controlGroupShare ?? 0;
+    const record = (await isHeldOut(item, { share, now: scope.now }))
+      ? heldOutRecord({ item, runId: scope.runId, share, treatmentName: scope.catalog.find((t) => t.key === item.decision.treatmentKey)?.name ?? item.decision.treatmentKey })
+      : await allocate(scope, item);
     if (record.status === "failed" && earlier.length > 0) await restoreHolds(scope, { item, earlier });
     else for (const r of earlier) superseded.push({ recommendationId: r.id, supersededById: item.id });
     records.push(record);

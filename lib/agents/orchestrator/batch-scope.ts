@@ -11,6 +11,8 @@ export type AllocateDeps = {
   catalog: TreatmentDefinition[];
   treatment: Agent<TreatmentAgentMessage, TreatmentAgentResponse>;
   now: () => Date;
+  /** Share of customers, in [0, 1], held out in the standing control group; absent holds out nobody. */
+  controlGroupShare?: number;
 };
 
 /** One batch's transaction as its steps see it, with an allocation agent bound to it. */

@@ -32,6 +32,8 @@ export type OrchestratorDeps = DeciderDeps & {
    * `concurrency` chunks at once, and only holds capacity and writes here.
    */
   decideMany?: (customerIds: string[]) => Promise<Outcome[]>;
+  /** Share of customers held out in the standing control group (control-group.ts); absent holds out nobody. */
+  controlGroupShare?: number;
 };
 
 export type Orchestrator = Agent<OrchestratorMessage, OrchestratorResponse>;
@@ -57,7 +59,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     // Each customer is decided once per run, however often the id was given.
     const customerIds = [...new Set(requested)];
     const summary = emptySummary({ runId, policy: deps.policy, customers: customerIds.length });
-    const saveBatch = createBatchSaver({ store: deps.capacity, catalog: deps.catalog, treatment: deps.treatment, now, runId });
+    const saveBatch = createBatchSaver({ store: deps.capacity, catalog: deps.catalog, treatment: deps.treatment, now, runId, controlGroupShare: deps.controlGroupShare });
     const { isCancelled } = await runLoop({
       runId,
       customerIds,
