@@ -2,7 +2,6 @@
 // Measures the customers screen's reads at scale on a throw-away PostgreSQL: N customers (default
 // 1,000,000) inserted in one statement, then each query timed as the mean of 5 runs after a warm-up.
 import path from "node:path";
-import { parseArgs } from "node:util";
 import pg from "pg";
 import { createPrismaClient } from "../database/client";
 import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
@@ -10,13 +9,14 @@ import { applyMigrations } from "../database/migrate";
 import { dataDir } from "../database/paths";
 import { listCustomerSegments, listCustomers } from "../queries/customers";
 import { MAX_PAGE } from "../validations/list-params";
+import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
-const { values } = parseArgs({ options: { customers: { type: "string", default: "1000000" } } });
-const count = Number(values.customers);
-if (!Number.isInteger(count) || count < 1 || count > 5_000_000) {
-  console.error("customers must be a whole number from 1 to 5,000,000");
-  process.exit(2);
-}
+const usage = "Usage: npm run bench:list [-- --customers N]   (N from 1 to 5,000,000; default 1,000,000)";
+const parsed = parseCommandArgs(process.argv.slice(2), { customers: { type: "string", default: "1000000" } });
+if (!parsed.ok) exitOnBadArgs(parsed, usage);
+const customers = wholeNumberArg("--customers", parsed.values.customers, { min: 1, max: 5_000_000 });
+if (!customers.ok) exitOnBadArgs(customers, usage);
+const count = customers.value;
 const log = (m: string) => console.error(`[bench:list] ${m}`);
 
 const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-list-pg"), isEphemeral: true });

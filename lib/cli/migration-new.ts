@@ -4,12 +4,13 @@ import path from "node:path";
 import { connectDatabase } from "../database/connection";
 import { writeNextMigration } from "../database/new-migration";
 import { migrationsDir, schemaPath } from "../database/paths";
+import { exitOnBadArgs, parseCommandArgs } from "./args";
 
-const name = process.argv[2] ?? "";
-if (!/^[a-z][a-z0-9_]{0,60}$/.test(name)) {
-  console.error("Give the migration a snake_case name, e.g. npm run migration:new -- add_customer_email");
-  process.exit(2);
-}
+const usage = "Usage: npm run migration:new -- NAME   (a snake_case name, e.g. add_customer_email)";
+const parsed = parseCommandArgs(process.argv.slice(2), {}, { maxPositionals: 1 });
+if (!parsed.ok) exitOnBadArgs(parsed, usage);
+const name = parsed.positionals[0] ?? "";
+if (!/^[a-z][a-z0-9_]{0,60}$/.test(name)) exitOnBadArgs({ ok: false, error: "Give the migration a snake_case name, e.g. npm run migration:new -- add_customer_email" }, usage);
 const db = await connectDatabase();
 try {
   const result = await writeNextMigration({ url: db.url, name, schemaPath, migrationsDir });

@@ -13,10 +13,13 @@ import { LocalDatabaseError } from "../database/embedded";
 import { dataDir } from "../database/paths";
 import { getEnv } from "../env";
 import { failInterruptedRuns } from "../pipeline/runs";
+import { exitOnBadArgs, parseCommandArgs } from "./args";
 import { buildApp, needsBuild, serveApp, waitUntilServing } from "./next-app";
 
 const DEMO_CUSTOMERS = 2000;
-const isDev = process.argv.includes("--dev");
+const parsed = parseCommandArgs(process.argv.slice(2), { dev: { type: "boolean", default: false } });
+if (!parsed.ok) exitOnBadArgs(parsed, "Usage: npm start   (npm run dev: the same with the development server)");
+const isDev = parsed.values.dev;
 const env = getEnv();
 const started = Date.now();
 const log = (m: string) => console.log(`[start] ${m}`);

@@ -2,13 +2,13 @@
 // accounts cannot sign in. The password is read from standard input (or NEW_USER_PASSWORD), never
 // from the arguments, so it stays out of the shell history.
 // Usage: npm run user:add -- --email E --name "N" --role viewer|marketer|manager|admin
-import { parseArgs } from "node:util";
 import { createUser } from "../auth/users";
 import { createPrismaClient } from "../database/client";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
 import { createUserInputSchema } from "../validations/users";
+import { exitOnBadArgs, parseCommandArgs } from "./args";
 
 function fail(message: string): never {
   console.error(message);
@@ -27,16 +27,16 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").split("\n")[0]!.replace(/\r$/, "");
 }
 
-const { values } = (() => {
-  try {
-    return parseArgs({ options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } } });
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-})();
+const usage = `Usage: npm run user:add -- --email E --name "N" --role viewer|marketer|manager|admin
+The password is read from standard input (or NEW_USER_PASSWORD), never from the arguments.`;
+const parsed = parseCommandArgs(process.argv.slice(2), { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } });
+if (!parsed.ok) exitOnBadArgs(parsed, usage);
+const { values } = parsed;
 
 const input = createUserInputSchema.safeParse({ email: values.email, name: values.name, role: values.role, password: await readPassword() });
-if (!input.success) fail(`Refused: ${input.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
+// Each field but the password comes from the flag of its name.
+const fieldName = (field: string) => (field === "" ? "input" : field === "password" ? "password" : `--${field}`);
+if (!input.success) fail(`Refused: ${input.error.issues.map((i) => `${fieldName(i.path.join("."))}: ${i.message}`).join("; ")}\n\n${usage}`);
 
 const db = await openDatabase();
 const prisma = createPrismaClient(db.url);
