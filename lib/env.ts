@@ -31,6 +31,14 @@ const schema = z.object({
   IMPORT_MAX_JSON_BYTES: count(16_777_216),
   /** Most customer rows one import may hold. */
   IMPORT_MAX_ROWS: count(5_000_000),
+  /**
+   * Share of customers every run holds out in the standing control group (no action, so treatments
+   * can be measured against them); at most half, 0 turns the control group off.
+   */
+  CONTROL_GROUP_SHARE: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number("CONTROL_GROUP_SHARE must be a number between 0 and 0.5").min(0, "CONTROL_GROUP_SHARE must be at least 0").max(0.5, "CONTROL_GROUP_SHARE must be at most 0.5").default(0.05),
+  ),
   /** The password `npm run user:add` gives the new user, when not typed on standard input. */
   NEW_USER_PASSWORD: optional(z.string()),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
