@@ -1,6 +1,5 @@
 // Runs the agent pipeline from the command line.
 // Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY] [--min-risk 0..1] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
-import { parseArgs } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
@@ -9,40 +8,40 @@ import { loadCatalog } from "../pipeline/catalog";
 import { loadContactPolicy } from "../pipeline/contact-policy";
 import { startDecideWorkers } from "../pipeline/workers/decide-workers";
 import { type PolicyChoice, RunRequestError, createRun, executeRun, resolvePolicy, runScopeSchema } from "../pipeline/runs";
+import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
 }
 
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        limit: { type: "string" },
-        segment: { type: "string" },
-        tier: { type: "string" },
-        pattern: { type: "string" },
-        "min-risk": { type: "string" },
-        customer: { type: "string", multiple: true },
-        policy: { type: "string", default: "auto" },
-        workers: { type: "string", default: "0" },
-      },
-    });
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-})();
+const usage = `Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY]
+  [--min-risk 0..1] [--customer ID ...] [--policy auto|rules|llm] [--workers W]`;
+const parsed = parseCommandArgs(process.argv.slice(2), {
+  limit: { type: "string" },
+  segment: { type: "string" },
+  tier: { type: "string" },
+  pattern: { type: "string" },
+  "min-risk": { type: "string" },
+  customer: { type: "string", multiple: true },
+  policy: { type: "string", default: "auto" },
+  workers: { type: "string", default: "0" },
+});
+if (!parsed.ok) exitOnBadArgs(parsed, usage);
+const { values } = parsed;
 
-const limit = values.limit === undefined ? undefined : Number(values.limit);
-const minRisk = values["min-risk"] === undefined ? undefined : Number(values["min-risk"]);
+// Text that is not a number at all is refused here; the scope's rules judge the numbers.
+const limit = values.limit === undefined ? undefined : /^\d+$/.test(values.limit) ? Number(values.limit) : fail(`--limit must be a whole number; got "${values.limit}".`);
+const minRiskText = values["min-risk"];
+const minRisk = minRiskText === undefined ? undefined : /^\d*\.?\d+$/.test(minRiskText) ? Number(minRiskText) : fail(`--min-risk must be a number from 0 to 1; got "${minRiskText}".`);
 const scope = runScopeSchema.safeParse({ limit, segment: values.segment, valueTier: values.tier, pattern: values.pattern, minRisk, customerIds: values.customer });
 // Errors name the flag that was typed, not the scope's field behind it.
 const flagOf: Record<string, string> = { minRisk: "min-risk", valueTier: "tier", customerIds: "customer" };
 if (!scope.success) fail(`Invalid selection: ${scope.error.issues.map((i) => `--${flagOf[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`).join("; ")}`);
-if (!["auto", "rules", "llm"].includes(values.policy!)) fail("--policy is one of auto, rules, llm");
-const workerCount = Number(values.workers);
-if (!Number.isInteger(workerCount) || workerCount < 0 || workerCount > 16) fail("--workers is a whole number from 0 to 16");
+if (!["auto", "rules", "llm"].includes(values.policy)) fail("--policy is one of auto, rules, llm");
+const workersArg = wholeNumberArg("--workers", values.workers, { min: 0, max: 16 });
+if (!workersArg.ok) fail(workersArg.error);
+const workerCount = workersArg.value;
 
 const db = await openDatabase();
 const pool = new pg.Pool({ connectionString: db.url, max: 8 });
