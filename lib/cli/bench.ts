@@ -3,7 +3,6 @@
 // PostgreSQL: customers per second with the deterministic policy, and with the language-model
 // policy against a local OpenAI-compatible server that answers after a fixed latency.
 import path from "node:path";
-import { parseArgs } from "node:util";
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
 import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
@@ -15,33 +14,32 @@ import { loadCatalog } from "../pipeline/catalog";
 import { loadContactPolicy } from "../pipeline/contact-policy";
 import { createRun, executeRun } from "../pipeline/runs";
 import { startDecideWorkers } from "../pipeline/workers/decide-workers";
+import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
-const { values } = parseArgs({
-  options: {
-    json: { type: "boolean", default: false },
-    customers: { type: "string", default: "10000" },
-    "llm-customers": { type: "string", default: "4096" },
-    concurrency: { type: "string", default: "64" },
-    latency: { type: "string", default: "500" },
-    /** Threads deciding the deterministic run (0: on the run's own thread). */
-    workers: { type: "string", default: "2" },
-  },
+const usage = `Usage: npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS] [--workers W]
+  defaults: 10,000 customers, 4,096 for the model policy, 64 at once, 500 ms per answer, 2 decision threads (0: none)`;
+const parsed = parseCommandArgs(process.argv.slice(2), {
+  json: { type: "boolean", default: false },
+  customers: { type: "string", default: "10000" },
+  "llm-customers": { type: "string", default: "4096" },
+  concurrency: { type: "string", default: "64" },
+  latency: { type: "string", default: "500" },
+  /** Threads deciding the deterministic run (0: on the run's own thread). */
+  workers: { type: "string", default: "2" },
 });
-const customers = Number(values.customers);
-const llmCustomers = Number(values["llm-customers"]);
-const concurrency = Number(values.concurrency);
-const latencyMs = Number(values.latency);
-const workerCount = Number(values.workers);
-for (const [name, v] of Object.entries({ customers, llmCustomers, concurrency, latencyMs })) {
-  if (!Number.isInteger(v) || v < 1) {
-    console.error(`${name} must be a positive whole number`);
-    process.exit(2);
-  }
-}
-if (!Number.isInteger(workerCount) || workerCount < 0 || workerCount > 16) {
-  console.error("workers must be a whole number from 0 to 16");
-  process.exit(2);
-}
+if (!parsed.ok) exitOnBadArgs(parsed, usage);
+const { values } = parsed;
+/** The whole number given to `flag`, within `range`; the command stops, naming the flag, otherwise. */
+const wholeNumber = (flag: string, raw: string, range: { min: number; max: number }): number => {
+  const read = wholeNumberArg(flag, raw, range);
+  if (!read.ok) exitOnBadArgs(read, usage);
+  return read.value;
+};
+const customers = wholeNumber("--customers", values.customers, { min: 1, max: 5_000_000 });
+const llmCustomers = wholeNumber("--llm-customers", values["llm-customers"], { min: 1, max: 5_000_000 });
+const concurrency = wholeNumber("--concurrency", values.concurrency, { min: 1, max: 10_000 });
+const latencyMs = wholeNumber("--latency", values.latency, { min: 1, max: 600_000 });
+const workerCount = wholeNumber("--workers", values.workers, { min: 0, max: 16 });
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-pg"), isEphemeral: true });
