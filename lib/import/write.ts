@@ -144,7 +144,8 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
         copy.destroy(new Error("import refused"));
         await finished(copy).catch(() => {});
       }
-      await client.query("ROLLBACK");
+      // A connection already broken has nothing to roll back; the error that broke it is the one to report.
+      await client.query("ROLLBACK").catch(() => {});
     } finally {
       await close();
     }
