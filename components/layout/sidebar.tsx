@@ -13,6 +13,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/contact-policy", label: "Contact policy" },
   { href: "/allocations", label: "Allocations" },
   { href: "/runs", label: "Runs" },
+  { href: "/evaluation", label: "Evaluation" },
   { href: "/treatments", label: "Treatments" },
   { href: "/audit", label: "Audit" },
   { href: "/users", label: "Users", isShown: ({ actor }) => can(actor.role, "users.manage") },
