@@ -6,6 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
 import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
+import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { applyMigrations } from "../database/migrate";
 import { dataDir } from "../database/paths";
 import { createOpenAIChatModel } from "../llm/openai-model";
@@ -13,7 +14,7 @@ import { startFakeOpenAIServerThread } from "../llm/testing/fake-openai-thread";
 import { loadCatalog } from "../pipeline/catalog";
 import { loadContactPolicy } from "../pipeline/contact-policy";
 import { createRun, executeRun } from "../pipeline/runs";
-import { startDecideWorkers } from "../pipeline/workers/decide-workers";
+import { type DecideWorkers, startDecideWorkers } from "../pipeline/workers/decide-workers";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
 const usage = `Usage: npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS] [--workers W]
@@ -69,11 +70,17 @@ try {
   const { url, pool } = await seededDatabase("cvm_bench_rules", customers);
   pools.push(pool);
 
-  const workers = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog: await loadCatalog(pool), contactPolicy: await loadContactPolicy(pool), count: workerCount }) : null;
-  // Threads load their code before the clock starts, as a database pool connects before it.
-  await workers?.ready();
-  /** One timed deterministic run over the first `customers` customers. */
-  const rulesRunOnce = async () => {
+  const catalog = await loadCatalog(pool);
+  const contactPolicy = await loadContactPolicy(pool);
+  /** Decision threads deciding under `policy` (null: without a contact policy), loaded before any clock starts. */
+  const startWorkers = async (policy: ContactPolicy | null) => {
+    const started = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog, contactPolicy: policy, count: workerCount }) : null;
+    // Threads load their code before the clock starts, as a database pool connects before it.
+    await started?.ready();
+    return started;
+  };
+  /** One timed deterministic run over the first `customers` customers, under `policy`. */
+  const rulesRunOnce = async (workers: DecideWorkers | null, policy: ContactPolicy | null) => {
     const run = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
     const t0 = performance.now();
     const summary = await executeRun(pool, {
@@ -81,17 +88,33 @@ try {
       customerIds: run.customerIds,
       policy: "rules",
       model: null,
+      contactPolicy: policy,
       ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
     });
     if (!summary) throw new Error("The deterministic run failed.");
     return { summary, seconds: (performance.now() - t0) / 1000 };
   };
+  let workers = await startWorkers(contactPolicy);
   log("Deterministic policy run...");
-  const { summary: rules, seconds: rulesSeconds } = await rulesRunOnce();
+  const { summary: rules, seconds: rulesSeconds } = await rulesRunOnce(workers, contactPolicy);
   // The same customers again, as a daily run would: each new decision replaces a pending one.
   log("Deterministic policy run again over the same customers...");
-  const { summary: again, seconds: againSeconds } = await rulesRunOnce();
+  const { summary: again, seconds: againSeconds } = await rulesRunOnce(workers, contactPolicy);
   await workers?.close();
+  // The contact policy's cost: the same repeated run without it, then with it once more, so neither
+  // side is favoured by going first; the rate with the policy is the mean of its two repeated runs.
+  workers = await startWorkers(null);
+  log("Deterministic policy run again, without the contact policy...");
+  const { summary: withoutPolicy, seconds: withoutPolicySeconds } = await rulesRunOnce(workers, null);
+  await workers?.close();
+  workers = await startWorkers(contactPolicy);
+  log("Deterministic policy run again, with the contact policy...");
+  const { summary: withPolicy, seconds: withPolicySeconds } = await rulesRunOnce(workers, contactPolicy);
+  await workers?.close();
+  const withoutPolicyRate = withoutPolicy.processed / withoutPolicySeconds;
+  const withPolicyOnceMoreRate = withPolicy.processed / withPolicySeconds;
+  const withPolicyRate = (again.processed / againSeconds + withPolicyOnceMoreRate) / 2;
+  const ofWithout = (rate: number) => `${(rate / withoutPolicyRate).toFixed(3)} of without`;
 
   // Its own database, so the model run neither finds the first run's decisions nor its holds.
   const llmDb = await seededDatabase("cvm_bench_llm", llmCustomers);
@@ -115,6 +138,9 @@ try {
     rules_again_seconds: Number(againSeconds.toFixed(2)),
     rules_again_customers_per_s: Math.round(again.processed / againSeconds),
     rules_again_superseded: again.supersededEarlier,
+    rules_again_without_contact_policy_customers_per_s: Math.round(withoutPolicyRate),
+    rules_again_with_contact_policy_customers_per_s: Math.round(withPolicyRate),
+    rules_contact_policy_rate_ratio: Number((withPolicyRate / withoutPolicyRate).toFixed(3)),
     llm_customers: llm.processed,
     llm_seconds: Number(llmSeconds.toFixed(2)),
     llm_concurrency: concurrency,
@@ -135,12 +161,32 @@ try {
   console.table([
     { measure: `Deterministic policy (${workerCount > 0 ? `${workerCount} decision threads` : "one thread"})`, customers: result.rules_customers, seconds: result.rules_seconds, "customers/s": result.rules_customers_per_s, ideal: "", "fraction of ideal": "", "calls/rec": 0, "prompt tokens/rec": 0 },
     {
-      measure: "  again, replacing pending decisions",
+      measure: "  again, replacing pending decisions (contact policy in force)",
       customers: again.processed,
       seconds: result.rules_again_seconds,
       "customers/s": result.rules_again_customers_per_s,
       ideal: "",
+      "fraction of ideal": ofWithout(again.processed / againSeconds),
+      "calls/rec": 0,
+      "prompt tokens/rec": 0,
+    },
+    {
+      measure: "  again, without the contact policy",
+      customers: withoutPolicy.processed,
+      seconds: Number(withoutPolicySeconds.toFixed(2)),
+      "customers/s": result.rules_again_without_contact_policy_customers_per_s,
+      ideal: "",
       "fraction of ideal": "",
+      "calls/rec": 0,
+      "prompt tokens/rec": 0,
+    },
+    {
+      measure: "  again, contact policy in force once more",
+      customers: withPolicy.processed,
+      seconds: Number(withPolicySeconds.toFixed(2)),
+      "customers/s": Math.round(withPolicyOnceMoreRate),
+      ideal: "",
+      "fraction of ideal": ofWithout(withPolicyOnceMoreRate),
       "calls/rec": 0,
       "prompt tokens/rec": 0,
     },
@@ -165,6 +211,7 @@ try {
       "prompt tokens/rec": "",
     },
   ]);
+  log(`Contact policy in force: ${result.rules_again_with_contact_policy_customers_per_s} customers/s (mean of its 2 repeated runs) against ${result.rules_again_without_contact_policy_customers_per_s} without it, ${result.rules_contact_policy_rate_ratio} of the rate without.`);
   if (values.json) console.log(JSON.stringify(result));
 } finally {
   await fake.close();

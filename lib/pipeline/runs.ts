@@ -6,6 +6,7 @@ import { type PolicyKind, patternKeys } from "../agents/domain";
 import type { RunProgress, RunSummary } from "../agents/orchestrator/messages";
 import { type OrchestratorDeps, createOrchestrator } from "../agents/orchestrator";
 import type { ChatModel } from "../agents/ports";
+import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { createDataAgent } from "../agents/data/data-agent";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
@@ -136,6 +137,8 @@ export type ExecuteOptions = {
   chunkSize?: number;
   /** Decides chunks elsewhere, for example on worker threads (see workers/decide-workers.ts). */
   decideMany?: OrchestratorDeps["decideMany"];
+  /** The contact policy to decide under; absent reads the one in force, null decides without one (the benchmark's comparison). */
+  contactPolicy?: ContactPolicy | null;
 };
 
 /** Executes a created run to the end (completed, cancelled or failed) and returns its summary. */
@@ -146,7 +149,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
     const orchestrator = createOrchestrator({
       data: createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2000 }) }),
       journey: createJourneyAgent(),
-      treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null, contactPolicy: await loadContactPolicy(pool) }),
+      treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null, contactPolicy: opts.contactPolicy !== undefined ? opts.contactPolicy : await loadContactPolicy(pool) }),
       capacity: createPgCapacityStore(pool),
       catalog,
       progress: pgProgress(pool),
