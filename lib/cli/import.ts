@@ -1,15 +1,16 @@
-// `npm run import -- FILE [--skip-invalid]`: loads customers from a CSV or JSON file into
+// `npm run import -- FILE [--mapping M] [--skip-invalid]`: loads customers from a CSV or JSON file into
 // DATABASE_URL, or the local database under .data/ (migrated first). The file's type, existence
 // and size are checked before the database is reached; its rows are checked as they stream into
 // one transaction, so a refused file changes nothing.
 import { exitOnBadArgs } from "./args";
 import { parseImportArgs, importUsage } from "../import/args";
-import { formatImportReport, formatProblems, importFile, importLimitsFrom, openImportFile } from "../import/index";
+import { formatImportReport, formatProblems, importFile, importLimitsFrom, mappingLayout, openImportFile, telcoLayout } from "../import/index";
+import { readMappingFile } from "../import/mapping-file";
 import { openDatabase } from "../database/connection";
 
 const parsed = parseImportArgs(process.argv.slice(2));
 if (!parsed.ok) exitOnBadArgs(parsed, importUsage);
-const { filePath, isSkipInvalid } = parsed.args;
+const { filePath, isSkipInvalid, mappingPath } = parsed.args;
 
 const log = (m: string) => console.log(`[import] ${m}`);
 const limits = importLimitsFrom();
@@ -23,11 +24,19 @@ if (!opened.ok) {
   process.exit(1);
 }
 
+// A mapping that cannot be read stops the command before the file or the database is touched.
+const mapping = mappingPath === null ? null : await readMappingFile(mappingPath);
+if (mapping && !mapping.ok) {
+  console.error([`[import] The mapping cannot be used. Nothing was changed.`, ...mapping.problems.map((p) => `  ${p}`)].join("\n"));
+  process.exit(2);
+}
+const layout = mapping?.ok ? mappingLayout(mapping.mapping) : telcoLayout;
+
 const db = await openDatabase({ log });
 let exitCode = 0;
 try {
   log(`Reading ${opened.file.fileName}...`);
-  const outcome = await importFile({ url: db.url, file: opened.file, maxRows: limits.maxRows, isSkipInvalid, log });
+  const outcome = await importFile({ url: db.url, file: opened.file, maxRows: limits.maxRows, isSkipInvalid, log, layout });
   if (outcome.ok) {
     console.log(formatImportReport(outcome.summary));
   } else if (outcome.kind === "invalid_rows") {

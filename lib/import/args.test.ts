@@ -3,10 +3,12 @@ import { parseImportArgs } from "./args";
 
 describe("parseImportArgs", () => {
   test.each([
-    [["customers.csv"], { filePath: "customers.csv", isSkipInvalid: false }],
-    [["customers.csv", "--skip-invalid"], { filePath: "customers.csv", isSkipInvalid: true }],
-    [["--skip-invalid", "customers.json"], { filePath: "customers.json", isSkipInvalid: true }],
-    [["--", "-odd-name.csv"], { filePath: "-odd-name.csv", isSkipInvalid: false }],
+    [["customers.csv"], { filePath: "customers.csv", isSkipInvalid: false, mappingPath: null }],
+    [["customers.csv", "--skip-invalid"], { filePath: "customers.csv", isSkipInvalid: true, mappingPath: null }],
+    [["--skip-invalid", "customers.json"], { filePath: "customers.json", isSkipInvalid: true, mappingPath: null }],
+    [["--", "-odd-name.csv"], { filePath: "-odd-name.csv", isSkipInvalid: false, mappingPath: null }],
+    [["churn.csv", "--mapping", "churn.json"], { filePath: "churn.csv", isSkipInvalid: false, mappingPath: "churn.json" }],
+    [["--mapping=churn.json", "churn.csv"], { filePath: "churn.csv", isSkipInvalid: false, mappingPath: "churn.json" }],
   ])("reads %j", (argv, args) => {
     expect(parseImportArgs(argv)).toEqual({ ok: true, args });
   });

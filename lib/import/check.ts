@@ -1,10 +1,10 @@
-// Checks an import file's rows against the Telco layout as they are read: each good customer is
+// Checks an import file's rows against a layout (Telco's, or a mapping's) as they are read: each good customer is
 // handed on at once (to be staged), problems are counted and the first of them kept, and a file
 // that cannot be read as a whole stops the check. Nothing is held per row, so memory stays the
 // same whatever the file's size. No database here: repeated customerIDs are found where the
 // customers are staged.
+import { telcoLayout, type CustomerLayout } from "./layout";
 import type { RowProblem, SourceItem } from "./source";
-import { mapTelcoRow, missingTelcoColumns } from "./telco";
 import type { CustomerRecord } from "./telco";
 
 /** How many problems an import keeps to report and store; the count covers them all. */
@@ -58,8 +58,15 @@ const count = (n: number) => n.toLocaleString("en-GB");
  */
 export async function checkRows(
   items: AsyncIterable<Iterable<SourceItem>>,
-  opts: { maxRows: number; stage: (customer: CustomerRecord, place: number) => void | Promise<void>; log?: (m: string) => void },
+  opts: {
+    maxRows: number;
+    stage: (customer: CustomerRecord, place: number) => void | Promise<void>;
+    log?: (m: string) => void;
+    /** How rows become customers; the Telco layout by default. */
+    layout?: CustomerLayout;
+  },
 ): Promise<CheckResult> {
+  const layout = opts.layout ?? telcoLayout;
   const problems = new ProblemList();
   let rowsRead = 0;
   let staged = 0;
@@ -69,8 +76,8 @@ export async function checkRows(
       if (item.type === "refused") return { ok: false, reason: item.reason };
       if (item.type === "columns") {
         // A CSV header names its columns once for every row; a JSON record names its own.
-        const missing = missingTelcoColumns(item.columns);
-        if (missing.length > 0) return { ok: false, reason: `the header lacks ${missing.length === 1 ? "column" : "columns"} ${missing.join(", ")}` };
+        const refusal = layout.headerProblem(item.columns);
+        if (refusal !== null) return { ok: false, reason: refusal };
         continue;
       }
       rowsRead += 1;
@@ -79,7 +86,7 @@ export async function checkRows(
         problems.add(item.place, item.problem);
         continue;
       }
-      const check = mapTelcoRow(item.row);
+      const check = layout.mapRow(item.row, item.place);
       if (!check.ok) {
         problems.add(item.place, { where: item.row.where, reason: check.reasons.join("; ") });
         continue;

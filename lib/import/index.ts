@@ -8,11 +8,15 @@ import type { ImportSummary } from "./report";
 import { openImportFile } from "./source";
 import type { ImportFile, ImportLimits, OpenFileResult, RowProblem } from "./source";
 import { beginImport } from "./write";
+import { mappingLayout, telcoLayout, type CustomerLayout } from "./layout";
+import type { Mapping } from "./mapping";
 
 export { openImportFile } from "./source";
 export type { ImportFile, ImportLimits } from "./source";
 export { formatImportReport, formatProblems, PROBLEM_LISTING_CAP } from "./report";
 export type { ImportSummary } from "./report";
+export { mappingLayout, telcoLayout, type CustomerLayout } from "./layout";
+export { parseMapping, type Mapping } from "./mapping";
 
 export type ImportOutcome =
   | { ok: true; summary: ImportSummary }
@@ -40,22 +44,25 @@ export async function importFile(opts: {
   isSkipInvalid?: boolean;
   log?: (m: string) => void;
   chunkSize?: number;
+  /** How rows become customers; the Telco layout by default. */
+  layout?: CustomerLayout;
 }): Promise<ImportOutcome> {
   const started = performance.now();
   const { file } = opts;
+  const layout = opts.layout ?? telcoLayout;
   const unit = file.format === "csv" ? "line" : "record";
   const tx = await beginImport(opts.url);
   try {
-    const checked = await checkRows(file.items, { maxRows: opts.maxRows, stage: tx.stage, log: opts.log });
+    const checked = await checkRows(file.items, { maxRows: opts.maxRows, stage: tx.stage, log: opts.log, layout });
     if (!checked.ok) {
       await tx.rollback();
       return { ok: false, kind: "invalid_file", reason: `${file.fileName}: ${checked.reason}` };
     }
     const { problems } = checked;
     const log = opts.log ?? (() => {});
-    log(`Read ${count(checked.rowsRead)} rows; looking for repeated customerIDs...`);
+    log(`Read ${count(checked.rowsRead)} rows; looking for repeated ${layout.keyName}s...`);
     const repeats = await tx.findRepeats(KEPT_PROBLEMS);
-    for (const r of repeats.first) problems.add(r.place, { where: `${unit} ${r.place}`, reason: `customerID ${r.id} repeats ${unit} ${r.first}` });
+    for (const r of repeats.first) problems.add(r.place, { where: `${unit} ${r.place}`, reason: `${layout.keyName} ${r.id} repeats ${unit} ${r.first}` });
     problems.addUnlisted(repeats.total - repeats.first.length);
 
     const isEmpty = checked.staged - repeats.total === 0;
@@ -73,6 +80,7 @@ export async function importFile(opts: {
       skipped,
       chunkSize: opts.chunkSize,
       log: opts.log,
+      notes: layout.notes,
     });
     return {
       ok: true,
@@ -93,8 +101,8 @@ export async function importFile(opts: {
 }
 
 /**
- * Imports the customers in `filePath` (CSV or JSON, Telco columns) into the database at `url`,
- * within `limits` (default: the settings').
+ * Imports the customers in `filePath` (CSV or JSON; Telco columns, or those `mapping` reads) into
+ * the database at `url`, within `limits` (default: the settings').
  */
 export async function importCustomersFile(opts: {
   url: string;
@@ -103,9 +111,12 @@ export async function importCustomersFile(opts: {
   log?: (m: string) => void;
   chunkSize?: number;
   limits?: Partial<ImportLimits>;
+  /** A checked mapping (parseMapping) for a file that is not in the Telco layout. */
+  mapping?: Mapping;
 }): Promise<ImportOutcome> {
   const limits = { ...importLimitsFrom(), ...opts.limits };
   const opened = await openImportFile({ filePath: opts.filePath, limits });
   if (!opened.ok) return opened;
-  return importFile({ ...opts, file: opened.file, maxRows: limits.maxRows });
+  const layout = opts.mapping ? mappingLayout(opts.mapping) : telcoLayout;
+  return importFile({ ...opts, file: opened.file, maxRows: limits.maxRows, layout });
 }

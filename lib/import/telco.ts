@@ -22,9 +22,11 @@ import type { RawValue, SourceRow } from "./source";
 export type CustomerRecord = {
   id: string;
   name: string;
-  segment: "senior" | "family" | "consumer";
+  /** The Telco layout gives senior, family or consumer; a mapping may give any segment. */
+  segment: string;
   plan: string;
-  contractType: "month_to_month" | "one_year" | "two_year";
+  /** month_to_month, one_year or two_year; "unknown" when a mapped file does not say. */
+  contractType: string;
   tenureMonths: number;
   /** GBP, at most two decimals. */
   monthlyRevenue: string;
@@ -150,7 +152,7 @@ export function telcoPlanName(internet: (typeof CHOICES.InternetService)[number]
 }
 
 /** Segment from the household facts (see the file comment). */
-export function telcoSegment(opts: { isSenior: boolean; hasPartner: boolean; hasDependents: boolean }): CustomerRecord["segment"] {
+export function telcoSegment(opts: { isSenior: boolean; hasPartner: boolean; hasDependents: boolean }): "senior" | "family" | "consumer" {
   if (opts.isSenior) return "senior";
   if (opts.hasPartner || opts.hasDependents) return "family";
   return "consumer";

@@ -71,7 +71,17 @@ export type ImportTransaction = {
   /** Leaves repeated customerIDs out, keeping each one's first row. */
   dropRepeats: () => Promise<void>;
   /** Records the batch, upserts the staged customers, stores the report and commits. */
-  commit: (opts: { fileName: string; fileSha256: string; format: ImportFormat; rowsRead: number; skipped: SkippedRows; chunkSize?: number; log?: (m: string) => void }) => Promise<WrittenImport>;
+  commit: (opts: {
+    fileName: string;
+    fileSha256: string;
+    format: ImportFormat;
+    rowsRead: number;
+    skipped: SkippedRows;
+    chunkSize?: number;
+    log?: (m: string) => void;
+    /** The notes on what was derived or defaulted; the Telco layout's by default. */
+    notes?: (facts: ImportFacts) => string[];
+  }) => Promise<WrittenImport>;
   /** Undoes everything; safe to call at any point, and again. */
   rollback: () => Promise<void>;
 };
@@ -155,7 +165,7 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
     stage: (c, place) => {
       if (copyError) throw copyError;
       const row =
-        `${place}\t${copyField(c.id)}\t${copyField(c.name)}\t${c.segment}\t${copyField(c.plan)}\t${c.contractType}\t${c.tenureMonths}\t` +
+        `${place}\t${copyField(c.id)}\t${copyField(c.name)}\t${copyField(c.segment)}\t${copyField(c.plan)}\t${copyField(c.contractType)}\t${c.tenureMonths}\t` +
         `${c.monthlyRevenue}\t${copyField(c.totalRevenue)}\t${c.valueTier}\t${copyField(c.region)}\t${copyField(c.language)}\t` +
         `${copyField(c.churned)}\t${copyField(JSON.stringify(c.attributes))}\n`;
       let isReady = true;
@@ -185,7 +195,7 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
       try {
         await endStaging();
         const facts = await factsOfStaged(client);
-        const notes = notesFor(facts);
+        const notes = (opts.notes ?? notesFor)(facts);
         const total = facts.churned.yes + facts.churned.no + facts.churned.unknown;
         const previous = await client.query<{ createdAt: Date }>(
           `SELECT "createdAt" FROM "ImportBatch" WHERE "fileSha256" = $1 ORDER BY "createdAt" DESC LIMIT 1`,

@@ -1,0 +1,50 @@
+// Mapping files on disk: the one a command names, and the saved ones the Import screen offers
+// (examples/mappings/*.json, shipped with the app).
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { projectRoot } from "../database/paths";
+import { parseMapping, type Mapping } from "./mapping";
+
+/** A mapping is a page of JSON written by a person; anything bigger is not one. */
+export const MAX_MAPPING_BYTES = 256 * 1024;
+
+/** Where the mappings that ship with the app live. */
+export const savedMappingsDir = path.join(projectRoot, "examples", "mappings");
+
+export type MappingFileResult = { ok: true; mapping: Mapping } | { ok: false; problems: string[] };
+
+/** Checks JSON text as a mapping; a syntax error is one problem naming where it is. */
+export function parseMappingText(text: string): MappingFileResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problems: [`not JSON: ${(err as Error).message}`] };
+  }
+  return parseMapping(value);
+}
+
+/** Reads and checks the mapping in `filePath`; every problem names the file. */
+export async function readMappingFile(filePath: string): Promise<MappingFileResult> {
+  const name = path.basename(filePath);
+  const info = await stat(filePath).catch(() => null);
+  if (!info?.isFile()) return { ok: false, problems: [`${filePath}: no such file`] };
+  if (info.size > MAX_MAPPING_BYTES) return { ok: false, problems: [`${name}: ${info.size.toLocaleString("en-GB")} bytes is more than a mapping may have (${MAX_MAPPING_BYTES.toLocaleString("en-GB")})`] };
+  const checked = parseMappingText(await readFile(filePath, "utf8"));
+  return checked.ok ? checked : { ok: false, problems: checked.problems.map((p) => `${name}: ${p}`) };
+}
+
+export type SavedMapping = { id: string; mapping: Mapping; text: string };
+
+/** The saved mappings that parse, by file name; one that does not is left out and logged. */
+export async function listSavedMappings(dir = savedMappingsDir): Promise<SavedMapping[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".json")).sort();
+  const saved: SavedMapping[] = [];
+  for (const name of names) {
+    const text = await readFile(path.join(dir, name), "utf8");
+    const checked = parseMappingText(text);
+    if (checked.ok) saved.push({ id: name.replace(/\.json$/, ""), mapping: checked.mapping, text });
+    else console.error(`[import] Saved mapping ${name} is left out: ${checked.problems.join("; ")}`);
+  }
+  return saved;
+}
