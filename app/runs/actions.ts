@@ -59,6 +59,7 @@ export async function startRunAction(input: unknown): Promise<ActionResult<Start
           pool: getPool(),
           model: chatModelFromEnv(env),
           batchSize: env.RUN_BATCH_SIZE,
+          controlGroupShare: env.CONTROL_GROUP_SHARE,
           onBackgroundError: (err, runId) => console.error(`[run ${runId}]`, err),
         },
         { ...parsed.data, actor },

@@ -57,6 +57,7 @@ try {
     customerIds,
     policy,
     model,
+    controlGroupShare: getEnv().CONTROL_GROUP_SHARE,
     ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
   }).finally(() => workers?.close());
   if (!summary) {

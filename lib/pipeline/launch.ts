@@ -13,6 +13,8 @@ export type LaunchDeps = {
   onBackgroundError?: (err: unknown, runId: string) => void;
   /** Customers per committed batch; the orchestrator's default when unset. */
   batchSize?: number;
+  /** Share of customers held out in the standing control group; absent holds out nobody. */
+  controlGroupShare?: number;
 };
 
 export const policyChoiceSchema = z.enum(["auto", "rules", "llm"]);
@@ -54,7 +56,7 @@ export async function startPipelineRun(
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
   const { runId, customerIds } = await createRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor });
-  const execution = executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, batchSize: deps.batchSize })
+  const execution = executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, batchSize: deps.batchSize, controlGroupShare: deps.controlGroupShare })
     .catch((err: unknown) => {
       deps.onBackgroundError?.(err, runId);
       return null;
@@ -84,7 +86,7 @@ export async function runPipelineForCustomer(deps: LaunchDeps, input: CustomerRu
   const parsed = customerRunInputSchema.parse({ customerId: input.customerId, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
   const { runId, customerIds } = await createRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, actor: input.actor });
-  const summary = await executeRun(deps.pool, { runId, customerIds, policy, model: deps.model });
+  const summary = await executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, controlGroupShare: deps.controlGroupShare });
   if (!summary) {
     const { rows } = await deps.pool.query<{ error: string | null }>(`SELECT error FROM "Run" WHERE id = $1`, [runId]);
     throw new RunRequestError(`The run failed: ${rows[0]?.error ?? "unknown reason"}`);

@@ -139,6 +139,8 @@ export type ExecuteOptions = {
   decideMany?: OrchestratorDeps["decideMany"];
   /** The contact policy to decide under; absent reads the one in force, null decides without one (the benchmark's comparison). */
   contactPolicy?: ContactPolicy | null;
+  /** Share of customers held out in the standing control group (CONTROL_GROUP_SHARE for runs people start); absent holds out nobody. */
+  controlGroupShare?: number;
 };
 
 /** Executes a created run to the end (completed, cancelled or failed) and returns its summary. */
@@ -158,6 +160,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
       batchSize: opts.batchSize,
       chunkSize: opts.chunkSize,
       decideMany: opts.decideMany,
+      controlGroupShare: opts.controlGroupShare,
     });
     const response = await orchestrator.process({ type: "process_run", runId: opts.runId, customerIds: opts.customerIds });
     if (!response.ok) throw new Error(response.error.reason);

@@ -15,7 +15,7 @@ export async function runCustomerPipelineAction(input: unknown): Promise<ActionR
     const actor = authorize(await getCurrentActor(), "runs.start");
     const parsed = parseActionInput(customerRunInputSchema, input);
     if (!parsed.ok) return parsed;
-    const result = await runPipelineForCustomer({ pool: getPool(), model: chatModelFromEnv(getEnv()) }, { ...parsed.data, actor });
+    const result = await runPipelineForCustomer({ pool: getPool(), model: chatModelFromEnv(getEnv()), controlGroupShare: getEnv().CONTROL_GROUP_SHARE }, { ...parsed.data, actor });
     revalidatePath(`/customers/${parsed.data.customerId}`);
     revalidatePath("/review");
     return { ok: true, data: result };
