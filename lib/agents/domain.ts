@@ -1,29 +1,9 @@
 // Plain data the agents exchange. Dates are ISO-8601 strings so every message stays JSON.
 import type { Eligibility } from "./rules/eligibility";
 
-export const channels = ["email", "sms", "call", "push", "mail"] as const;
-export type Channel = (typeof channels)[number];
-
-export const valueTiers = ["low", "medium", "high", "premium"] as const;
-export type ValueTier = (typeof valueTiers)[number];
-
-export const eventTypes = [
-  "call_transcript",
-  "chat_transcript",
-  "web_click",
-  "network_quality",
-  "offer",
-  "churn_score",
-  "usage",
-  "billing",
-  "payment",
-  "complaint",
-  "network_incident",
-  "plan_change",
-  "campaign_contact",
-  "device",
-] as const;
-export type EventType = (typeof eventTypes)[number];
+export { channels, eventTypes, patternKeys, valueTiers } from "./vocabulary";
+export type { Channel, EventType, PatternKey, ValueTier } from "./vocabulary";
+import type { Channel, EventType, PatternKey, ValueTier } from "./vocabulary";
 
 export type PolicyKind = "llm" | "rules";
 
@@ -126,21 +106,6 @@ export type JourneyMetrics = {
   /** Expected remaining lifetime value in GBP at the current risk. */
   lifetimeValue: number;
 };
-
-export const patternKeys = [
-  "declining_usage",
-  "bill_shock",
-  "repeated_complaints",
-  "poor_network",
-  "late_payments",
-  "port_out_risk",
-  "device_upgrade_due",
-  "price_sensitive",
-  "negative_sentiment",
-  "loyal_quiet",
-  "upsell_candidate",
-] as const;
-export type PatternKey = (typeof patternKeys)[number];
 
 /** A named pattern with the facts that triggered it (each fact dated where it has a date). */
 export type JourneyPattern = { key: PatternKey; label: string; severity: "low" | "medium" | "high"; evidence: string[] };

@@ -2,7 +2,7 @@
 // system (the seeded catalog, a stored catalog row, an edit), so a rule the agents would silently
 // ignore, such as a misspelt field, is refused where it is written instead of where it is used.
 import { z } from "zod";
-import { patternKeys, valueTiers } from "../domain";
+import { patternKeys, valueTiers } from "../vocabulary";
 
 const months = (field: string) =>
   z
