@@ -4,10 +4,10 @@ import pg from "pg";
 import { afterAll, describe, expect, test } from "vitest";
 import { openDatabase } from "../database/connection";
 import { createEmptyDatabase } from "../database/testing";
-import { importCustomersFile } from "../import";
+import { importCustomersFile, importLimitsFrom, openImportFile } from "../import";
+import { importRecords } from "../import/records";
 import { scratchDir, telcoCsv, telcoRow } from "../import/testing/telco-rows";
 import { createRun, executeRun } from "../pipeline/runs";
-import { insertPermissions } from "../pipeline/testing/fixtures";
 
 const rows = [
   telcoRow("0001-AAAAA"),
@@ -26,7 +26,7 @@ describe("a fresh database, an import and a run", () => {
 
   test.each([
     { title: "without contact permissions, every customer is decided: no action, for want of consent", hasConsent: false, pending: 0 },
-    { title: "with marketing consent on call, SMS and email, decisions await review", hasConsent: true, pending: 6 },
+    { title: "with marketing consent on call, SMS and email imported beside them, decisions await review", hasConsent: true, pending: 6 },
   ])("$title", async ({ hasConsent, pending }) => {
     const { url, drop } = await createEmptyDatabase();
     made.push(drop);
@@ -36,13 +36,15 @@ describe("a fresh database, an import and a run", () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM "Treatment"`)).rows[0]).toEqual({ n: 12 });
 
     const dir = await scratchDir();
-    try {
-      const imported = await importCustomersFile({ url, filePath: await dir.write("telco.csv", telcoCsv(rows)) });
-      expect(imported).toMatchObject({ ok: true, summary: { inserted: rows.length } });
-    } finally {
-      await dir.cleanup();
+    made.push(() => dir.cleanup());
+    const imported = await importCustomersFile({ url, filePath: await dir.write("telco.csv", telcoCsv(rows)) });
+    expect(imported).toMatchObject({ ok: true, summary: { inserted: rows.length } });
+    if (hasConsent) {
+      const consent = [["customerID", "channel", "marketing", "serviceUpdates", "billing"], ...rows.flatMap((r) => ["call", "sms", "email"].map((ch) => [r.customerID, ch, "yes", "yes", "yes"]))];
+      const opened = await openImportFile({ filePath: await dir.write("consent.csv", consent.map((l) => l.join(",")).join("\n")), limits: importLimitsFrom() });
+      if (!opened.ok) throw new Error(opened.reason);
+      expect(await importRecords({ url, file: opened.file, kind: "permissions", maxRows: 100 })).toMatchObject({ ok: true, summary: { inserted: rows.length * 3 } });
     }
-    if (hasConsent) await insertPermissions(url, rows.map((r) => r.customerID));
 
     const { runId, customerIds } = await createRun(pool, { scope: { limit: 100 }, policy: "rules" });
     const summary = await executeRun(pool, { runId, customerIds, policy: "rules", model: null });

@@ -1,4 +1,5 @@
-// `npm run import -- FILE [--mapping M] [--skip-invalid]`: loads customers from a CSV or JSON file into
+// `npm run import -- FILE [--kind customers|events|permissions] [--mapping M] [--skip-invalid]`: loads customers (or their
+// journey events, or their contact permissions) from a CSV or JSON file into
 // DATABASE_URL, or the local database under .data/ (migrated first). The file's type, existence
 // and size are checked before the database is reached; its rows are checked as they stream into
 // one transaction, so a refused file changes nothing.
@@ -6,11 +7,12 @@ import { exitOnBadArgs } from "./args";
 import { parseImportArgs, importUsage } from "../import/args";
 import { formatImportReport, formatProblems, importFile, importLimitsFrom, mappingLayout, openImportFile, telcoLayout } from "../import/index";
 import { readMappingFile } from "../import/mapping-file";
+import { formatRecordsReport, importRecords } from "../import/records";
 import { openDatabase } from "../database/connection";
 
 const parsed = parseImportArgs(process.argv.slice(2));
 if (!parsed.ok) exitOnBadArgs(parsed, importUsage);
-const { filePath, isSkipInvalid, mappingPath } = parsed.args;
+const { filePath, isSkipInvalid, mappingPath, kind } = parsed.args;
 
 const log = (m: string) => console.log(`[import] ${m}`);
 const limits = importLimitsFrom();
@@ -36,9 +38,12 @@ const db = await openDatabase({ log });
 let exitCode = 0;
 try {
   log(`Reading ${opened.file.fileName}...`);
-  const outcome = await importFile({ url: db.url, file: opened.file, maxRows: limits.maxRows, isSkipInvalid, log, layout });
+  const outcome =
+    kind === "customers"
+      ? await importFile({ url: db.url, file: opened.file, maxRows: limits.maxRows, isSkipInvalid, log, layout })
+      : await importRecords({ url: db.url, file: opened.file, kind, maxRows: limits.maxRows, isSkipInvalid, log });
   if (outcome.ok) {
-    console.log(formatImportReport(outcome.summary));
+    console.log("kind" in outcome.summary ? formatRecordsReport(outcome.summary) : formatImportReport(outcome.summary));
   } else if (outcome.kind === "invalid_rows") {
     const n = outcome.problemsTotal;
     console.error(
