@@ -52,7 +52,7 @@ export default async function EvaluationPage() {
               { key: "treated", header: "Treated", align: "right", cell: (l) => (l.isMeasured ? l.evaluation.treatedCount : l.treatedCount).toLocaleString("en-GB") },
               { key: "control", header: "Held out", align: "right", cell: (l) => (l.isMeasured ? l.evaluation.controlCount : l.controlCount).toLocaleString("en-GB") },
               { key: "retention", header: "Retention", align: "right", cell: (l) => (l.isMeasured ? `${percent(l.evaluation.treatedRate)} vs ${percent(l.evaluation.controlRate)}` : "—") },
-              { key: "value", header: "Incremental value", align: "right", cell: (l) => (l.isMeasured ? pounds(l.evaluation.incrementalValueGbp) : "—") },
+              { key: "value", header: "Incremental value", align: "right", cell: (l) => (l.isMeasured && l.valuePerRetainedGbp !== null ? pounds(l.evaluation.incrementalValueGbp) : "—") },
               {
                 key: "status",
                 header: "Evidence",

@@ -50,6 +50,8 @@ test("measures a treatment's approved decisions against the customers held out f
   // d = 0.9 − 0.8 = 0.1; SE = √(0.09/100 + 0.16/20) = √0.0089 = 0.094340; CI = 0.1 ± 0.184903.
   expect(call.evaluation.absoluteLift).toBeCloseTo(0.1, 6);
   expect(call.evaluation.absoluteInterval.low).toBeCloseTo(-0.084903, 5);
+  // No customer has a lifetime value in this history, so the value of the lift is unknown rather than £0.
+  expect(call.valuePerRetainedGbp).toBeNull();
   expect(call.evaluation.sentence).toMatch(/^Retention call: \+10\.0 points of retention \(95% CI −8\.5 to \+28\.5\), 100 treated, 20 held out; not significant yet/);
 });
 

@@ -6,7 +6,8 @@ import type { PrismaClient } from "../generated/prisma/client";
 
 /** One treatment's lift, or why it has none yet. */
 export type TreatmentLift =
-  | { treatmentKey: string; name: string; isMeasured: true; evaluation: Evaluation }
+  /** `valuePerRetainedGbp` is null when no treated customer has a lifetime value yet (incremental value is then unknown, not 0). */
+  | { treatmentKey: string; name: string; isMeasured: true; evaluation: Evaluation; valuePerRetainedGbp: number | null }
   | { treatmentKey: string; name: string; isMeasured: false; treatedCount: number; controlCount: number; reason: string };
 
 export type EvaluationOverview = { horizon: Horizon; lifts: TreatmentLift[]; effects: LearnedEffect[]; heldOutCount: number; treatedCount: number };
@@ -57,9 +58,9 @@ export async function evaluateTreatments(db: PrismaClient, opts: { horizon?: Hor
   const lifts: TreatmentLift[] = [];
   for (const t of treatments) {
     const g = groups.get(t.key)!;
-    const valuePerRetainedGbp = g.lifetimeValues.length > 0 ? g.lifetimeValues.reduce((a, b) => a + b, 0) / g.lifetimeValues.length : 0;
-    const answer = await agent.process({ type: "evaluate", label: t.name, treated: g.treated, control: g.control, horizon, valuePerRetainedGbp });
-    if (answer.ok && answer.type === "evaluate") lifts.push({ treatmentKey: t.key, name: t.name, isMeasured: true, evaluation: answer.data });
+    const valuePerRetainedGbp = g.lifetimeValues.length > 0 ? g.lifetimeValues.reduce((a, b) => a + b, 0) / g.lifetimeValues.length : null;
+    const answer = await agent.process({ type: "evaluate", label: t.name, treated: g.treated, control: g.control, horizon, valuePerRetainedGbp: valuePerRetainedGbp ?? 0 });
+    if (answer.ok && answer.type === "evaluate") lifts.push({ treatmentKey: t.key, name: t.name, isMeasured: true, evaluation: answer.data, valuePerRetainedGbp });
     else lifts.push({ treatmentKey: t.key, name: t.name, isMeasured: false, treatedCount: g.treated.length, controlCount: g.control.length, reason: answer.ok ? "" : answer.error.reason });
   }
 
