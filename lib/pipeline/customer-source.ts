@@ -3,7 +3,7 @@
 // Imported customers come through the same path; blanks get the same defaults as everywhere else.
 import type pg from "pg";
 import { channels } from "../agents/domain";
-import type { Channel, ChannelPermission, ContactPreferences, CustomerData, CustomerProfile, JourneyEvent, PriorContact, ValueTier } from "../agents/domain";
+import type { Channel, ChannelPermission, ContactPreferences, CustomerData, CustomerProfile, JourneyEvent, PriorContact } from "../agents/domain";
 import { asAttributes, findKey, readString } from "../agents/journey/attributes";
 import { CONTACT_STATUSES } from "../agents/journey/build";
 import type { CustomerDataSource } from "../agents/ports";
