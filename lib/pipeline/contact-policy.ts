@@ -134,11 +134,13 @@ export type ContactPolicyRuleUpdateResult =
   | { isChanged: false; key: string; message: string }
   | { isChanged: true; key: string; message: string; before: Partial<RuleValues>; after: Partial<RuleValues> };
 
+const CHANNEL_LIMIT_LABELS: Record<Channel, string> = { call: "Call limit", sms: "SMS limit", email: "Email limit", push: "Push message limit", mail: "Letter limit" };
+
 /** "SMS limit", "Cooldown after an approval": how the screen and messages name a rule. */
 export function ruleLabel(rule: Pick<RuleIdentity, "kind" | "channel">): string {
   switch (rule.kind) {
     case "channel_limit":
-      return `${rule.channel === "sms" ? "SMS" : (rule.channel ?? "channel").replace(/^./, (c) => c.toUpperCase())} limit`;
+      return CHANNEL_LIMIT_LABELS[rule.channel ?? "email"];
     case "overall_limit":
       return "Limit on all channels";
     case "approval_cooldown":
