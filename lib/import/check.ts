@@ -64,6 +64,8 @@ export async function checkRows(
     log?: (m: string) => void;
     /** How rows become customers; the Telco layout by default. */
     layout?: CustomerLayout;
+    /** Rows read so far, after each batch of the file. */
+    onRead?: (rowsRead: number) => void;
   },
 ): Promise<CheckResult> {
   const layout = opts.layout ?? telcoLayout;
@@ -95,6 +97,7 @@ export async function checkRows(
       if (pending) await pending;
       staged += 1;
     }
+    opts.onRead?.(rowsRead);
     if (opts.log && performance.now() - loggedAt > 5_000) {
       loggedAt = performance.now();
       opts.log(`Read ${count(rowsRead)} rows...`);

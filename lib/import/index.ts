@@ -4,17 +4,18 @@
 import { getEnv } from "../env";
 import type { Env } from "../env";
 import { KEPT_PROBLEMS, checkRows } from "./check";
-import type { ImportSummary } from "./report";
+import type { ImportProgress, ImportSummary } from "./report";
 import { openImportFile } from "./source";
 import type { ImportFile, ImportLimits, OpenFileResult, RowProblem } from "./source";
-import { beginImport } from "./write";
+import { beginImport, type WrittenImport } from "./write";
+import type pg from "pg";
 import { mappingLayout, telcoLayout, type CustomerLayout } from "./layout";
 import type { Mapping } from "./mapping";
 
 export { openImportFile } from "./source";
 export type { ImportFile, ImportLimits } from "./source";
 export { formatImportReport, formatProblems, PROBLEM_LISTING_CAP } from "./report";
-export type { ImportSummary } from "./report";
+export type { ImportProgress, ImportSummary } from "./report";
 export { mappingLayout, telcoLayout, type CustomerLayout } from "./layout";
 export { parseMapping, type Mapping } from "./mapping";
 
@@ -27,6 +28,47 @@ export type ImportOutcome =
   | { ok: false; kind: "invalid_rows"; rowsRead: number; problems: RowProblem[]; problemsTotal: number };
 
 const count = (n: number) => n.toLocaleString("en-GB");
+
+
+/** What an import would do, found by doing all of it but the commit. */
+export type DryRun = {
+  fileName: string;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  /** Already as the file gives them (events and permissions only). */
+  unchanged: number;
+  /** Rows that would be refused, the first in file order; `refusedTotal` counts them all. */
+  refused: RowProblem[];
+  refusedTotal: number;
+};
+
+export type DryRunOutcome = { ok: true; dryRun: DryRun } | { ok: false; kind: "invalid_file"; reason: string };
+
+/**
+ * Reads, checks and stages `file` exactly as `importFile` would, counts what it would add and
+ * update, then rolls back: nothing changes, whatever the file holds.
+ */
+export async function dryRunFile(opts: { url: string; file: ImportFile; maxRows: number; layout?: CustomerLayout; onProgress?: (p: ImportProgress) => void }): Promise<DryRunOutcome> {
+  const { file } = opts;
+  const layout = opts.layout ?? telcoLayout;
+  const unit = file.format === "csv" ? "line" : "record";
+  const tx = await beginImport(opts.url);
+  try {
+    const onRead = (rowsRead: number) => opts.onProgress?.({ phase: "reading", rowsRead });
+    const checked = await checkRows(file.items, { maxRows: opts.maxRows, stage: tx.stage, layout, onRead });
+    if (!checked.ok) return { ok: false, kind: "invalid_file", reason: `${file.fileName}: ${checked.reason}` };
+    const { problems } = checked;
+    const repeats = await tx.findRepeats(KEPT_PROBLEMS);
+    for (const r of repeats.first) problems.add(r.place, { where: `${unit} ${r.place}`, reason: `${layout.keyName} ${r.id} repeats ${unit} ${r.first}` });
+    problems.addUnlisted(repeats.total - repeats.first.length);
+    if (repeats.total > 0) await tx.dropRepeats();
+    const changes = await tx.countChanges();
+    return { ok: true, dryRun: { fileName: file.fileName, rowsRead: checked.rowsRead, ...changes, unchanged: 0, refused: problems.list(), refusedTotal: problems.count } };
+  } finally {
+    await tx.rollback();
+  }
+}
 
 /** The import limits the settings give (IMPORT_MAX_BYTES, IMPORT_MAX_JSON_BYTES, IMPORT_MAX_ROWS). */
 export function importLimitsFrom(env: Env = getEnv()): ImportLimits {
@@ -46,6 +88,9 @@ export async function importFile(opts: {
   chunkSize?: number;
   /** How rows become customers; the Telco layout by default. */
   layout?: CustomerLayout;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Runs inside the transaction once everything is written (the Import screen audits there). */
+  beforeCommit?: (client: pg.ClientBase, written: WrittenImport) => Promise<void>;
 }): Promise<ImportOutcome> {
   const started = performance.now();
   const { file } = opts;
@@ -53,7 +98,8 @@ export async function importFile(opts: {
   const unit = file.format === "csv" ? "line" : "record";
   const tx = await beginImport(opts.url);
   try {
-    const checked = await checkRows(file.items, { maxRows: opts.maxRows, stage: tx.stage, log: opts.log, layout });
+    const onRead = (rowsRead: number) => opts.onProgress?.({ phase: "reading", rowsRead });
+    const checked = await checkRows(file.items, { maxRows: opts.maxRows, stage: tx.stage, log: opts.log, layout, onRead });
     if (!checked.ok) {
       await tx.rollback();
       return { ok: false, kind: "invalid_file", reason: `${file.fileName}: ${checked.reason}` };
@@ -81,6 +127,8 @@ export async function importFile(opts: {
       chunkSize: opts.chunkSize,
       log: opts.log,
       notes: layout.notes,
+      onWritten: (written, total) => opts.onProgress?.({ phase: "writing", rowsRead: checked.rowsRead, written, total }),
+      beforeCommit: opts.beforeCommit,
     });
     return {
       ok: true,

@@ -3,7 +3,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { projectRoot } from "../database/paths";
-import { parseMapping, type Mapping } from "./mapping";
+import { mappedColumns, parseMapping, type Mapping } from "./mapping";
+import { missingTelcoColumns } from "./telco";
 
 /** A mapping is a page of JSON written by a person; anything bigger is not one. */
 export const MAX_MAPPING_BYTES = 256 * 1024;
@@ -47,4 +48,11 @@ export async function listSavedMappings(dir = savedMappingsDir): Promise<SavedMa
     else console.error(`[import] Saved mapping ${name} is left out: ${checked.problems.join("; ")}`);
   }
   return saved;
+}
+
+/** The mapping a file's header suggests: the built-in Telco layout, else the first saved mapping whose columns it has. */
+export function suggestMapping(columns: readonly string[], saved: readonly SavedMapping[]): "builtin" | string | null {
+  if (columns.length > 0 && missingTelcoColumns(columns).length === 0) return "builtin";
+  const present = new Set(columns);
+  return saved.find((s) => mappedColumns(s.mapping).every((c) => present.has(c)))?.id ?? null;
 }

@@ -18,6 +18,7 @@ import {
   type PermissionRecord,
   type RecordCheck,
 } from "./journey-columns";
+import type { ImportProgress } from "./report";
 import type { ImportFile, RowProblem } from "./source";
 
 export type RecordKind = "events" | "permissions";
@@ -133,6 +134,7 @@ export async function importRecords(opts: {
   isSkipInvalid?: boolean;
   isDryRun?: boolean;
   log?: (m: string) => void;
+  onProgress?: (progress: ImportProgress) => void;
   beforeCommit?: (client: pg.ClientBase, summary: RecordsSummary) => Promise<void>;
 }): Promise<RecordsOutcome> {
   const started = performance.now();
@@ -187,6 +189,7 @@ export async function importRecords(opts: {
         if (copyError) throw copyError;
         if (!copy.write(layout.toCopy(check.record, item.place))) await once(copy, "drain");
       }
+      opts.onProgress?.({ phase: "reading", rowsRead });
       if (performance.now() - loggedAt > 2_000) {
         loggedAt = performance.now();
         log(`Read ${count(rowsRead)} rows...`);
@@ -245,7 +248,10 @@ export async function importRecords(opts: {
       return { ok: true, summary: { ...summary, durationMs: performance.now() - started } };
     }
 
+    const toWrite = summary.inserted + summary.updated;
+    opts.onProgress?.({ phase: "writing", rowsRead, written: 0, total: toWrite });
     await client.query(layout.writeSql);
+    opts.onProgress?.({ phase: "writing", rowsRead, written: toWrite, total: toWrite });
     summary.batchId = randomUUID();
     await client.query(
       `INSERT INTO "ImportBatch" (id, "fileName", "fileSha256", format, "rowsRead", "rowsImported", "rowsSkipped", report)

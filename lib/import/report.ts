@@ -28,6 +28,9 @@ export type ImportSummary = {
   durationMs: number;
 };
 
+/** How far an import has come: rows read so far, then rows written of how many. */
+export type ImportProgress = { phase: "reading" | "writing"; rowsRead: number; written?: number; total?: number };
+
 /** How many listed problems a report shows before it says how many more there are. */
 export const PROBLEM_LISTING_CAP = 20;
 

@@ -70,6 +70,8 @@ export type ImportTransaction = {
   findRepeats: (cap: number) => Promise<{ first: Repeat[]; total: number }>;
   /** Leaves repeated customerIDs out, keeping each one's first row. */
   dropRepeats: () => Promise<void>;
+  /** What committing would do: staged customers that are new, and those already here. */
+  countChanges: () => Promise<{ inserted: number; updated: number }>;
   /** Records the batch, upserts the staged customers, stores the report and commits. */
   commit: (opts: {
     fileName: string;
@@ -81,6 +83,10 @@ export type ImportTransaction = {
     log?: (m: string) => void;
     /** The notes on what was derived or defaulted; the Telco layout's by default. */
     notes?: (facts: ImportFacts) => string[];
+    /** Customers written so far, after each chunk. */
+    onWritten?: (written: number, total: number) => void;
+    /** Runs inside the transaction once everything is written (the Import screen audits there). */
+    beforeCommit?: (client: pg.ClientBase, written: WrittenImport) => Promise<void>;
   }) => Promise<WrittenImport>;
   /** Undoes everything; safe to call at any point, and again. */
   rollback: () => Promise<void>;
@@ -185,6 +191,15 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
       return { first: rows.map(({ place, id, first }) => ({ place, id, first })), total: rows[0]?.total ?? 0 };
     },
 
+    countChanges: async () => {
+      await endStaging();
+      const { rows } = await client.query<{ inserted: number; updated: number }>(
+        `SELECT count(*) FILTER (WHERE c.id IS NULL)::int AS inserted, count(c.id)::int AS updated
+         FROM import_rows r LEFT JOIN "Customer" c ON c.id = r.id`,
+      );
+      return rows[0] ?? { inserted: 0, updated: 0 };
+    },
+
     dropRepeats: async () => {
       await client.query(`DELETE FROM import_rows WHERE place IN (SELECT place FROM (${REPEATS_SQL}) r)`);
     },
@@ -223,6 +238,7 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
           updated += chunk.updated;
           after = chunk.last;
           const done = inserted + updated;
+          opts.onWritten?.(done, total);
           if (done === total || performance.now() - loggedAt > 2_000) {
             loggedAt = performance.now();
             log(`Wrote ${count(done)} of ${count(total)} customers`);
@@ -242,9 +258,11 @@ export async function beginImport(url: string): Promise<ImportTransaction> {
           previousImportAt,
         };
         await client.query(`UPDATE "ImportBatch" SET report = $2::jsonb WHERE id = $1`, [batchId, JSON.stringify(report)]);
+        const written = { batchId, inserted, updated, facts, notes, previousImportAt };
+        await opts.beforeCommit?.(client, written);
         await client.query("COMMIT");
         await close();
-        return { batchId, inserted, updated, facts, notes, previousImportAt };
+        return written;
       } catch (err) {
         await rollback();
         throw err;
