@@ -51,7 +51,15 @@ export type Permissions = { hasRecord: boolean; channels: ChannelPermission[]; p
  * A decision of ours about this customer, to avoid contacting too often. `channel` is the channel
  * it was sent on when the source knows it; else the treatment's channel in the catalog is meant.
  */
-export type PriorContact = { treatmentKey: string; status: string; decidedAt: string; channel?: Channel | null };
+export type PriorContact = {
+  treatmentKey: string;
+  status: string;
+  decidedAt: string;
+  channel?: Channel | null;
+  /** The customer's answer once an outcome was recorded for this decision, and when (ISO). */
+  response?: "accepted" | "declined" | "ignored";
+  respondedAt?: string;
+};
 
 export type CustomerData = {
   profile: CustomerProfile;

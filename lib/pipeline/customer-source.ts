@@ -29,7 +29,15 @@ type PreferenceRow = {
   dndEnd: string | null;
   timeZone: string;
 };
-type DecisionRow = { customerId: string; treatmentKey: string; status: string; decidedAt: string; channel: Channel | null };
+type DecisionRow = {
+  customerId: string;
+  treatmentKey: string;
+  status: string;
+  decidedAt: string;
+  channel: Channel | null;
+  response: "accepted" | "declined" | "ignored" | null;
+  respondedAt: string | null;
+};
 
 const CUSTOMERS_SQL = `
   SELECT id, name, segment, plan, "contractType", "tenureMonths", "monthlyRevenue"::float8 AS "monthlyRevenue",
@@ -85,13 +93,15 @@ const PREFERENCES_SQL = `
 
 // Our contacts (CONTACT_STATUSES), dated from the review; filtered before the latest few are taken,
 // so decisions that never reached the customer cannot crowd real contacts out. The channel is the
-// treatment's, read even when it has since been deactivated, so the contact policy still counts it.
+// treatment's, read even when it has since been deactivated, so the contact policy still counts it;
+// the customer's answer comes from the decision's recorded outcome, when there is one.
 const DECISIONS_SQL = `
-  SELECT "customerId", "treatmentKey", status, "decidedAt", channel FROM (
+  SELECT "customerId", "treatmentKey", status, "decidedAt", channel, response, "respondedAt" FROM (
     SELECT r."customerId", r."treatmentKey", r.status::text AS status, t.channel::text AS channel,
            to_char(COALESCE(r."reviewedAt", r."createdAt"), ${ISO}) AS "decidedAt",
+           o.response::text AS response, to_char(o."recordedAt", ${ISO}) AS "respondedAt",
            row_number() OVER (PARTITION BY r."customerId" ORDER BY COALESCE(r."reviewedAt", r."createdAt") DESC, r.id) AS n
-    FROM "Recommendation" r LEFT JOIN "Treatment" t ON t.key = r."treatmentKey"
+    FROM "Recommendation" r LEFT JOIN "Treatment" t ON t.key = r."treatmentKey" LEFT JOIN "Outcome" o ON o."recommendationId" = r.id
     WHERE r."customerId" = ANY($1::text[]) AND r."treatmentKey" IS NOT NULL AND r.status::text = ANY($2::text[])
   ) d WHERE n <= ${PRIOR_CONTACT_LIMIT}
   ORDER BY "customerId", "decidedAt"`;
@@ -184,6 +194,7 @@ export async function loadCustomersFromPg(pool: pg.Pool | pg.ClientBase, ids: re
   }
   for (const row of decisions.rows) {
     const contact: PriorContact = { treatmentKey: row.treatmentKey, status: row.status, decidedAt: row.decidedAt, channel: row.channel };
+    if (row.response) Object.assign(contact, { response: row.response, respondedAt: row.respondedAt ?? row.decidedAt });
     out.get(row.customerId)?.priorContacts.push(contact);
   }
   for (const data of out.values()) {

@@ -34,6 +34,16 @@ describe("decisions", () => {
     if (count === 1) expect(history[0]).toMatchObject({ treatmentKey, channel: null, goal: null, label: treatmentKey });
   });
 
+  test.each<[string, PriorContact, ContactEvent["kind"][]]>([
+    ["a recorded decline follows the contact", { treatmentKey: "data_boost", status: "approved", decidedAt: "2026-12-03T10:00:00.000Z", response: "declined", respondedAt: "2026-12-05T10:00:00.000Z" }, ["approved", "declined"]],
+    ["a recorded ignore follows the contact", { treatmentKey: "data_boost", status: "overridden", decidedAt: "2026-12-03T10:00:00.000Z", response: "ignored", respondedAt: "2026-12-10T10:00:00.000Z" }, ["overridden", "ignored"]],
+    ["an outcome without its time is dated with the decision", { treatmentKey: "data_boost", status: "approved", decidedAt: "2026-12-03T10:00:00.000Z", response: "accepted" }, ["approved", "accepted"]],
+  ])("%s", (_title, contact, kinds) => {
+    const history = historyOf({ priorContacts: [contact] });
+    expect(history.map((h) => h.kind)).toEqual(kinds);
+    expect(history[1]).toMatchObject({ treatmentKey: "data_boost", goal: "engagement", channel: "sms", at: contact.respondedAt ?? contact.decidedAt });
+  });
+
   test("the channel a decision was sent on wins over the catalog's", () => {
     const history = historyOf({ priorContacts: [{ treatmentKey: "data_boost", status: "approved", decidedAt: "2026-12-03T10:00:00.000Z", channel: "push" }] });
     expect(history[0]?.channel).toBe("push");

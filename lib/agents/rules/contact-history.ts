@@ -128,8 +128,8 @@ function offerEvent(event: JourneyEvent, byKey: ReadonlyMap<string, CatalogView>
 
 /**
  * The contact history of one customer, oldest first: our decisions (approved, overridden and
- * pending, each with its treatment's channel and goal from `catalog`), the journey's campaign
- * contacts, and the customer's answers to offers and contacts. Entries whose time does not parse
+ * pending, each with its treatment's channel and goal from `catalog`) with the outcomes recorded
+ * for them, the journey's campaign contacts, and the customer's answers to offers and contacts. Entries whose time does not parse
  * are left out; a decision whose treatment is no longer in `catalog` keeps its key without channel.
  */
 export function contactHistoryOf(data: Pick<CustomerData, "events" | "priorContacts">, catalog: readonly CatalogView[]): ContactEvent[] {
@@ -142,7 +142,11 @@ export function contactHistoryOf(data: Pick<CustomerData, "events" | "priorConta
     const treatment = byKey.get(contact.treatmentKey);
     if (treatment?.channel === null) continue;
     const channel = contact.channel ?? treatment?.channel ?? null;
-    out.push({ kind, at, channel, treatmentKey: contact.treatmentKey, goal: treatment?.goal ?? null, label: treatment?.name ?? contact.treatmentKey });
+    const base = { channel, treatmentKey: contact.treatmentKey, goal: treatment?.goal ?? null, label: treatment?.name ?? contact.treatmentKey };
+    out.push({ kind, at, ...base });
+    // A recorded outcome is the customer's answer to this very contact.
+    const respondedAt = canonicalTime(contact.respondedAt ?? null);
+    if (contact.response && RESPONSES[contact.response]) out.push({ kind: RESPONSES[contact.response]!, at: respondedAt ?? at, ...base });
   }
   for (const event of data.events) {
     if (event.type === "campaign_contact") out.push(...campaignEvents(event, byKey));

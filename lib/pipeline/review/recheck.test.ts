@@ -81,6 +81,24 @@ describe("a run right after an approval", () => {
     expect(fate?.fate === "excluded" && fate.reason).toContain(`cooldown until ${formatPolicyDay(until.getTime(), Date.now())} after an approval`);
     expect(again.fates?.map((f) => f.treatmentKey).sort()).toEqual(["ignore", "retention_call", "retention_email", "retention_sms"]);
   });
+
+
+  test("a decline recorded as the outcome of an approved decision keeps the treatment out for 90 days", async () => {
+    const [customer] = await insertCustomers(db.url, { count: 1 });
+    await insertPermissions(db.url, [customer!]);
+    const first = (await run([customer!])).get(customer!)!;
+    await review([first.id], { kind: "approve" });
+    const recordedAt = new Date(Date.now() - 60 * DAY_MS);
+    // The approval itself is older than its 30-day cooldown; only the decline still holds.
+    await pool.query(`UPDATE "Recommendation" SET "reviewedAt" = $2 WHERE id = $1`, [first.id, new Date(recordedAt.getTime() - DAY_MS)]);
+    await pool.query(
+      `INSERT INTO "Outcome" (id, "recommendationId", "contactMade", response, source, "recordedAt", "updatedAt") VALUES (gen_random_uuid(), $1, true, 'declined', 'import', $2, now())`,
+      [first.id, recordedAt],
+    );
+    const again = (await run([customer!])).get(customer!)!;
+    expect(again.treatmentKey).not.toBe(first.treatmentKey);
+    expect(again.fates?.find((f) => f.treatmentKey === first.treatmentKey)).toMatchObject({ fate: "excluded", rule: "decline_cooldown", until: new Date(recordedAt.getTime() + 90 * DAY_MS).toISOString() });
+  });
 });
 
 describe("approval re-checks", () => {
