@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/runs", label: "Runs" },
   { href: "/evaluation", label: "Evaluation" },
   { href: "/treatments", label: "Treatments" },
+  { href: "/import", label: "Import" },
   { href: "/audit", label: "Audit" },
   { href: "/users", label: "Users", isShown: ({ actor }) => can(actor.role, "users.manage") },
   { href: "/demo", label: "Demo", isShown: ({ isDemo }) => isDemo },
