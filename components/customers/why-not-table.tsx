@@ -31,7 +31,7 @@ function fateBadge(row: WhyNotRow): { tone: BadgeTone; text: string } {
  * alternative with its value, and each excluded treatment with the rule that excluded it.
  */
 export function WhyNotTable({ whyNot }: { whyNot: WhyNot | null }) {
-  if (!whyNot) return <p className="text-sm text-zinc-600">No decision for this customer has kept its treatments' fates yet; run the pipeline to see them.</p>;
+  if (!whyNot) return <p className="text-sm text-zinc-600">No decision for this customer has kept its treatments&apos; fates yet; run the pipeline to see them.</p>;
   const columns: Column<WhyNotRow>[] = [
     {
       key: "treatment",

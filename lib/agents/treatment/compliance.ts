@@ -200,7 +200,7 @@ function refused(reasons: Exclusion[], language: string): Checked {
  * empty; `nextContactAt` is null unless compliant with a channel; `statement` only claims what holds.
  */
 export function checkCompliance(input: ComplianceInput): Compliance {
-  const { treatmentKey, catalog, customer, analysis, permissions, now } = input;
+  const { treatmentKey, catalog, customer, permissions } = input;
   const language = contactLanguage(customer, permissions);
   const treatment = catalog.find((t) => t.key === treatmentKey);
   if (!treatment) return notCompliant([`treatment '${treatmentKey}' is not in the catalog`], language);

@@ -2,7 +2,6 @@
 // chosen one, the ranked alternatives with their values, and each excluded one with its rule.
 import type { Exclusion, TreatmentDecision, TreatmentFate } from "../domain";
 import type { CatalogEntry, ExcludedTreatment } from "./compliance";
-import type { ScoredOption } from "./rules-policy";
 
 /** When every reason lifts on a known date, the latest of them: from then on it may be chosen again. */
 function allowedFrom(reasons: readonly Exclusion[]): string | undefined {
@@ -22,7 +21,8 @@ function allowedFrom(reasons: readonly Exclusion[]): string | undefined {
 export function fatesOf(opts: {
   catalog: readonly CatalogEntry[];
   decision: Pick<TreatmentDecision, "treatmentKey" | "expectedValue" | "alternatives">;
-  ranked: readonly ScoredOption[];
+  /** Allowed options, best first, with their value net of cost (the rules policy's scored options fit). */
+  ranked: readonly { treatment: { key: string }; breakdown: { value: number } }[];
   excluded: readonly ExcludedTreatment[];
   exclude: readonly string[];
   excludeReasons?: Readonly<Record<string, string>>;
