@@ -1,16 +1,12 @@
-// Mapping files on disk: the one a command names, and the saved ones the Import screen offers
-// (examples/mappings/*.json, shipped with the app).
+// Mapping files on disk: the one a command names, and the saved ones the Import screen offers.
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { projectRoot } from "../database/paths";
 import { mappedColumns, parseMapping, type Mapping } from "./mapping";
 import { missingTelcoColumns } from "./telco";
 
 /** A mapping is a page of JSON written by a person; anything bigger is not one. */
 export const MAX_MAPPING_BYTES = 256 * 1024;
 
-/** Where the mappings that ship with the app live. */
-export const savedMappingsDir = path.join(projectRoot, "examples", "mappings");
 
 export type MappingFileResult = { ok: true; mapping: Mapping } | { ok: false; problems: string[] };
 
@@ -37,12 +33,16 @@ export async function readMappingFile(filePath: string): Promise<MappingFileResu
 
 export type SavedMapping = { id: string; mapping: Mapping; text: string };
 
-/** The saved mappings that parse, by file name; one that does not is left out and logged. */
-export async function listSavedMappings(dir = savedMappingsDir): Promise<SavedMapping[]> {
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".json")).sort();
+/**
+ * The saved mappings (examples/mappings/*.json, shipped with the app) that parse, by file name; one
+ * that does not is left out and logged. The folder is named in full here so that the app's build
+ * packs that folder alone, not the whole project.
+ */
+export async function listSavedMappings(): Promise<SavedMapping[]> {
+  const names = (await readdir(path.join(process.cwd(), "examples", "mappings")).catch(() => [] as string[])).filter((n) => n.endsWith(".json")).sort();
   const saved: SavedMapping[] = [];
   for (const name of names) {
-    const text = await readFile(path.join(dir, name), "utf8");
+    const text = await readFile(path.join(process.cwd(), "examples", "mappings", name), "utf8");
     const checked = parseMappingText(text);
     if (checked.ok) saved.push({ id: name.replace(/\.json$/, ""), mapping: checked.mapping, text });
     else console.error(`[import] Saved mapping ${name} is left out: ${checked.problems.join("; ")}`);
