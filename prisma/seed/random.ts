@@ -1,5 +1,6 @@
 // A small seeded PRNG: the demo data must come out identical for the same seed on every machine,
 // which Math.random cannot give.
+import { fmix32, mulberry32 } from "../../lib/agents/random";
 
 export type Rng = {
   /** Uniform in [0, 1). */
@@ -13,27 +14,6 @@ export type Rng = {
   /** One item drawn with probability proportional to its weight; weights need not sum to 1. */
   weighted: <T>(items: readonly (readonly [T, number])[]) => T;
 };
-
-/** mulberry32: 32-bit state, period 2^32, fast and good enough for demo data (not for secrets). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /**
  * A 32-bit seed for one independent stream, e.g. (seed, customer index, facet). Each customer's

@@ -1,5 +1,6 @@
 // Sticky group assignment: the same customer and experiment always land in the same arm, with no
 // stored state, so a customer held out today is held out in every later run of that experiment.
+import { fmix32 } from "../random";
 
 /** An arm of an experiment and the share of customers it receives, in (0, 1]; shares sum to 1. */
 export type Arm = { key: string; share: number };
@@ -15,12 +16,7 @@ export function hash32(text: string): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /** A point in [0, 1) fixed by customer and experiment. */

@@ -1,17 +1,9 @@
 // k-means++ on points stored row by row in one Float64Array: plain loops, because segmenting a
 // hundred thousand customers must stay well under ten seconds.
+import { mulberry32 } from "../random";
 
-/** A seeded PRNG (mulberry32): the same seed gives the same stream, so segments are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG: the same seed gives the same stream, so segments are reproducible. */
+export const seededRandom = mulberry32;
 
 /** `n` points of `d` dimensions, point i at `values[i*d .. i*d+d)`. */
 export type Points = { values: Float64Array; n: number; d: number };
