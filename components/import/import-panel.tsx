@@ -1,4 +1,5 @@
 "use client";
+// Over 300 lines because the import is one flow (upload, preview, mapping, dry run, progress) sharing its state.
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";

@@ -1,3 +1,4 @@
+// Over 300 lines because it is data: twelve treatments and their resources, each with its eligibility written out.
 // The treatment catalog and its daily capacities a database starts with: the original CVM proof of
 // concept's, with capacity numbers scaled to a customer base. Configuration, not demo data: every
 // migrated database gets them once, and from then on managers edit them.

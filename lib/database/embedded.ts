@@ -1,3 +1,4 @@
+// Over 300 lines because starting PostgreSQL as root (its own user, reachable binaries and data) is one sequence best read whole.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
   chmodSync,

@@ -1,3 +1,4 @@
+// Over 300 lines because the mapping schema and its reader belong together: each refusal is written beside the field it checks.
 // A mapping says how a file's columns (and the words its cells use) become our customer model, for
 // layouts other than the built-in Telco one. It is JSON, checked with zod, and written by people:
 // every refusal names the field and what is wrong. Pure: no database, no file system.

@@ -1,3 +1,4 @@
+// Over 300 lines because it is one table: every metric and the eleven patterns read the same facts in one pass.
 // Journey analysis: the metrics every decision reads and the named patterns a marketer recognises,
 // each pattern with the dated facts that triggered it. Evidence is built from our own records
 // (amounts, dates, categories) and never repeats customer-written text.
