@@ -7,6 +7,7 @@ import { exitOnBadArgs } from "./args";
 import { parseImportArgs, importUsage } from "../import/args";
 import { formatImportReport, formatProblems, importFile, importLimitsFrom, mappingLayout, openImportFile, telcoLayout } from "../import/index";
 import { readMappingFile } from "../import/mapping-file";
+import { createProgressReporter } from "../import/progress";
 import { formatRecordsReport, importRecords } from "../import/records";
 import { openDatabase } from "../database/connection";
 
@@ -38,10 +39,13 @@ const db = await openDatabase({ log });
 let exitCode = 0;
 try {
   log(`Reading ${opened.file.fileName}...`);
+  const progress = createProgressReporter({ stream: process.stderr });
+  const onProgress = progress.report;
   const outcome =
     kind === "customers"
-      ? await importFile({ url: db.url, file: opened.file, maxRows: limits.maxRows, isSkipInvalid, log, layout })
-      : await importRecords({ url: db.url, file: opened.file, kind, maxRows: limits.maxRows, isSkipInvalid, log });
+      ? await importFile({ url: db.url, file: opened.file, maxRows: limits.maxRows, isSkipInvalid, log, layout, onProgress })
+      : await importRecords({ url: db.url, file: opened.file, kind, maxRows: limits.maxRows, isSkipInvalid, log, onProgress });
+  progress.end();
   if (outcome.ok) {
     console.log("kind" in outcome.summary ? formatRecordsReport(outcome.summary) : formatImportReport(outcome.summary));
   } else if (outcome.kind === "invalid_rows") {
