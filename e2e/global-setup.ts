@@ -37,7 +37,10 @@ export default async function globalSetup() {
   process.env.RUN_BATCH_SIZE = String(E2E_RUN_BATCH_SIZE);
 
   if (needsBuild()) buildApp();
-  const web = serveApp({ port, databaseUrl: url, isQuiet: true, env: { AUTH_SECRET: E2E_AUTH_SECRET, DEMO_MODE: "true" } });
+  // Specs expect exact treatments for customers they create with random ids; a 5% hold-out would
+  // take some of them at random, so the served app holds out nobody (control groups are tested in
+  // lib/pipeline/control-group.test.ts and lib/agents/orchestrator/control-group.test.ts).
+  const web = serveApp({ port, databaseUrl: url, isQuiet: true, env: { AUTH_SECRET: E2E_AUTH_SECRET, DEMO_MODE: "true", CONTROL_GROUP_SHARE: "0" } });
   if (!(await waitUntilServing(`http://127.0.0.1:${port}/`, { timeoutMs: 120_000 }))) {
     web.kill();
     await server.stop();
