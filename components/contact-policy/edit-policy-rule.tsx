@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { updateContactPolicyRuleAction } from "@/app/contact-policy/actions";
 import { Dialog } from "@/components/ui/dialog";
-import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui/form-controls";
+import { DialogSaveFooter } from "@/components/ui/dialog-save-footer";
+import { inputClass, labelClass, secondaryButtonClass } from "@/components/ui/form-controls";
 
 export type EditableRule = {
   key: string;
@@ -106,19 +107,7 @@ export function EditPolicyRule({ rule }: { rule: EditableRule }) {
               <input id={`${rule.key}-reason`} name="reason" maxLength={500} className={inputClass} />
               {fieldError("reason") ? <p className="mt-1 text-xs text-red-700">{fieldError("reason")}</p> : null}
             </div>
-            {error ? (
-              <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 sm:col-span-2" data-testid="policy-error">
-                {error.message}
-              </p>
-            ) : null}
-            <div className="flex justify-end gap-2 sm:col-span-2">
-              <button type="button" className={secondaryButtonClass} onClick={() => setOpen(false)} disabled={isPending}>
-                Cancel
-              </button>
-              <button type="submit" className={primaryButtonClass} disabled={isPending}>
-                {isPending ? "Saving…" : "Save"}
-              </button>
-            </div>
+            <DialogSaveFooter error={error} errorTestId="policy-error" isPending={isPending} onCancel={() => setOpen(false)} />
           </form>
         </Dialog>
       ) : null}

@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { updateTreatmentAction } from "@/app/treatments/actions";
 import { Dialog } from "@/components/ui/dialog";
-import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui/form-controls";
+import { DialogSaveFooter } from "@/components/ui/dialog-save-footer";
+import { inputClass, labelClass, secondaryButtonClass } from "@/components/ui/form-controls";
 
 export type EditableTreatment = {
   key: string;
@@ -126,19 +127,7 @@ export function EditTreatment({ treatment }: { treatment: EditableTreatment }) {
             <div className="sm:col-span-2">
               {field("reason", "Reason (optional, kept in the audit trail)", <input id={`${treatment.key}-reason`} name="reason" maxLength={500} className={inputClass} />)}
             </div>
-            {error ? (
-              <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 sm:col-span-2" data-testid="treatment-error">
-                {error.message}
-              </p>
-            ) : null}
-            <div className="flex justify-end gap-2 sm:col-span-2">
-              <button type="button" className={secondaryButtonClass} onClick={() => setOpen(false)} disabled={isPending}>
-                Cancel
-              </button>
-              <button type="submit" className={primaryButtonClass} disabled={isPending}>
-                {isPending ? "Saving…" : "Save"}
-              </button>
-            </div>
+            <DialogSaveFooter error={error} errorTestId="treatment-error" isPending={isPending} onCancel={() => setOpen(false)} />
           </form>
         </Dialog>
       ) : null}
