@@ -23,6 +23,8 @@ export const extraCheckConstraints = [
   "Outcome_response_needs_contact",
   "Outcome_stay_windows_agree",
   "Recommendation_held_out_no_action",
+  "Segment_kind_shape",
+  "SegmentSize_size",
 ] as const;
 
 export const extraTriggers = ["Allocation_append_only", "AuditLog_append_only"] as const;
