@@ -25,6 +25,7 @@ export const extraCheckConstraints = [
   "Recommendation_held_out_no_action",
   "Segment_kind_shape",
   "SegmentSize_size",
+  "ReviewReason_code_not_other",
 ] as const;
 
 export const extraTriggers = ["Allocation_append_only", "AuditLog_append_only"] as const;
