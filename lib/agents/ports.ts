@@ -21,18 +21,22 @@ export type ChatAnswer = { content: string; promptTokens: number; completionToke
 
 /**
  * A language model. `complete` throws `ModelUnavailableError` when the model cannot answer
- * (timeout, rate limit after retries, network, server error); any answer text is returned as is,
- * to be validated by the caller.
+ * (timeout, rate limit after retries, network, server error, a reply that is not a well-formed
+ * completion, or calls paused after repeated faults); any answer text is returned as is, to be
+ * validated by the caller.
  */
 export type ChatModel = {
   readonly name: string;
   complete(request: ChatRequest): Promise<ChatAnswer>;
 };
 
+/** Why the model gave no answer; "malformed" is a reply that is not a chat completion, "paused" a call not made. */
+export type ModelFaultKind = "timeout" | "rate_limited" | "server_error" | "network" | "refused" | "malformed" | "paused";
+
 export class ModelUnavailableError extends Error {
   constructor(
     message: string,
-    readonly kind: "timeout" | "rate_limited" | "server_error" | "network" | "refused",
+    readonly kind: ModelFaultKind,
   ) {
     super(message);
     this.name = "ModelUnavailableError";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { type ChatRequest, ModelUnavailableError } from "../agents/ports";
 import { createOpenAIChatModel, toModelError } from "./openai-model";
 import { chatModelFromEnv } from "./select-model";
-import { type FakeOpenAIServer, type FakeReply, answerReply, chatCompletionBody, errorReply, startFakeOpenAIServer } from "./testing/fake-openai-server";
+import { type FakeOpenAIServer, type FakeReply, answerReply, chatCompletionBody, errorReply, rawReply, startFakeOpenAIServer } from "./testing/fake-openai-server";
 
 let server: FakeOpenAIServer;
 beforeAll(async () => {
@@ -64,6 +64,35 @@ describe("OpenAI chat model", () => {
     expect((error as ModelUnavailableError).kind).toBe(kind);
     expect((error as Error).message).not.toContain("test-key");
     expect(server.requestCount).toBe(requests);
+  });
+
+  const completionText = JSON.stringify(chatCompletionBody("{\"colour\":\"red\"}"));
+  test.each<[string, FakeReply, RegExp]>([
+    ["an HTML page with status 200", rawReply("<html><body><h1>502 Bad Gateway</h1></body></html>", { contentType: "text/html" }), /not a chat completion: "<html><body><h1>502 Bad Gateway/],
+    ["an empty body labelled JSON", rawReply(""), /not a chat completion: an empty body/],
+    ["an empty body without a type", rawReply("", { contentType: "text/plain" }), /not a chat completion: an empty body/],
+    ["JSON without choices", { status: 200, body: { id: "x", object: "chat.completion", model: "m" } }, /\(choices\)/],
+    ["JSON with no choice", { status: 200, body: { ...chatCompletionBody("x"), choices: [] } }, /\(choices\)/],
+    ["a choice without a message", { status: 200, body: { ...chatCompletionBody("x"), choices: [{ index: 0, finish_reason: "stop" }] } }, /\(choices\.0\.message\)/],
+    ["a message without content or refusal", { status: 200, body: chatCompletionBody("") }, /holds no answer text/],
+    ["truncated JSON", rawReply(completionText.slice(0, 60)), /not valid JSON/],
+    ["a well-formed completion under a text content type", rawReply(completionText, { contentType: "text/plain" }), /not a chat completion/],
+  ])("a reply that is not a chat completion (%s) is a malformed fault", async (_title, reply, message) => {
+    server.enqueue(reply);
+    const error = await modelFor({ maxRetries: 1 }).complete(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as ModelUnavailableError).kind).toBe("malformed");
+    expect((error as Error).message).toMatch(message);
+    // A malformed reply is not retried by the client: the same endpoint would answer the same.
+    expect(server.requestCount).toBe(1);
+  });
+
+  test("a stalling model costs one timeout in all, not one per retry", async () => {
+    server.setHandler(() => ({ ...answerReply({ colour: "red" }), delayMs: 5_000 }));
+    const started = Date.now();
+    const error = await modelFor({ timeoutMs: 300, maxRetries: 2 }).complete(request).catch((e: unknown) => e);
+    expect((error as ModelUnavailableError).kind).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   test("retries a 429 honouring retry-after and returns the answer that follows", async () => {

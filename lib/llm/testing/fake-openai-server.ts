@@ -5,10 +5,16 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-/** One scripted reply. `body` is sent as JSON; `isDropped` closes the connection without answering. */
+/**
+ * One scripted reply. `body` is sent as JSON, `rawBody` as it is (an HTML page, truncated JSON) under
+ * `contentType`; `isDropped` closes the connection without answering.
+ */
 export type FakeReply = {
   status?: number;
   body?: unknown;
+  rawBody?: string;
+  /** The content type of `rawBody`; application/json when absent. */
+  contentType?: string;
   /** Extra wait before answering, in milliseconds, on top of the server's `latencyMs`. */
   delayMs?: number;
   headers?: Record<string, string>;
@@ -99,6 +105,11 @@ export function errorReply(status: number, message: string, headers: Record<stri
   return { status, body: { error: { message, type, param: null, code: type } }, headers };
 }
 
+/** A reply whose body is sent byte for byte, as a misconfigured proxy or a broken gateway would. */
+export function rawReply(rawBody: string, opts: { status?: number; contentType?: string; delayMs?: number } = {}): FakeReply {
+  return { status: opts.status ?? 200, rawBody, contentType: opts.contentType ?? "application/json", delayMs: opts.delayMs };
+}
+
 /** The allowed values of the answer schema's `treatmentKey`, when the request carries such a schema. */
 export function schemaTreatmentKeys(body: FakeChatBody | null): string[] {
   const properties = body?.response_format?.json_schema?.schema?.properties as Record<string, { enum?: unknown[] }> | undefined;
@@ -140,6 +151,12 @@ function plainHeaders(req: IncomingMessage): Record<string, string> {
     out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
+}
+
+function sendRaw(res: ServerResponse, status: number, text: string, headers: Record<string, string>) {
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(status, { "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -189,6 +206,10 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     await wait(latencyMs + (reply.delayMs ?? 0));
     if (reply.isDropped) {
       req.socket.destroy();
+      return;
+    }
+    if (reply.rawBody !== undefined) {
+      sendRaw(res, reply.status ?? 200, reply.rawBody, { "content-type": reply.contentType ?? "application/json", ...reply.headers });
       return;
     }
     sendJson(res, reply.status ?? 200, reply.body, reply.headers);
