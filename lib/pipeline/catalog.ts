@@ -23,11 +23,12 @@ type Row = {
  * the load with an error naming the treatment and the field: deciding with a rule half understood
  * would offer treatments to the wrong customers, and deactivating the treatment lets runs go on.
  */
-export async function loadCatalog(pool: pg.Pool | pg.PoolClient): Promise<TreatmentDefinition[]> {
+export async function loadCatalog(pool: pg.Pool | pg.PoolClient, opts: { /** Inactive treatments to include, as a scenario would activate them. */ alsoKeys?: string[] } = {}): Promise<TreatmentDefinition[]> {
   const { rows } = await pool.query<Row>(
     `SELECT key, name, description, channel::text AS channel, "costPerContact"::text AS "costPerContact", goal, priority, "expectedEffect",
             eligibility, "resourceKey", "unitsPerContact", "isNoAction"
-       FROM "Treatment" WHERE "isActive" ORDER BY priority, key`,
+       FROM "Treatment" WHERE "isActive" OR key = ANY($1::text[]) ORDER BY priority, key`,
+    [opts.alsoKeys ?? []],
   );
   return rows.map((r) => {
     const eligibility = checkEligibility(r.eligibility);
