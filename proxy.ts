@@ -16,5 +16,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Everything but the sign-in page, the sign-in library's routes and static files (the icon shows on the sign-in tab too).
-  matcher: ["/((?!sign-in|api/auth|api/import/uploads|_next/static|_next/image|favicon.ico|icon.svg|readme/).*)"],
+  matcher: ["/((?!sign-in|api/auth|api/import/uploads|api/outcomes$|_next/static|_next/image|favicon.ico|icon.svg|readme/).*)"],
 };

@@ -7,6 +7,9 @@ export const AUDIT_ACTIONS = {
   "run.cancel_requested": "Run cancel requested",
   "constraint.update": "Limits changed",
   "constraint.reset_period": "Period reset",
+  "constraint.shed_holds": "Limit lowered, holds released",
+  "scenario.save": "Scenario saved",
+  "scenario.apply": "Scenario limits applied",
   "treatment.update": "Treatment edited",
   "contact_policy.update": "Contact policy changed",
   "user.create": "User added",
@@ -15,6 +18,12 @@ export const AUDIT_ACTIONS = {
   "user.sign_in": "Signed in",
   "demo.reset": "Demo reset",
   "import.run": "Data imported",
+  "segment.create": "Segment saved",
+  "segment.update": "Segment changed",
+  "segment.delete": "Segment deleted",
+  "integration_token.create": "Integration token created",
+  "integration_token.revoke": "Integration token revoked",
+  "outcome.record": "Outcome recorded",
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -28,6 +37,9 @@ export const AUDIT_ENTITY_TYPES = {
   User: "User",
   Demo: "Demo data",
   ImportBatch: "Import batch",
+  Segment: "Segment",
+  Scenario: "Scenario",
+  IntegrationToken: "Integration token",
 } as const satisfies Record<string, string>;
 
 export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;

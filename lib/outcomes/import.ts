@@ -19,12 +19,13 @@ const BATCH_SIZE = 1000;
 /** Problems listed in a refusal; the count covers all. */
 const MAX_LISTED_PROBLEMS = 50;
 
-/** Serialises outcome imports, so two files reporting one decision cannot deadlock. */
-const OUTCOME_IMPORT_LOCK_KEY = 0x0c7_c0e5;
+/** Serialises outcome writes (files, integrations, the simulator), so two reporting one decision cannot deadlock. */
+export const OUTCOME_IMPORT_LOCK_KEY = 0x0c7_c0e5;
 
 type Pending = { line: number; outcome: Outcome };
 
-const UPSERT_SQL = `
+/** Writes a JSON array of outcomes ($1); a decision already reported is replaced. */
+export const UPSERT_SQL = `
 INSERT INTO "Outcome" AS o (id, "recommendationId", "contactMade", response, "stayed30d", "stayed90d", "revenueChangeGbp", source, "recordedAt", "updatedAt")
 SELECT gen_random_uuid(), r."recommendationId", r."contactMade", r.response::"OutcomeResponse", r."stayed30d", r."stayed90d",
   r."revenueChangeGbp", r.source::"OutcomeSource", r."recordedAt", now()
