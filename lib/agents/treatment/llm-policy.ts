@@ -219,6 +219,11 @@ export async function decideWithModel(input: ModelPolicyInput): Promise<RulesRes
       modelName = cleanModelText(answer.model, KEY_CHARS) || input.model.name;
     } catch (err) {
       if (!(err instanceof ModelUnavailableError)) throw err;
+      // A paused model was not called: the decision names the pause, and no call is counted.
+      if (err.kind === "paused") {
+        notes.push(`The model was not asked: ${cleanModelText(err.message, MESSAGE_CHARS)}`, "Decided by the rules instead.");
+        return byRules(input, notes, usage);
+      }
       usage = { ...usage, calls: usage.calls + 1 };
       notes.push(`The model was unavailable (${err.kind}): ${cleanModelText(err.message, MESSAGE_CHARS)}`, "Decided by the rules instead.");
       return byRules(input, notes, usage);

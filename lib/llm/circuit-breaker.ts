@@ -1,0 +1,94 @@
+// A circuit breaker around a ChatModel: after a run of model faults the model is not called for a
+// cool-down, so a dead or stalling endpoint costs a few timeouts instead of one per customer; the
+// treatment agent decides by the rules meanwhile. After the cool-down one trial call decides
+// whether calls resume.
+import { type ChatAnswer, type ChatModel, type ChatRequest, ModelUnavailableError } from "../agents/ports";
+
+export const DEFAULT_FAULT_LIMIT = 5;
+export const DEFAULT_COOL_DOWN_MS = 60_000;
+
+/** What the breaker saw, for a run's summary: faults counted, times it opened, calls not made. */
+export type ModelFaultCounters = { faults: number; circuitOpenedTimes: number; skippedCalls: number };
+
+export type CircuitBreakerOptions = {
+  /** Consecutive faults that open the circuit; at least 1. */
+  faultLimit?: number;
+  /** How long calls are skipped once open, in milliseconds. */
+  coolDownMs?: number;
+  /** The clock, in milliseconds; tests pass a fake one. */
+  now?: () => number;
+};
+
+export type GuardedChatModel = ChatModel & {
+  /** A copy of the counters since the model was wrapped. */
+  counters(): ModelFaultCounters;
+};
+
+type State = { kind: "closed"; consecutive: number } | { kind: "open"; until: number } | { kind: "half_open" };
+
+/** The reason a decision made while the circuit is open gives. */
+export function pausedReason(faultLimit: number): string {
+  return `model paused after ${faultLimit} consecutive ${faultLimit === 1 ? "fault" : "faults"}`;
+}
+
+/**
+ * `model` behind a circuit breaker: `faultLimit` consecutive ModelUnavailableErrors open it for
+ * `coolDownMs`, during which calls throw ModelUnavailableError of kind "paused" without reaching
+ * the model; then one trial call is let through (others meanwhile are skipped) and its outcome
+ * closes or reopens the circuit. Errors that are not model faults (bugs) pass through uncounted.
+ */
+export function withCircuitBreaker(model: ChatModel, options: CircuitBreakerOptions = {}): GuardedChatModel {
+  const faultLimit = Math.max(1, Math.trunc(options.faultLimit ?? DEFAULT_FAULT_LIMIT));
+  const coolDownMs = Math.max(0, options.coolDownMs ?? DEFAULT_COOL_DOWN_MS);
+  const now = options.now ?? Date.now;
+  const counters: ModelFaultCounters = { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 };
+  let state: State = { kind: "closed", consecutive: 0 };
+
+  function open() {
+    state = { kind: "open", until: now() + coolDownMs };
+    counters.circuitOpenedTimes += 1;
+  }
+
+  function skip(): never {
+    counters.skippedCalls += 1;
+    const until = state.kind === "open" ? ` until ${new Date(state.until).toISOString()}` : " while a trial call is under way";
+    throw new ModelUnavailableError(`${pausedReason(faultLimit)}; no call is made${until}.`, "paused");
+  }
+
+  async function complete(request: ChatRequest): Promise<ChatAnswer> {
+    if (state.kind === "open") {
+      if (now() < state.until) skip();
+      state = { kind: "half_open" };
+    } else if (state.kind === "half_open") {
+      skip();
+    }
+    const isTrial = state.kind === "half_open";
+    try {
+      const answer = await model.complete(request);
+      state = { kind: "closed", consecutive: 0 };
+      return answer;
+    } catch (err) {
+      if (!(err instanceof ModelUnavailableError)) {
+        // A bug says nothing about the model: a trial it ended leaves the next call to try again.
+        if (isTrial) state = { kind: "open", until: now() };
+        throw err;
+      }
+      counters.faults += 1;
+      if (isTrial) open();
+      else if (state.kind === "closed") {
+        const consecutive = state.consecutive + 1;
+        state = { kind: "closed", consecutive };
+        if (consecutive >= faultLimit) open();
+      }
+      throw err;
+    }
+  }
+
+  return { name: model.name, complete, counters: () => ({ ...counters }) };
+}
+
+/** The breaker's counters of `model`, or null when it has no breaker (or there is no model). */
+export function modelFaultCounters(model: ChatModel | null | undefined): ModelFaultCounters | null {
+  if (!model || !("counters" in model) || typeof model.counters !== "function") return null;
+  return (model as GuardedChatModel).counters();
+}
