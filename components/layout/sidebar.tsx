@@ -18,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/import", label: "Import" },
   { href: "/audit", label: "Audit" },
   { href: "/users", label: "Users", isShown: ({ actor }) => can(actor.role, "users.manage") },
+  { href: "/integrations", label: "Integrations", isShown: ({ actor }) => can(actor.role, "users.manage") },
   { href: "/demo", label: "Demo", isShown: ({ isDemo }) => isDemo },
 ];
 
