@@ -3,6 +3,9 @@ export const AUDIT_ACTIONS = {
   "recommendation.approve": "Recommendation approved",
   "recommendation.reject": "Recommendation rejected",
   "recommendation.override": "Recommendation overridden",
+  "recommendation.undo": "Review undone",
+  "review_reason.create": "Reason code added",
+  "review_reason.update": "Reason code changed",
   "run.start": "Run started",
   "run.cancel_requested": "Run cancel requested",
   "constraint.update": "Limits changed",
@@ -40,6 +43,7 @@ export const AUDIT_ENTITY_TYPES = {
   Segment: "Segment",
   Scenario: "Scenario",
   IntegrationToken: "Integration token",
+  ReviewReason: "Reason code",
 } as const satisfies Record<string, string>;
 
 export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;
