@@ -144,7 +144,8 @@ describe("analyze_journey metrics", () => {
     const { analysis } = await analyse(makeCustomer([], { profile: { source: "import", contractType: "Month-to-month", attributes: { InternetService: "Fiber optic", PaymentMethod: "Electronic check" } } }));
     const m = analysis.metrics;
     expect([m.revenueTrend, m.usageTrend, m.daysSinceLastComplaint, m.poorNetworkShare, m.daysSinceLastContact, m.sentiment, m.deviceAgeMonths, m.latestChurnScore]).toEqual([null, null, null, null, null, null, null, null]);
-    expect(m.churnRisk).toBeGreaterThan(0.3);
+    const steady = await analyse(makeCustomer([], { profile: { source: "import", contractType: "Two year", attributes: { InternetService: "DSL", PaymentMethod: "Credit card (automatic)" } } }));
+    expect(m.churnRisk).toBeGreaterThan(2 * steady.analysis.metrics.churnRisk);
     expect(analysis.patterns).toEqual([{ key: "loyal_quiet", label: "Loyal and quiet", severity: "low", evidence: expect.any(Array) }]);
   });
 

@@ -3,9 +3,12 @@
 // Risk is a logistic model: risk = 1 / (1 + e^-z), with z = profile part + journey part.
 //  - The profile part uses only what every customer has (contract, tenure, monthly charge) and the
 //    services and billing facts an import may carry in `attributes`, so an imported customer with no
-//    events still gets a ranked risk. Its weights were fitted by logistic regression on the training
-//    half (ids with an even hash) of the public Telco Customer Churn data set and rounded; churn-auc.ts
-//    refits them with `--fit` and measures the AUC on the other half and on all rows.
+//    events still gets a ranked risk. Its weights are fitted by logistic regression on one half (ids
+//    with an even hash) of the public Telco Customer Churn data set by `npm run model:fit`, which
+//    writes them to weights.ts and reports the AUC and per-decile calibration on the other half.
+//  - The sum is calibrated (calibration.ts): an intercept and slope on the logit, Platt-fitted with
+//    the weights and refitted later from the outcomes of untreated customers, so the probability and
+//    not only the ranking is right: value = risk × effect × lifetime value.
 //  - The journey part adds evidence from events. No outcome labels exist for it, so its weights are
 //    judgement, sized so one strong signal (a port-out enquiry) moves a typical customer from about
 //    one in four to above one in two, and a weak one (an old device) by a few points.
@@ -14,26 +17,38 @@
 // Read risk as the probability of leaving within the next 12 months.
 import type { CustomerProfile } from "../domain";
 import { type Attributes, findKey, readFlag, readLabel, toLabel } from "./attributes";
+import { type Calibration, calibrateLogit } from "./calibration";
+import { FITTED_CHURN_MODEL } from "./weights";
 
 export type ContractKind = "month_to_month" | "one_year" | "two_year" | "unknown";
 
-/** Profile weights on the logit scale (see the file comment for how they were found). */
-export const PROFILE_WEIGHTS = {
-  intercept: -0.55,
-  monthToMonth: 0.75,
-  twoYear: -0.75,
-  /** Per unit of ln(1 + tenure months). */
-  logTenure: -0.55,
-  /** Per £100 of monthly charge. */
-  monthlyCharge: 0.55,
-  fiberInternet: 0.55,
-  noInternet: -0.6,
-  /** Per missing support service (online security, tech support), only with internet. */
-  missingSupportService: 0.3,
-  electronicCheck: 0.4,
-  paperlessBilling: 0.3,
-  seniorCitizen: 0.2,
-} as const;
+/**
+ * Inputs of the profile part, each weighed on the logit scale: monthToMonth (1, or 0.5 for an
+ * unknown contract), twoYear, logTenure (ln(1 + tenure months)), monthlyCharge (per £100),
+ * fiberInternet, noInternet, missingSupportService (online security and tech support, counted only
+ * with internet), electronicCheck, paperlessBilling, seniorCitizen.
+ */
+export const PROFILE_INPUT_NAMES = [
+  "monthToMonth",
+  "twoYear",
+  "logTenure",
+  "monthlyCharge",
+  "fiberInternet",
+  "noInternet",
+  "missingSupportService",
+  "electronicCheck",
+  "paperlessBilling",
+  "seniorCitizen",
+] as const;
+
+export type ProfileInputName = (typeof PROFILE_INPUT_NAMES)[number];
+export type ProfileWeights = Record<"intercept" | ProfileInputName, number>;
+
+/** Profile weights on the logit scale, as last fitted by `npm run model:fit`. */
+export const PROFILE_WEIGHTS: ProfileWeights = FITTED_CHURN_MODEL.weights;
+
+/** Calibration of the whole logit (profile and journey parts), as last fitted or recalibrated. */
+export const RISK_CALIBRATION: Calibration = FITTED_CHURN_MODEL.calibration;
 
 /** Journey weights on the logit scale (judgement; see the file comment). */
 export const JOURNEY_WEIGHTS = {
@@ -112,13 +127,13 @@ export function profileRiskInputs(profile: Pick<CustomerProfile, "contractType" 
     electronicCheck: payment.includes("electronic") ? 1 : 0,
     paperlessBilling: attribute(attrs, "PaperlessBilling").flag === true ? 1 : 0,
     seniorCitizen: attribute(attrs, "SeniorCitizen").flag === true ? 1 : 0,
-  } satisfies Record<Exclude<keyof typeof PROFILE_WEIGHTS, "intercept">, number>;
+  } satisfies Record<ProfileInputName, number>;
 }
 
 export type ProfileRiskInputs = ReturnType<typeof profileRiskInputs>;
 
 /** The profile part of the logit; finite for any profile. */
-export function profileLogit(inputs: ProfileRiskInputs, weights: Record<keyof typeof PROFILE_WEIGHTS, number> = PROFILE_WEIGHTS): number {
+export function profileLogit(inputs: ProfileRiskInputs, weights: ProfileWeights = PROFILE_WEIGHTS): number {
   let z = weights.intercept;
   for (const [name, value] of Object.entries(inputs) as [keyof ProfileRiskInputs, number][]) z += weights[name] * value;
   return z;
@@ -162,9 +177,12 @@ export function journeyLogit(s: JourneyRiskSignals): number {
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const logit = (p: number) => Math.log(p / (1 - p));
 
-/** Churn risk in [0, 1]: logistic of the profile and journey parts, blended with a data churn score if any. */
-export function churnRisk(opts: { profileZ: number; journeyZ: number; latestChurnScore: number | null }): number {
-  let z = opts.profileZ + opts.journeyZ;
+/**
+ * Churn risk in [0, 1]: logistic of the calibrated profile and journey parts, blended with a data
+ * churn score if any. `calibration` defaults to the fitted one.
+ */
+export function churnRisk(opts: { profileZ: number; journeyZ: number; latestChurnScore: number | null; calibration?: Calibration }): number {
+  let z = calibrateLogit(opts.profileZ + opts.journeyZ, opts.calibration ?? RISK_CALIBRATION);
   if (opts.latestChurnScore !== null && Number.isFinite(opts.latestChurnScore)) {
     const score = Math.min(0.99, Math.max(0.01, opts.latestChurnScore));
     z = (1 - CHURN_SCORE_BLEND) * z + CHURN_SCORE_BLEND * logit(score);
