@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type ChatRequest, ModelUnavailableError } from "../agents/ports";
 import { createOpenAIChatModel, toModelError } from "./openai-model";
+import { z } from "zod";
 import { chatModelFromEnv } from "./select-model";
+import { modelSettingsShape } from "./settings";
 import { type FakeOpenAIServer, type FakeReply, answerReply, chatCompletionBody, errorReply, rawReply, startFakeOpenAIServer } from "./testing/fake-openai-server";
 
 let server: FakeOpenAIServer;
@@ -119,5 +121,44 @@ describe("model from settings", () => {
     server.enqueue(answerReply({ colour: "red" }));
     await model!.complete(request);
     expect((server.requests[0]!.body as unknown as SentBody).model).toBe("gpt-4.1-mini");
+  });
+});
+
+describe("model fault settings", () => {
+  const settings = z.object(modelSettingsShape);
+
+  test.each<[string, Record<string, string>, Record<string, number> | RegExp]>([
+    ["unset: 15 s per call, 1 retry, paused after 5 faults for 60 s", {}, { OPENAI_TIMEOUT_MS: 15_000, OPENAI_MAX_RETRIES: 1, MODEL_FAULT_LIMIT: 5, MODEL_PAUSE_MS: 60_000 }],
+    ["empty counts as unset", { OPENAI_TIMEOUT_MS: "" }, { OPENAI_TIMEOUT_MS: 15_000, OPENAI_MAX_RETRIES: 1, MODEL_FAULT_LIMIT: 5, MODEL_PAUSE_MS: 60_000 }],
+    ["no retries and a pause of 0 are allowed", { OPENAI_MAX_RETRIES: "0", MODEL_PAUSE_MS: "0" }, { OPENAI_TIMEOUT_MS: 15_000, OPENAI_MAX_RETRIES: 0, MODEL_FAULT_LIMIT: 5, MODEL_PAUSE_MS: 0 }],
+    ["a fault limit of 0 is refused", { MODEL_FAULT_LIMIT: "0" }, /MODEL_FAULT_LIMIT must be at least 1/],
+    ["a time of 99 ms is refused", { OPENAI_TIMEOUT_MS: "99" }, /OPENAI_TIMEOUT_MS must be at least 100/],
+    ["a fractional retry count is refused", { OPENAI_MAX_RETRIES: "1.5" }, /OPENAI_MAX_RETRIES must be a whole number/],
+  ])("%s", (_title, source, expected) => {
+    const parsed = settings.safeParse(source);
+    if (expected instanceof RegExp) {
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((i) => i.message).join("; ")).toMatch(expected);
+    } else {
+      expect(parsed.data).toEqual(expected);
+    }
+  });
+
+  test("the model from settings pauses after MODEL_FAULT_LIMIT faults and counts them", async () => {
+    server.setHandler(() => errorReply(500, "down"));
+    const model = chatModelFromEnv({ OPENAI_API_KEY: "test-key", OPENAI_MODEL: "m", OPENAI_BASE_URL: server.baseURL, OPENAI_MAX_RETRIES: 0, MODEL_FAULT_LIMIT: 2, MODEL_PAUSE_MS: 60_000 })!;
+    const kinds = [];
+    for (let i = 0; i < 3; i++) kinds.push(((await model.complete(request).catch((e: unknown) => e)) as ModelUnavailableError).kind);
+    expect(kinds).toEqual(["server_error", "server_error", "paused"]);
+    expect(server.requestCount).toBe(2);
+    expect(model.counters()).toEqual({ faults: 2, circuitOpenedTimes: 1, skippedCalls: 1 });
+  });
+
+  test("the model from settings gives up on a stall after OPENAI_TIMEOUT_MS", async () => {
+    server.setHandler(() => ({ ...answerReply({ colour: "red" }), delayMs: 5_000 }));
+    const model = chatModelFromEnv({ OPENAI_API_KEY: "test-key", OPENAI_MODEL: "m", OPENAI_BASE_URL: server.baseURL, OPENAI_TIMEOUT_MS: 200 })!;
+    const started = Date.now();
+    expect(((await model.complete(request).catch((e: unknown) => e)) as ModelUnavailableError).kind).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
