@@ -26,6 +26,8 @@ export const extraCheckConstraints = [
   "Segment_kind_shape",
   "SegmentSize_size",
   "ReviewReason_code_not_other",
+  "LearnedEffect_counts",
+  "Recommendation_experiment_arm_pair",
 ] as const;
 
 export const extraTriggers = ["Allocation_append_only", "AuditLog_append_only"] as const;
