@@ -1,5 +1,5 @@
 // Runs the agent pipeline from the command line.
-// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY] [--min-risk 0..1] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
+// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY] [--min-risk 0..1] [--segment-id ID] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
 import pg from "pg";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
@@ -16,13 +16,14 @@ function fail(message: string): never {
 }
 
 const usage = `Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY]
-  [--min-risk 0..1] [--customer ID ...] [--policy auto|rules|llm] [--workers W]`;
+  [--min-risk 0..1] [--segment-id ID] [--customer ID ...] [--policy auto|rules|llm] [--workers W]`;
 const parsed = parseCommandArgs(process.argv.slice(2), {
   limit: { type: "string" },
   segment: { type: "string" },
   tier: { type: "string" },
   pattern: { type: "string" },
   "min-risk": { type: "string" },
+  "segment-id": { type: "string" },
   customer: { type: "string", multiple: true },
   policy: { type: "string", default: "auto" },
   workers: { type: "string", default: "0" },
@@ -34,9 +35,9 @@ const { values } = parsed;
 const limit = values.limit === undefined ? undefined : /^\d+$/.test(values.limit) ? Number(values.limit) : fail(`--limit must be a whole number; got "${values.limit}".`);
 const minRiskText = values["min-risk"];
 const minRisk = minRiskText === undefined ? undefined : /^\d*\.?\d+$/.test(minRiskText) ? Number(minRiskText) : fail(`--min-risk must be a number from 0 to 1; got "${minRiskText}".`);
-const scope = runScopeSchema.safeParse({ limit, segment: values.segment, valueTier: values.tier, pattern: values.pattern, minRisk, customerIds: values.customer });
+const scope = runScopeSchema.safeParse({ limit, segment: values.segment, valueTier: values.tier, pattern: values.pattern, minRisk, segmentId: values["segment-id"], customerIds: values.customer });
 // Errors name the flag that was typed, not the scope's field behind it.
-const flagOf: Record<string, string> = { minRisk: "min-risk", valueTier: "tier", customerIds: "customer" };
+const flagOf: Record<string, string> = { minRisk: "min-risk", segmentId: "segment-id", valueTier: "tier", customerIds: "customer" };
 if (!scope.success) fail(`Invalid selection: ${scope.error.issues.map((i) => `--${flagOf[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`).join("; ")}`);
 if (!["auto", "rules", "llm"].includes(values.policy)) fail("--policy is one of auto, rules, llm");
 const workersArg = wholeNumberArg("--workers", values.workers, { min: 0, max: 16 });

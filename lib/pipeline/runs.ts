@@ -18,6 +18,7 @@ import { loadContactPolicy } from "./contact-policy";
 import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
 import { createPgCapacityStore } from "./pg-capacity-store";
+import { loadSegment, segmentWhere } from "./segments";
 
 export const runScopeSchema = z
   .object({
@@ -28,6 +29,8 @@ export const runScopeSchema = z
     pattern: z.enum(patternKeys).optional(),
     /** Only customers whose stored churn risk is at least this, in [0, 1]. */
     minRisk: z.number().min(0).max(1).optional(),
+    /** Only the members of this saved segment (lib/pipeline/segments.ts), as its rule or model reads them now. */
+    segmentId: z.uuid().optional(),
     /** At most this many customers (in id order). */
     limit: z.number().int().min(1).max(5_000_000).optional(),
   })
@@ -61,6 +64,11 @@ export async function selectCustomers(pool: Pick<pg.ClientBase, "query">, scope:
   if (scope.pattern) insight.push(`i.patterns @> ARRAY[$${params.push(scope.pattern)}]::text[]`);
   if (scope.minRisk !== undefined) insight.push(`i."churnRisk" >= $${params.push(scope.minRisk)}`);
   if (insight.length) where.push(`EXISTS (SELECT 1 FROM "CustomerInsight" i WHERE i."customerId" = "Customer".id AND ${insight.join(" AND ")})`);
+  if (scope.segmentId) {
+    const segment = await loadSegment(pool, scope.segmentId);
+    if (!segment) throw new RunRequestError(`No saved segment has the id ${scope.segmentId}.`);
+    where.push(segmentWhere(segment, { customerId: `"Customer".id`, params }));
+  }
   const limit = scope.limit ? ` LIMIT $${params.push(scope.limit)}` : "";
   const { rows } = await pool.query<{ id: string }>(
     `SELECT id FROM (
