@@ -146,3 +146,16 @@ export type CapacityStore = {
   /** A consistent read of every resource without locking. */
   readResources(): Promise<LockedResource[]>;
 };
+
+/** A linear programme in structured form: maximise Σ objective·x subject to rows, 0 ≤ x ≤ upper. */
+export type LinearProgram = {
+  /** Column names must be unique and made of letters, digits and underscores. */
+  columns: { name: string; objective: number; upper: number }[];
+  rows: { name: string; terms: [column: string, coefficient: number][]; upper: number }[];
+};
+
+/** An optimal solution: column values and each row's dual (the objective's gain per unit of the row's bound). */
+export type LpSolution = { objective: number; primal: Map<string, number>; duals: Map<string, number> };
+
+/** Solves linear programmes (HiGHS in production); refuses with an error when no optimum is found. */
+export type LpSolver = { solve(lp: LinearProgram): Promise<LpSolution> };
