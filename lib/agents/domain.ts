@@ -126,6 +126,19 @@ export type JourneySummary = { customerId: string; text: string; budgetChars: nu
 /** Who a treatment may go to; every field present narrows it. Its schema and checks are the eligibility rule's. */
 export type { Eligibility };
 
+/**
+ * An effect learned from outcomes with enough evidence (lib/agents/evaluation/effects.ts): the
+ * deterministic policy uses `effect` instead of the catalog's `expectedEffect`, and a pattern's
+ * effect instead of the catalog's effect plus that pattern's uplift.
+ */
+export type LearnedEffectInUse = {
+  /** Relative reduction of churn, in [0, 1]. */
+  effect: number;
+  /** Treated outcomes it was learned from. */
+  outcomes: number;
+  byPattern?: Partial<Record<PatternKey, { effect: number; outcomes: number }>>;
+};
+
 export type TreatmentDefinition = {
   key: string;
   name: string;
@@ -139,6 +152,8 @@ export type TreatmentDefinition = {
   priority: number;
   /** Relative reduction of churn risk when the treatment lands, in [0, 1]. */
   expectedEffect: number;
+  /** Set when outcomes have taught enough to replace `expectedEffect` (see LearnedEffectInUse). */
+  learned?: LearnedEffectInUse;
   eligibility: Eligibility;
   resourceKey: string | null;
   unitsPerContact: number;

@@ -156,3 +156,37 @@ describe("formatMoney", () => {
     for (const v of values) expect(formatMoney(v), String(v)).toBe(intl.format(Math.round(v * 100) / 100 + 0));
   });
 });
+
+describe("learned effects", () => {
+  const withLearned = (key: string, learned: CatalogEntry["learned"]) => testCatalog.map((t) => (t.key === key ? { ...t, learned } : t));
+
+  test("with no learned effect the decision is the catalog's, word for word", () => {
+    const plain = decide();
+    const again = decide(complainerContext(), { catalog: testCatalog.map((t) => ({ ...t })) });
+    expect(again).toEqual(plain);
+    expect(plain.evidence.some((e) => e.includes("learned"))).toBe(false);
+  });
+
+  test.each([
+    { name: "a learned effect above the catalog's raises the value", learned: 0.4, treatmentKey: "service_call_back" },
+    // Learned at 2%, the service call-back (2% + 6% uplift) × 48% × £1,240 − £8 = £39.62 falls behind the personalised offer.
+    { name: "a learned effect far below the catalog's lets another treatment win", learned: 0.02, treatmentKey: "personalized_offer" },
+  ])("$name", ({ learned, treatmentKey }) => {
+    const d = decide(complainerContext(), { catalog: withLearned("service_call_back", { effect: learned, outcomes: 812 }) });
+    expect(d.treatmentKey).toBe(treatmentKey);
+  });
+
+  test("the rationale and evidence say the effect was learned, from how many outcomes, and the catalog's figure", () => {
+    const d = decide(complainerContext(), { catalog: withLearned("service_call_back", { effect: 0.3, outcomes: 812 }) });
+    // 30% learned + 6% for high repeated complaints; the catalog would have used 25% + 6%.
+    expect(d.rationale).toContain("36% effect (30% base learned from 812 outcomes; catalog 31%, + 6% for high repeated complaints)");
+    expect(d.evidence).toContain("effect 36%, learned from 812 outcomes; catalog 31%");
+    expect(d.expectedValue).toBeCloseTo(0.48 * 0.36 * 1240 - 8, 2);
+  });
+
+  test("a pattern's own learned effect replaces both the base and the severity uplift", () => {
+    const d = decide(complainerContext(), { catalog: withLearned("service_call_back", { effect: 0.3, outcomes: 812, byPattern: { repeated_complaints: { effect: 0.45, outcomes: 240 } } }) });
+    expect(d.rationale).toContain("45% effect (learned from 240 outcomes with repeated complaints; catalog 31%)");
+    expect(d.expectedValue).toBeCloseTo(0.48 * 0.45 * 1240 - 8, 2);
+  });
+});

@@ -43,6 +43,11 @@ export type ValueBreakdown = {
   /** min(1, baseEffect + uplift). */
   effect: number;
   lifetimeValue: number;
+  /**
+   * Present when `effect` comes from outcomes: how many, the effect the catalog would have used
+   * (its base plus uplift), and the pattern whose own learned effect replaced both, if any.
+   */
+  learned?: { outcomes: number; catalogEffect: number; pattern: JourneyPattern | null };
   /** churnRisk × effect × lifetimeValue, GBP rounded to pence. */
   savedValue: number;
   cost: number;
@@ -67,7 +72,9 @@ export function formatMoney(value: number): string {
 
 /**
  * Expected change of lifetime value (GBP, net of contact cost) if the treatment is made:
- * churnRisk × min(1, expectedEffect + uplift) × lifetimeValue − costPerContact; 0 for no action.
+ * churnRisk × min(1, baseEffect + uplift) × lifetimeValue − costPerContact; 0 for no action.
+ * baseEffect is the learned effect when outcomes have taught one, else the catalog's; a driver
+ * pattern with its own learned effect replaces base and uplift together (its outcomes include it).
  */
 export function expectedValueOf(treatment: TreatmentDefinition, analysis: JourneyAnalysis): ValueBreakdown {
   const { churnRisk, lifetimeValue } = analysis.metrics;
@@ -76,16 +83,45 @@ export function expectedValueOf(treatment: TreatmentDefinition, analysis: Journe
   }
   const answers = new Set<PatternKey>([...(GOAL_PATTERNS[treatment.goal] ?? []), ...(treatment.eligibility.requiresPatterns ?? [])]);
   const drivers = analysis.patterns.filter((p) => answers.has(p.key)).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-  const uplift = drivers.reduce((max, p) => Math.max(max, SEVERITY_UPLIFT[p.severity]), 0);
-  const effect = Math.min(1, treatment.expectedEffect + uplift);
+  const catalogUplift = drivers.reduce((max, p) => Math.max(max, SEVERITY_UPLIFT[p.severity]), 0);
+  const catalogEffect = Math.min(1, treatment.expectedEffect + catalogUplift);
+  const learned = treatment.learned;
+  const pattern = learned?.byPattern ? (drivers.find((p) => learned.byPattern?.[p.key] !== undefined) ?? null) : null;
+  const patternEffect = pattern ? learned?.byPattern?.[pattern.key] : undefined;
+  let baseEffect = treatment.expectedEffect;
+  let uplift = catalogUplift;
+  let provenance: ValueBreakdown["learned"];
+  if (patternEffect) {
+    baseEffect = patternEffect.effect;
+    uplift = 0;
+    provenance = { outcomes: patternEffect.outcomes, catalogEffect, pattern };
+  } else if (learned) {
+    baseEffect = learned.effect;
+    provenance = { outcomes: learned.outcomes, catalogEffect, pattern: null };
+  }
+  const effect = Math.min(1, Math.max(0, baseEffect + uplift));
   const savedValue = roundMoney(churnRisk * effect * lifetimeValue);
-  return { churnRisk, baseEffect: treatment.expectedEffect, uplift, drivers, effect, lifetimeValue, savedValue, cost: treatment.costPerContact, value: roundMoney(savedValue - treatment.costPerContact) };
+  const breakdown: ValueBreakdown = { churnRisk, baseEffect, uplift, drivers, effect, lifetimeValue, savedValue, cost: treatment.costPerContact, value: roundMoney(savedValue - treatment.costPerContact) };
+  if (provenance) breakdown.learned = provenance;
+  return breakdown;
+}
+
+/** Where a learned effect came from: "learned from 812 outcomes; catalog 12%". */
+export function describeLearned(learned: NonNullable<ValueBreakdown["learned"]>): string {
+  const who = learned.pattern ? ` with ${learned.pattern.label.toLowerCase()}` : "";
+  return `learned from ${learned.outcomes.toLocaleString("en-GB")} outcomes${who}; catalog ${formatPercent(learned.catalogEffect)}`;
 }
 
 /** The arithmetic in words: "48% churn risk × 31% effect (25% base + 6% for high repeated complaints) × £1,240.00 … = £176.51 net". */
 export function describeValue(b: ValueBreakdown): string {
   const setter = b.drivers[0];
-  const effect = setter && b.uplift > 0 ? `${formatPercent(b.effect)} effect (${formatPercent(b.baseEffect)} base + ${formatPercent(b.uplift)} for ${setter.severity} ${setter.label.toLowerCase()})` : `${formatPercent(b.effect)} effect`;
+  const effect = b.learned
+    ? b.uplift > 0 && setter
+      ? `${formatPercent(b.effect)} effect (${formatPercent(b.baseEffect)} base ${describeLearned(b.learned)}, + ${formatPercent(b.uplift)} for ${setter.severity} ${setter.label.toLowerCase()})`
+      : `${formatPercent(b.effect)} effect (${describeLearned(b.learned)})`
+    : setter && b.uplift > 0
+      ? `${formatPercent(b.effect)} effect (${formatPercent(b.baseEffect)} base + ${formatPercent(b.uplift)} for ${setter.severity} ${setter.label.toLowerCase()})`
+      : `${formatPercent(b.effect)} effect`;
   return `${formatPercent(b.churnRisk)} churn risk × ${effect} × ${formatMoney(b.lifetimeValue)} lifetime value = ${formatMoney(b.savedValue)} saved, less ${formatMoney(b.cost)} contact cost = ${formatMoney(b.value)} net`;
 }
 
@@ -252,7 +288,9 @@ function rulesDecision(opts: {
   const rest = ranked.slice(1);
   const isNoAction = chosen.treatment.isNoAction;
   const metricsEvidence = [`churn risk ${formatPercent(analysis.metrics.churnRisk)}`, `remaining lifetime value ${formatMoney(analysis.metrics.lifetimeValue)}`];
-  const evidence = isNoAction ? [...metricsEvidence, ...patternEvidence(analysis.patterns)] : [...metricsEvidence, ...patternEvidence(chosen.breakdown.drivers)];
+  const learned = chosen.breakdown.learned;
+  const effectEvidence = learned ? [`effect ${formatPercent(chosen.breakdown.effect)}, ${describeLearned(learned)}`] : [];
+  const evidence = isNoAction ? [...metricsEvidence, ...patternEvidence(analysis.patterns)] : [...metricsEvidence, ...effectEvidence, ...patternEvidence(chosen.breakdown.drivers)];
   return {
     treatmentKey: chosen.treatment.key,
     isNoAction,
