@@ -281,10 +281,12 @@ async function launch(opts: { binaries: string; dir: string; port: number; flags
  * Starts (or joins) a real PostgreSQL server whose files live in `dir`. A server another process
  * already runs on the same files is reused, not started twice; only the starter stops it. Run as
  * root, it runs as the `postgres` user, from copies under `home` of whatever that user cannot reach.
- * `binaries` replaces the bundled PostgreSQL folder (bin/, lib/, share/).
+ * `binaries` replaces the bundled PostgreSQL folder (bin/, lib/, share/); `port` is a free one
+ * unless given (a restart on the same port looks to clients like the same server coming back).
  */
 export async function startLocalPostgres(opts: {
   dir: string;
+  port?: number;
   isEphemeral?: boolean;
   log?: (m: string) => void;
   home?: string;
@@ -303,7 +305,7 @@ export async function startLocalPostgres(opts: {
   const files = user ? reachableDataDir(pgDir, user, home, log) : { dir: pgDir };
   if (!existsSync(path.join(files.dir, "PG_VERSION"))) await initialise({ binaries, dir: files.dir, user, log });
 
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const flags = [
     "-c", "listen_addresses=127.0.0.1",
     "-c", "max_connections=200",
