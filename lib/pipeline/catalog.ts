@@ -2,6 +2,7 @@ import type pg from "pg";
 import { channels, type TreatmentDefinition } from "../agents/domain";
 import { checkEligibility, describeEligibilityProblems } from "../agents/rules/eligibility";
 import { AppError } from "../errors";
+import { loadLearnedEffects, withLearnedEffects } from "./learned-effects";
 
 type Row = {
   key: string;
@@ -23,14 +24,22 @@ type Row = {
  * the load with an error naming the treatment and the field: deciding with a rule half understood
  * would offer treatments to the wrong customers, and deactivating the treatment lets runs go on.
  */
-export async function loadCatalog(pool: pg.Pool | pg.PoolClient, opts: { /** Inactive treatments to include, as a scenario would activate them. */ alsoKeys?: string[] } = {}): Promise<TreatmentDefinition[]> {
+export async function loadCatalog(
+  pool: pg.Pool | pg.PoolClient,
+  opts: {
+    /** Inactive treatments to include, as a scenario would activate them. */
+    alsoKeys?: string[];
+    /** "ignore" gives the catalog's own effects, to compare a policy with and without what outcomes taught (default "use"). */
+    learnedEffects?: "use" | "ignore";
+  } = {},
+): Promise<TreatmentDefinition[]> {
   const { rows } = await pool.query<Row>(
     `SELECT key, name, description, channel::text AS channel, "costPerContact"::text AS "costPerContact", goal, priority, "expectedEffect",
             eligibility, "resourceKey", "unitsPerContact", "isNoAction"
        FROM "Treatment" WHERE "isActive" OR key = ANY($1::text[]) ORDER BY priority, key`,
     [opts.alsoKeys ?? []],
   );
-  return rows.map((r) => {
+  const catalog = rows.map((r): TreatmentDefinition => {
     const eligibility = checkEligibility(r.eligibility);
     if (!eligibility.ok) {
       const fields = [...new Set(eligibility.problems.map((p) => p.field))].join(", ");
@@ -56,4 +65,5 @@ export async function loadCatalog(pool: pg.Pool | pg.PoolClient, opts: { /** Ina
       isNoAction: r.isNoAction,
     };
   });
+  return opts.learnedEffects === "ignore" ? catalog : withLearnedEffects(catalog, await loadLearnedEffects(pool));
 }

@@ -1,0 +1,65 @@
+// Learned effects against PostgreSQL: outcomes of treated and held-out decisions become a
+// LearnedEffect row, and the catalog carries it to the policy only with enough evidence.
+import { randomUUID } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { usePoolPerTest } from "../database/testing";
+import { loadCatalog } from "./catalog";
+import { refreshLearnedEffects } from "./learned-effects";
+import { insertCatalog, insertCustomers, insertRun } from "./testing/fixtures";
+
+const ctx = usePoolPerTest({ max: 3 });
+
+/** One decision and its 90-day outcome per customer: `treated` approved for retention_call, `heldOut` held out from it. */
+async function record(opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number } }) {
+  const { db, pool } = ctx;
+  await insertCatalog(db.url);
+  const runId = await insertRun(db.url);
+  const customers = await insertCustomers(db.url, { count: opts.treated.n + opts.heldOut.n });
+  for (const [i, customerId] of customers.entries()) {
+    const isTreated = i < opts.treated.n;
+    const stayed = isTreated ? i < opts.treated.retained : i - opts.treated.n < opts.heldOut.retained;
+    const id = randomUUID();
+    await pool.query(
+      `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue", "permissionStatement", "heldOutFrom", "updatedAt")
+       VALUES ($1, $2, $3, $4::"RecommendationStatus", $5, 'rules', 'test', 0.5, 10, 'test', $6, now())`,
+      [id, runId, customerId, isTreated ? "approved" : "no_action", isTreated ? "retention_call" : null, isTreated ? null : "retention_call"],
+    );
+    await pool.query(
+      `INSERT INTO "Outcome" (id, "recommendationId", "contactMade", "stayed30d", "stayed90d", source, "recordedAt", "updatedAt")
+       VALUES ($1, $2, false, $3, $3, 'simulator', now(), now())`,
+      [randomUUID(), id, stayed],
+    );
+  }
+}
+
+describe("refreshLearnedEffects", () => {
+  test("with no outcomes nothing is learned and the catalog keeps its own effects", async () => {
+    await insertCatalog(ctx.db.url);
+    expect(await refreshLearnedEffects(ctx.pool)).toEqual([]);
+    const catalog = await loadCatalog(ctx.pool);
+    expect(catalog.every((t) => t.learned === undefined)).toBe(true);
+  });
+
+  test.each([
+    { title: "19 treated outcomes, one short of 20, are kept but not used", treated: { n: 19, retained: 15 }, isUsed: false },
+    { title: "20 treated outcomes, the minimum, are used", treated: { n: 20, retained: 16 }, isUsed: true },
+  ])("$title", async ({ treated, isUsed }) => {
+    await record({ treated, heldOut: { n: 60, retained: 30 } });
+    const [effect] = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
+    expect(effect).toMatchObject({ treatmentKey: "retention_call", catalogEffect: 0.35, outcomes: treated.n, baselineOutcomes: 60, hasEnoughEvidence: isUsed });
+    const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
+    expect(call.expectedEffect).toBe(0.35);
+    expect(call.learned !== undefined).toBe(isUsed);
+    expect((await loadCatalog(ctx.pool, { learnedEffects: "ignore" })).find((t) => t.key === "retention_call")!.learned).toBeUndefined();
+  });
+
+  test("shrinks the observed effect towards the catalog's by the prior's weight", async () => {
+    // Held out churn 50%; treated churn 20% (observed effect 60%). Prior retention 1 − 0.5 × 0.65 = 0.675
+    // with weight 20: (13.5 + 16) / 40 = 0.7375 retained, so the effect is 1 − 0.2625 / 0.5 = 0.475.
+    await record({ treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 30 } });
+    const [effect] = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
+    expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
+    const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
+    expect(call.learned).toEqual({ effect: expect.closeTo(0.475, 10), outcomes: 20 });
+  });
+});
