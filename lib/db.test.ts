@@ -57,3 +57,18 @@ test("an idle connection the server cuts is logged and replaced; Prisma and dire
   expect((await app.pool.query<{ n: number }>(`SELECT 1::int AS n`)).rows).toEqual([{ n: 1 }]);
   expect(await databaseConnections()).toBe(app.pool.totalCount);
 });
+
+test("a transaction whose connection the server cuts fails with a connection error, without ending the process", async () => {
+  const { withTransaction } = await import("./database/transaction");
+  const { isConnectionError } = await import("./database/outage");
+  const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+  const busy = withTransaction(app.pool, (c) => c.query("SELECT pg_sleep(30)")).catch((e: unknown) => e);
+  await vi.waitFor(async () => {
+    const { rows } = await observer.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(30)%'`);
+    expect(rows[0]!.n).toBe(1);
+  });
+  await observer.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  expect(isConnectionError(await busy)).toBe(true);
+  logged.mockRestore();
+  expect((await app.pool.query<{ n: number }>(`SELECT 1::int AS n`)).rows).toEqual([{ n: 1 }]);
+});

@@ -1,5 +1,6 @@
 import "server-only";
 import pg from "pg";
+import { guardDatabaseClients, guardPool } from "./database/outage";
 import { getEnv } from "./env";
 
 // One node-postgres pool per server process: the pipeline and capacity writes query it directly,
@@ -13,10 +14,11 @@ export function getPool(): pg.Pool {
   if (globalForPool.cvmPool) return globalForPool.cvmPool;
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides the database.");
-  const pool = new pg.Pool({ connectionString: url, max: APP_POOL_MAX });
-  // An idle connection the server cut (a restart, a dropped network) is replaced on the next query;
-  // without a listener its error would end the whole server process.
-  pool.on("error", (err) => console.error("[pool] an idle database connection failed; it will be replaced", err));
+  // A connection the server cut (a restart, a dropped network) fails the query using it and is
+  // replaced on the next; without listeners its error would end the whole server process. Clients
+  // checked out for a transaction, and any a library opens, are covered as well as idle ones.
+  guardDatabaseClients();
+  const pool = guardPool(new pg.Pool({ connectionString: url, max: APP_POOL_MAX }));
   globalForPool.cvmPool = pool;
   return pool;
 }
