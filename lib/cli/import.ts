@@ -9,7 +9,8 @@ import { formatImportReport, formatProblems, importFile, importLimitsFrom, mappi
 import { readMappingFile } from "../import/mapping-file";
 import { createProgressReporter } from "../import/progress";
 import { formatRecordsReport, importRecords } from "../import/records";
-import { openDatabase } from "../database/connection";
+import { databaseRetryFrom, runWithDatabase } from "../database/command";
+import { getEnv } from "../env";
 
 const parsed = parseImportArgs(process.argv.slice(2));
 if (!parsed.ok) exitOnBadArgs(parsed, importUsage);
@@ -35,20 +36,29 @@ if (mapping && !mapping.ok) {
 }
 const layout = mapping?.ok ? mappingLayout(mapping.mapping) : telcoLayout;
 
-const db = await openDatabase({ log });
-let exitCode = 0;
-try {
-  log(`Reading ${opened.file.fileName}...`);
+async function reopen() {
+  const again = await openImportFile({ filePath, limits });
+  if (!again.ok) throw new Error(`${filePath} cannot be read again: ${again.reason}`);
+  return again.file;
+}
+
+// One transaction per attempt, so an attempt cut by a database outage changed nothing and the
+// file is read again from the start on the next.
+const exitCode = await runWithDatabase({ prefix: "[import]", log, retry: databaseRetryFrom(getEnv()) }, async (db, attempt) => {
+  const file = attempt === 1 ? opened.file : await reopen();
+  log(`Reading ${file.fileName}...`);
   const progress = createProgressReporter({ stream: process.stderr });
   const onProgress = progress.report;
   const outcome =
     kind === "customers"
-      ? await importFile({ url: db.url, file: opened.file, maxRows: limits.maxRows, isSkipInvalid, log, layout, onProgress })
-      : await importRecords({ url: db.url, file: opened.file, kind, maxRows: limits.maxRows, isSkipInvalid, log, onProgress });
+      ? await importFile({ url: db.url, file, maxRows: limits.maxRows, isSkipInvalid, log, layout, onProgress })
+      : await importRecords({ url: db.url, file, kind, maxRows: limits.maxRows, isSkipInvalid, log, onProgress });
   progress.end();
   if (outcome.ok) {
     console.log("kind" in outcome.summary ? formatRecordsReport(outcome.summary) : formatImportReport(outcome.summary));
-  } else if (outcome.kind === "invalid_rows") {
+    return 0;
+  }
+  if (outcome.kind === "invalid_rows") {
     const n = outcome.problemsTotal;
     console.error(
       [
@@ -59,15 +69,12 @@ try {
         .filter((l) => l !== "")
         .join("\n"),
     );
-    exitCode = 1;
-  } else {
-    console.error(`[import] Cannot import ${outcome.reason}. Nothing was changed.`);
-    exitCode = outcome.kind === "usage" ? 2 : 1;
+    return 1;
   }
-} catch (err) {
+  console.error(`[import] Cannot import ${outcome.reason}. Nothing was changed.`);
+  return outcome.kind === "usage" ? 2 : 1;
+}).catch((err: unknown) => {
   console.error(`[import] Failed, nothing was changed: ${(err as Error).message}`);
-  exitCode = 1;
-} finally {
-  await db.release();
-}
+  return 1;
+});
 process.exit(exitCode);

@@ -4,7 +4,8 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { exitOnBadArgs, parseCommandArgs } from "./args";
-import { openDatabase } from "../database/connection";
+import { databaseRetryFrom, runWithDatabase } from "../database/command";
+import { getEnv } from "../env";
 import { OUTCOME_HEADER } from "../outcomes/columns";
 import { formatOutcomeProblems, importOutcomes } from "../outcomes/import";
 
@@ -29,21 +30,19 @@ if (!info?.isFile()) {
 }
 
 const log = (m: string) => console.log(`[outcomes] ${m}`);
-const db = await openDatabase({ log });
-let exitCode = 0;
-try {
+// One transaction per attempt: an attempt cut by a database outage changed nothing, and the next
+// reads the file again from the start.
+const exitCode = await runWithDatabase({ prefix: "[outcomes]", log, retry: databaseRetryFrom(getEnv()) }, async (db) => {
   log(`Reading ${filePath}...`);
   const result = await importOutcomes({ url: db.url, input: createReadStream(filePath) });
   if (result.ok) {
     log(`Imported ${result.rowsRead.toLocaleString("en-GB")} outcomes: ${result.inserted.toLocaleString("en-GB")} new, ${result.updated.toLocaleString("en-GB")} updated.`);
-  } else {
-    console.error([`[outcomes] Refused: ${result.problemsTotal.toLocaleString("en-GB")} problems in ${result.rowsRead.toLocaleString("en-GB")} rows. Nothing was changed.`, ...formatOutcomeProblems(result.problems, result.problemsTotal)].join("\n"));
-    exitCode = 1;
+    return 0;
   }
-} catch (err) {
+  console.error([`[outcomes] Refused: ${result.problemsTotal.toLocaleString("en-GB")} problems in ${result.rowsRead.toLocaleString("en-GB")} rows. Nothing was changed.`, ...formatOutcomeProblems(result.problems, result.problemsTotal)].join("\n"));
+  return 1;
+}).catch((err: unknown) => {
   console.error(`[outcomes] Failed, nothing was changed: ${(err as Error).message}`);
-  exitCode = 1;
-} finally {
-  await db.release();
-}
+  return 1;
+});
 process.exit(exitCode);

@@ -2,16 +2,16 @@
 // deterministic demo (DATABASE_URL, or the local database under .data/, migrated first).
 import { parseSeedArgs, seedUsage } from "../../prisma/seed/args";
 import { seedDemo } from "../../prisma/seed/index";
-import { openDatabase } from "../database/connection";
+import { databaseRetryFrom, runWithDatabase } from "../database/command";
+import { getEnv } from "../env";
 import { exitOnBadArgs } from "./args";
 
 const parsed = parseSeedArgs(process.argv.slice(2));
 if (!parsed.ok) exitOnBadArgs(parsed, seedUsage);
 
 const log = (m: string) => console.log(`[seed] ${m}`);
-const db = await openDatabase({ log });
-let exitCode = 0;
-try {
+// The seed is one transaction: an attempt cut by a database outage changed nothing.
+const exitCode = await runWithDatabase({ prefix: "[seed]", log, retry: databaseRetryFrom(getEnv()) }, async (db) => {
   const s = await seedDemo({ url: db.url, ...parsed.args, log });
   const n = (v: number) => v.toLocaleString("en-GB");
   console.log(
@@ -22,10 +22,9 @@ try {
       `  ${s.treatments} treatments, ${s.resources} capacity limits, ${s.users} demo users`,
     ].join("\n"),
   );
-} catch (err) {
+  return 0;
+}).catch((err: unknown) => {
   console.error(`[seed] Failed, nothing was changed: ${(err as Error).message}`);
-  exitCode = 1;
-} finally {
-  await db.release();
-}
+  return 1;
+});
 process.exit(exitCode);
