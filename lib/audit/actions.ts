@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = {
   "integration_token.create": "Integration token created",
   "integration_token.revoke": "Integration token revoked",
   "outcome.record": "Outcome recorded",
+  "experiment.create": "Experiment started",
+  "experiment.stop": "Experiment stopped",
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -44,6 +46,7 @@ export const AUDIT_ENTITY_TYPES = {
   Scenario: "Scenario",
   IntegrationToken: "Integration token",
   ReviewReason: "Reason code",
+  Experiment: "Experiment",
 } as const satisfies Record<string, string>;
 
 export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;

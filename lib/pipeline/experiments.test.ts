@@ -1,0 +1,60 @@
+// Experiments against PostgreSQL: started with their checks, found active by time, stopped, audited.
+import { describe, expect, test } from "vitest";
+import { usePoolPerTest } from "../database/testing";
+import { createExperiment, decideOptionsFor, listExperiments, loadActiveExperiment, stopExperiment } from "./experiments";
+import { insertCatalog, testCatalog } from "./testing/fixtures";
+
+const ctx = usePoolPerTest({ max: 3 });
+const manager = { id: null, label: "Experiment test (manager)" };
+
+const input = (overrides: Record<string, unknown> = {}) => ({
+  key: "cheaper-sms",
+  name: "SMS at half the cost",
+  arms: [
+    { key: "champion", share: 0.8 },
+    { key: "challenger", share: 0.2, catalogEdits: [{ treatmentKey: "retention_sms", costPerContact: 0.25 }] },
+  ],
+  startsAt: "2026-12-01T00:00:00Z",
+  endsAt: null,
+  stoppedAt: null,
+  ...overrides,
+});
+
+describe("experiments", () => {
+  test("a started experiment is active from its start until stopped, and both changes are audited", async () => {
+    await insertCatalog(ctx.db.url);
+    const created = await createExperiment(ctx.pool, { input: input(), actor: manager });
+    expect(created.ok).toBe(true);
+    expect(await loadActiveExperiment(ctx.pool, new Date("2026-11-30T23:59:59Z"))).toBeNull();
+    expect((await loadActiveExperiment(ctx.pool, new Date("2026-12-02T00:00:00Z")))?.key).toBe("cheaper-sms");
+    expect(await stopExperiment(ctx.pool, { key: "cheaper-sms", actor: manager, at: new Date("2026-12-03T00:00:00Z") })).toBe(true);
+    expect(await stopExperiment(ctx.pool, { key: "cheaper-sms", actor: manager })).toBe(false);
+    expect(await loadActiveExperiment(ctx.pool, new Date("2026-12-04T00:00:00Z"))).toBeNull();
+    expect((await listExperiments(ctx.pool))[0]).toMatchObject({ key: "cheaper-sms", stoppedAt: "2026-12-03T00:00:00.000Z" });
+    const { rows } = await ctx.pool.query<{ action: string }>(`SELECT action FROM "AuditLog" WHERE "entityType" = 'Experiment' ORDER BY id`);
+    expect(rows.map((r) => r.action)).toEqual(["experiment.create", "experiment.stop"]);
+  });
+
+  test.each([
+    { title: "an edit of a treatment that does not exist", patch: { arms: [{ key: "a", share: 0.5 }, { key: "b", share: 0.5, catalogEdits: [{ treatmentKey: "nope", expectedEffect: 0.2 }] }] }, field: "arms" },
+    { title: "a key already taken", patch: {}, field: "key", isRepeat: true },
+    { title: "shares that do not add up to 1", patch: { arms: [{ key: "a", share: 0.5 }, { key: "b", share: 0.6 }] }, field: "arms" },
+  ])("refuses $title, naming the field", async ({ patch, field, isRepeat }) => {
+    await insertCatalog(ctx.db.url);
+    if (isRepeat) await createExperiment(ctx.pool, { input: input(), actor: manager });
+    const result = await createExperiment(ctx.pool, { input: input(patch), actor: manager });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.keys(result.fieldErrors)).toContain(field);
+  });
+
+  test("decideOptionsFor gives the run's own settings outside any experiment and the arm's edits inside one", async () => {
+    await insertCatalog(ctx.db.url);
+    expect(decideOptionsFor("T-0001", null, testCatalog)).toBeNull();
+    const created = await createExperiment(ctx.pool, { input: input(), actor: manager });
+    if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+    const options = Array.from({ length: 40 }, (_, i) => decideOptionsFor(`T-${String(i + 1).padStart(4, "0")}`, created.experiment, testCatalog)!);
+    const smsCost = (o: (typeof options)[number]) => o.catalog.find((t) => t.key === "retention_sms")!.costPerContact;
+    expect(new Set(options.map((o) => o.experimentArm))).toEqual(new Set(["champion", "challenger"]));
+    for (const o of options) expect(smsCost(o)).toBe(o.experimentArm === "challenger" ? 0.25 : 0.5);
+  });
+});
