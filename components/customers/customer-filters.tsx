@@ -14,6 +14,8 @@ type CustomerFiltersProps = {
   risk?: RiskBand;
   isPendingOnly: boolean;
   pattern?: PatternKey;
+  savedSegmentId?: string;
+  savedSegments: { id: string; name: string }[];
   sort?: CustomerSort;
   direction?: "asc" | "desc";
   segments: string[];
@@ -23,8 +25,8 @@ const SORT_LABELS: Record<CustomerSort, string> = { id: "Id", name: "Name", tenu
 const RISK_LABELS: Record<RiskBand, string> = { high: "High (60% and over)", medium: "Medium (30–60%)", low: "Low (under 30%)" };
 
 /** A plain GET form: filters live in the URL, so results can be bookmarked and shared. */
-export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, pattern, sort, direction, segments }: CustomerFiltersProps) {
-  const isFiltered = Boolean(search || segment || tier || risk || isPendingOnly || pattern);
+export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, pattern, savedSegmentId, savedSegments, sort, direction, segments }: CustomerFiltersProps) {
+  const isFiltered = Boolean(search || segment || tier || risk || isPendingOnly || pattern || savedSegmentId);
   return (
     <form
       method="get"
@@ -100,6 +102,21 @@ export function CustomerFilters({ search, segment, tier, risk, isPendingOnly, pa
           ))}
         </select>
       </div>
+      {savedSegments.length > 0 ? (
+        <div className="w-48">
+          <label htmlFor="customer-saved-segment" className={labelClass}>
+            Saved segment
+          </label>
+          <select id="customer-saved-segment" name="saved" defaultValue={savedSegmentId ?? ""} className={inputClass} data-testid="filter-saved-segment">
+            <option value="">Any saved segment</option>
+            {savedSegments.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
       <div className="w-40">
         <label htmlFor="customer-sort" className={labelClass}>
           Sort by

@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   "catalog.manage": { roles: MANAGERS, refusal: "Only managers and administrators may edit the treatment catalog." },
   "contact_policy.manage": { roles: MANAGERS, refusal: "Only managers and administrators may change the contact policy." },
   "imports.run": { roles: MANAGERS, refusal: "Only managers and administrators may import data." },
+  "segments.manage": { roles: MANAGERS, refusal: "Only managers and administrators may save, change or delete segments." },
   "demo.reset": { roles: MANAGERS, refusal: "Only managers and administrators may reset the demo." },
   "users.manage": { roles: ["admin"], refusal: "Only administrators may manage users and roles." },
 } as const satisfies Record<string, { roles: readonly Role[]; refusal: string }>;

@@ -8,6 +8,7 @@ import {
   parseCustomerListQuery,
   RISK_COUNT_CAP,
 } from "./customers";
+import type { SavedSegment } from "./segments";
 import { insertCustomers, insertRecommendation, insertRun, insertTreatment, minutesAfterStart, numberedIds } from "./test-fixtures";
 
 let t: TestDatabase;
@@ -345,6 +346,16 @@ describe("listCustomers by journey pattern", () => {
   test("narrows the other filters: business customers with declining usage in the premium tier", async () => {
     const result = await listCustomers(t.prisma, { page: 1, pattern: "declining_usage", valueTier: "premium" });
     expect(result.rows.map((r) => r.id)).toEqual(["BIZ-001"]);
+  });
+
+  test.each<{ title: string; segment: SavedSegment; ids: string[] }>([
+    { title: "a saved rule segment lists exactly its members", segment: { id: "", name: "s", kind: "rule", rule: { patterns: ["price_sensitive"] }, description: "" }, ids: ["BIZ-001", "C0001"] },
+    { title: "a saved rule segment with two patterns lists customers showing both", segment: { id: "", name: "s", kind: "rule", rule: { patterns: ["declining_usage", "price_sensitive"] }, description: "" }, ids: ["BIZ-001"] },
+    { title: "a saved segment nobody meets lists no one", segment: { id: "", name: "s", kind: "rule", rule: { minRisk: 0.9 }, description: "" }, ids: [] },
+  ])("$title", async ({ segment, ids }) => {
+    const result = await listCustomers(t.prisma, { page: 1, pageSize: 200, savedSegment: segment });
+    expect(result.rows.map((r) => r.id)).toEqual(ids);
+    expect(result.total).toBe(ids.length);
   });
 
   test.each([

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { RISK_BANDS, type RiskBand, riskBandOf, riskBands } from "../agents/rules/risk-band";
 import { type CustomerListParams, parseCustomerListParams, type RawSearchParams } from "../validations/list-params";
 import { paginate, type Paginated } from "./pagination";
+import { type SavedSegment, segmentSql } from "./segments";
 
 // The list rows carry a band, so the band type travels with them to the screens.
 export type { RiskBand } from "../agents/rules/risk-band";
@@ -32,6 +33,8 @@ export type CustomerListFilters = {
   hasPending?: boolean;
   /** Only customers whose stored journey insight shows this pattern (customers never analysed have none). */
   pattern?: PatternKey;
+  /** Only the members of this saved segment (from its stored insights). */
+  savedSegment?: SavedSegment;
   sort?: CustomerSort;
   direction?: "asc" | "desc";
   page: number;
@@ -64,7 +67,7 @@ const latestChurnScore = Prisma.sql`LEFT JOIN LATERAL (
      ORDER BY e."occurredAt" DESC, e.id DESC
      LIMIT 1) risk ON true`;
 
-function customerConditions({ search, segment, valueTier, risk, hasPending, pattern }: CustomerListFilters): Prisma.Sql[] {
+function customerConditions({ search, segment, valueTier, risk, hasPending, pattern, savedSegment }: CustomerListFilters): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   if (segment) where.push(Prisma.sql`c.segment = ${segment}`);
   if (valueTier) where.push(Prisma.sql`c."valueTier" = ${valueTier}::"ValueTier"`);
@@ -79,6 +82,7 @@ function customerConditions({ search, segment, valueTier, risk, hasPending, patt
     // Containment (@>) is what the GIN index on the pattern list answers.
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM "CustomerInsight" i WHERE i."customerId" = c.id AND i.patterns @> ARRAY[${pattern}]::text[])`);
   }
+  if (savedSegment) where.push(segmentSql(savedSegment, "c.id"));
   if (risk) {
     const band = RISK_BANDS[risk];
     where.push(Number.isFinite(band.max) ? Prisma.sql`risk.score >= ${band.min} AND risk.score < ${band.max}` : Prisma.sql`risk.score >= ${band.min}`);
@@ -106,7 +110,8 @@ export async function listCustomers(db: PrismaClient, filters: CustomerListFilte
     page: filters.page,
     pageSize: filters.pageSize,
     count: async () => {
-      if (!filters.risk) {
+      // A found segment is a distance to every centre per customer, so it is counted like a risk band: up to the cap.
+      if (!filters.risk && filters.savedSegment?.kind !== "found") {
         const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Customer" c ${where}`;
         return Number(rows[0]?.n ?? 0);
       }
@@ -280,6 +285,7 @@ const customerListExtraSchema = z.object({
   risk: z.preprocess(first, z.enum(riskBands).optional().catch(undefined)),
   pending: z.preprocess(first, z.literal("yes").optional().catch(undefined)),
   pattern: z.preprocess(first, z.enum(patternKeys).optional().catch(undefined)),
+  saved: z.preprocess(first, z.uuid().optional().catch(undefined)),
   sort: z.preprocess(first, z.enum(CUSTOMER_SORTS).optional().catch(undefined)),
   dir: z.preprocess(first, z.enum(["asc", "desc"]).optional().catch(undefined)),
 });
