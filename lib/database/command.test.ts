@@ -72,7 +72,7 @@ describe("a command's database at its process edge", () => {
       async () => 0,
     );
     expect(exitCode).toBe(1);
-    expect(logged).toEqual([expect.stringMatching(/^The connection to the database at 127\.0\.0\.1:\d+\/cvm was lost \(.*ECONNREFUSED.*\)\. Trying again in 0\.0 s \(attempt 2 of 2\)\.$/)]);
+    expect(logged).toEqual([expect.stringMatching(/^The database at 127\.0\.0\.1:\d+\/cvm is unavailable \(.*ECONNREFUSED.*\)\. Trying again in 0\.0 s \(attempt 2 of 2\)\.$/)]);
     expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^\[seed\] The database at 127\.0\.0\.1:\d+\/cvm did not answer after 2 attempts over 0 s \(last error: .*ECONNREFUSED.*\)\. Nothing was changed\.$/)]);
   });
 });

@@ -81,7 +81,7 @@ describe("retry with backoff", () => {
 
   test.each<[string, unknown, string | null]>([
     ["the retry's own sentence", new DatabaseUnavailableError("The database at h/d did not answer after 6 attempts over 60 s (last error: x).", 6, 60_000, null), "The database at h/d did not answer after 6 attempts over 60 s (last error: x)."],
-    ["a connection lost mid-way", new Error("Connection terminated unexpectedly"), "The connection to the database at h:1/d was lost (Connection terminated unexpectedly)."],
+    ["a connection lost mid-way", new Error("Connection terminated unexpectedly"), "The database at h:1/d is unavailable (Connection terminated unexpectedly)."],
     ["any other error", new Error("duplicate key"), null],
   ])("a command reports %s", (_title, err, message) => {
     expect(databaseFailureMessage(err, "postgresql://u:p@h:1/d")).toBe(message);

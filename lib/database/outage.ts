@@ -144,12 +144,12 @@ export async function withDatabaseRetry<T>(fn: (attempt: number) => Promise<T>, 
   }
 }
 
-/** What a command prints for a database failure: the retry's sentence, or the connection's loss in words. */
+/** What a command prints for a database failure: the retry's sentence, or the connection error in words; null for other errors. */
 export function databaseFailureMessage(err: unknown, url?: string): string | null {
   if (err instanceof DatabaseUnavailableError) return err.message;
   if (!isConnectionError(err)) return null;
   const where = describeDatabase(url);
-  return `The connection to the database${where ? ` at ${where}` : ""} was lost (${firstLine(err)}).`;
+  return `The database${where ? ` at ${where}` : ""} is unavailable (${firstLine(err)}).`;
 }
 
 type Log = (message: string) => void;
