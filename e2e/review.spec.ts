@@ -297,8 +297,8 @@ test.describe("at tablet width", () => {
   test("every main navigation link is on screen, wrapping onto another row rather than running off it", async ({ page }) => {
     await page.goto("/review");
     const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
-    // The manager in demo mode: eleven screens (with contact policy, evaluation and import) and the demo (no Users: that is the administrator's).
-    await expect(links).toHaveCount(12);
+    // The manager in demo mode: twelve screens (with segments, contact policy, evaluation and import) and the demo (no Users: that is the administrator's).
+    await expect(links).toHaveCount(13);
     for (const link of await links.all()) await expect(link).toBeInViewport({ ratio: 1 });
     await expectNoSidewaysScroll(page);
     await page.screenshot({ path: "test-results/screens/nav-tablet.png" });

@@ -8,6 +8,7 @@ type NavItem = { href: string; label: string; isShown?: (ctx: { actor: Actor; is
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview" },
   { href: "/customers", label: "Customers" },
+  { href: "/segments", label: "Segments" },
   { href: "/review", label: "Review" },
   { href: "/constraints", label: "Constraints" },
   { href: "/contact-policy", label: "Contact policy" },
