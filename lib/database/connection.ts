@@ -3,6 +3,7 @@ import pg from "pg";
 import { DEFAULT_CAPACITY_CUSTOMERS, installDefaultCatalog } from "../catalog/defaults";
 import { ensureDatabaseExists, startLocalPostgres } from "./embedded";
 import { applyMigrations } from "./migrate";
+import { guardDatabaseClients } from "./outage";
 import { dataDir } from "./paths";
 
 export type DatabaseHandle = {
@@ -19,6 +20,8 @@ type OpenOptions = { log?: (m: string) => void; env?: NodeJS.ProcessEnv };
 
 /** Reaches the database without migrating it: DATABASE_URL, or the local server under .data/. */
 export async function connectDatabase(opts: OpenOptions = {}): Promise<DatabaseHandle> {
+  // Every process that reaches the database comes through here: none is ended by a lost connection.
+  guardDatabaseClients();
   const env = opts.env ?? process.env;
   const log = opts.log ?? (() => {});
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, isLocal: false, release: async () => {} };

@@ -116,12 +116,15 @@ describe("a real PostgreSQL stopped and started again", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("idle, busy and standalone connections fail without an unhandled error, and a query through withDatabaseRetry succeeds after the restart", async () => {
+  test("idle, busy and standalone connections, and a pool without a listener, fail without an unhandled error, and a query through withDatabaseRetry succeeds after the restart", async () => {
     const url = server.urlFor("postgres");
     const pool = guardPool(new pg.Pool({ connectionString: url, max: 3 }), (m) => logged.push(m));
     // A standalone client with no listener of its own, as the import and seed commands open.
     const standalone = new pg.Client({ connectionString: url });
     await standalone.connect();
+    // A pool no one gave a listener, as a library or a quick script makes.
+    const bare = new pg.Pool({ connectionString: url, max: 1 });
+    await bare.query("SELECT 1");
     try {
       // Two connections, so one stays idle in the pool while the transaction holds the other.
       await Promise.all([pool.query("SELECT pg_sleep(0.05)"), pool.query("SELECT pg_sleep(0.05)")]);
@@ -158,10 +161,12 @@ describe("a real PostgreSQL stopped and started again", () => {
       expect(retries.length).toBeGreaterThan(0);
     } finally {
       await pool.end();
+      await bare.end();
       await standalone.end().catch(() => {});
     }
     expect(uncaught).toEqual([]);
-    expect(logged.some((m) => m.startsWith("[database] An idle connection failed and will be replaced"))).toBe(true);
+    // One idle connection in each pool.
+    expect(logged.filter((m) => m.startsWith("[database] An idle connection failed and will be replaced"))).toHaveLength(2);
     expect(logged.some((m) => m.startsWith("[database] A connection failed"))).toBe(true);
   }, 60_000);
 });

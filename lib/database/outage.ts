@@ -172,18 +172,19 @@ export function guardPool<P extends pg.Pool>(pool: P, log: Log = defaultLog): P 
 let isClientGuardInstalled = false;
 
 /**
- * Gives every node-postgres client this process connects (pooled or not, ours or a library's) an
- * `error` listener. A client's connection that fails emits `error` even when a query of it is
- * waiting, which receives the same error; with no listener Node ends the process. With this one
- * the query fails, the caller decides, and the client refuses further queries. Call once at the
- * start of every process; later calls do nothing.
+ * Gives every node-postgres client and pool this process makes (ours or a library's) somewhere
+ * to send a failed connection. A client whose connection fails emits `error` even when a query of
+ * it is waiting (which receives the same error), and a pool re-emits the error of an idle client;
+ * with no listener Node ends the process. With the guard the query fails and its caller decides,
+ * the client refuses further queries, and the pool replaces the connection. Call once at the
+ * start of every process (openDatabase does); later calls do nothing.
  */
 export function guardDatabaseClients(log: Log = defaultLog): void {
   if (isClientGuardInstalled) return;
   isClientGuardInstalled = true;
-  const prototype = pg.Client.prototype as pg.Client & { [GUARDED]?: true };
-  const connect = prototype.connect as (this: pg.Client, ...args: unknown[]) => unknown;
-  prototype.connect = function guardedConnect(this: pg.Client & { [GUARDED]?: true }, ...args: unknown[]) {
+  const client = pg.Client.prototype as pg.Client & { [GUARDED]?: true };
+  const connect = client.connect as (this: pg.Client, ...args: unknown[]) => unknown;
+  client.connect = function guardedConnect(this: pg.Client & { [GUARDED]?: true }, ...args: unknown[]) {
     if (!this[GUARDED]) {
       this[GUARDED] = true;
       this.on("error", (err) => {
@@ -192,5 +193,15 @@ export function guardDatabaseClients(log: Log = defaultLog): void {
       });
     }
     return connect.apply(this, args);
-  } as typeof prototype.connect;
+  } as typeof client.connect;
+  // A pool has no hook at creation, so its unheard `error` is caught where it is emitted.
+  const pool = pg.Pool.prototype as pg.Pool;
+  const emit = pool.emit as (this: pg.Pool, event: string | symbol, ...args: unknown[]) => boolean;
+  pool.emit = function guardedEmit(this: pg.Pool, event: string | symbol, ...args: unknown[]) {
+    if (event === "error" && this.listenerCount("error") === 0) {
+      log(`[database] An idle connection failed and will be replaced: ${firstLine(args[0])}`);
+      return true;
+    }
+    return emit.call(this, event, ...args);
+  } as typeof pool.emit;
 }
