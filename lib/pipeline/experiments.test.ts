@@ -4,7 +4,6 @@ import { usePoolPerTest } from "../database/testing";
 import { createExperiment, decideOptionsFor, listExperiments, loadActiveExperiment, stopExperiment } from "./experiments";
 import { insertCatalog, testCatalog } from "./testing/fixtures";
 
-const ctx = usePoolPerTest({ max: 3 });
 const manager = { id: null, label: "Experiment test (manager)" };
 
 const input = (overrides: Record<string, unknown> = {}) => ({
@@ -21,6 +20,8 @@ const input = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe("experiments", () => {
+  const ctx = usePoolPerTest({ max: 3 });
+
   test("a started experiment is active from its start until stopped, and both changes are audited", async () => {
     await insertCatalog(ctx.db.url);
     const created = await createExperiment(ctx.pool, { input: input(), actor: manager });

@@ -7,10 +7,10 @@ import { loadCatalog } from "./catalog";
 import { refreshLearnedEffects } from "./learned-effects";
 import { insertCatalog, insertCustomers, insertRun } from "./testing/fixtures";
 
-const ctx = usePoolPerTest({ max: 3 });
+type Ctx = ReturnType<typeof usePoolPerTest>;
 
 /** One decision and its 90-day outcome per customer: `treated` approved for retention_call, `heldOut` held out from it. */
-async function record(opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number } }) {
+async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number } }) {
   const { db, pool } = ctx;
   await insertCatalog(db.url);
   const runId = await insertRun(db.url);
@@ -33,6 +33,8 @@ async function record(opts: { treated: { n: number; retained: number }; heldOut:
 }
 
 describe("refreshLearnedEffects", () => {
+  const ctx = usePoolPerTest({ max: 3 });
+
   test("with no outcomes nothing is learned and the catalog keeps its own effects", async () => {
     await insertCatalog(ctx.db.url);
     expect(await refreshLearnedEffects(ctx.pool)).toEqual([]);
@@ -44,7 +46,7 @@ describe("refreshLearnedEffects", () => {
     { title: "19 treated outcomes, one short of 20, are kept but not used", treated: { n: 19, retained: 15 }, isUsed: false },
     { title: "20 treated outcomes, the minimum, are used", treated: { n: 20, retained: 16 }, isUsed: true },
   ])("$title", async ({ treated, isUsed }) => {
-    await record({ treated, heldOut: { n: 60, retained: 30 } });
+    await record(ctx, { treated, heldOut: { n: 60, retained: 30 } });
     const [effect] = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
     expect(effect).toMatchObject({ treatmentKey: "retention_call", catalogEffect: 0.35, outcomes: treated.n, baselineOutcomes: 60, hasEnoughEvidence: isUsed });
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
@@ -56,7 +58,7 @@ describe("refreshLearnedEffects", () => {
   test("shrinks the observed effect towards the catalog's by the prior's weight", async () => {
     // Held out churn 50%; treated churn 20% (observed effect 60%). Prior retention 1 − 0.5 × 0.65 = 0.675
     // with weight 20: (13.5 + 16) / 40 = 0.7375 retained, so the effect is 1 − 0.2625 / 0.5 = 0.475.
-    await record({ treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 30 } });
+    await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 30 } });
     const [effect] = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
     expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;

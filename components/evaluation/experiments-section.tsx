@@ -1,0 +1,67 @@
+import type { ArmSummary, ExperimentSummary } from "@/lib/queries/experiments";
+import { Badge } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
+import { Section } from "@/components/ui/section";
+
+const POLICY_NAMES = { rules: "deterministic policy", llm: "language model" } as const;
+const day = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const pounds = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
+
+/** What an arm changes, in words: "language model; Retention SMS at 30% effect". */
+function armChanges(arm: ArmSummary): string {
+  const parts: string[] = [];
+  if (arm.policy) parts.push(POLICY_NAMES[arm.policy]);
+  if (arm.allocation) parts.push(`${arm.allocation} allocation`);
+  for (const e of arm.catalogEdits ?? []) {
+    const edits = [e.expectedEffect !== undefined ? `${Math.round(e.expectedEffect * 100)}% effect` : null, e.costPerContact !== undefined ? `${pounds(e.costPerContact)} a contact` : null].filter(Boolean);
+    parts.push(`${e.treatmentKey} at ${edits.join(" and ")}`);
+  }
+  return parts.length > 0 ? parts.join("; ") : "as the run is set (champion)";
+}
+
+function period(e: ExperimentSummary): string {
+  const end = e.stoppedAt ?? e.endsAt;
+  return end ? `${day(e.startsAt)} to ${day(end)}` : `from ${day(e.startsAt)}`;
+}
+
+/** Champion/challenger experiments on the Evaluation screen: each arm's share, change, decisions and retention so far. */
+export function ExperimentsSection({ experiments }: { experiments: ExperimentSummary[] }) {
+  return (
+    <Section
+      title="Experiments"
+      description="Customers split between strategies by a stable hash, so each stays in one arm; retention is read at 90 days."
+      testId="evaluation-experiments"
+    >
+      {experiments.length === 0 ? (
+        <p className="text-sm text-zinc-600">No experiment has run yet.</p>
+      ) : (
+        <div className="space-y-6">
+          {experiments.map((e) => (
+            <div key={e.key} data-testid={`experiment-${e.key}`}>
+              <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
+                <span className="font-medium text-zinc-900">{e.name}</span>
+                <Badge tone={e.isActive ? "success" : "neutral"}>{e.isActive ? "Running" : e.stoppedAt ? "Stopped" : "Not running"}</Badge>
+                <span className="text-zinc-600">{period(e)}</span>
+              </div>
+              <DataTable
+                rows={e.arms}
+                rowKey={(a) => a.key}
+                empty="No arms."
+                caption={`Arms of ${e.name}`}
+                columns={[
+                  { key: "arm", header: "Arm", cell: (a) => a.key },
+                  { key: "share", header: "Share", align: "right", cell: (a) => `${Math.round(a.share * 100)}%` },
+                  { key: "changes", header: "Changes", cell: armChanges },
+                  { key: "decisions", header: "Decisions", align: "right", cell: (a) => a.decisions.toLocaleString("en-GB") },
+                  { key: "treated", header: "Treated", align: "right", cell: (a) => a.treated.toLocaleString("en-GB") },
+                  { key: "value", header: "Expected value", align: "right", cell: (a) => pounds(a.expectedValueGbp) },
+                  { key: "retention", header: "Retained at 90 days", align: "right", cell: (a) => (a.outcomes > 0 ? `${Math.round((a.retained / a.outcomes) * 100)}% of ${a.outcomes.toLocaleString("en-GB")}` : "—") },
+                ]}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+    </Section>
+  );
+}
