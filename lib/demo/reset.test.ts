@@ -27,13 +27,13 @@ const count = async (table: string) => Number((await pool.query(`SELECT count(*)
 
 describe("resetDemo", () => {
   test("replaces everything with the demo seed and records who reset it", async () => {
-    await resetDemo({ url: db.url, actor, customers: 12 });
+    await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
     // Something a presenter did since: a run and a changed limit.
     await pool.query(`INSERT INTO "Run" (id, status, policy, scope, total) VALUES (gen_random_uuid(), 'completed', 'rules', '{}', 5)`);
     await pool.query(`UPDATE "ResourceConstraint" SET "limit" = "limit" + 7`);
     const limitsChanged = (await pool.query(`SELECT key, "limit" FROM "ResourceConstraint" ORDER BY key`)).rows;
 
-    const result = await resetDemo({ url: db.url, actor, customers: 12 });
+    const result = await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
 
     expect(result.customers).toBe(12);
     expect(await count("Customer")).toBe(12);
@@ -46,14 +46,14 @@ describe("resetDemo", () => {
   });
 
   test("clears every cached customer in this process, so nothing from before the reset is served", async () => {
-    await resetDemo({ url: db.url, actor, customers: 12 });
+    await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
     const agent = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache() });
     const id = (await pool.query<{ id: string }>(`SELECT min(id) AS id FROM "Customer"`)).rows[0]!.id;
     await agent.process({ type: "get_customer_data", customerId: id });
     const cached = await agent.process({ type: "get_customer_data", customerId: id });
     expect(cached.ok && cached.type === "get_customer_data" && cached.data.isFromCache).toBe(true);
 
-    await resetDemo({ url: db.url, actor, customers: 12 });
+    await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
 
     const fresh = await agent.process({ type: "get_customer_data", customerId: id });
     expect(fresh.ok && fresh.type === "get_customer_data" && fresh.data.isFromCache).toBe(false);
@@ -63,7 +63,7 @@ describe("resetDemo", () => {
     await pool.query(`INSERT INTO "Run" (id, status, policy, scope, total) VALUES (gen_random_uuid(), $1::"RunStatus", 'rules', '{}', 5)`, [status]);
     await pool.query(`DELETE FROM "Customer" WHERE id = (SELECT min(id) FROM "Customer")`);
     const before = await count("Customer");
-    await expect(resetDemo({ url: db.url, actor, customers: 12 })).rejects.toThrow(/run is in progress/);
+    await expect(resetDemo({ url: db.url, actor, customers: 12, hasHistory: false })).rejects.toThrow(/run is in progress/);
     expect(await count("Customer")).toBe(before);
     expect(await count("Run")).toBe(1);
     await pool.query(`DELETE FROM "Run"`);
@@ -74,7 +74,7 @@ describe("resetDemo", () => {
     await other.connect();
     try {
       await other.query(`SELECT pg_advisory_lock($1)`, [DEMO_RESET_LOCK_KEY]);
-      const err = await resetDemo({ url: db.url, actor, customers: 12 }).catch((e: unknown) => e);
+      const err = await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).userMessage).toMatch(/already in progress/);
     } finally {
@@ -89,7 +89,7 @@ describe("resetDemo", () => {
       const before = await count("Customer");
       await creating.query("BEGIN");
       await creating.query(`SELECT pg_advisory_xact_lock_shared($1)`, [DEMO_RESET_LOCK_KEY]);
-      const err = await resetDemo({ url: db.url, actor, customers: 3 }).catch((e: unknown) => e);
+      const err = await resetDemo({ url: db.url, actor, customers: 3, hasHistory: false }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).userMessage).toBe("A run is being started; wait for it to end before resetting the demo.");
       expect(await count("Customer")).toBe(before);
@@ -101,7 +101,7 @@ describe("resetDemo", () => {
 
   test("no run can be created while a reset reseeds", async () => {
     let createdDuring: unknown = "not tried";
-    const reseeding = resetDemo({ url: db.url, actor, customers: 12 });
+    const reseeding = resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
     // Try while the reset holds its lock: poll until the lock shows up held exclusively.
     for (let i = 0; i < 500; i++) {
       const { rows } = await pool.query<{ n: number }>(
@@ -121,8 +121,21 @@ describe("resetDemo", () => {
   });
 
   test("a reset after a refused one works: the lock is released", async () => {
-    const result = await resetDemo({ url: db.url, actor, customers: 5 });
+    const result = await resetDemo({ url: db.url, actor, customers: 5, hasHistory: false });
     expect(result.customers).toBe(5);
     expect(await count("Customer")).toBe(5);
+  });
+
+  test("a reset brings weeks of past runs with held-out customers and simulated outcomes, and today's capacity untouched", async () => {
+    await resetDemo({ url: db.url, actor, customers: 60, hasHistory: false });
+    const limitsBefore = (await pool.query(`SELECT key, "limit" FROM "ResourceConstraint" ORDER BY key`)).rows;
+    await resetDemo({ url: db.url, actor, customers: 60 });
+    const runs = (await pool.query<{ n: number; oldest: number }>(`SELECT count(*)::int AS n, max(extract(day FROM now() - "createdAt"))::int AS oldest FROM "Run"`)).rows[0]!;
+    expect(runs.n).toBeGreaterThan(10);
+    expect(runs.oldest).toBeGreaterThanOrEqual(90);
+    expect(await count("Outcome")).toBeGreaterThan(0);
+    const capacity = (await pool.query(`SELECT key, "limit", used, held FROM "ResourceConstraint" ORDER BY key`)).rows;
+    expect(capacity).toEqual(limitsBefore.map((l) => ({ ...l, used: 0, held: 0 })));
+    expect(await count("Recommendation")).toBe(60);
   });
 });

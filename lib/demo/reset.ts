@@ -7,6 +7,7 @@ import { writeAudit } from "../audit/write";
 import { invalidateCustomerData } from "../agents/data/data-agent";
 import { AppError } from "../errors";
 import { DEMO_RESET_LOCK_KEY } from "../pipeline/runs";
+import { seedDemoHistory } from "./history";
 
 /** The demo size `npm start` seeds on an empty database. */
 export const DEMO_CUSTOMERS = 2000;
@@ -16,15 +17,19 @@ export type ResetDemoOptions = {
   actor: { id: string | null; label: string };
   /** Defaults to DEMO_CUSTOMERS. */
   customers?: number;
+  /** Weeks of past runs and simulated outcomes after the seed (seedDemoHistory); true unless false. */
+  hasHistory?: boolean;
 };
 
 export type ResetDemoResult = { customers: number; events: number; durationMs: number };
 
 /**
  * Replaces every table's contents with the demo seed (atomic: a failure keeps the previous data),
- * then records who reset it. Refuses while a run is queued or running, or another reset is under way.
+ * records who reset it, then adds the demo's weeks of history. Refuses while a run is queued or running, or another reset is under way.
  */
 export async function resetDemo(opts: ResetDemoOptions): Promise<ResetDemoResult> {
+  const started = Date.now();
+  let seeded: { customers: number; events: number };
   const client = new pg.Client({ connectionString: opts.url, application_name: "cvm-demo-reset" });
   await client.connect();
   try {
@@ -50,10 +55,13 @@ export async function resetDemo(opts: ResetDemoOptions): Promise<ResetDemoResult
       });
       // Every customer was replaced: nothing cached in this process is true any more.
       await invalidateCustomerData();
-      return { customers: summary.customers, events: summary.events, durationMs: summary.durationMs };
+      seeded = summary;
     } finally {
       await client.query(`SELECT pg_advisory_unlock($1)`, [DEMO_RESET_LOCK_KEY]).catch(() => {});
     }
+    // After the lock: the history's run is created as any run is, which a reset in progress refuses.
+    if (opts.hasHistory !== false) await seedDemoHistory({ url: opts.url });
+    return { customers: seeded.customers, events: seeded.events, durationMs: Date.now() - started };
   } finally {
     await client.end().catch(() => {});
   }
