@@ -10,14 +10,22 @@ const ROW_HEIGHT = 44;
 
 const points = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`;
 
-/** Lift per treatment as bars with interval whiskers: a whisker crossing 0 is not significant yet. */
-export function LiftChart({ data }: { data: LiftDatum[] }) {
+/** Lift per group as bars with interval whiskers: a whisker crossing 0 is not significant yet. */
+export function LiftChart({
+  data,
+  title = "Lift in retention",
+  testId = "chart-lift",
+}: {
+  data: LiftDatum[];
+  title?: string;
+  testId?: string;
+}) {
   // ErrorBar takes the distance from the bar's end to each whisker end.
   const rows = data.map((d) => ({ ...d, interval: [d.lift - d.low, d.high - d.lift] as [number, number] }));
   return (
-    <figure className="min-w-0 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="chart-lift">
+    <figure className="min-w-0 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid={testId}>
       <figcaption className="mb-3">
-        <span className="block text-sm font-semibold text-zinc-900">Lift in retention</span>
+        <span className="block text-sm font-semibold text-zinc-900">{title}</span>
         <span className="block text-xs text-zinc-500">Points of retention over the held-out customers, with the 95% interval.</span>
       </figcaption>
       <div style={{ height: Math.max(160, 60 + rows.length * ROW_HEIGHT) }}>

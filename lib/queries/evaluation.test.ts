@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
-import { evaluateTreatments } from "./evaluation";
+import { type EvaluationOverview as Overview, evaluateTreatments } from "./evaluation";
 import { insertCustomers, insertRecommendation, insertRun, insertTreatment, numberedIds } from "./test-fixtures";
 
 let t: TestDatabase;
@@ -68,4 +68,20 @@ test("shrinks the learned effect towards the catalog's while outcomes are fewer 
   const call = overview.effects.find((e) => e.treatmentKey === "retention_call");
   expect(call?.learnedEffect).toBeCloseTo(1 / 3, 5);
   expect(call?.hasEnoughEvidence).toBe(false);
+});
+
+test.each([
+  { title: "all treatments together", pick: (o: Overview) => o.overall, name: "All treatments" },
+  { title: "the strategy that decided them", pick: (o: Overview) => o.strategies.find((s) => s.name === "Deterministic policy"), name: "Deterministic policy" },
+  { title: "their segment", pick: (o: Overview) => o.segments[0], name: expect.any(String) },
+])("measures $title with the same 100 treated and 20 held out", async ({ pick, name }) => {
+  const lift = pick(await evaluateTreatments(t.prisma, { from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") }));
+  expect(lift).toMatchObject({ name, isMeasured: true, evaluation: { treatedCount: 100, controlCount: 20 } });
+});
+
+test("shows no lift while a side has fewer than 10 outcomes, and says how many it has", async () => {
+  // Only the January call is in this period: 1 treated, none held out.
+  const overview = await evaluateTreatments(t.prisma, { to: new Date("2026-02-01T00:00:00Z") });
+  expect(overview.overall).toMatchObject({ isMeasured: false, treatedCount: 1, controlCount: 0 });
+  expect(overview.overall.isMeasured ? "" : overview.overall.reason).toBe("Needs at least 10 outcomes at 90d on each side; has 1 treated and 0 held out.");
 });
