@@ -70,4 +70,19 @@ describe("decisions written with the capacity transaction", () => {
     await expect(store.transact(async () => ({ value: null, writes: { decisions: batch } }))).rejects.toThrow();
     expect((await pool.query(`SELECT count(*)::int AS n FROM "Recommendation"`)).rows[0].n).toBe(before);
   });
+
+  test.each([
+    { title: "stores a run's prices and prices a resource it left out at nothing", prices: { call_slots: 169.19 }, highValuePrices: { call_slots: 80 }, call: 169.19, reserve: 80 },
+    { title: "keeps the reserve's price at most the general pool's", prices: { call_slots: 50 }, highValuePrices: { call_slots: 70 }, call: 50, reserve: 50 },
+  ])("$title", async ({ prices, highValuePrices, call, reserve }) => {
+    const store = createPgCapacityStore(pool);
+    await store.transact(async () => ({ value: null, writes: { prices: { prices: { ...prices }, highValuePrices } } }));
+    const stored = await store.readPrices!();
+    expect(stored.prices.call_slots).toBe(call);
+    expect(stored.highValuePrices.call_slots).toBe(reserve);
+    const others = Object.entries(stored.prices).filter(([k]) => k !== "call_slots");
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every(([, p]) => p === 0)).toBe(true);
+    expect(stored.updatedAt).not.toBeNull();
+  });
 });

@@ -16,7 +16,9 @@ import type {
   LockedCapacity,
   RecommendationState,
   ReviewFacts,
+  StoredPrices,
 } from "../agents/allocation/ports";
+import type { CapacityPrices } from "../agents/allocation/bid-price";
 import type { Channel } from "../agents/domain";
 import { loadCatalog } from "./catalog";
 import { loadContactPolicy } from "./contact-policy";
@@ -104,8 +106,9 @@ async function insertAllocations(client: pg.PoolClient, rows: AllocationRecord[]
 async function applyReviews(client: pg.PoolClient, reviews: NonNullable<BatchWrites["reviews"]>) {
   const { rowCount } = await client.query(
     `UPDATE "Recommendation" r SET status = u.status::"RecommendationStatus", "reviewedById" = u."reviewedById", "reviewedAt" = now(),
-        "reviewReason" = u.reason, "treatmentKey" = COALESCE(u."treatmentKey", r."treatmentKey"), "overriddenFrom" = u."overriddenFrom", "updatedAt" = now()
-     FROM json_to_recordset($1::json) AS u("recommendationId" uuid, status text, "reviewedById" uuid, reason text, "treatmentKey" text, "overriddenFrom" text)
+        "reviewReason" = u.reason, "reviewReasonCode" = u."reasonCode", "treatmentKey" = COALESCE(u."treatmentKey", r."treatmentKey"),
+        "overriddenFrom" = u."overriddenFrom", "updatedAt" = now()
+     FROM json_to_recordset($1::json) AS u("recommendationId" uuid, status text, "reviewedById" uuid, reason text, "reasonCode" text, "treatmentKey" text, "overriddenFrom" text)
      WHERE r.id = u."recommendationId" AND r.status = 'pending_review'`,
     [JSON.stringify(reviews)],
   );
@@ -143,6 +146,29 @@ async function updateCounters(client: pg.PoolClient, changed: LockedResource[]) 
   );
 }
 
+/** Prices of every resource a run priced; one it left out has room to spare and costs nothing. */
+async function writePrices(client: pg.PoolClient, prices: CapacityPrices) {
+  await client.query(
+    `UPDATE "ResourceConstraint" c SET price = coalesce(x.price, 0), "highValuePrice" = least(coalesce(x."highValuePrice", x.price, 0), coalesce(x.price, 0)),
+        "priceUpdatedAt" = now()
+     FROM "ResourceConstraint" r LEFT JOIN json_to_recordset($1::json) AS x(key text, price numeric, "highValuePrice" numeric) ON x.key = r.key
+     WHERE c.key = r.key`,
+    [JSON.stringify(Object.entries(prices.prices).map(([key, price]) => ({ key, price: Math.max(0, price), highValuePrice: Math.max(0, prices.highValuePrices?.[key] ?? price) })))],
+  );
+}
+
+async function readPrices(pool: pg.Pool): Promise<StoredPrices> {
+  const { rows } = await pool.query<{ key: string; price: number; highValuePrice: number; priceUpdatedAt: Date | null }>(
+    `SELECT key, price::float8 AS price, "highValuePrice"::float8 AS "highValuePrice", "priceUpdatedAt" FROM "ResourceConstraint" ORDER BY key`,
+  );
+  const latest = rows.reduce<Date | null>((at, r) => (r.priceUpdatedAt && (!at || r.priceUpdatedAt > at) ? r.priceUpdatedAt : at), null);
+  return {
+    prices: Object.fromEntries(rows.map((r) => [r.key, r.price])),
+    highValuePrices: Object.fromEntries(rows.map((r) => [r.key, r.highValuePrice])),
+    updatedAt: latest?.toISOString() ?? null,
+  };
+}
+
 /** Consent, the active catalog and the contact policy as this transaction sees them, for a review's re-check. */
 async function readReviewFacts(client: pg.PoolClient, customerIds: string[]): Promise<ReviewFacts> {
   const catalog = await loadCatalog(client);
@@ -166,6 +192,8 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
       const { rows } = await pool.query<ResourceRow>(SELECT_RESOURCES);
       return rows.map(toLocked);
     },
+
+    readPrices: () => readPrices(pool),
 
     transact(fn) {
       return withTransaction(pool, async (client) => {
@@ -219,6 +247,7 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
         });
         if (changed.length) await updateCounters(client, changed);
         if (writes?.audit?.length) await insertAudit(client, writes.audit);
+        if (writes?.prices) await writePrices(client, writes.prices);
         return value;
       });
     },

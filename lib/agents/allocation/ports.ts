@@ -2,6 +2,7 @@
 // transaction that has locked the resource rows, together with the decisions that depend on it.
 import type { Channel, CustomerData, JourneyPattern, PatternKey, PolicyKind, TreatmentDefinition, ValueTier } from "../domain";
 import type { ContactPolicy } from "../rules/contact-policy";
+import type { CapacityPrices } from "./bid-price";
 import type { LockedResource } from "./capacity";
 
 export type AllocationOutcome = "held" | "confirmed" | "released" | "denied";
@@ -99,7 +100,17 @@ export type AuditRecord = {
 export type SupersededRecord = { recommendationId: string; supersededById: string };
 
 /** Writes that must land in the same transaction as the capacity change; superseded ones are written before new decisions. */
-export type BatchWrites = { decisions?: DecisionRecord[]; superseded?: SupersededRecord[]; reviews?: ReviewUpdate[]; audit?: AuditRecord[] };
+export type BatchWrites = {
+  decisions?: DecisionRecord[];
+  superseded?: SupersededRecord[];
+  reviews?: ReviewUpdate[];
+  audit?: AuditRecord[];
+  /** A batch run's resource prices (GBP per unit), stored with its holds so decisions until the next run pay them. */
+  prices?: CapacityPrices;
+};
+
+/** The prices the last batch run stored, and when (ISO; null when no run has priced yet). */
+export type StoredPrices = CapacityPrices & { highValuePrices: Record<string, number>; updatedAt: string | null };
 
 export type RecommendationState = { id: string; status: string; treatmentKey: string | null; customerId: string; runId: string };
 
@@ -145,6 +156,8 @@ export type CapacityStore = {
   transact<T>(fn: (capacity: LockedCapacity) => Promise<{ value: T; writes?: BatchWrites }>): Promise<T>;
   /** A consistent read of every resource without locking. */
   readResources(): Promise<LockedResource[]>;
+  /** The prices stored by the last batch run; stores that keep none leave it out (every resource is then free). */
+  readPrices?(): Promise<StoredPrices>;
 };
 
 /** A linear programme in structured form: maximise Σ objective·x subject to rows, 0 ≤ x ≤ upper. */
