@@ -67,7 +67,7 @@ describe("a command's database at its process edge", () => {
         prefix: "[seed]",
         log: (m) => logged.push(m),
         retry: databaseRetryFrom({ DATABASE_URL: url, DATABASE_RETRY_ATTEMPTS: 2, DATABASE_RETRY_FIRST_WAIT_MS: 10 }),
-        open: ({ log }) => openDatabase({ log, env: { DATABASE_URL: url } }),
+        open: ({ log }) => openDatabase({ log, env: { ...process.env, DATABASE_URL: url } }),
       },
       async () => 0,
     );
