@@ -9,7 +9,7 @@ type ThreadMessage = { baseURL: string } | { closed: true };
 /** Starts the fake server (default answers, fixed latency, nothing recorded) on a worker thread. */
 export async function startFakeOpenAIServerThread(opts: { latencyMs: number }): Promise<{ baseURL: string; close(): Promise<void> }> {
   const workerData: ThreadData = { entry: new URL("./fake-openai-thread.ts", import.meta.url).href, latencyMs: opts.latencyMs };
-  const worker = new Worker(new URL("../../pipeline/workers/boot.mjs", import.meta.url), { workerData });
+  const worker = new Worker(new URL("./thread-boot.mjs", import.meta.url), { workerData });
   const baseURL = await new Promise<string>((resolve, reject) => {
     worker.once("error", reject);
     worker.once("message", (m: ThreadMessage) => ("baseURL" in m ? resolve(m.baseURL) : reject(new Error("The fake server thread closed at start"))));
