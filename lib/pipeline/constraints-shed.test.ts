@@ -7,30 +7,31 @@ import { createRun, executeRun } from "./runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
 
 const actor = { id: null, label: "Maya Patel (manager)" };
-const t = usePoolPerTest();
-
-/** Ten pending calls, each holding one of the ten call slots, customers of different revenue so their values differ. */
-async function tenHeldCalls() {
-  await insertCatalog(t.db.url, { limits: { call_slots: 10 } });
-  const ids = await insertCustomers(t.db.url, { count: 10 });
-  await t.pool.query(`UPDATE "Customer" SET "monthlyRevenue" = 20 + 3 * substring(id from 3)::int`);
-  await insertPermissions(t.db.url, ids);
-  const run = await createRun(t.pool, { scope: { customerIds: ids }, policy: "rules" });
-  await executeRun(t.pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null });
-}
-
-const counters = async () => (await t.pool.query(`SELECT "limit", used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).rows[0];
-/** Units held by pending decisions whose newest capacity row is a hold: what the counters must equal. */
-const liveHeld = async () =>
-  (
-    await t.pool.query<{ units: number }>(
-      `SELECT COALESCE(SUM(a.units), 0)::int AS units FROM "Recommendation" r
-        CROSS JOIN LATERAL (SELECT units, outcome, "resourceKey" FROM "Allocation" WHERE "recommendationId" = r.id AND outcome <> 'denied' ORDER BY id DESC LIMIT 1) a
-        WHERE r.status = 'pending_review' AND a.outcome = 'held' AND a."resourceKey" = 'call_slots'`,
-    )
-  ).rows[0]!.units;
 
 describe("lowering a limit below what is held", () => {
+  const t = usePoolPerTest();
+
+  /** Ten pending calls, each holding one of the ten call slots, customers of different revenue so their values differ. */
+  async function tenHeldCalls() {
+    await insertCatalog(t.db.url, { limits: { call_slots: 10 } });
+    const ids = await insertCustomers(t.db.url, { count: 10 });
+    await t.pool.query(`UPDATE "Customer" SET "monthlyRevenue" = 20 + 3 * substring(id from 3)::int`);
+    await insertPermissions(t.db.url, ids);
+    const run = await createRun(t.pool, { scope: { customerIds: ids }, policy: "rules" });
+    await executeRun(t.pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null });
+  }
+
+  const counters = async () => (await t.pool.query(`SELECT "limit", used, held FROM "ResourceConstraint" WHERE key = 'call_slots'`)).rows[0];
+  /** Units held by pending decisions whose newest capacity row is a hold: what the counters must equal. */
+  const liveHeld = async () =>
+    (
+      await t.pool.query<{ units: number }>(
+        `SELECT COALESCE(SUM(a.units), 0)::int AS units FROM "Recommendation" r
+          CROSS JOIN LATERAL (SELECT units, outcome, "resourceKey" FROM "Allocation" WHERE "recommendationId" = r.id AND outcome <> 'denied' ORDER BY id DESC LIMIT 1) a
+          WHERE r.status = 'pending_review' AND a.outcome = 'held' AND a."resourceKey" = 'call_slots'`,
+      )
+    ).rows[0]!.units;
+
   test.each([
     { title: "to 7 shows the three lowest-valued holds", limit: 7, shown: 3 },
     { title: "to 10 (what is held) shows none", limit: 10, shown: 0 },
