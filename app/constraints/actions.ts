@@ -5,11 +5,17 @@ import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-
 import { authorize } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { createPgCapacityStore } from "@/lib/pipeline/pg-capacity-store";
+import { z } from "zod";
 import {
   type ConstraintUpdateResult,
+  type LimitPreview,
   type PeriodResetResult,
+  type ShedHoldsResult,
+  previewLimitChange,
   resetConstraintPeriod,
   resetPeriodInputSchema,
+  shedHolds,
+  shedHoldsInputSchema,
   updateConstraint,
   updateConstraintInputSchema,
 } from "@/lib/pipeline/constraints";
@@ -45,5 +51,35 @@ export async function resetConstraintPeriodAction(input: unknown): Promise<Actio
     return { ok: true, data: result };
   } catch (err) {
     return failedAction(err, "resetConstraintPeriod");
+  }
+}
+
+const previewInputSchema = z.object({ resourceKey: z.string().trim().min(1).max(200), limit: z.number().int().min(0).max(10_000_000) }).strict();
+
+/** The holds a lower limit would release, lowest value first; reads only. */
+export async function previewLimitChangeAction(input: unknown): Promise<ActionResult<LimitPreview>> {
+  try {
+    await requireManager();
+    const parsed = parseActionInput(previewInputSchema, input);
+    if (!parsed.ok) return parsed;
+    return { ok: true, data: await previewLimitChange(getPool(), parsed.data) };
+  } catch (err) {
+    return failedAction(err, "previewLimitChange");
+  }
+}
+
+/** Lowers a limit below what is held, releasing exactly the holds the preview showed. */
+export async function shedHoldsAction(input: unknown): Promise<ActionResult<ShedHoldsResult>> {
+  try {
+    const actor = await requireManager();
+    const parsed = parseActionInput(shedHoldsInputSchema, input);
+    if (!parsed.ok) return parsed;
+    const pool = getPool();
+    const result = await shedHolds({ pool, store: createPgCapacityStore(pool), actor, input: parsed.data });
+    revalidatePath("/constraints");
+    revalidatePath("/review");
+    return { ok: true, data: result };
+  } catch (err) {
+    return failedAction(err, "shedHolds");
   }
 }

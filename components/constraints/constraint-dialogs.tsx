@@ -2,10 +2,12 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState, useTransition } from "react";
-import { resetConstraintPeriodAction, updateConstraintAction } from "@/app/constraints/actions";
+import { previewLimitChangeAction, resetConstraintPeriodAction, shedHoldsAction, updateConstraintAction } from "@/app/constraints/actions";
+import { planScenarioAction } from "@/app/scenarios/actions";
+import type { LimitPreview } from "@/lib/pipeline/constraints";
 import type { ResourceGauge } from "@/lib/queries/constraints";
 import { Dialog } from "../ui/dialog";
-import { formatDateTime, formatNumber } from "../ui/format";
+import { formatDateTime, formatMoney, formatNumber, plural } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
 import { CONSTRAINTS_QUERY_KEY } from "./query-key";
 
@@ -28,17 +30,117 @@ function FormError({ id, message }: { id?: string; message: string | null }) {
   ) : null;
 }
 
+type PlannedEffect = { current: number; scenario: number; delta: number; customersChanged: number; note: string | null };
+
+/** What a new limit would do before it is saved: the planner's value and changed decisions, and the holds it would release. */
+function LimitEffect({ resource, limit, reserve }: { resource: ResourceGauge; limit: number | null; reserve: number | null }) {
+  const [isPlanning, startPlanning] = useTransition();
+  const [effect, setEffect] = useState<{ forLimit: number; planned: PlannedEffect } | { forLimit: number; error: string } | null>(null);
+  if (limit === null || limit === resource.limit) return null;
+  const shown = effect && effect.forLimit === limit ? effect : null;
+
+  function preview() {
+    const asked = limit!;
+    startPlanning(async () => {
+      const answer = await planScenarioAction({ changes: { resources: [{ key: resource.key, limit: asked, ...(reserve !== null && reserve <= asked ? { reservedHighValue: reserve } : {}) }] } }).catch(() => null);
+      if (!answer || !answer.ok) return setEffect({ forLimit: asked, error: answer ? answer.message : "The server could not be reached." });
+      const s = answer.data.scenarios[0]!;
+      setEffect({ forLimit: asked, planned: { current: answer.data.current.totalValue, scenario: s.summary.totalValue, delta: s.comparison.totalValue.delta, customersChanged: s.comparison.customersChanged, note: answer.data.sampleNote } });
+    });
+  }
+
+  return (
+    <div className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm" data-testid="limit-effect">
+      {shown && "planned" in shown ? (
+        <p data-testid="limit-effect-result">
+          Expected value of the current decisions {formatMoney(shown.planned.current)} → {formatMoney(shown.planned.scenario)} (
+          <span className={shown.planned.delta < 0 ? "text-red-700" : "text-emerald-700"}>
+            {shown.planned.delta < 0 ? "−" : "+"}
+            {formatMoney(Math.abs(shown.planned.delta))}
+          </span>
+          ); {plural(shown.planned.customersChanged, "decision")} would change. Nothing was written.
+          {shown.planned.note ? <span className="block text-xs text-zinc-500">{shown.planned.note}</span> : null}
+        </p>
+      ) : shown && "error" in shown ? (
+        <p className="text-red-800">{shown.error}</p>
+      ) : (
+        <p className="text-zinc-600">Plan everyone with the rules under {formatNumber(limit)} to see the value and the decisions this limit changes, without writing anything.</p>
+      )}
+      <button type="button" className={`${secondaryButtonClass} mt-2 disabled:opacity-60`} onClick={preview} disabled={isPlanning} data-testid="preview-effect">
+        {isPlanning ? "Planning…" : "Preview effect"}
+      </button>
+    </div>
+  );
+}
+
+function HoldsToRelease({ preview }: { preview: LimitPreview }) {
+  return (
+    <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="holds-to-release">
+      <p>
+        {formatNumber(preview.newLimit)} is below the {formatNumber(preview.used)} committed. Saving releases {plural(preview.holds.length, "hold")} ({formatNumber(preview.unitsToShed)}{" "}
+        {preview.unitsToShed === 1 ? "unit" : "units"}) of lowest value net of price ({formatMoney(preview.price)} a unit until prices are stored); their decisions are rejected with the
+        lowered limit as the reason, {formatMoney(preview.valueReleased)} of expected value in all.
+      </p>
+      <ul className="mt-2 max-h-40 overflow-y-auto">
+        {preview.holds.map((h) => (
+          <li key={h.recommendationId} className="flex justify-between gap-2 tabular-nums" data-testid="hold-to-release">
+            <span>
+              {h.customerName} · {h.treatmentName}
+            </span>
+            <span>{formatMoney(h.netValue)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const wholeNumber = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : null);
+
 export function EditConstraintDialog({ resource, onClose, onDone }: ConstraintDialogProps) {
   const queryClient = useQueryClient();
   const [isPending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [limitText, setLimitText] = useState(String(resource.limit));
+  const [reserveText, setReserveText] = useState(String(resource.reservedHighValue));
+  const [shed, setShed] = useState<LimitPreview | null>(null);
   const id = useId();
+  const limit = wholeNumber(limitText);
+  const isBelowCommitted = limit !== null && limit < resource.used;
+  const shedShown = shed && shed.newLimit === limit ? shed : null;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (isPending) return;
     const form = new FormData(event.currentTarget);
+    if (isBelowCommitted) {
+      startTransition(async () => {
+        if (!shedShown) {
+          const answer = await previewLimitChangeAction({ resourceKey: resource.key, limit });
+          if (!answer.ok) return setError(answer.message);
+          setError(answer.data.refusal);
+          setShed(answer.data.refusal ? null : answer.data);
+          return;
+        }
+        const result = await shedHoldsAction({
+          resourceKey: resource.key,
+          limit: limitText,
+          reservedHighValue: reserveText,
+          releaseIds: shedShown.holds.map((h) => h.recommendationId),
+          reason: String(form.get("reason") ?? ""),
+        });
+        if (!result.ok) {
+          setShed(null);
+          setError(result.message);
+          setFieldErrors(result.fieldErrors ?? {});
+          return;
+        }
+        await queryClient.invalidateQueries({ queryKey: CONSTRAINTS_QUERY_KEY });
+        onDone(result.data.message);
+      });
+      return;
+    }
     startTransition(async () => {
       const result = await updateConstraintAction({
         resourceKey: resource.key,
@@ -66,8 +168,9 @@ export function EditConstraintDialog({ resource, onClose, onDone }: ConstraintDi
       description={
         <>
           Committed this period: <span className="tabular-nums">{formatNumber(resource.confirmed)}</span> confirmed and{" "}
-          <span className="tabular-nums">{formatNumber(resource.held)}</span> held awaiting review. The limit cannot go below{" "}
-          <span className="tabular-nums font-medium text-zinc-800">{formatNumber(resource.used)}</span>.
+          <span className="tabular-nums">{formatNumber(resource.held)}</span> held awaiting review. A limit below{" "}
+          <span className="tabular-nums font-medium text-zinc-800">{formatNumber(resource.used)}</span> releases holds of lowest value, shown before anything changes; it cannot go below the{" "}
+          <span className="tabular-nums">{formatNumber(resource.confirmed)}</span> confirmed.
         </>
       }
     >
@@ -85,7 +188,8 @@ export function EditConstraintDialog({ resource, onClose, onDone }: ConstraintDi
               min={0}
               step={1}
               required
-              defaultValue={resource.limit}
+              value={limitText}
+              onChange={(e) => setLimitText(e.target.value)}
               aria-invalid={fieldErrors.limit ? true : undefined}
               aria-describedby={fieldErrors.limit ? `${id}-limit-error ${id}-error` : undefined}
               className={`${inputClass} tabular-nums`}
@@ -105,7 +209,8 @@ export function EditConstraintDialog({ resource, onClose, onDone }: ConstraintDi
               min={0}
               step={1}
               required
-              defaultValue={resource.reservedHighValue}
+              value={reserveText}
+              onChange={(e) => setReserveText(e.target.value)}
               aria-invalid={fieldErrors.reservedHighValue ? true : undefined}
               aria-describedby={fieldErrors.reservedHighValue ? `${id}-reserve-error` : undefined}
               className={`${inputClass} tabular-nums`}
@@ -121,13 +226,15 @@ export function EditConstraintDialog({ resource, onClose, onDone }: ConstraintDi
           <input id={`${id}-reason`} name="reason" type="text" maxLength={500} className={inputClass} data-testid="input-reason" />
           <FieldError id={`${id}-reason-error`} messages={fieldErrors.reason} />
         </div>
+        <LimitEffect resource={resource} limit={limit} reserve={wholeNumber(reserveText)} />
+        {shedShown ? <HoldsToRelease preview={shedShown} /> : null}
         <FormError id={`${id}-error`} message={error} />
         <div className="flex justify-end gap-2 pt-2">
           <button type="button" className={secondaryButtonClass} onClick={onClose}>
             Cancel
           </button>
           <button type="submit" className={`${primaryButtonClass} disabled:opacity-60`} disabled={isPending} aria-disabled={isPending} data-testid="save-constraint">
-            {isPending ? "Saving…" : "Save limits"}
+            {isPending ? "Saving…" : !isBelowCommitted ? "Save limits" : shedShown ? `Release ${plural(shedShown.holds.length, "hold")} and save` : "Show holds to release"}
           </button>
         </div>
       </form>
