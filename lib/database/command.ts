@@ -1,22 +1,9 @@
 // The database at a command's process edge (import, outcomes:import, seed): every connection
 // guarded, an outage waited out with backoff, and the end of the wait said in one sentence with
 // a non-zero exit instead of a stack trace.
-import { z } from "zod";
 import { type DatabaseHandle, openDatabase } from "./connection";
-import { DEFAULT_BACKOFF, DEFAULT_DATABASE_ATTEMPTS, type DatabaseRetryOptions, databaseFailureMessage, guardDatabaseClients, withDatabaseRetry } from "./outage";
-
-const whole = (name: string, min: number, fallback: number) =>
-  z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number(`${name} must be a whole number`).int(`${name} must be a whole number`).min(min, `${name} must be at least ${min}`).default(fallback));
-
-/** Validated in lib/env.ts with the other settings. */
-export const databaseRetryShape = {
-  /** Tries before a command or worker gives up on an unreachable database, the first included. */
-  DATABASE_RETRY_ATTEMPTS: whole("DATABASE_RETRY_ATTEMPTS", 1, DEFAULT_DATABASE_ATTEMPTS),
-  /** The wait after the first failure, in milliseconds; each later wait doubles, up to 30 s. */
-  DATABASE_RETRY_FIRST_WAIT_MS: whole("DATABASE_RETRY_FIRST_WAIT_MS", 0, DEFAULT_BACKOFF.initialMs),
-};
-
-export type DatabaseRetrySettings = { [K in keyof typeof databaseRetryShape]: z.output<(typeof databaseRetryShape)[K]> };
+import { type DatabaseRetryOptions, databaseFailureMessage, guardDatabaseClients, withDatabaseRetry } from "./outage";
+import { DEFAULT_BACKOFF, DEFAULT_DATABASE_ATTEMPTS, type DatabaseRetrySettings } from "./settings";
 
 /** The retry options the settings call for; unset ones take their defaults. */
 export function databaseRetryFrom(settings: Partial<DatabaseRetrySettings> & { DATABASE_URL?: string }): DatabaseRetryOptions {

@@ -2,6 +2,7 @@
 // are told apart from query errors, work that may be repeated is retried with backoff, and a
 // connection that fails while nobody is using it is logged instead of ending the process.
 import pg from "pg";
+import { type Backoff, DEFAULT_BACKOFF, DEFAULT_DATABASE_ATTEMPTS } from "./settings";
 
 /** SQLSTATEs of a connection that failed or a server that is (re)starting, not of a bad query. */
 const CONNECTION_SQLSTATES = new Set([
@@ -76,15 +77,6 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-export type Backoff = {
-  /** Wait after the first failure, in milliseconds. */
-  initialMs?: number;
-  /** Each wait is this many times the one before. */
-  factor?: number;
-  /** No wait is longer, in milliseconds. */
-  maxMs?: number;
-};
-
 export type DatabaseRetryOptions = {
   /** Tries in all, the first included; at least 1. */
   attempts?: number;
@@ -97,9 +89,7 @@ export type DatabaseRetryOptions = {
   now?: () => number;
 };
 
-/** 6 tries over about a minute: waits of 2, 4, 8, 16 and 30 s. */
-export const DEFAULT_DATABASE_ATTEMPTS = 6;
-export const DEFAULT_BACKOFF: Required<Backoff> = { initialMs: 2_000, factor: 2, maxMs: 30_000 };
+export { type Backoff, DEFAULT_BACKOFF, DEFAULT_DATABASE_ATTEMPTS };
 
 /** The waits between tries, in milliseconds: one fewer than `attempts`. */
 export function backoffDelays(attempts: number, backoff: Backoff = {}): number[] {

@@ -3,9 +3,9 @@
 // treatment agent decides by the rules meanwhile. After the cool-down one trial call decides
 // whether calls resume.
 import { type ChatAnswer, type ChatModel, type ChatRequest, ModelUnavailableError } from "../agents/ports";
+import { DEFAULT_COOL_DOWN_MS, DEFAULT_FAULT_LIMIT } from "./settings";
 
-export const DEFAULT_FAULT_LIMIT = 5;
-export const DEFAULT_COOL_DOWN_MS = 60_000;
+export { DEFAULT_COOL_DOWN_MS, DEFAULT_FAULT_LIMIT };
 
 /** What the breaker saw, for a run's summary: faults counted, times it opened, calls not made. */
 export type ModelFaultCounters = { faults: number; circuitOpenedTimes: number; skippedCalls: number };

@@ -13,15 +13,10 @@ import OpenAI, {
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { z } from "zod";
 import { type ChatAnswer, type ChatModel, type ChatRequest, ModelUnavailableError } from "../agents/ports";
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from "./settings";
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
-/**
- * The longest one call may take, its retries included, in milliseconds: a decision makes at most
- * two calls, so a stalling model costs a customer at most twice this before the rules decide.
- */
-export const DEFAULT_TIMEOUT_MS = 15_000;
-/** SDK retries after a 408/409/429/5xx or a connection problem, within the call's time; it honours retry-after. */
-export const DEFAULT_MAX_RETRIES = 1;
+export { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS };
 
 /** Longest stretch of a reply quoted in a fault's message. */
 const QUOTE_CHARS = 200;

@@ -1,8 +1,19 @@
 // The settings that bound what a model costs a run when it misbehaves: its time per call, its
 // retries, and the circuit breaker. lib/env.ts validates them with the other settings.
+// Only zod here: lib/env.ts, which every part of the app imports, reads this shape.
 import { z } from "zod";
-import { DEFAULT_COOL_DOWN_MS, DEFAULT_FAULT_LIMIT } from "./circuit-breaker";
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from "./openai-model";
+
+/**
+ * The longest one call may take, its retries included, in milliseconds: a decision makes at most
+ * two calls, so a stalling model costs a customer at most twice this before the rules decide.
+ */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** SDK retries after a 408/409/429/5xx or a connection problem, within the call's time; it honours retry-after. */
+export const DEFAULT_MAX_RETRIES = 1;
+/** Consecutive model faults that pause the model. */
+export const DEFAULT_FAULT_LIMIT = 5;
+/** How long a paused model is not called, in milliseconds. */
+export const DEFAULT_COOL_DOWN_MS = 60_000;
 
 /** A whole number of at least `min`, `fallback` when unset or empty. */
 const whole = (name: string, min: number, fallback: number) =>
