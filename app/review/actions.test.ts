@@ -19,6 +19,8 @@ let callIds: string[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  // Set before anything reads the settings, which are read once per process.
+  process.env.DATABASE_URL = db.url;
   await insertCatalog(db.url, { limits: { call_slots: 20 } });
   const ids = await insertCustomers(db.url, { count: 16 });
   await insertPermissions(db.url, ids);

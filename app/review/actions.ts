@@ -10,7 +10,19 @@ import { AppError } from "@/lib/errors";
 import { NO_SUCH_RECOMMENDATION, type OverrideChoices, type ReviewAction, describeReviewOutcome, listOverrideChoices, reviewRecommendations } from "@/lib/pipeline/review";
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
-import { approveInputSchema, overrideInputSchema, overrideOptionsInputSchema, rejectInputSchema } from "@/lib/validations/review";
+import { resolveReviewReason } from "@/lib/pipeline/review/reasons";
+import { DEFAULT_UNDO_MINUTES, undoReviews } from "@/lib/pipeline/review/undo";
+import { db } from "@/lib/db";
+import { type MatchingSelection, selectMatchingReviews } from "@/lib/queries/recommendations";
+import {
+  MAX_MATCHING_SELECTION,
+  approveInputSchema,
+  matchingSelectionInputSchema,
+  overrideInputSchema,
+  overrideOptionsInputSchema,
+  rejectInputSchema,
+  undoInputSchema,
+} from "@/lib/validations/review";
 
 export type ReviewActionResult = {
   /** Ids whose status changed. */
@@ -56,13 +68,62 @@ export async function approveRecommendationsAction(input: unknown): Promise<Acti
   }
 }
 
+/**
+ * Every pending recommendation the filter keeps now, with the totals an approval of them would
+ * confirm. The ids are the selection: the bulk action sends them back in batches, so a run that
+ * finishes in between adds nothing to what was confirmed.
+ */
+export async function selectMatchingReviewsAction(input: unknown): Promise<ActionResult<MatchingSelection>> {
+  try {
+    await reviewer();
+    const parsed = parseActionInput(matchingSelectionInputSchema, input);
+    if (!parsed.ok) return parsed;
+    return { ok: true, data: await selectMatchingReviews(db, parsed.data.filter, { max: MAX_MATCHING_SELECTION }) };
+  } catch (err) {
+    return failedAction(err, "selectMatchingReviews");
+  }
+}
+
+export type UndoActionResult = { undone: string[]; refused: { recommendationId: string; reason: string }[]; message: string };
+
+/** "Undid 12" or "Undid 10; 2 not undone: too late to undo …". */
+function describeUndo(outcome: { undone: string[]; refused: { reason: string }[] }): string {
+  const done = `Undid ${outcome.undone.length}`;
+  if (outcome.refused.length === 0) return done;
+  const reasons = [...new Set(outcome.refused.map((r) => r.reason))];
+  return `${done}; ${outcome.refused.length} not undone: ${reasons.map((r) => r.charAt(0).toLowerCase() + r.slice(1)).join(", ")}`;
+}
+
+/** Returns reviews to pending within the undo window: the reviewer's own, or anyone's for a manager. */
+export async function undoReviewsAction(input: unknown): Promise<ActionResult<UndoActionResult>> {
+  try {
+    const actor = await reviewer();
+    const parsed = parseActionInput(undoInputSchema, input);
+    if (!parsed.ok) return parsed;
+    const outcome = await undoReviews({
+      pool: getPool(),
+      recommendationIds: parsed.data.ids,
+      actor: { id: actor.id, label: actor.label, isManager: actor.role === "manager" || actor.role === "admin" },
+      windowMinutes: DEFAULT_UNDO_MINUTES,
+    });
+    revalidatePath("/review");
+    revalidatePath("/review/history");
+    revalidatePath("/constraints");
+    revalidatePath("/customers/[id]", "page");
+    return { ok: true, data: { ...outcome, message: describeUndo(outcome) } };
+  } catch (err) {
+    return failedAction(err, "undoReviews");
+  }
+}
+
 /** Rejects pending recommendations with one reason, giving back the capacity they hold. */
 export async function rejectRecommendationsAction(input: unknown): Promise<ActionResult<ReviewActionResult>> {
   try {
     const actor = await reviewer();
     const parsed = parseActionInput(rejectInputSchema, input);
     if (!parsed.ok) return parsed;
-    return { ok: true, data: await review(parsed.data.ids, { kind: "reject", reason: parsed.data.reason }, actor) };
+    const reason = await resolveReviewReason(getPool(), { kind: "reject", ...parsed.data });
+    return { ok: true, data: await review(parsed.data.ids, { kind: "reject", ...reason }, actor) };
   } catch (err) {
     return failedAction(err, "rejectRecommendations");
   }
@@ -74,8 +135,9 @@ export async function overrideRecommendationAction(input: unknown): Promise<Acti
     const actor = await reviewer();
     const parsed = parseActionInput(overrideInputSchema, input);
     if (!parsed.ok) return parsed;
-    const { id, treatmentKey, reason } = parsed.data;
-    return { ok: true, data: await review([id], { kind: "override", treatmentKey, reason }, actor) };
+    const { id, treatmentKey } = parsed.data;
+    const reason = await resolveReviewReason(getPool(), { kind: "override", ...parsed.data });
+    return { ok: true, data: await review([id], { kind: "override", treatmentKey, ...reason }, actor) };
   } catch (err) {
     return failedAction(err, "overrideRecommendation");
   }

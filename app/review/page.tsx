@@ -12,7 +12,7 @@ import { listResourceGauges } from "@/lib/queries/constraints";
 import { listPendingReviews, listReviewFilterOptions } from "@/lib/queries/recommendations";
 import { requireSignedIn } from "@/lib/session/actor";
 import type { RawSearchParams } from "@/lib/validations/list-params";
-import { parseReviewListParams, reviewQuery, toReviewFilters } from "@/lib/validations/review";
+import { parseReviewListParams, reviewQuery, toReviewFilter } from "@/lib/validations/review";
 
 export const metadata: Metadata = { title: "Review" };
 
@@ -21,7 +21,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const actor = await requireSignedIn();
   const params = parseReviewListParams(await searchParams);
   const [result, options, resources] = await Promise.all([
-    listPendingReviews(db, { page: params.page, filters: toReviewFilters(params) }),
+    listPendingReviews(db, { page: params.page, filters: toReviewFilter(params), sort: params.sort, dir: params.dir }),
     listReviewFilterOptions(db),
     listResourceGauges(db),
   ]);

@@ -176,7 +176,7 @@ describe("override", () => {
     expect(audit).toEqual({
       action: "recommendation.override",
       before: { status: "pending_review", treatmentKey: "retention_call" },
-      after: { status: "overridden", treatmentKey: "retention_sms" },
+      after: { status: "overridden", treatmentKey: "retention_sms", reasonCode: "other" },
       reason: "Prefers text messages",
     });
   });

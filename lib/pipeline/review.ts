@@ -9,6 +9,7 @@ import type { TreatmentDefinition } from "../agents/domain";
 import { isHighValueTier } from "../agents/rules/value-tier";
 import { loadContactPolicy } from "./contact-policy";
 import { type OverrideExclusion, type OverrideOption, customerFactsOf, loadCustomerJourney, overrideExclusions, overrideOptions } from "./customer-journey";
+import { OTHER_REASON } from "../validations/review";
 import { reviewHandlerFor } from "./review/handlers";
 import { seeingOwnWrites } from "./review/own-writes";
 import type { LoadFacts, ReviewAction, ReviewContext, ReviewOutcome, Reviewer } from "./review/types";
@@ -92,11 +93,14 @@ export async function reviewRecommendations(opts: {
 
     const status = handler.status;
     const reason = "reason" in action ? action.reason : null;
-    const reviews: ReviewUpdate[] = done.map((recommendationId) => ({
+    const reasonCode = "reason" in action ? (action.reasonCode ?? OTHER_REASON) : null;
+    // The store writes the code beside the reason (lib/pipeline/pg-capacity-store.ts applyReviews).
+    const reviews: (ReviewUpdate & { reasonCode: string | null })[] = done.map((recommendationId) => ({
       recommendationId,
       status,
       reviewedById: opts.reviewer.id,
       reason,
+      reasonCode,
       ...(newTreatment ? { treatmentKey: newTreatment.key, overriddenFrom: states.get(recommendationId)!.treatmentKey ?? undefined } : {}),
     }));
     const audit: AuditRecord[] = done.map((id) => ({
@@ -106,7 +110,7 @@ export async function reviewRecommendations(opts: {
       entityType: "Recommendation",
       entityId: id,
       before: { status: "pending_review", treatmentKey: states.get(id)!.treatmentKey },
-      after: { status, treatmentKey: newTreatment?.key ?? states.get(id)!.treatmentKey },
+      after: { status, treatmentKey: newTreatment?.key ?? states.get(id)!.treatmentKey, ...(reasonCode ? { reasonCode } : {}) },
       reason,
     }));
     const changedCustomers = done.map((id) => states.get(id)!.customerId);

@@ -9,6 +9,7 @@ import {
   RATIONALE_EXCERPT_LENGTH,
   readTrace,
 } from "./recommendations";
+import { type ReviewSort, type SortDirection, parseReviewListParams, reviewFilterSchema } from "../validations/review";
 import { insertCustomers, insertRecommendation, insertResource, insertTreatment, insertRun, minutesAfterStart, numberedIds } from "./test-fixtures";
 
 let t: TestDatabase;
@@ -18,7 +19,9 @@ const filterIds = numberedIds("F", 6);
 beforeAll(async () => {
   t = await createTestDatabase();
   await insertCustomers(t.prisma, [...pendingIds, "DONE1", "DONE2", "FAIL1"].map((id) => ({ id })));
-  await insertCustomers(t.prisma, [...filterIds, "HIST1"].map((id, i) => ({ id, valueTier: i % 2 === 0 ? "premium" : "low" })));
+  // Names out of id order, so sorting by name differs from sorting by id.
+  const names = ["Olu Zed", "Mei Chen", "Ana Silva", "Ben Young", "Cat Patel", "Dan Evans"];
+  await insertCustomers(t.prisma, [...filterIds, "HIST1"].map((id, i) => ({ id, name: names[i] ?? `Customer ${id}`, valueTier: i % 2 === 0 ? "premium" : "low" })));
   await insertResource(t.prisma, { key: "call_slots", name: "Call slots" });
   await insertTreatment(t.prisma, { key: "loyalty_discount", name: "Loyalty discount", channel: "email" });
   await insertTreatment(t.prisma, { key: "call_back", name: "Call-back", channel: "call", resourceKey: "call_slots" });
@@ -33,7 +36,14 @@ beforeAll(async () => {
       treatmentKey: i % 3 === 2 || i === 3 ? "sms_offer" : "call_back",
       policy: i % 2 === 1 ? "llm" : "rules",
       confidence: 0.5 + i * 0.08,
+      expectedValue: [30, 10, 50, 20, 40, 0][i]!.toFixed(2),
       createdAt: minutesAfterStart(100 + i),
+    });
+  }
+  // Churn risk known for four of them; F0005 and F0006 were never analysed.
+  for (const [customerId, churnRisk] of [["F0001", 0.4], ["F0002", 0.9], ["F0003", 0.1], ["F0004", 0.6]] as const) {
+    await t.prisma.customerInsight.create({
+      data: { customerId, churnRisk, lifetimeValue: "100.00", valueTier: "medium", monthlyRevenue: "25.00", tenureMonths: 12, complaintCount: 0, complaintsLast90Days: 0, incidentsLast90Days: 0, latePayments: 0, missedPayments: 0, patterns: [], asOf: minutesAfterStart(0) },
     });
   }
   // Created in reverse id order so "oldest first" is distinguishable from "id order".
@@ -123,13 +133,13 @@ describe("review filters", () => {
     (await listPendingReviews(t.prisma, { page: 1, pageSize: 100, filters })).rows.map((r) => r.customer.id).filter((id) => id.startsWith("F"));
 
   test.each([
-    { filters: { treatmentKey: "call_back" }, expected: ["F0001", "F0002", "F0005"] },
-    { filters: { resourceKey: "call_slots" }, expected: ["F0001", "F0002", "F0005"] },
+    { filters: { treatment: "call_back" }, expected: ["F0001", "F0002", "F0005"] },
+    { filters: { resource: "call_slots" }, expected: ["F0001", "F0002", "F0005"] },
     { filters: { policy: "llm" as const }, expected: ["F0002", "F0004", "F0006"] },
-    { filters: { valueTier: "premium" as const }, expected: ["F0001", "F0003", "F0005"] },
-    { filters: { minConfidence: 0.74 }, expected: ["F0004", "F0005", "F0006"] },
-    { filters: { treatmentKey: "sms_offer", policy: "llm" as const, minConfidence: 0.8 }, expected: ["F0006"] },
-    { filters: { treatmentKey: "nothing" }, expected: [] },
+    { filters: { tier: "premium" as const }, expected: ["F0001", "F0003", "F0005"] },
+    { filters: { minConfidence: 74 }, expected: ["F0004", "F0005", "F0006"] },
+    { filters: { treatment: "sms_offer", policy: "llm" as const, minConfidence: 80 }, expected: ["F0006"] },
+    { filters: { treatment: "nothing" }, expected: [] },
   ])("$filters keeps $expected", async ({ filters, expected }) => {
     expect(await ids(filters)).toEqual(expected);
   });
@@ -148,6 +158,41 @@ describe("review filters", () => {
       ],
       resources: [{ key: "call_slots", name: "Call slots" }],
     });
+  });
+});
+
+describe("review sort and search", () => {
+  const order = async (opts: { sort?: ReviewSort; dir?: SortDirection; q?: string }) =>
+    (await listPendingReviews(t.prisma, { page: 1, pageSize: 100, sort: opts.sort, dir: opts.dir, filters: { policy: undefined, ...reviewFilterSchema.parse({ q: opts.q }) } })).rows
+      .map((r) => r.customer.id)
+      .filter((id) => id.startsWith("F"));
+
+  test.each([
+    { sort: "value", dir: "desc", expected: ["F0003", "F0005", "F0001", "F0004", "F0002", "F0006"] },
+    { sort: "value", dir: "asc", expected: ["F0006", "F0002", "F0004", "F0001", "F0005", "F0003"] },
+    { sort: "confidence", dir: "desc", expected: ["F0006", "F0005", "F0004", "F0003", "F0002", "F0001"] },
+    { sort: "risk", dir: "desc", expected: ["F0005", "F0006", "F0002", "F0004", "F0001", "F0003"] },
+    { sort: "risk", dir: "asc", expected: ["F0003", "F0001", "F0004", "F0002", "F0005", "F0006"] },
+    { sort: "tier", dir: "desc", expected: ["F0001", "F0003", "F0005", "F0002", "F0004", "F0006"] },
+    { sort: "created", dir: "desc", expected: ["F0006", "F0005", "F0004", "F0003", "F0002", "F0001"] },
+    { sort: "treatment", dir: "asc", expected: ["F0001", "F0002", "F0005", "F0003", "F0004", "F0006"] },
+    { sort: "name", dir: "asc", expected: ["F0003", "F0004", "F0005", "F0006", "F0002", "F0001"] },
+    { sort: "id", dir: "desc", expected: ["F0006", "F0005", "F0004", "F0003", "F0002", "F0001"] },
+  ] as const)("sorted by $sort $dir: $expected (ties oldest first; never-analysed customers have no risk)", async ({ sort, dir, expected }) => {
+    expect(await order({ sort, dir })).toEqual(expected);
+  });
+
+  test.each([
+    { q: "patel", expected: ["F0005"], why: "part of a name, any case" },
+    { q: "f000", expected: ["F0001", "F0002", "F0003", "F0004", "F0005", "F0006"], why: "part of an id, any case" },
+    { q: "  Mei Chen ", expected: ["F0002"], why: "a whole name with spaces around" },
+    { q: "nobody", expected: [], why: "no customer" },
+  ])("search '$q' finds $expected ($why)", async ({ q, expected }) => {
+    expect(await order({ q })).toEqual(expected);
+  });
+
+  test("a search the URL gives is trimmed, and a sort it gives wrongly falls back to oldest first", () => {
+    expect(parseReviewListParams({ q: "  Mei  ", sort: "nonsense", dir: "sideways", tier: "gold", treatment: "call_back" })).toEqual({ q: "Mei", treatment: "call_back", page: 1, sort: "created", dir: "asc" });
   });
 });
 

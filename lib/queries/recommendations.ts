@@ -1,6 +1,7 @@
 import "server-only";
 import type { PolicyKind, Prisma, PrismaClient, RecommendationStatus, ValueTier } from "../generated/prisma/client";
 import { z } from "zod";
+import { OTHER_REASON, type ReviewFilter, type ReviewSort, type SortDirection } from "../validations/review";
 import { paginate, type Paginated } from "./pagination";
 import { excerpt } from "./text";
 
@@ -13,36 +14,55 @@ export type ReviewQueueRow = {
   policy: PolicyKind;
   confidence: number;
   expectedValue: number;
+  /** The customer's churn risk in [0, 1] as last analysed; null before any analysis was kept. */
+  churnRisk: number | null;
   rationale: string;
   rationaleExcerpt: string;
   createdAt: Date;
 };
 
-/** Narrowing of the review queue; every field given must match. */
-export type ReviewFilters = {
-  treatmentKey?: string;
-  policy?: PolicyKind;
-  resourceKey?: string;
-  /** In [0, 1]. */
-  minConfidence?: number;
-  valueTier?: ValueTier;
-};
+/** Narrowing of the review queue (lib/validations/review.ts reviewFilterSchema); every field given must match. */
+export type ReviewFilters = ReviewFilter;
 
-function reviewWhere(filters: ReviewFilters): Prisma.RecommendationWhereInput {
+/** The pending recommendations a filter keeps; `upTo` leaves out those created after it. */
+function reviewWhere(filters: ReviewFilters, upTo?: Date): Prisma.RecommendationWhereInput {
+  const and: Prisma.RecommendationWhereInput[] = [];
+  if (filters.resource) and.push({ treatment: { resourceKey: filters.resource } });
+  if (filters.tier) and.push({ customer: { valueTier: filters.tier } });
+  if (filters.q) {
+    and.push({ OR: [{ customerId: { contains: filters.q, mode: "insensitive" } }, { customer: { name: { contains: filters.q, mode: "insensitive" } } }] });
+  }
   return {
     status: "pending_review",
-    ...(filters.treatmentKey ? { treatmentKey: filters.treatmentKey } : {}),
+    ...(filters.treatment ? { treatmentKey: filters.treatment } : {}),
     ...(filters.policy ? { policy: filters.policy } : {}),
-    ...(filters.resourceKey ? { treatment: { resourceKey: filters.resourceKey } } : {}),
-    ...(filters.minConfidence !== undefined ? { confidence: { gte: filters.minConfidence } } : {}),
-    ...(filters.valueTier ? { customer: { valueTier: filters.valueTier } } : {}),
+    ...(filters.minConfidence !== undefined ? { confidence: { gte: filters.minConfidence / 100 } } : {}),
+    ...(upTo ? { createdAt: { lte: upTo } } : {}),
+    ...(and.length > 0 ? { AND: and } : {}),
   };
 }
 
-/** Recommendations awaiting review, oldest first so nothing waits forever behind newer runs. */
+const REVIEW_ORDER: Record<ReviewSort, (dir: SortDirection) => Prisma.RecommendationOrderByWithRelationInput[]> = {
+  created: (dir) => [{ createdAt: dir }],
+  value: (dir) => [{ expectedValue: dir }],
+  confidence: (dir) => [{ confidence: dir }],
+  // Customers never analysed have no risk; PostgreSQL puts them first on a descending sort, last on an ascending one.
+  risk: (dir) => [{ customer: { insight: { churnRisk: dir } } }],
+  tier: (dir) => [{ customer: { valueTier: dir } }],
+  treatment: (dir) => [{ treatment: { name: dir } }],
+  name: (dir) => [{ customer: { name: dir } }],
+  id: (dir) => [{ customerId: dir }],
+};
+
+/** The queue's order: the chosen column, ties oldest first, then id so pages never overlap or skip a row. */
+export function reviewOrderBy(sort: ReviewSort = "created", dir: SortDirection = "asc"): Prisma.RecommendationOrderByWithRelationInput[] {
+  return [...REVIEW_ORDER[sort](dir), ...(sort === "created" ? [] : [{ createdAt: "asc" as const }]), { id: "asc" }];
+}
+
+/** Recommendations awaiting review, oldest first unless another order is asked for, so nothing waits forever behind newer runs. */
 export async function listPendingReviews(
   db: PrismaClient,
-  { page, pageSize, filters = {} }: { page: number; pageSize?: number; filters?: ReviewFilters },
+  { page, pageSize, filters = {}, sort, dir }: { page: number; pageSize?: number; filters?: ReviewFilters; sort?: ReviewSort; dir?: SortDirection },
 ): Promise<Paginated<ReviewQueueRow>> {
   const where = reviewWhere(filters);
   return paginate({
@@ -52,12 +72,12 @@ export async function listPendingReviews(
     fetch: async ({ skip, take }) => {
       const rows = await db.recommendation.findMany({
         where,
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        orderBy: reviewOrderBy(sort, dir),
         skip,
         take,
         select: {
           id: true,
-          customer: { select: { id: true, name: true, valueTier: true } },
+          customer: { select: { id: true, name: true, valueTier: true, insight: { select: { churnRisk: true } } } },
           treatment: { select: { key: true, name: true, resourceKey: true } },
           policy: true,
           confidence: true,
@@ -66,13 +86,147 @@ export async function listPendingReviews(
           createdAt: true,
         },
       });
-      return rows.map(({ expectedValue, ...r }) => ({
+      return rows.map(({ expectedValue, customer: { insight, ...customer }, ...r }) => ({
         ...r,
+        customer,
+        churnRisk: insight?.churnRisk ?? null,
         expectedValue: expectedValue.toNumber(),
         rationaleExcerpt: excerpt(r.rationale, RATIONALE_EXCERPT_LENGTH),
       }));
     },
   });
+}
+
+export type MatchingSelection = {
+  /** Every pending recommendation the filter keeps at the time of selection, oldest first: what a bulk action on the selection reviews, and nothing else. */
+  ids: string[];
+  count: number;
+  /** Sum of the selection's expected values, GBP. */
+  expectedValue: number;
+  /** Units the selection would confirm on each resource (approving), with what is held and free there now. */
+  capacity: { resourceKey: string; name: string; unit: string; units: number; recommendations: number }[];
+  /** More match than one selection may hold: nothing is selected, narrow the filter. */
+  isTooMany: boolean;
+};
+
+/**
+ * Snapshots the ids a filter keeps now, so a bulk action reviews exactly the set whose totals were
+ * shown: a run finishing in between adds nothing to it. At most `max` ids.
+ */
+export async function selectMatchingReviews(db: PrismaClient, filters: ReviewFilters, { max }: { max: number }): Promise<MatchingSelection> {
+  const where = reviewWhere(filters);
+  const rows = await db.recommendation.findMany({
+    where,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: max + 1,
+    select: { id: true, expectedValue: true, treatment: { select: { unitsPerContact: true, resource: { select: { key: true, name: true, unit: true } } } } },
+  });
+  if (rows.length > max) {
+    const count = await db.recommendation.count({ where });
+    return { ids: [], count, expectedValue: 0, capacity: [], isTooMany: true };
+  }
+  const byResource = new Map<string, MatchingSelection["capacity"][number]>();
+  let cents = 0;
+  for (const r of rows) {
+    cents += Math.round(r.expectedValue.toNumber() * 100);
+    const resource = r.treatment?.resource;
+    if (!resource) continue;
+    const entry = byResource.get(resource.key) ?? { resourceKey: resource.key, name: resource.name, unit: resource.unit, units: 0, recommendations: 0 };
+    entry.units += r.treatment!.unitsPerContact;
+    entry.recommendations += 1;
+    byResource.set(resource.key, entry);
+  }
+  return {
+    ids: rows.map((r) => r.id),
+    count: rows.length,
+    expectedValue: cents / 100,
+    capacity: [...byResource.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    isTooMany: false,
+  };
+}
+
+export type ReviewHistoryRow = {
+  id: string;
+  status: "approved" | "rejected" | "overridden";
+  customer: { id: string; name: string };
+  treatment: { key: string; name: string } | null;
+  overriddenFrom: string | null;
+  reviewedAt: Date;
+  reviewedById: string | null;
+  reviewerName: string | null;
+  reasonCode: string | null;
+  reason: string | null;
+  expectedValue: number;
+};
+
+const REVIEWED_STATUSES = ["approved", "rejected", "overridden"] as const;
+
+/** Reviewed decisions, newest review first, with who reviewed them and why. */
+export async function listReviewHistory(db: PrismaClient, { page, pageSize }: { page: number; pageSize?: number }): Promise<Paginated<ReviewHistoryRow>> {
+  const where: Prisma.RecommendationWhereInput = { status: { in: [...REVIEWED_STATUSES] }, reviewedAt: { not: null } };
+  return paginate({
+    page,
+    pageSize,
+    count: () => db.recommendation.count({ where }),
+    fetch: async ({ skip, take }) => {
+      const rows = await db.recommendation.findMany({
+        where,
+        orderBy: [{ reviewedAt: "desc" }, { id: "asc" }],
+        skip,
+        take,
+        select: {
+          id: true,
+          status: true,
+          customer: { select: { id: true, name: true } },
+          treatment: { select: { key: true, name: true } },
+          overriddenFrom: true,
+          reviewedAt: true,
+          reviewedById: true,
+          reviewReasonCode: true,
+          reviewReason: true,
+          expectedValue: true,
+        },
+      });
+      const reviewerIds = [...new Set(rows.flatMap((r) => (r.reviewedById ? [r.reviewedById] : [])))];
+      const users = reviewerIds.length > 0 ? await db.user.findMany({ where: { id: { in: reviewerIds } }, select: { id: true, name: true } }) : [];
+      const names = new Map(users.map((u) => [u.id, u.name]));
+      return rows.map(({ reviewReasonCode, reviewReason, expectedValue, ...r }) => ({
+        ...r,
+        status: r.status as ReviewHistoryRow["status"],
+        reviewedAt: r.reviewedAt!,
+        reviewerName: r.reviewedById ? (names.get(r.reviewedById) ?? null) : null,
+        reasonCode: reviewReasonCode,
+        reason: reviewReason,
+        expectedValue: expectedValue.toNumber(),
+      }));
+    },
+  });
+}
+
+export type ReviewReasonCount = { status: "rejected" | "overridden"; code: string; label: string; count: number };
+
+/** Rejections and overrides since `since`, counted by reason code, most used first; reviews from before codes existed count as "other". */
+export async function countReviewsByReason(db: PrismaClient, { since }: { since: Date }): Promise<ReviewReasonCount[]> {
+  const [groups, reasons] = await Promise.all([
+    db.recommendation.groupBy({
+      by: ["status", "reviewReasonCode"],
+      where: { status: { in: ["rejected", "overridden"] }, reviewedAt: { gte: since } },
+      _count: { _all: true },
+    }),
+    db.reviewReason.findMany({ select: { kind: true, code: true, label: true } }),
+  ]);
+  const labels = new Map(reasons.map((r) => [`${r.kind}:${r.code}`, r.label]));
+  const counts = new Map<string, ReviewReasonCount>();
+  for (const g of groups) {
+    const status = g.status as ReviewReasonCount["status"];
+    const code = g.reviewReasonCode ?? OTHER_REASON;
+    const key = `${status}:${code}`;
+    const label = code === OTHER_REASON ? "Other" : (labels.get(`${status === "rejected" ? "reject" : "override"}:${code}`) ?? code);
+    const entry = counts.get(key) ?? { status, code, label, count: 0 };
+    entry.count += g._count._all;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => a.status.localeCompare(b.status) || b.count - a.count || a.label.localeCompare(b.label));
 }
 
 export type ReviewFilterOptions = {

@@ -14,10 +14,13 @@ export type ReviewOutcome = {
   skipped: { recommendationId: string; reason: string }[];
 };
 
+/** A reason code the managers keep, or "other" (the default) when the words say it all. */
+export type ReasonCode = string;
+
 export type ReviewAction =
   | { kind: "approve" }
-  | { kind: "reject"; reason: string }
-  | { kind: "override"; treatmentKey: string; reason: string };
+  | { kind: "reject"; reason: string; reasonCode?: ReasonCode }
+  | { kind: "override"; treatmentKey: string; reason: string; reasonCode?: ReasonCode };
 
 export type ReviewKind = ReviewAction["kind"];
 export type ReviewActionOf<K extends ReviewKind> = Extract<ReviewAction, { kind: K }>;
