@@ -8,6 +8,7 @@ import { type RunPreview, previewRun } from "@/lib/pipeline/run-preview";
 import { runScopeSchema } from "@/lib/pipeline/runs";
 import { type FoundSegments, createSegment, deleteSegment, findSegments, segmentModelSchema, segmentNameSchema, segmentRuleSchema, updateSegment } from "@/lib/pipeline/segments";
 import { getPool } from "@/lib/pool";
+import { listSegmentChoices } from "@/lib/queries/segments";
 import { getCurrentActor } from "@/lib/session/actor";
 
 function refresh() {
@@ -106,5 +107,15 @@ export async function previewRunAction(input: unknown): Promise<ActionResult<Run
     return { ok: true, data: await previewRun(getPool(), parsed.data.scope) };
   } catch (err) {
     return failedAction(err, "previewRun");
+  }
+}
+
+/** Saved segments by name with their last counted size, for the run form's scope choice. */
+export async function listSegmentChoicesAction(): Promise<ActionResult<{ id: string; name: string; size: number | null }[]>> {
+  try {
+    authorize(await getCurrentActor(), "runs.start");
+    return { ok: true, data: await listSegmentChoices(getPool()) };
+  } catch (err) {
+    return failedAction(err, "listSegmentChoices");
   }
 }

@@ -1,14 +1,16 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState, useTransition } from "react";
 import { startRunAction } from "@/app/runs/actions";
+import { listSegmentChoicesAction } from "@/app/segments/actions";
+import { RunScopePreview } from "../segments/run-scope-preview";
 import { ValueTier } from "@/lib/generated/prisma/enums";
 import { formatNumber, humanize, plural } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass } from "../ui/form-controls";
 import { RUNS_QUERY_KEY } from "./live-runs";
 
-type ScopeKind = "all" | "segment" | "tier";
+type ScopeKind = "all" | "segment" | "tier" | "saved";
 type PolicyChoice = "auto" | "rules" | "llm";
 
 type StartRunFormProps = {
@@ -27,20 +29,34 @@ export function StartRunForm({ segments, hasModel, customerCount }: StartRunForm
   const [scopeKind, setScopeKind] = useState<ScopeKind>("all");
   const [segment, setSegment] = useState(segments[0] ?? "");
   const [tier, setTier] = useState<ValueTier>("premium");
+  const [savedSegmentId, setSavedSegmentId] = useState("");
+  const savedSegments = useQuery({
+    queryKey: ["segment-choices"],
+    queryFn: async () => {
+      const answer = await listSegmentChoicesAction();
+      return answer.ok ? answer.data : [];
+    },
+  }).data ?? [];
+  const chosenSavedId = savedSegmentId || savedSegments[0]?.id || "";
   const [policy, setPolicy] = useState<PolicyChoice>("auto");
   const [limit, setLimit] = useState("");
   const [requestKey, setRequestKey] = useState(newRequestKey);
   const [result, setResult] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
 
+  const trimmed = limit.trim();
+  const isLimitValid = trimmed === "" || /^[1-9]\d*$/.test(trimmed);
+  const chosen = {
+    ...(scopeKind === "segment" ? { segment } : {}),
+    ...(scopeKind === "tier" ? { valueTier: tier } : {}),
+    ...(scopeKind === "saved" && chosenSavedId ? { segmentId: chosenSavedId } : {}),
+  };
+  // The preview leaves out a limit still being typed; starting sends it as typed, for the server to judge.
+  const previewScope = { ...chosen, ...(trimmed && isLimitValid ? { limit: Number(trimmed) } : {}) };
+
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (isPending) return;
-    const trimmed = limit.trim();
-    const scope = {
-      ...(scopeKind === "segment" ? { segment } : {}),
-      ...(scopeKind === "tier" ? { valueTier: tier } : {}),
-      ...(trimmed ? { limit: Number(trimmed) } : {}),
-    };
+    const scope = { ...chosen, ...(trimmed ? { limit: Number(trimmed) } : {}) };
     startTransition(async () => {
       const answer = await startRunAction({ scope, policy, requestKey }).catch(() => null);
       if (!answer) {
@@ -123,6 +139,31 @@ export function StartRunForm({ segments, hasModel, customerCount }: StartRunForm
                 ))}
               </select>
             </div>
+            <div className="flex flex-wrap items-center gap-2">
+              <label className="flex items-center gap-2">
+                <input type="radio" name="scope" value="saved" checked={scopeKind === "saved"} onChange={() => setScopeKind("saved")} disabled={savedSegments.length === 0} />
+                A saved segment
+              </label>
+              <select
+                aria-label="Saved segment"
+                className={`${inputClass} w-auto min-w-40`}
+                value={chosenSavedId}
+                onChange={(e) => {
+                  setSavedSegmentId(e.target.value);
+                  setScopeKind("saved");
+                }}
+                disabled={savedSegments.length === 0}
+                data-testid="run-saved-segment"
+              >
+                {savedSegments.length === 0 ? <option value="">None saved yet</option> : null}
+                {savedSegments.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                    {s.size !== null ? ` (${formatNumber(s.size)})` : ""}
+                  </option>
+                ))}
+              </select>
+            </div>
           </div>
         </fieldset>
 
@@ -183,6 +224,8 @@ export function StartRunForm({ segments, hasModel, customerCount }: StartRunForm
           <p className="mt-1 text-xs text-zinc-500">The first customers by id; the most valuable are served first.</p>
         </div>
       </div>
+
+      <RunScopePreview scope={previewScope} />
 
       <div className="mt-4 flex flex-wrap items-center gap-3">
         <button type="submit" className={`${primaryButtonClass} disabled:opacity-60`} disabled={isPending} data-testid="run-start">

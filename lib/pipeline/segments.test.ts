@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createSegmentationAgent } from "../agents/segmentation/segmentation-agent";
 import { AppError } from "../errors";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
+import { previewRun } from "./run-preview";
 import { createRun, executeRun, selectCustomers } from "./runs";
 import { type SavedSegment, type SegmentRule, countSegment, createSegment, deleteSegment, findSegments, loadSegmentCustomers, updateSegment } from "./segments";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
@@ -98,6 +99,18 @@ describe("saved segments", () => {
     await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null });
     const { rows } = await pool.query<{ customerId: string }>(`SELECT "customerId" FROM "Recommendation" WHERE "runId" = $1 ORDER BY "customerId"`, [run.runId]);
     expect(rows.map((r) => r.customerId)).toEqual(members);
+  });
+
+  test("a run preview covers exactly the segment's members and estimates from a dry decide that writes nothing", async () => {
+    const saved = await createSegment(pool, { segment: { name: "Usage falling", kind: "rule", rule: { patterns: ["declining_usage"] } }, actor });
+    const before = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation"`);
+    const preview = await previewRun(pool, { segmentId: saved.id });
+    expect(preview.total).toBe((await selectCustomers(pool, { segmentId: saved.id })).length);
+    expect(preview.total).toBeGreaterThan(0);
+    expect(preview.sampled).toBe(preview.total);
+    expect(preview.resources.map((r) => r.key)).toEqual(["call_slots", "sms_quota"]);
+    expect(preview.resources.reduce((sum, r) => sum + r.units, 0)).toBeLessThanOrEqual(preview.total);
+    expect((await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation"`)).rows[0]?.n).toBe(before.rows[0]?.n);
   });
 
   test.each([
