@@ -45,6 +45,7 @@ export async function seedDemoHistory(opts: DemoHistoryOptions): Promise<DemoHis
   const seed = opts.seed ?? DEFAULT_SIMULATOR_SEED;
   const random = mulberry32(fmix32(seed));
   const pool = new pg.Pool({ connectionString: opts.url, max: 4, application_name: "cvm-demo-history" });
+  pool.on("error", (err) => opts.log?.(`Demo history: an idle database connection failed (${err.message}); it will be replaced.`));
   try {
     const store = createPgCapacityStore(pool);
     const { rows: all } = await pool.query<{ id: string }>(`SELECT id FROM "Customer" ORDER BY id LIMIT $1`, [Math.floor(opts.customers ?? DEMO_HISTORY_CUSTOMERS)]);

@@ -1,0 +1,199 @@
+// The backtest: daily runs over simulated outcomes on a throw-away database, in two worlds that
+// start from the same demo and its history and see the same customers on the same days. One
+// refreshes the learned effects from its outcomes before each run; the other keeps deciding with
+// the catalog's effects. Each day's run is reviewed (every proposal approved), dated to its day,
+// and the simulator reveals what that day allows. Value is the ground truth's expected value of the
+// approved treatments (customers kept × lifetime value − contact cost), so chance draws do not
+// decide which world "earned" more; the lift intervals are judged against the truth's lift.
+import pg from "pg";
+import { seedDemo } from "../../prisma/seed/index";
+import { createEvaluationAgent } from "../agents/evaluation/evaluation-agent";
+import type { OutcomeRow } from "../agents/evaluation/messages";
+import { fmix32, mulberry32 } from "../agents/random";
+import type { Channel } from "../agents/vocabulary";
+import { seedDemoHistory } from "../demo/history";
+import { loadCatalog } from "../pipeline/catalog";
+import { refreshLearnedEffects } from "../pipeline/learned-effects";
+import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
+import { resetConstraintPeriod } from "../pipeline/constraints";
+import { reviewRecommendations } from "../pipeline/review";
+import { createRun, executeRun } from "../pipeline/runs";
+import { startScratchServer } from "./scratch-database";
+import { DEFAULT_SIMULATOR_SEED, simulateOutcomes } from "./simulate";
+import { type SimulatedDecision, baselineChurn90, stayProbability } from "./truth";
+
+export type BacktestOptions = {
+  days: number;
+  customers: number;
+  /** Customers decided for each day, drawn afresh, the same in both worlds (default 40). */
+  perDay?: number;
+  /** Share of each day's customers held out (default 0.2: enough held out to measure in weeks). */
+  controlGroupShare?: number;
+  seed?: number;
+  log?: (m: string) => void;
+};
+
+export type TreatmentCoverage = { treatmentKey: string; treated: number; control: number; trueLift: number; low: number; high: number; isCovered: boolean };
+
+export type BacktestResult = {
+  days: number;
+  customers: number;
+  decisions: { learned: number; catalog: number };
+  valueGbp: { learned: number; catalog: number };
+  learnedEffectsInUse: number;
+  coverage: TreatmentCoverage[];
+  durationMs: number;
+};
+
+const DAY_MS = 86_400_000;
+const ACTOR = { id: null, label: "Backtest" } as const;
+
+type World = { name: "learned" | "catalog"; pool: pg.Pool };
+
+/** Runs the backtest on its own ephemeral PostgreSQL and removes it afterwards. */
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
+  const started = Date.now();
+  const log = opts.log ?? (() => {});
+  const seed = opts.seed ?? DEFAULT_SIMULATOR_SEED;
+  const share = opts.controlGroupShare ?? 0.2;
+  const today = new Date();
+  const start = new Date(today.getTime() - opts.days * DAY_MS);
+  const server = await startScratchServer({ name: "backtest" });
+  const worlds: World[] = [];
+  try {
+    const baseUrl = await server.create("backtest_base");
+    await seedDemo({ url: baseUrl, customers: opts.customers, anchor: start });
+    // The history before day 0 gives the learned world outcomes to learn from on its first day.
+    // A year of weekly history: three quarters of it old enough for its 90-day outcomes.
+    const history = await seedDemoHistory({ url: baseUrl, customers: opts.customers, weeks: 52, now: start, seed, controlGroupShare: share });
+    log(`Seeded ${opts.customers} customers and ${history.decisions} decisions of history (${history.outcomes} outcomes) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    for (const name of ["learned", "catalog"] as const) {
+      const pool = new pg.Pool({ connectionString: await server.copy("backtest_base", `backtest_${name}`), max: 4 });
+      // The server is stopped at the end with connections possibly idle in the pool: not an error of the backtest.
+      pool.on("error", () => {});
+      worlds.push({ name, pool });
+    }
+
+    const { rows: customerRows } = await worlds[0]!.pool.query<{ id: string }>(`SELECT id FROM "Customer" ORDER BY id`);
+    const ids = customerRows.map((c) => c.id);
+    const random = mulberry32(fmix32(seed ^ 0x5eed));
+    for (let day = 0; day < opts.days; day++) {
+      const at = new Date(start.getTime() + day * DAY_MS);
+      const perDay = opts.perDay ?? 40;
+      const sample = ids.filter(() => random() < perDay / ids.length);
+      for (const world of worlds) {
+        const client = await world.pool.connect();
+        try {
+          await simulateOutcomes(client, { now: at, seed });
+        } finally {
+          client.release();
+        }
+        if (world.name === "learned") await refreshLearnedEffects(world.pool, { now: at });
+        if (sample.length > 0) await decideDay(world.pool, { customerIds: sample, at, share });
+      }
+      if ((day + 1) % 10 === 0 || day + 1 === opts.days) log(`Day ${day + 1} of ${opts.days} (${((Date.now() - started) / 1000).toFixed(0)} s).`);
+    }
+    // Whatever the last day's windows reveal, then the 90 days after it for the lift.
+    for (const world of worlds) {
+      const client = await world.pool.connect();
+      try {
+        await simulateOutcomes(client, { now: new Date(today.getTime() + 91 * DAY_MS), seed });
+      } finally {
+        client.release();
+      }
+    }
+    const [learned, catalog] = worlds as [World, World];
+    const learnedInUse = (await learned.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "LearnedEffect" WHERE "hasEnoughEvidence"`)).rows[0]!.n;
+    return {
+      days: opts.days,
+      customers: opts.customers,
+      decisions: { learned: await countDecisions(learned.pool, start), catalog: await countDecisions(catalog.pool, start) },
+      valueGbp: { learned: await expectedValue(learned.pool, start), catalog: await expectedValue(catalog.pool, start) },
+      learnedEffectsInUse: learnedInUse,
+      coverage: await liftCoverage(learned.pool, start),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await Promise.all(worlds.map((w) => w.pool.end().catch(() => {})));
+    await server.stop();
+  }
+}
+
+/** One day's run: decided, every proposal approved, dated to its day, capacity freed for the next. */
+async function decideDay(pool: pg.Pool, opts: { customerIds: string[]; at: Date; share: number }): Promise<void> {
+  const { runId, customerIds } = await createRun(pool, { scope: { customerIds: opts.customerIds }, policy: "rules" });
+  const summary = await executeRun(pool, { runId, customerIds, policy: "rules", model: null, controlGroupShare: opts.share });
+  if (!summary) throw new Error(`The backtest's run of ${opts.at.toISOString().slice(0, 10)} failed`);
+  const { rows: pending } = await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "runId" = $1 AND status = 'pending_review'`, [runId]);
+  const store = createPgCapacityStore(pool);
+  if (pending.length > 0) {
+    await reviewRecommendations({ store, catalog: await loadCatalog(pool), recommendationIds: pending.map((r) => r.id), action: { kind: "approve" }, reviewer: ACTOR });
+  }
+  await pool.query(`UPDATE "Run" SET "createdAt" = $2::timestamptz, "startedAt" = $2::timestamptz, "finishedAt" = $2::timestamptz WHERE id = $1`, [runId, opts.at]);
+  await pool.query(`UPDATE "Recommendation" SET "createdAt" = $2::timestamptz, "reviewedAt" = CASE WHEN "reviewedAt" IS NULL THEN NULL ELSE $2::timestamptz END WHERE "runId" = $1`, [runId, opts.at]);
+  const { rows: resources } = await pool.query<{ key: string; periodStart: Date }>(`SELECT key, "periodStart" FROM "ResourceConstraint" WHERE used > held`);
+  for (const r of resources) await resetConstraintPeriod({ store, actor: ACTOR, input: { resourceKey: r.key, expectedPeriodStart: r.periodStart.toISOString(), reason: "Backtest: the next day" } });
+}
+
+const DECISIONS_SQL = `
+  SELECT r.id::text AS id, COALESCE(r."treatmentKey", r."heldOutFrom") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut",
+         t.channel::text AS channel, t.goal, t."expectedEffect" AS "catalogEffect", t."costPerContact"::float8 AS cost,
+         ci."churnRisk" AS "churnRisk", COALESCE(ci.patterns, '{}') AS patterns, c."monthlyRevenue"::float8 AS "monthlyRevenue",
+         COALESCE(ci."lifetimeValue"::float8, 0) AS "lifetimeValue", o."stayed90d"
+    FROM "Recommendation" r
+    JOIN "Customer" c ON c.id = r."customerId"
+    JOIN "Treatment" t ON t.key = COALESCE(r."treatmentKey", r."heldOutFrom")
+    LEFT JOIN "CustomerInsight" ci ON ci."customerId" = r."customerId"
+    LEFT JOIN "Outcome" o ON o."recommendationId" = r.id
+   WHERE r."createdAt" >= $1 AND ((r.status IN ('approved', 'overridden') AND r."treatmentKey" IS NOT NULL) OR r."heldOutFrom" IS NOT NULL)`;
+
+type DecisionRow = Omit<SimulatedDecision, "channel"> & { channel: string | null; cost: number; lifetimeValue: number; stayed90d: boolean | null };
+
+async function decisionsSince(pool: pg.Pool, since: Date): Promise<DecisionRow[]> {
+  return (await pool.query<DecisionRow>(DECISIONS_SQL, [since])).rows;
+}
+
+async function countDecisions(pool: pg.Pool, since: Date): Promise<number> {
+  return (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "createdAt" >= $1`, [since])).rows[0]!.n;
+}
+
+const asDecision = (r: DecisionRow): SimulatedDecision => ({ ...r, channel: r.channel as Channel | null });
+
+/** Expected value of the treatments approved since `since` under the ground truth, GBP. */
+async function expectedValue(pool: pg.Pool, since: Date): Promise<number> {
+  let total = 0;
+  for (const r of await decisionsSince(pool, since)) {
+    if (r.isHeldOut) continue;
+    const kept = stayProbability(asDecision(r)) - (1 - baselineChurn90(r.churnRisk));
+    total += kept * r.lifetimeValue - r.cost;
+  }
+  return Math.round(total * 100) / 100;
+}
+
+/** Per treatment with 10 outcomes each side: does the 95% interval of the measured lift cover the truth's? */
+async function liftCoverage(pool: pg.Pool, since: Date): Promise<TreatmentCoverage[]> {
+  const agent = createEvaluationAgent();
+  const groups = new Map<string, { treated: OutcomeRow[]; control: OutcomeRow[]; truth: number[] }>();
+  for (const r of await decisionsSince(pool, since)) {
+    if (r.stayed90d === null) continue;
+    let g = groups.get(r.treatmentKey);
+    if (!g) groups.set(r.treatmentKey, (g = { treated: [], control: [], truth: [] }));
+    const row = { stayed30d: null, stayed90d: r.stayed90d, revenueChangeGbp: null };
+    if (r.isHeldOut) g.control.push(row);
+    else {
+      g.treated.push(row);
+      // The lift this very customer would have had over being held out.
+      g.truth.push(stayProbability(asDecision(r)) - (1 - baselineChurn90(r.churnRisk)));
+    }
+  }
+  const out: TreatmentCoverage[] = [];
+  for (const [treatmentKey, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (g.treated.length < 10 || g.control.length < 10) continue;
+    const answer = await agent.process({ type: "evaluate", label: treatmentKey, treated: g.treated, control: g.control, horizon: "90d", valuePerRetainedGbp: 0 });
+    if (!answer.ok || answer.type !== "evaluate") continue;
+    const trueLift = g.truth.reduce((a, b) => a + b, 0) / g.truth.length;
+    const { low, high } = answer.data.absoluteInterval;
+    out.push({ treatmentKey, treated: g.treated.length, control: g.control.length, trueLift, low, high, isCovered: low <= trueLift && trueLift <= high });
+  }
+  return out;
+}
