@@ -42,6 +42,16 @@ function flatten(customers: PlanCustomer[], index: Map<string, number>): Flat {
 
 type Prices = { total: Float64Array; general: Float64Array };
 
+/**
+ * The customers whose best option can change with the prices, and what the others add to the dual
+ * function whatever the prices: most customers have no option on a binding resource.
+ */
+type Subset = { customers: Int32Array; constant: number };
+
+function everyone(flat: Flat): Subset {
+  return { customers: Int32Array.from({ length: flat.isHighValue.length }, (_, i) => i), constant: 0 };
+}
+
 /** Price of option k for customer i: its units × (total price + general price unless high-value). */
 function costOf(flat: Flat, prices: Prices, i: number, k: number): number {
   const r = flat.resource[k]!;
@@ -53,14 +63,13 @@ function costOf(flat: Flat, prices: Prices, i: number, k: number): number {
  * The dual function D(p) = Σ p·capacity + Σ_customers max(0, max_options value − price), an upper
  * bound on the LP optimum for any p ≥ 0, with a subgradient (capacity − units the choices take).
  */
-function evaluateDual(flat: Flat, caps: { total: number[]; general: number[] }, prices: Prices) {
+function evaluateDual(flat: Flat, caps: { total: number[]; general: number[] }, prices: Prices, only: Subset) {
   const R = caps.total.length;
   const usedTotal = new Float64Array(R);
   const usedGeneral = new Float64Array(R);
-  let value = 0;
+  let value = only.constant;
   for (let r = 0; r < R; r++) value += prices.total[r]! * caps.total[r]! + prices.general[r]! * caps.general[r]!;
-  const n = flat.isHighValue.length;
-  for (let i = 0; i < n; i++) {
+  for (const i of only.customers) {
     let best = 0;
     let bestK = -1;
     for (let k = flat.start[i]!; k < flat.start[i + 1]!; k++) {
@@ -115,8 +124,24 @@ async function priceResources(flat: Flat, resources: PlanResource[], solver: LpS
     if (caps.general[r]! < caps.total[r]! && claimGeneral[r]! > caps.general[r]!) priced.push({ kind: "general", r });
   }
   const prices: Prices = { total: new Float64Array(R), general: new Float64Array(R) };
-  let best = evaluateDual(flat, caps, prices);
-  if (priced.length === 0) return { prices, upperBound: best.value };
+  if (priced.length === 0) return { prices, upperBound: evaluateDual(flat, caps, prices, everyone(flat)).value };
+  const isPriced = (i: number, r: number) => priced.some((p) => p.r === r && (p.kind === "total" || !flat.isHighValue[i]));
+  const active: number[] = [];
+  let constant = 0;
+  for (let i = 0; i < n; i++) {
+    let fixed = 0;
+    let isActive = false;
+    for (let k = flat.start[i]!; k < flat.start[i + 1]!; k++) {
+      const r = flat.resource[k]!;
+      if (r === -2) continue;
+      if (r >= 0 && isPriced(i, r)) isActive = true;
+      else fixed = Math.max(fixed, flat.value[k]!);
+    }
+    if (isActive) active.push(i);
+    else constant += fixed;
+  }
+  const subset: Subset = { customers: Int32Array.from(active), constant };
+  let best = evaluateDual(flat, caps, prices, subset);
   let bestPrices: Prices = { total: prices.total.slice(), general: prices.general.slice() };
   const cuts: LinearProgram["rows"] = [];
   const columns: LinearProgram["columns"] = [
@@ -140,7 +165,7 @@ async function priceResources(flat: Flat, resources: PlanResource[], solver: LpS
       if (p.kind === "total") point.total[p.r] = v;
       else point.general[p.r] = v;
     });
-    current = evaluateDual(flat, caps, point);
+    current = evaluateDual(flat, caps, point, subset);
     if (current.value < best.value) {
       best = current;
       bestPrices = point;

@@ -11,7 +11,7 @@ export type PlanCustomer = { customerId: string; isHighValue: boolean; priority:
 export type PlanResource = { key: string; name: string; available: number; reserveLeft: number };
 
 /** What a plan gives one customer; `passedOver` lists the better options (by value) it did not get. */
-export type PlanChoice = { treatmentKey: string | null; value: number; passedOver: string[] };
+export type PlanChoice = { treatmentKey: string | null; value: number; passedOver: readonly string[] };
 
 export type AllocationPlan = {
   strategy: "greedy" | "optimal";
@@ -50,11 +50,15 @@ export function countersOf(resources: PlanResource[]): Map<string, LockedResourc
   );
 }
 
+const NOTHING_PASSED_OVER: readonly string[] = Object.freeze([]);
+
 export function roundMoney(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
 /** The options better than the chosen value, which the customer did not get. */
-export function passedOverOf(customer: PlanCustomer, chosenValue: number, chosenKey: string | null): string[] {
+export function passedOverOf(customer: PlanCustomer, chosenValue: number, chosenKey: string | null): readonly string[] {
+  // Most customers get their first choice: one shared empty list spares a plan 100,000 allocations.
+  if (customer.options.every((o) => o.value <= chosenValue)) return NOTHING_PASSED_OVER;
   return customer.options.filter((o) => o.treatmentKey !== chosenKey && o.value > chosenValue).map((o) => o.treatmentKey);
 }
