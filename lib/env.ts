@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { databaseRetryShape } from "./database/settings";
+import { modelSettingsShape } from "./llm/settings";
 
 // The only reader of process.env. Values are validated once; a bad value stops the process with a
 // message naming the setting, rather than failing later somewhere else.
@@ -10,10 +12,14 @@ const count = (fallback: number) => z.preprocess((v) => (v === "" ? undefined : 
 
 const schema = z.object({
   DATABASE_URL: optional(z.string().url()),
+  /** DATABASE_RETRY_ATTEMPTS, DATABASE_RETRY_FIRST_WAIT_MS: how long processes wait out an outage. */
+  ...databaseRetryShape,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_BASE_URL: optional(z.string().url()),
+  /** OPENAI_TIMEOUT_MS, OPENAI_MAX_RETRIES, MODEL_FAULT_LIMIT, MODEL_PAUSE_MS: what a misbehaving model may cost. */
+  ...modelSettingsShape,
   /** Customers per committed batch of a run started from the app; smaller batches report progress more often. */
   RUN_BATCH_SIZE: optional(z.coerce.number().int().min(1).max(10_000)),
   /** Signs the session cookies; 32 characters or more. `npm start` keeps one under .data/ when unset. */
