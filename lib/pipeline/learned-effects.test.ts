@@ -10,19 +10,21 @@ import { insertCatalog, insertCustomers, insertRun } from "./testing/fixtures";
 type Ctx = ReturnType<typeof usePoolPerTest>;
 
 /** One decision and its 90-day outcome per customer: `treated` approved for retention_call, `heldOut` held out from it. */
-async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number } }) {
+async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number }; pattern?: { key: string; severity: string } }) {
   const { db, pool } = ctx;
   await insertCatalog(db.url);
   const runId = await insertRun(db.url);
   const customers = await insertCustomers(db.url, { count: opts.treated.n + opts.heldOut.n });
+  // The journey step of a decision's trace, as the orchestrator keeps it, with the patterns found then.
+  const trace = JSON.stringify(opts.pattern ? [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { patterns: [{ ...opts.pattern, label: "x", evidence: [] }] } } }] : []);
   for (const [i, customerId] of customers.entries()) {
     const isTreated = i < opts.treated.n;
     const stayed = isTreated ? i < opts.treated.retained : i - opts.treated.n < opts.heldOut.retained;
     const id = randomUUID();
     await pool.query(
-      `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue", "permissionStatement", "heldOutFrom", "updatedAt")
-       VALUES ($1, $2, $3, $4::"RecommendationStatus", $5, 'rules', 'test', 0.5, 10, 'test', $6, now())`,
-      [id, runId, customerId, isTreated ? "approved" : "no_action", isTreated ? "retention_call" : null, isTreated ? null : "retention_call"],
+      `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue", "permissionStatement", "heldOutFrom", trace, "updatedAt")
+       VALUES ($1, $2, $3, $4::"RecommendationStatus", $5, 'rules', 'test', 0.5, 10, 'test', $6, $7::json, now())`,
+      [id, runId, customerId, isTreated ? "approved" : "no_action", isTreated ? "retention_call" : null, isTreated ? null : "retention_call", trace],
     );
     await pool.query(
       `INSERT INTO "Outcome" (id, "recommendationId", "contactMade", "stayed30d", "stayed90d", source, "recordedAt", "updatedAt")
@@ -63,5 +65,19 @@ describe("refreshLearnedEffects", () => {
     expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
     expect(call.learned).toEqual({ effect: expect.closeTo(0.475, 10), outcomes: 20 });
+  });
+
+  test.each([
+    { title: "50 held-out customers with the pattern give it its own effect", heldOut: 50, hasPatternRow: true },
+    { title: "49 held-out customers with the pattern are too few to compare", heldOut: 49, hasPatternRow: false },
+  ])("$title", async ({ heldOut, hasPatternRow }) => {
+    await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: heldOut, retained: 25 }, pattern: { key: "repeated_complaints", severity: "high" } });
+    const effects = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
+    const patternRow = effects.find((e) => e.patternKey === "repeated_complaints");
+    expect(patternRow !== undefined).toBe(hasPatternRow);
+    // The prior for customers with a high pattern is the catalog's base plus its uplift: 35% + 6%.
+    if (patternRow) expect(patternRow).toMatchObject({ catalogEffect: expect.closeTo(0.41, 10), outcomes: 20, baselineOutcomes: heldOut, hasEnoughEvidence: true });
+    const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
+    expect(call.learned?.byPattern?.repeated_complaints !== undefined).toBe(hasPatternRow);
   });
 });

@@ -2,10 +2,13 @@
 // A treated customer is one whose decision was approved or overridden to the treatment (whether or
 // not the contact then happened: that is what deciding to treat buys); the comparison is the
 // held-out customers the run would have sent the same treatment, or every held-out customer while
-// those are too few. Outcomes are read at 90 days.
+// those are too few. Outcomes are read at 90 days. Per pattern, the patterns are those the journey
+// analysis found when the decision was made (its step in the decision's trace), and the baseline is
+// every held-out customer who had the pattern then: without enough of them no pattern row is written.
 import type pg from "pg";
 import type { LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
 import { estimateEffects } from "../agents/evaluation/effects";
+import { SEVERITY_UPLIFT } from "../agents/treatment/rules-policy";
 
 /** The catalog's weight in outcomes: a treatment needs about this many before its data outweighs the catalog. */
 export const LEARNED_PRIOR_STRENGTH = 200;
@@ -18,6 +21,8 @@ type Counts = { n: number; retained: number };
 
 export type RefreshedEffect = {
   treatmentKey: string;
+  /** "" for all customers, else the journey pattern the effect is for. */
+  patternKey: string;
   catalogEffect: number;
   learnedEffect: number;
   outcomes: number;
@@ -58,9 +63,32 @@ export async function refreshLearnedEffects(
         pooled.retained += g.retained;
       }
     }
+    const { rows: patternGroups } = await client.query<{ treatmentKey: string; isHeldOut: boolean; patternKey: string; severity: string; n: number; retained: number }>(
+      `SELECT COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut",
+              p->>'key' AS "patternKey", p->>'severity' AS severity,
+              count(*)::int AS n, count(*) FILTER (WHERE o."stayed90d")::int AS retained
+         FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
+        CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace ELSE '[]'::json END) s
+        CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(s->'response'->'data'->'patterns') = 'array' THEN s->'response'->'data'->'patterns' ELSE '[]'::json END) p
+        WHERE s->>'type' = 'analyze_journey' AND p->>'key' IS NOT NULL AND o."stayed90d" IS NOT NULL
+          AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')))
+        GROUP BY 1, 2, 3, 4`,
+    );
     const now = opts.now ?? new Date();
     const refreshed: RefreshedEffect[] = [];
     await client.query(`DELETE FROM "LearnedEffect"`);
+    const insert = (row: { treatmentKey: string; patternKey: string; catalogEffect: number; learnedEffect: number; interval: { low: number; high: number } | null; treated: Counts; baseline: Counts; hasEnoughEvidence: boolean }) =>
+      client.query(
+        `INSERT INTO "LearnedEffect" ("treatmentKey", "patternKey", "catalogEffect", "learnedEffect", "intervalLow", "intervalHigh", outcomes, retained,
+                                      "baselineOutcomes", "baselineRetained", "hasEnoughEvidence", "refreshedAt")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [row.treatmentKey, row.patternKey, row.catalogEffect, row.learnedEffect, row.interval?.low ?? null, row.interval?.high ?? null, row.treated.n, row.treated.retained, row.baseline.n, row.baseline.retained, row.hasEnoughEvidence, now],
+      );
+    const heldOutByPattern = new Map<string, Counts>();
+    for (const g of patternGroups.filter((g) => g.isHeldOut)) {
+      const c = heldOutByPattern.get(g.patternKey) ?? { n: 0, retained: 0 };
+      heldOutByPattern.set(g.patternKey, { n: c.n + g.n, retained: c.retained + g.retained });
+    }
     for (const t of catalog) {
       const counts = treated.get(t.key);
       if (!counts || counts.n === 0) continue;
@@ -70,13 +98,25 @@ export async function refreshLearnedEffects(
       if (!effect) continue;
       // An effect is a share of churn removed: below 0 the treatment made churn worse, above 1 is impossible.
       const learnedEffect = Math.min(1, Math.max(0, effect.learnedEffect));
-      await client.query(
-        `INSERT INTO "LearnedEffect" ("treatmentKey", "patternKey", "catalogEffect", "learnedEffect", "intervalLow", "intervalHigh", outcomes, retained,
-                                      "baselineOutcomes", "baselineRetained", "hasEnoughEvidence", "refreshedAt")
-         VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [t.key, t.expectedEffect, learnedEffect, effect.interval?.low ?? null, effect.interval?.high ?? null, counts.n, counts.retained, baseline.n, baseline.retained, effect.hasEnoughEvidence, now],
-      );
-      refreshed.push({ treatmentKey: t.key, catalogEffect: t.expectedEffect, learnedEffect, outcomes: counts.n, baselineOutcomes: baseline.n, hasEnoughEvidence: effect.hasEnoughEvidence, rationale: effect.rationale });
+      await insert({ treatmentKey: t.key, patternKey: "", catalogEffect: t.expectedEffect, learnedEffect, interval: effect.interval, treated: counts, baseline, hasEnoughEvidence: effect.hasEnoughEvidence });
+      refreshed.push({ treatmentKey: t.key, patternKey: "", catalogEffect: t.expectedEffect, learnedEffect, outcomes: counts.n, baselineOutcomes: baseline.n, hasEnoughEvidence: effect.hasEnoughEvidence, rationale: effect.rationale });
+      // Severities of one pattern differ between customers: the prior is the catalog's base plus their mean uplift.
+      const byPattern = new Map<string, { treated: Counts; upliftSum: number }>();
+      for (const g of patternGroups.filter((g) => !g.isHeldOut && g.treatmentKey === t.key)) {
+        const c = byPattern.get(g.patternKey) ?? { treated: { n: 0, retained: 0 }, upliftSum: 0 };
+        const uplift = SEVERITY_UPLIFT[g.severity as keyof typeof SEVERITY_UPLIFT] ?? 0;
+        byPattern.set(g.patternKey, { treated: { n: c.treated.n + g.n, retained: c.treated.retained + g.retained }, upliftSum: c.upliftSum + uplift * g.n });
+      }
+      for (const [patternKey, p] of byPattern) {
+        const patternBaseline = heldOutByPattern.get(patternKey);
+        if (!patternBaseline || patternBaseline.n < MIN_TREATMENT_BASELINE) continue;
+        const catalogEffect = Math.min(1, t.expectedEffect + p.upliftSum / p.treated.n);
+        const [pe] = estimateEffects({ baseline: patternBaseline, treatments: [{ treatmentKey: t.key, catalogEffect, treated: p.treated }], priorStrength, minOutcomes });
+        if (!pe) continue;
+        const patternEffect = Math.min(1, Math.max(0, pe.learnedEffect));
+        await insert({ treatmentKey: t.key, patternKey, catalogEffect, learnedEffect: patternEffect, interval: pe.interval, treated: p.treated, baseline: patternBaseline, hasEnoughEvidence: pe.hasEnoughEvidence });
+        refreshed.push({ treatmentKey: t.key, patternKey, catalogEffect, learnedEffect: patternEffect, outcomes: p.treated.n, baselineOutcomes: patternBaseline.n, hasEnoughEvidence: pe.hasEnoughEvidence, rationale: pe.rationale });
+      }
     }
     await client.query("COMMIT");
     return refreshed;
