@@ -20,7 +20,7 @@ async function createResource(sql: pg.Pool, c: { limit: number; used: number; he
 const gauge = (page: Page, key: string) => page.locator(`[data-testid="resource-gauge"][data-resource-key="${key}"]`);
 
 test.describe("constraints", () => {
-  test("a manager is refused a limit below what is committed, sets a valid one, and the change log shows it", async ({ page, sql }) => {
+  test("a manager is refused a limit below what is confirmed, sets a valid one, and the change log shows it", async ({ page, sql }) => {
     const { key, name } = await createResource(sql, { limit: 50, used: 37, held: 7 });
     await page.goto("/constraints");
     const card = gauge(page, key);
@@ -31,9 +31,9 @@ test.describe("constraints", () => {
     await card.getByRole("button", { name: `Edit limits of ${name}` }).click();
     const dialog = page.getByRole("dialog", { name: `Edit limits of ${name}` });
     await expect(dialog).toBeVisible();
-    await dialog.getByLabel(/^Limit/).fill("36");
-    await dialog.getByRole("button", { name: "Save limits" }).click();
-    await expect(dialog.getByRole("alert")).toHaveText("The limit cannot go below 37: 30 are confirmed and 7 are held awaiting review.");
+    await dialog.getByLabel(/^Limit/).fill("29");
+    await dialog.getByRole("button", { name: "Show holds to release" }).click();
+    await expect(dialog.getByRole("alert")).toHaveText(`${name}: the limit cannot go below 30, the units already confirmed; releasing every hold frees only 7.`);
     await expect(dialog.getByLabel(/^Limit/)).toHaveAttribute("aria-invalid", "true");
     await capture(page, "constraints-edit-refused");
     expect((await sql.query(`SELECT "limit" FROM "ResourceConstraint" WHERE key = $1`, [key])).rows[0].limit).toBe(50);

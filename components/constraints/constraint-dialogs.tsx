@@ -120,6 +120,7 @@ export function EditConstraintDialog({ resource, onClose, onDone }: ConstraintDi
           const answer = await previewLimitChangeAction({ resourceKey: resource.key, limit });
           if (!answer.ok) return setError(answer.message);
           setError(answer.data.refusal);
+          setFieldErrors(answer.data.refusal ? { limit: [answer.data.refusal] } : {});
           setShed(answer.data.refusal ? null : answer.data);
           return;
         }

@@ -222,7 +222,7 @@ async function readHolds(pool: Pick<pg.Pool, "query">, resourceKey: string): Pro
   return rows;
 }
 
-function shedRefusal(resource: Pick<LockedResource, "name" | "used" | "held">, limit: number): string {
+function shedRefusal(resource: Pick<LockedResource, "name" | "used" | "held">): string {
   const confirmed = resource.used - resource.held;
   return `${resource.name}: the limit cannot go below ${confirmed.toLocaleString("en-GB")}, the units already confirmed; releasing every hold frees only ${resource.held.toLocaleString("en-GB")}.`;
 }
@@ -239,7 +239,10 @@ export async function previewLimitChange(pool: Pick<pg.Pool, "query">, input: { 
   const price = input.price ?? 0;
   const { unitsToShed, isPossible } = shedNeed(resource, input.limit);
   const holds = isPossible && unitsToShed > 0 ? await readHolds(pool, input.resourceKey) : [];
-  const chosen = holdsToShed(holds, { unitsToShed, price });
+  const heldUnits = holds.reduce((s, h) => s + h.units, 0);
+  // Counters that promise more held units than decisions hold cannot be shed to the new limit: say so instead of offering too few.
+  const shortfall = isPossible && heldUnits < unitsToShed ? `${resource.name}: only ${heldUnits.toLocaleString("en-GB")} held units belong to decisions awaiting review; the limit cannot go below ${(resource.used - heldUnits).toLocaleString("en-GB")}.` : null;
+  const chosen = shortfall ? [] : holdsToShed(holds, { unitsToShed, price });
   const named = new Map(holds.map((h) => [h.recommendationId, h]));
   return {
     resourceKey: input.resourceKey,
@@ -250,7 +253,7 @@ export async function previewLimitChange(pool: Pick<pg.Pool, "query">, input: { 
     held: resource.held,
     unitsToShed,
     price,
-    refusal: isPossible ? null : shedRefusal(resource, input.limit),
+    refusal: isPossible ? shortfall : shedRefusal(resource),
     holds: chosen.map((h) => ({ ...h, customerName: named.get(h.recommendationId)!.customerName, treatmentName: named.get(h.recommendationId)!.treatmentName })),
     valueReleased: Math.round(chosen.reduce((s, h) => s + h.expectedValue, 0) * 100) / 100,
   };
@@ -271,7 +274,7 @@ export async function shedHolds(opts: { pool: Pick<pg.Pool, "query">; store: Cap
   return opts.store.transact<ShedHoldsResult>(async (capacity) => {
     const resource = lockedResource(capacity.resources, resourceKey);
     const { unitsToShed, isPossible } = shedNeed(resource, limit);
-    if (!isPossible) throw new AppError({ code: "conflict", userMessage: shedRefusal(resource, limit) });
+    if (!isPossible) throw new AppError({ code: "conflict", userMessage: shedRefusal(resource) });
     if (unitsToShed === 0) throw new AppError({ code: "conflict", userMessage: `${resource.name}: ${limit} is not below what is committed (${resource.used}); change the limit without releasing anything.` });
 
     const ids = holds.map((h) => h.recommendationId);
