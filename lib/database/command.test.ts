@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { databaseRetryFrom, runWithDatabase } from "./command";
 import { type DatabaseHandle, openDatabase } from "./connection";
@@ -74,5 +78,32 @@ describe("a command's database at its process edge", () => {
     expect(exitCode).toBe(1);
     expect(logged).toEqual([expect.stringMatching(/^The database at 127\.0\.0\.1:\d+\/cvm is unavailable \(.*ECONNREFUSED.*\)\. Trying again in 0\.0 s \(attempt 2 of 2\)\.$/)]);
     expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^\[seed\] The database at 127\.0\.0\.1:\d+\/cvm did not answer after 2 attempts over 0 s \(last error: .*ECONNREFUSED.*\)\. Nothing was changed\.$/)]);
+  });
+});
+
+describe("the commands, run as a person would", () => {
+  test.each([
+    { command: "import", script: "lib/cli/import.ts", file: "customers.csv", text: "customerID,tenure\n1,2\n", prefix: "[import]" },
+    { command: "outcomes:import", script: "lib/cli/outcomes-import.ts", file: "outcomes.csv", text: "decision_id\n", prefix: "[outcomes]" },
+    { command: "seed", script: "lib/cli/seed.ts", file: null, text: "", prefix: "[seed]" },
+  ])("npm run $command against a database nobody answers at exits 1 with one sentence, no stack trace", async ({ script, file, text, prefix }) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cvm-outage-"));
+    try {
+      const args = file ? [path.join(dir, file)] : ["--customers", "10"];
+      if (file) writeFileSync(path.join(dir, file), text);
+      const port = await deadPort();
+      const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+        cwd: path.resolve(import.meta.dirname, "../.."),
+        encoding: "utf8",
+        timeout: 30_000,
+        env: { ...process.env, DATABASE_URL: `postgresql://cvm:secret@127.0.0.1:${port}/cvm`, DATABASE_RETRY_ATTEMPTS: "2", DATABASE_RETRY_FIRST_WAIT_MS: "10" },
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toMatch(new RegExp(`^\\${prefix.slice(0, -1)}\\] The database at 127\\.0\\.0\\.1:${port}/cvm did not answer after 2 attempts over 0 s \\(last error: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\. Nothing was changed\\.$`));
+      expect(result.stdout).toMatch(/is unavailable \(connect ECONNREFUSED .*\)\. Trying again in 0\.0 s \(attempt 2 of 2\)\./);
+      expect(result.stdout + result.stderr).not.toMatch(/secret|\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
