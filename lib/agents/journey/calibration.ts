@@ -23,6 +23,9 @@ export function fitCalibration(z: readonly number[], churned: readonly boolean[]
   return { intercept: fit.intercept, slope: fit.coefficients[0]! };
 }
 
+/** Weight of the pull of a recalibrated slope towards 1, in outcomes' log-likelihood units. */
+const SLOPE_PENALTY = 1;
+
 export type OutcomeObservation = {
   /** The 12-month churn risk the decision used, in [0, 1]. */
   risk: number;
@@ -39,7 +42,9 @@ export type Recalibration =
  * lowers churn, which would read as over-prediction). Risk is a 12-month probability and an outcome
  * covers `windowMonths` (3 for the 90-day flag), so the fitted model is
  * P(left within window) = 1 − (1 − sigmoid(a + b·logit(risk)))^(windowMonths / 12), solved by Fisher
- * scoring, and composed with `current`: the answer applies to raw logits like `current` does.
+ * scoring, and composed with `current`: the answer applies to raw logits like `current` does. A
+ * penalty worth about one outcome holds the slope at 1 when the risks barely differ, so a group
+ * scored alike still corrects the intercept.
  * Keeps `current` when there are fewer than `minOutcomes` outcomes or no leaver or no stayer.
  */
 export function recalibrateFromOutcomes(opts: { current: Calibration; observations: readonly OutcomeObservation[]; windowMonths: number; minOutcomes?: number }): Recalibration {
@@ -62,7 +67,7 @@ export function recalibrateFromOutcomes(opts: { current: Calibration; observatio
       const clamped = Math.min(1 - 1e-12, Math.max(1e-12, p));
       sum += y[i] ? Math.log(clamped) : Math.log(1 - clamped);
     }
-    return sum;
+    return sum - (SLOPE_PENALTY / 2) * (b - 1) ** 2;
   };
   let a = 0;
   let b = 1;
@@ -85,6 +90,8 @@ export function recalibrateFromOutcomes(opts: { current: Calibration; observatio
       iab += info * u[i]!;
       ibb += info * u[i]! * u[i]!;
     }
+    gb -= SLOPE_PENALTY * (b - 1);
+    ibb += SLOPE_PENALTY;
     const det = iaa * ibb - iab * iab;
     if (!(Math.abs(det) > 1e-12)) break;
     let da = (ibb * ga - iab * gb) / det;

@@ -1,0 +1,41 @@
+// Recalibration from held-out outcomes against PostgreSQL: the risks scored at decision time are
+// read from the decisions' traces, and a score that over-predicts is pulled down.
+import { randomUUID } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { usePoolPerTest } from "../database/testing";
+import { recalibrateChurnRisk } from "./risk-calibration";
+import { insertCatalog, insertCustomers, insertRun } from "./testing/fixtures";
+
+describe("recalibrateChurnRisk", () => {
+  const ctx = usePoolPerTest({ max: 3 });
+
+  async function heldOut(outcomes: { risk: number; stayed: boolean }[]) {
+    const { db, pool } = ctx;
+    await insertCatalog(db.url);
+    const runId = await insertRun(db.url);
+    const customers = await insertCustomers(db.url, { count: outcomes.length });
+    for (const [i, o] of outcomes.entries()) {
+      const id = randomUUID();
+      const trace = [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { metrics: { churnRisk: o.risk }, patterns: [] } } }];
+      await pool.query(
+        `INSERT INTO "Recommendation" (id, "runId", "customerId", status, policy, rationale, confidence, "expectedValue", "permissionStatement", "heldOutFrom", trace, "updatedAt")
+         VALUES ($1, $2, $3, 'no_action', 'rules', 'test', 0.5, 0, 'test', 'retention_call', $4::json, now())`,
+        [id, runId, customers[i], JSON.stringify(trace)],
+      );
+      await pool.query(`INSERT INTO "Outcome" (id, "recommendationId", "contactMade", "stayed90d", source, "recordedAt", "updatedAt") VALUES ($1, $2, false, $3, 'simulator', now(), now())`, [randomUUID(), id, o.stayed]);
+    }
+  }
+
+  test.each([
+    { title: "9 outcomes, one short of 10, keep the current calibration", count: 9, isRefitted: false },
+    { title: "40 outcomes of customers scored 60% of whom 1 in 10 left in 90 days pull the intercept down", count: 40, isRefitted: true },
+  ])("$title", async ({ count, isRefitted }) => {
+    // A 60% yearly risk means about 20% leave within 90 days; 10% leaving says the score is too high.
+    await heldOut(Array.from({ length: count }, (_, i) => ({ risk: 0.6, stayed: i % 10 !== 0 })));
+    const current = { intercept: 0, slope: 1 };
+    const result = await recalibrateChurnRisk(ctx.pool, { current, minOutcomes: 10 });
+    expect(result.ok).toBe(isRefitted);
+    if (isRefitted) expect(result.calibration.intercept).toBeLessThan(-0.3);
+    else expect(result.calibration).toEqual(current);
+  });
+});
