@@ -22,6 +22,15 @@ const schema = z.object({
   ...modelSettingsShape,
   /** Customers per committed batch of a run started from the app; smaller batches report progress more often. */
   RUN_BATCH_SIZE: optional(z.coerce.number().int().min(1).max(10_000)),
+  /** Seconds a run may take from its creation; past it the run stops like a cancel and says so. */
+  RUN_DEADLINE_SECONDS: count(3600),
+  /**
+   * Seconds a run's job may stay active before another worker takes it over: how long a worker that
+   * died (killed, machine lost) holds its chunk. A deterministic chunk takes about a second.
+   */
+  RUN_JOB_EXPIRE_SECONDS: count(30),
+  /** Worker processes `npm start` runs beside the web server; 0 for a deployment whose workers run elsewhere. */
+  WORKERS: z.coerce.number("WORKERS must be a whole number from 0 to 64").int().min(0).max(64).default(1),
   /** Signs the session cookies; 32 characters or more. `npm start` keeps one under .data/ when unset. */
   AUTH_SECRET: optional(z.string().min(32, "AUTH_SECRET must be at least 32 characters")),
   /** The address people open the app at (sign-in accepts requests from it); default http://localhost:PORT. */

@@ -60,7 +60,6 @@ export async function startRunAction(input: unknown): Promise<ActionResult<Start
           model: chatModelFromEnv(env),
           batchSize: env.RUN_BATCH_SIZE,
           controlGroupShare: env.CONTROL_GROUP_SHARE,
-          onBackgroundError: (err, runId) => console.error(`[run ${runId}]`, err),
         },
         { ...parsed.data, actor },
       );

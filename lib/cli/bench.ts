@@ -1,7 +1,10 @@
-// `npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS] [--workers W]`
+// `npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS]`
 // Measures the whole pipeline (data, journey, treatment, capacity, writes) on its own throw-away
-// PostgreSQL: customers per second with the deterministic policy, and with the language-model
-// policy against a local OpenAI-compatible server that answers after a fixed latency.
+// PostgreSQL: customers per second with the deterministic policy, run directly in this process and
+// through the job queue with 1 and 2 worker processes, the time a run takes to finish after one of
+// its workers is killed, and the language-model policy against a local OpenAI-compatible server
+// that answers after a fixed latency.
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
@@ -11,22 +14,20 @@ import { applyMigrations } from "../database/migrate";
 import { dataDir } from "../database/paths";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { startFakeOpenAIServerThread } from "../llm/testing/fake-openai-thread";
-import { loadCatalog } from "../pipeline/catalog";
 import { loadContactPolicy } from "../pipeline/contact-policy";
+import { spawnWorker } from "../jobs/spawn";
+import { enqueueRun, waitForRun } from "../pipeline/launch";
 import { createRun, executeRun } from "../pipeline/runs";
-import { type DecideWorkers, startDecideWorkers } from "../pipeline/workers/decide-workers";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
-const usage = `Usage: npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS] [--workers W]
-  defaults: 10,000 customers, 4,096 for the model policy, 64 at once, 500 ms per answer, 2 decision threads (0: none)`;
+const usage = `Usage: npm run bench [-- --json] [--customers N] [--llm-customers N] [--concurrency C] [--latency MS]
+  defaults: 10,000 customers, 4,096 for the model policy, 64 at once, 500 ms per answer`;
 const parsed = parseCommandArgs(process.argv.slice(2), {
   json: { type: "boolean", default: false },
   customers: { type: "string", default: "10000" },
   "llm-customers": { type: "string", default: "4096" },
   concurrency: { type: "string", default: "64" },
   latency: { type: "string", default: "500" },
-  /** Threads deciding the deterministic run (0: on the run's own thread). */
-  workers: { type: "string", default: "2" },
 });
 if (!parsed.ok) exitOnBadArgs(parsed, usage);
 const { values } = parsed;
@@ -40,7 +41,8 @@ const customers = wholeNumber("--customers", values.customers, { min: 1, max: 5_
 const llmCustomers = wholeNumber("--llm-customers", values["llm-customers"], { min: 1, max: 5_000_000 });
 const concurrency = wholeNumber("--concurrency", values.concurrency, { min: 1, max: 10_000 });
 const latencyMs = wholeNumber("--latency", values.latency, { min: 1, max: 600_000 });
-const workerCount = wholeNumber("--workers", values.workers, { min: 0, max: 16 });
+/** Seconds a queued job may stay active before another worker takes it, in the kill measurement. */
+const KILL_EXPIRY_SECONDS = 10;
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-pg"), isEphemeral: true });
@@ -70,47 +72,88 @@ try {
   const { url, pool } = await seededDatabase("cvm_bench_rules", customers);
   pools.push(pool);
 
-  const catalog = await loadCatalog(pool);
   const contactPolicy = await loadContactPolicy(pool);
-  /** Decision threads deciding under `policy` (null: without a contact policy), loaded before any clock starts. */
-  const startWorkers = async (policy: ContactPolicy | null) => {
-    const started = workerCount > 0 ? startDecideWorkers({ databaseUrl: url, catalog, contactPolicy: policy, count: workerCount }) : null;
-    // Threads load their code before the clock starts, as a database pool connects before it.
-    await started?.ready();
-    return started;
-  };
-  /** One timed deterministic run over the first `customers` customers, under `policy`. */
-  const rulesRunOnce = async (workers: DecideWorkers | null, policy: ContactPolicy | null) => {
+  /** One timed deterministic run over the first `customers` customers, in this process, under `policy`. */
+  const rulesRunOnce = async (policy: ContactPolicy | null) => {
     const run = await createRun(pool, { scope: { limit: customers }, policy: "rules" });
     const t0 = performance.now();
-    const summary = await executeRun(pool, {
-      runId: run.runId,
-      customerIds: run.customerIds,
-      policy: "rules",
-      model: null,
-      contactPolicy: policy,
-      ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
-    });
+    const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, contactPolicy: policy });
     if (!summary) throw new Error("The deterministic run failed.");
     return { summary, seconds: (performance.now() - t0) / 1000 };
   };
-  let workers = await startWorkers(contactPolicy);
   log("Deterministic policy run...");
-  const { summary: rules, seconds: rulesSeconds } = await rulesRunOnce(workers, contactPolicy);
+  const { summary: rules, seconds: rulesSeconds } = await rulesRunOnce(contactPolicy);
   // The same customers again, as a daily run would: each new decision replaces a pending one.
   log("Deterministic policy run again over the same customers...");
-  const { summary: again, seconds: againSeconds } = await rulesRunOnce(workers, contactPolicy);
-  await workers?.close();
+  const { summary: again, seconds: againSeconds } = await rulesRunOnce(contactPolicy);
   // The contact policy's cost: the same repeated run without it, then with it once more, so neither
   // side is favoured by going first; the rate with the policy is the mean of its two repeated runs.
-  workers = await startWorkers(null);
   log("Deterministic policy run again, without the contact policy...");
-  const { summary: withoutPolicy, seconds: withoutPolicySeconds } = await rulesRunOnce(workers, null);
-  await workers?.close();
-  workers = await startWorkers(contactPolicy);
+  const { summary: withoutPolicy, seconds: withoutPolicySeconds } = await rulesRunOnce(null);
   log("Deterministic policy run again, with the contact policy...");
-  const { summary: withPolicy, seconds: withPolicySeconds } = await rulesRunOnce(workers, contactPolicy);
-  await workers?.close();
+  const { summary: withPolicy, seconds: withPolicySeconds } = await rulesRunOnce(contactPolicy);
+
+  /** Worker processes on the rules database, each ready (its queue started) before any clock starts. */
+  const startWorkerProcesses = async (count: number, env: Record<string, string> = {}): Promise<ChildProcess[]> => {
+    const started = Array.from({ length: count }, () => spawnWorker({ databaseUrl: url, concurrency: 2, maintenanceSeconds: 1, env, stdio: "pipe" }));
+    await Promise.all(started.map((child) => new Promise<void>((resolve, reject) => {
+      child.stdout!.on("data", (chunk: Buffer) => { if (chunk.toString().includes("Working")) resolve(); });
+      child.stderr!.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+      child.once("exit", (code) => reject(new Error(`A worker process exited (${code}) before it was ready.`)));
+    })));
+    return started;
+  };
+  const stopWorkerProcesses = async (children: ChildProcess[]) => {
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(null);
+      child.once("exit", resolve);
+      child.kill("SIGTERM");
+    })));
+  };
+  /** One timed run through the queue with `count` worker processes: from enqueueing to the run's end. */
+  const queuedRunOnce = async (count: number) => {
+    const children = await startWorkerProcesses(count);
+    try {
+      const t0 = performance.now();
+      const { runId } = await enqueueRun(pool, { scope: { limit: customers }, policy: "rules" });
+      const status = await waitForRun(pool, runId, { pollMs: 20 });
+      const seconds = (performance.now() - t0) / 1000;
+      const { rows } = await pool.query<{ processed: number }>(`SELECT processed FROM "Run" WHERE id = $1`, [runId]);
+      if (status !== "completed") throw new Error(`The queued run ended ${status}.`);
+      return { processed: rows[0]!.processed, seconds };
+    } finally {
+      await stopWorkerProcesses(children);
+    }
+  };
+  log("Deterministic policy run through the queue, 1 worker process...");
+  const queued1 = await queuedRunOnce(1);
+  log("Deterministic policy run through the queue, 2 worker processes...");
+  const queued2 = await queuedRunOnce(2);
+  // Liveness: one of two workers killed outright once the run is under way; the other finishes it
+  // after the dead worker's job expires.
+  log(`Run through the queue with 2 workers, one killed with SIGKILL (jobs expire after ${KILL_EXPIRY_SECONDS} s)...`);
+  const killed = await (async () => {
+    const children = await startWorkerProcesses(2, { RUN_JOB_EXPIRE_SECONDS: String(KILL_EXPIRY_SECONDS) });
+    try {
+      const { runId } = await enqueueRun(pool, { scope: { limit: customers }, policy: "rules", expireInSeconds: KILL_EXPIRY_SECONDS });
+      for (;;) {
+        const { rows } = await pool.query<{ decided: number }>(`SELECT decided FROM "Run" WHERE id = $1`, [runId]);
+        if (rows[0]!.decided > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      children[0]!.kill("SIGKILL");
+      const t0 = performance.now();
+      const status = await waitForRun(pool, runId, { pollMs: 20 });
+      const seconds = (performance.now() - t0) / 1000;
+      const { rows } = await pool.query<{ processed: number; total: number; recommendations: number }>(
+        `SELECT processed, total, (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recommendations FROM "Run" WHERE id = $1`,
+        [runId],
+      );
+      return { status, seconds, ...rows[0]! };
+    } finally {
+      await stopWorkerProcesses(children);
+    }
+  })();
   const withoutPolicyRate = withoutPolicy.processed / withoutPolicySeconds;
   const withPolicyOnceMoreRate = withPolicy.processed / withPolicySeconds;
   const withPolicyRate = (again.processed / againSeconds + withPolicyOnceMoreRate) / 2;
@@ -134,13 +177,26 @@ try {
     rules_customers: rules.processed,
     rules_seconds: Number(rulesSeconds.toFixed(2)),
     rules_customers_per_s: Math.round(rulesRate),
-    rules_decision_threads: workerCount,
     rules_again_seconds: Number(againSeconds.toFixed(2)),
     rules_again_customers_per_s: Math.round(again.processed / againSeconds),
     rules_again_superseded: again.supersededEarlier,
     rules_again_without_contact_policy_customers_per_s: Math.round(withoutPolicyRate),
     rules_again_with_contact_policy_customers_per_s: Math.round(withPolicyRate),
     rules_contact_policy_rate_ratio: Number((withPolicyRate / withoutPolicyRate).toFixed(3)),
+    queued_1_worker_customers: queued1.processed,
+    queued_1_worker_seconds: Number(queued1.seconds.toFixed(2)),
+    queued_1_worker_customers_per_s: Math.round(queued1.processed / queued1.seconds),
+    queued_2_workers_customers: queued2.processed,
+    queued_2_workers_seconds: Number(queued2.seconds.toFixed(2)),
+    queued_2_workers_customers_per_s: Math.round(queued2.processed / queued2.seconds),
+    // Against the direct run over the same customers with pending decisions to replace, as the queued runs have.
+    queued_2_workers_rate_of_direct: Number((queued2.processed / queued2.seconds / (again.processed / againSeconds)).toFixed(3)),
+    kill_job_expiry_seconds: KILL_EXPIRY_SECONDS,
+    kill_to_completion_seconds: Number(killed.seconds.toFixed(2)),
+    kill_run_status: killed.status,
+    kill_run_processed: killed.processed,
+    kill_run_total: killed.total,
+    kill_run_recommendations: killed.recommendations,
     llm_customers: llm.processed,
     llm_seconds: Number(llmSeconds.toFixed(2)),
     llm_concurrency: concurrency,
@@ -159,7 +215,7 @@ try {
     llm_failed: llm.byStatus.failed,
   };
   console.table([
-    { measure: `Deterministic policy (${workerCount > 0 ? `${workerCount} decision threads` : "one thread"})`, customers: result.rules_customers, seconds: result.rules_seconds, "customers/s": result.rules_customers_per_s, ideal: "", "fraction of ideal": "", "calls/rec": 0, "prompt tokens/rec": 0 },
+    { measure: "Deterministic policy (direct, in one process)", customers: result.rules_customers, seconds: result.rules_seconds, "customers/s": result.rules_customers_per_s, ideal: "", "fraction of ideal": "", "calls/rec": 0, "prompt tokens/rec": 0 },
     {
       measure: "  again, replacing pending decisions (contact policy in force)",
       customers: again.processed,
@@ -187,6 +243,36 @@ try {
       "customers/s": Math.round(withPolicyOnceMoreRate),
       ideal: "",
       "fraction of ideal": ofWithout(withPolicyOnceMoreRate),
+      "calls/rec": 0,
+      "prompt tokens/rec": 0,
+    },
+    {
+      measure: "  through the queue, 1 worker process",
+      customers: result.queued_1_worker_customers,
+      seconds: result.queued_1_worker_seconds,
+      "customers/s": result.queued_1_worker_customers_per_s,
+      ideal: "",
+      "fraction of ideal": "",
+      "calls/rec": 0,
+      "prompt tokens/rec": 0,
+    },
+    {
+      measure: "  through the queue, 2 worker processes",
+      customers: result.queued_2_workers_customers,
+      seconds: result.queued_2_workers_seconds,
+      "customers/s": result.queued_2_workers_customers_per_s,
+      ideal: "",
+      "fraction of ideal": `${result.queued_2_workers_rate_of_direct} of direct (again)`,
+      "calls/rec": 0,
+      "prompt tokens/rec": 0,
+    },
+    {
+      measure: `  2 workers, one killed (-9): kill to completion (expiry ${KILL_EXPIRY_SECONDS} s)`,
+      customers: `${killed.recommendations}/${killed.total} ${killed.status}`,
+      seconds: result.kill_to_completion_seconds,
+      "customers/s": "",
+      ideal: "",
+      "fraction of ideal": "",
       "calls/rec": 0,
       "prompt tokens/rec": 0,
     },

@@ -4,10 +4,10 @@ import pg from "pg";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
 import { chatModelFromEnv } from "../llm/select-model";
-import { loadCatalog } from "../pipeline/catalog";
-import { loadContactPolicy } from "../pipeline/contact-policy";
-import { startDecideWorkers } from "../pipeline/workers/decide-workers";
-import { type PolicyChoice, RunRequestError, createRun, executeRun, resolvePolicy, runScopeSchema } from "../pipeline/runs";
+import type { RunSummary } from "../agents/orchestrator/messages";
+import { startWorker } from "../jobs/worker";
+import { enqueueRun, waitForRun } from "../pipeline/launch";
+import { type PolicyChoice, RunRequestError, resolvePolicy, runScopeSchema } from "../pipeline/runs";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
 function fail(message: string): never {
@@ -26,7 +26,9 @@ const parsed = parseCommandArgs(process.argv.slice(2), {
   "segment-id": { type: "string" },
   customer: { type: "string", multiple: true },
   policy: { type: "string", default: "auto" },
-  workers: { type: "string", default: "0" },
+  /** Chunks this command's own worker decides at once. */
+  concurrency: { type: "string", default: "2" },
+  detach: { type: "boolean", default: false },
 });
 if (!parsed.ok) exitOnBadArgs(parsed, usage);
 const { values } = parsed;
@@ -40,31 +42,31 @@ const scope = runScopeSchema.safeParse({ limit, segment: values.segment, valueTi
 const flagOf: Record<string, string> = { minRisk: "min-risk", segmentId: "segment-id", valueTier: "tier", customerIds: "customer" };
 if (!scope.success) fail(`Invalid selection: ${scope.error.issues.map((i) => `--${flagOf[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`).join("; ")}`);
 if (!["auto", "rules", "llm"].includes(values.policy)) fail("--policy is one of auto, rules, llm");
-const workersArg = wholeNumberArg("--workers", values.workers, { min: 0, max: 16 });
-if (!workersArg.ok) fail(workersArg.error);
-const workerCount = workersArg.value;
+const concurrencyArg = wholeNumberArg("--concurrency", values.concurrency, { min: 1, max: 64 });
+if (!concurrencyArg.ok) fail(concurrencyArg.error);
 
 const db = await openDatabase();
 const pool = new pg.Pool({ connectionString: db.url, max: 8 });
+pool.on("error", (err) => console.error(`[pipeline] an idle database connection failed; it will be replaced (${err.message})`));
 try {
-  const model = chatModelFromEnv(getEnv());
+  const env = getEnv();
+  const model = chatModelFromEnv(env);
   const policy = resolvePolicy(values.policy as PolicyChoice, model);
-  const { runId, customerIds } = await createRun(pool, { scope: scope.data, policy });
-  console.log(`Run ${runId}: ${customerIds.length} customers, ${policy === "llm" ? `language model ${model?.name}` : "deterministic policy"}`);
-  // Deterministic decisions can spread over threads; model decisions wait on the network instead.
-  const workers = policy === "rules" && workerCount > 0 ? startDecideWorkers({ databaseUrl: db.url, catalog: await loadCatalog(pool), contactPolicy: await loadContactPolicy(pool), count: workerCount }) : null;
-  const summary = await executeRun(pool, {
-    runId,
-    customerIds,
-    policy,
-    model,
-    controlGroupShare: getEnv().CONTROL_GROUP_SHARE,
-    ...(workers ? { decideMany: workers.decideMany, concurrency: workers.size + 1, chunkSize: 250 } : {}),
-  }).finally(() => workers?.close());
-  if (!summary) {
-    const { rows } = await pool.query(`SELECT error FROM "Run" WHERE id = $1`, [runId]);
-    fail(`Run failed: ${rows[0]?.error}`);
+  const { runId, customerIds } = await enqueueRun(pool, { scope: scope.data, policy, options: { controlGroupShare: env.CONTROL_GROUP_SHARE } });
+  if (values.detach) {
+    // One line on standard output, for scripts; the run goes on in the workers.
+    console.log(JSON.stringify({ runId }));
+    await pool.end();
+    await db.release();
+    process.exit(0);
   }
+  console.log(`Run ${runId}: ${customerIds.length} customers, ${policy === "llm" ? `language model ${model?.name}` : "deterministic policy"}`);
+  const worker = await startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, log: (m) => console.error(m) });
+  const status = await waitForRun(pool, runId).finally(() => worker.stop());
+  const { rows } = await pool.query<{ error: string | null; summary: RunSummary | null }>(`SELECT error, summary FROM "Run" WHERE id = $1`, [runId]);
+  const summary = rows[0]?.summary;
+  if (status === "failed" || !summary) fail(`Run failed: ${rows[0]?.error}`);
+  if (status === "cancelled") console.log(`Run cancelled${rows[0]?.error ? `: ${rows[0].error}` : ""}`);
   const rate = summary.processed / Math.max(0.001, summary.durationMs / 1000);
   console.table({
     processed: summary.processed,

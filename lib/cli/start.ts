@@ -69,7 +69,7 @@ async function shutdown(code: number) {
   isStopping = true;
   // Workers finish their current chunk; one still busy after 10 s is left to expire and be retried.
   await Promise.all(workers.map(stopChild));
-  // The web server goes first (it holds database connections), whether or not the signal reached it too.
+  // Then the web server (it holds database connections), whether or not the signal reached it too.
   if (web && web.exitCode === null && web.signalCode === null) {
     const exited = new Promise((resolve) => web!.once("exit", resolve));
     web.kill("SIGTERM");

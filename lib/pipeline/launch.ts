@@ -1,20 +1,25 @@
-// Starting runs from the app: a run over a selection goes on in the background (it survives the
-// browser tab that started it), a run for one customer is awaited so its answer can be shown.
+// Starting runs from the app: the web server never executes a run; it creates the run with its jobs
+// and the workers (lib/jobs) do the rest. A run over a selection is watched through its progress; a
+// run for one customer is awaited (with a timeout) so its answer can be shown.
 import type pg from "pg";
 import { z } from "zod";
 import type { ChatModel } from "../agents/ports";
 import type { RunSummary } from "../agents/orchestrator/messages";
-import { type PolicyChoice, RunRequestError, createRun, executeRun, resolvePolicy, runScopeSchema } from "./runs";
+import { getEnv } from "../env";
+import { type JobQueue, openJobQueue } from "../jobs/queue";
+import type { RunOptions } from "../jobs/steps";
+import { startWorker } from "../jobs/worker";
+import { type PolicyChoice, RunRequestError, type RunScope, createRun, resolvePolicy, runScopeSchema } from "./runs";
 
 export type LaunchDeps = {
   pool: pg.Pool;
   model: ChatModel | null;
-  /** Called when a background run fails outside the run's own error handling. */
-  onBackgroundError?: (err: unknown, runId: string) => void;
-  /** Customers per committed batch; the orchestrator's default when unset. */
+  /** Customers per committed batch; the policy's default when unset. */
   batchSize?: number;
   /** Share of customers held out in the standing control group; absent holds out nobody. */
   controlGroupShare?: number;
+  /** How long a run for one customer may wait for a worker before the answer says none is running. */
+  customerRunTimeoutMs?: number;
 };
 
 export const policyChoiceSchema = z.enum(["auto", "rules", "llm"]);
@@ -37,17 +42,76 @@ export const customerRunInputSchema = z
 
 export type CustomerRunInput = z.input<typeof customerRunInputSchema>;
 
-/** Background runs of this process, so a shutdown or a test can wait for them. */
-const inFlight = new Map<string, Promise<RunSummary | null>>();
+/** Seconds a job of a `policy` run may stay active before another worker takes it over: model chunks wait on the network. */
+export function jobExpirySeconds(policy: "llm" | "rules"): number {
+  const seconds = getEnv().RUN_JOB_EXPIRE_SECONDS;
+  return policy === "llm" ? Math.max(seconds, 300) : seconds;
+}
 
-/** Resolves when every background run started by this process has ended. */
-export async function waitForBackgroundRuns(): Promise<void> {
-  while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+/** One queue per pool, started on first use (creating pg-boss's schema if needed). */
+const queues = new WeakMap<pg.Pool, Promise<JobQueue>>();
+function queueFor(pool: pg.Pool): Promise<JobQueue> {
+  let queue = queues.get(pool);
+  if (!queue) {
+    queue = openJobQueue(pool);
+    queue.catch(() => queues.delete(pool));
+    queues.set(pool, queue);
+  }
+  return queue;
 }
 
 /**
- * Creates a run over `scope` and executes it in the background. Returns once the run row exists,
- * so the caller can show its progress. Refuses an empty selection or an unavailable policy.
+ * Creates a run over `scope` and enqueues its decide jobs in the same transaction, so a run exists
+ * exactly when its jobs do. Refuses an empty selection or an unknown customer.
+ */
+export async function enqueueRun(
+  pool: pg.Pool,
+  opts: { scope: RunScope; policy: "llm" | "rules"; actor?: { id: string | null; label: string }; options?: Partial<RunOptions>; expireInSeconds?: number },
+): Promise<{ runId: string; customerIds: string[] }> {
+  const queue = await queueFor(pool);
+  const expireInSeconds = opts.expireInSeconds ?? jobExpirySeconds(opts.policy);
+  return createRun(pool, {
+    ...opts,
+    onCreated: (client, run) => queue.enqueueRun(client, { runId: run.runId, customerIds: run.customerIds, chunkSize: run.options.chunkSize, expireInSeconds }),
+  });
+}
+
+/** Runs this process enqueued that may not have ended, by pool, so a test or the command line can wait for them. */
+const enqueued = new Map<pg.Pool, Set<string>>();
+
+/** Ends once run `runId` ended; its status. Without an answer in `timeoutMs`, "timeout" (the run stays queued for a worker). */
+export async function waitForRun(pool: pg.Pool, runId: string, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<string> {
+  const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
+  for (;;) {
+    const { rows } = await pool.query<{ status: string }>(`SELECT status::text FROM "Run" WHERE id = $1`, [runId]);
+    const status = rows[0]?.status ?? "failed";
+    if (status !== "queued" && status !== "running") return status;
+    if (Date.now() >= deadline) return "timeout";
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
+  }
+}
+
+/**
+ * Resolves when every run this process enqueued has ended. A process with no worker of its own
+ * (a test) works the queue here meanwhile, as a worker process would.
+ */
+export async function waitForBackgroundRuns(): Promise<void> {
+  for (const [pool, runIds] of [...enqueued]) {
+    enqueued.delete(pool);
+    const { rows } = await pool.query<{ id: string }>(`SELECT id FROM "Run" WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`, [[...runIds]]);
+    if (rows.length === 0) continue;
+    const worker = await startWorker({ pool, model: null, expireInSeconds: getEnv().RUN_JOB_EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, log: () => {} });
+    try {
+      for (const { id } of rows) await waitForRun(pool, id, { pollMs: 50 });
+    } finally {
+      await worker.stop();
+    }
+  }
+}
+
+/**
+ * Creates a run over `scope` and enqueues it for the workers. Returns once the run and its jobs
+ * exist, so the caller can show its progress. Refuses an empty selection or an unavailable policy.
  */
 export async function startPipelineRun(
   deps: LaunchDeps,
@@ -55,15 +119,15 @@ export async function startPipelineRun(
 ): Promise<{ runId: string; total: number; policy: "llm" | "rules" }> {
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId, customerIds } = await createRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor });
-  const execution = executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, batchSize: deps.batchSize, controlGroupShare: deps.controlGroupShare })
-    .catch((err: unknown) => {
-      deps.onBackgroundError?.(err, runId);
-      return null;
-    })
-    .finally(() => inFlight.delete(runId));
-  inFlight.set(runId, execution);
+  const { runId, customerIds } = await enqueueRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor, options: runOptionsOf(deps) });
+  const runs = enqueued.get(deps.pool) ?? new Set<string>();
+  runs.add(runId);
+  enqueued.set(deps.pool, runs);
   return { runId, total: customerIds.length, policy };
+}
+
+function runOptionsOf(deps: LaunchDeps): Partial<RunOptions> {
+  return { ...(deps.batchSize ? { batchSize: deps.batchSize } : {}), ...(deps.controlGroupShare !== undefined ? { controlGroupShare: deps.controlGroupShare } : {}) };
 }
 
 export type CustomerRunResult = {
@@ -81,16 +145,19 @@ export type CustomerRunResult = {
   } | null;
 };
 
-/** Runs the pipeline for one customer and waits for its recommendation. */
+/** Enqueues a run for one customer and waits for a worker to answer with its recommendation. */
 export async function runPipelineForCustomer(deps: LaunchDeps, input: CustomerRunInput & { actor?: { id: string | null; label: string } }): Promise<CustomerRunResult> {
   const parsed = customerRunInputSchema.parse({ customerId: input.customerId, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId, customerIds } = await createRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, actor: input.actor });
-  const summary = await executeRun(deps.pool, { runId, customerIds, policy, model: deps.model, controlGroupShare: deps.controlGroupShare });
-  if (!summary) {
-    const { rows } = await deps.pool.query<{ error: string | null }>(`SELECT error FROM "Run" WHERE id = $1`, [runId]);
-    throw new RunRequestError(`The run failed: ${rows[0]?.error ?? "unknown reason"}`);
+  const { runId } = await enqueueRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, actor: input.actor, options: runOptionsOf(deps) });
+  const timeoutMs = deps.customerRunTimeoutMs ?? 60_000;
+  const status = await waitForRun(deps.pool, runId, { timeoutMs });
+  if (status === "timeout") {
+    throw new RunRequestError(`No worker took the run within ${Math.round(timeoutMs / 1000)} s; it stays queued and will run when a worker starts (npm run worker, or npm start with WORKERS of 1 or more).`);
   }
+  const { rows: ended } = await deps.pool.query<{ error: string | null; summary: RunSummary | null }>(`SELECT error, summary FROM "Run" WHERE id = $1`, [runId]);
+  const summary = ended[0]?.summary;
+  if (status !== "completed" || !summary) throw new RunRequestError(`The run ${status === "cancelled" ? "was cancelled" : "failed"}: ${ended[0]?.error ?? "no reason recorded"}`);
   const { rows } = await deps.pool.query<{
     id: string; status: string; treatmentKey: string | null; policy: string; rationale: string; confidence: number; expectedValue: string; failureReason: string | null;
   }>(

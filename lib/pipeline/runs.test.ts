@@ -4,7 +4,7 @@ import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { loadCatalog } from "./catalog";
 import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
-import { DEMO_RESET_LOCK_KEY, RunRequestError, createRun, executeRun, failInterruptedRuns, requestCancel, resolvePolicy, selectCustomers } from "./runs";
+import { DEMO_RESET_LOCK_KEY, RunRequestError, createRun, executeRun, requestCancel, resolvePolicy, selectCustomers } from "./runs";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { answerReply, schemaAnswer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
@@ -247,7 +247,7 @@ describe("runs on PostgreSQL", () => {
     expect(resolvePolicy("rules", null)).toBe("rules");
   });
 
-  test("cancelling a run stops it after the current batch and keeps what was decided", async () => {
+  test("cancelling a run that is still deciding ends it at once: no recommendation written, no capacity held", async () => {
     await insertCatalog(db.url);
     const ids = await insertCustomers(db.url, { count: 40 });
     await insertPermissions(db.url, ids);
@@ -261,11 +261,5 @@ describe("runs on PostgreSQL", () => {
     const recs = await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Recommendation" WHERE "runId" = $1`, [run.runId]);
     expect(recs.n).toBe(row.processed);
     await expect(requestCancel(pool, { runId: run.runId, actor: { id: null, label: "test" } })).rejects.toThrow(/already ended \(cancelled\)/);
-  });
-
-  test("runs left running by a stopped server are marked failed", async () => {
-    await pool.query(`INSERT INTO "Run" (id, status, policy, scope) VALUES (gen_random_uuid(), 'running', 'rules', '{}')`);
-    expect(await failInterruptedRuns(pool)).toBe(1);
-    expect((await one<{ status: string }>(`SELECT status FROM "Run"`)).status).toBe("failed");
   });
 });

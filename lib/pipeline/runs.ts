@@ -1,23 +1,16 @@
-// Runs: choosing the customers, executing the orchestrator over them, and recording progress,
-// cancellation and the summary on the Run row.
+// Runs: choosing the customers, creating the run (and, through the queue, its jobs), executing it
+// in-process through the same steps as the jobs, and recording cancellation on the Run row.
 import type pg from "pg";
 import { z } from "zod";
 import { type PolicyKind, patternKeys } from "../agents/domain";
-import type { RunProgress, RunSummary } from "../agents/orchestrator/messages";
-import { type OrchestratorDeps, createOrchestrator } from "../agents/orchestrator";
+import type { RunSummary } from "../agents/orchestrator/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
-import { createDataAgent } from "../agents/data/data-agent";
-import { createJourneyAgent } from "../agents/journey/journey-agent";
-import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
 import { writeAudit } from "../audit/write";
 import { withTransaction } from "../database/transaction";
 import { AppError } from "../errors";
-import { loadCatalog } from "./catalog";
-import { loadContactPolicy } from "./contact-policy";
-import { createCustomerCache } from "./customer-cache";
-import { createPgCustomerSource } from "./customer-source";
-import { createPgCapacityStore } from "./pg-capacity-store";
+import { getEnv } from "../env";
+import { type RunOptions, allocateRunStep, decideRunChunk, defaultRunOptions, failRun, readRun, stopDecidingRun } from "../jobs/steps";
 import { loadSegment, segmentWhere } from "./segments";
 
 export const runScopeSchema = z
@@ -92,8 +85,19 @@ export const DEMO_RESET_LOCK_KEY = 7_204_311;
  */
 export async function createRun(
   pool: pg.Pool,
-  opts: { scope: RunScope; policy: PolicyKind; /** Who asked: recorded on the run and audited in its own transaction. None for the command line. */ actor?: { id: string | null; label: string } },
-): Promise<{ runId: string; customerIds: string[] }> {
+  opts: {
+    scope: RunScope;
+    policy: PolicyKind;
+    /** Who asked: recorded on the run and audited in its own transaction. None for the command line. */
+    actor?: { id: string | null; label: string };
+    /** How its steps work; the policy's defaults for what is not given. */
+    options?: Partial<RunOptions>;
+    /** Seconds from now the run may take; RUN_DEADLINE_SECONDS when unset. */
+    deadlineSeconds?: number;
+    /** Runs inside the creating transaction (the queue enqueues the run's jobs here, so a run exists exactly when its jobs do). */
+    onCreated?: (client: pg.PoolClient, run: { runId: string; customerIds: string[]; options: RunOptions }) => Promise<void>;
+  },
+): Promise<{ runId: string; customerIds: string[]; options: RunOptions }> {
   // A customer named twice is decided once: the orchestrator keeps one recommendation per customer and run.
   const scope: RunScope = opts.scope.customerIds ? { ...opts.scope, customerIds: [...new Set(opts.scope.customerIds)] } : opts.scope;
   return withTransaction(pool, async (client) => {
@@ -107,9 +111,11 @@ export async function createRun(
       if (missing.length > 0) throw new RunRequestError(`Unknown customer${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).join(", ")}`);
     }
     if (customerIds.length === 0) throw new RunRequestError("No customer matches this selection.");
+    const options: RunOptions = { ...defaultRunOptions(opts.policy), ...opts.options };
     const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById") VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4) RETURNING id`,
-      [opts.policy, JSON.stringify(scope), customerIds.length, opts.actor?.id ?? null],
+      `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById", options, "deadlineAt")
+       VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4, $5, now() + make_interval(secs => $6)) RETURNING id`,
+      [opts.policy, JSON.stringify(scope), customerIds.length, opts.actor?.id ?? null, JSON.stringify(options), opts.deadlineSeconds ?? getEnv().RUN_DEADLINE_SECONDS],
     );
     const runId = rows[0]!.id;
     if (opts.actor) {
@@ -118,20 +124,9 @@ export async function createRun(
       const asked = named ? { ...rest, customers: named.length <= 20 ? named : `${named.length} customers` } : rest;
       await writeAudit(client, { actor: opts.actor, action: "run.start", entityType: "Run", entityId: runId, before: null, after: { status: "queued", policy: opts.policy, scope: asked, total: customerIds.length } });
     }
-    return { runId, customerIds };
+    await opts.onCreated?.(client, { runId, customerIds, options });
+    return { runId, customerIds, options };
   });
-}
-
-function pgProgress(pool: pg.Pool): RunProgress {
-  return {
-    async report({ runId, processed, failed }) {
-      const { rows } = await pool.query<{ cancelRequested: boolean }>(
-        `UPDATE "Run" SET processed = $2, failed = $3 WHERE id = $1 RETURNING "cancelRequested"`,
-        [runId, processed, failed],
-      );
-      return { isCancelRequested: rows[0]?.cancelRequested ?? false };
-    },
-  };
 }
 
 export type ExecuteOptions = {
@@ -141,51 +136,54 @@ export type ExecuteOptions = {
   model: ChatModel | null;
   concurrency?: number;
   batchSize?: number;
-  /** Customers per data load (and per chunk handed to `decideMany`). */
+  /** Customers per decided chunk (one decide job's worth). */
   chunkSize?: number;
-  /** Decides chunks elsewhere, for example on worker threads (see workers/decide-workers.ts). */
-  decideMany?: OrchestratorDeps["decideMany"];
   /** The contact policy to decide under; absent reads the one in force, null decides without one (the benchmark's comparison). */
   contactPolicy?: ContactPolicy | null;
   /** Share of customers held out in the standing control group (CONTROL_GROUP_SHARE for runs people start); absent holds out nobody. */
   controlGroupShare?: number;
 };
 
-/** Executes a created run to the end (completed, cancelled or failed) and returns its summary. */
+/**
+ * Executes a created run to the end in this process, through the same decide and allocate steps
+ * the queue's jobs run (lib/jobs/steps.ts), one chunk after another: for tests, the benchmark's
+ * direct rows and data set-up. Returns the summary of a completed or cancelled run, null for a
+ * failed one (its reason is on the run).
+ */
 export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<RunSummary | null> {
-  await pool.query(`UPDATE "Run" SET status = 'running', "startedAt" = now() WHERE id = $1`, [opts.runId]);
+  const options: RunOptions = {
+    ...defaultRunOptions(opts.policy),
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.controlGroupShare !== undefined ? { controlGroupShare: opts.controlGroupShare } : {}),
+    ...(opts.contactPolicy === null ? { isWithoutContactPolicy: true } : {}),
+  };
+  await pool.query(`UPDATE "Run" SET options = $2 WHERE id = $1`, [opts.runId, JSON.stringify(options)]);
   try {
-    const catalog = await loadCatalog(pool);
-    const orchestrator = createOrchestrator({
-      data: createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2000 }) }),
-      journey: createJourneyAgent(),
-      treatment: createTreatmentAgent({ catalog, model: opts.policy === "llm" ? opts.model : null, contactPolicy: opts.contactPolicy !== undefined ? opts.contactPolicy : await loadContactPolicy(pool) }),
-      capacity: createPgCapacityStore(pool),
-      catalog,
-      progress: pgProgress(pool),
-      policy: opts.policy,
-      concurrency: opts.concurrency ?? (opts.policy === "llm" ? 16 : 4),
-      batchSize: opts.batchSize,
-      chunkSize: opts.chunkSize,
-      decideMany: opts.decideMany,
-      controlGroupShare: opts.controlGroupShare,
-    });
-    const response = await orchestrator.process({ type: "process_run", runId: opts.runId, customerIds: opts.customerIds });
-    if (!response.ok) throw new Error(response.error.reason);
-    const summary = response.data;
-    await pool.query(
-      `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = $5, "finishedAt" = now() WHERE id = $1`,
-      [opts.runId, summary.isCancelled ? "cancelled" : "completed", summary.processed, summary.byStatus.failed, JSON.stringify(summary)],
-    );
-    return summary;
+    const customerIds = [...new Set(opts.customerIds)];
+    for (let start = 0; start < customerIds.length; start += options.chunkSize) {
+      const result = await decideRunChunk(pool, { runId: opts.runId, customerIds: customerIds.slice(start, start + options.chunkSize), model: opts.model, contactPolicy: opts.contactPolicy });
+      if (result === "stopped") break;
+    }
+    while ((await allocateRunStep(pool, { runId: opts.runId })).isMore);
   } catch (err) {
-    await pool.query(`UPDATE "Run" SET status = 'failed', error = $2, "finishedAt" = now() WHERE id = $1`, [opts.runId, (err as Error).message.slice(0, 2000)]);
+    await failRun(pool, opts.runId, (err as Error).message);
+  }
+  const { rows } = await pool.query<{ status: string; summary: RunSummary | null }>(`SELECT status::text, summary FROM "Run" WHERE id = $1`, [opts.runId]);
+  const run = rows[0];
+  if (!run || run.status === "failed") return null;
+  if (run.status !== "completed" && run.status !== "cancelled") {
+    // A run whose customers were not all staged (one vanished meanwhile) cannot allocate: say so.
+    await failRun(pool, opts.runId, "The run stopped before every customer was decided.");
     return null;
   }
+  return run.summary;
 }
 
 /**
- * Asks a queued or running run to stop after its current batch, writing the request and its audit
+ * Asks a queued or running run to stop: one still deciding ends cancelled at once (no capacity was
+ * held), one allocating stops after its current batch. Writes the request and its audit
  * entry in one transaction. A request already standing changes nothing; a run that ended is refused
  * with an AppError naming its status, and an unknown one with not_found.
  */
@@ -200,6 +198,10 @@ export async function requestCancel(pool: pg.Pool, opts: { runId: string; actor:
     }
     if (run.cancelRequested) return { isAlreadyRequested: true };
     await client.query(`UPDATE "Run" SET "cancelRequested" = true WHERE id = $1`, [runId]);
+    // Still deciding, nothing is held yet: the run ends now, and a chunk landing later finds it ended
+    // (chunks lock this row before staging). An allocating run stops after its current batch.
+    const locked = await readRun(client, runId);
+    if (locked && locked.phase === "deciding") await stopDecidingRun(client, locked);
     await writeAudit(client, {
       actor,
       action: "run.cancel_requested",
@@ -210,16 +212,4 @@ export async function requestCancel(pool: pg.Pool, opts: { runId: string; actor:
     });
     return { isAlreadyRequested: false };
   });
-}
-
-/**
- * Marks runs left running by a stopped server as failed. Their committed batches stand: each batch
- * wrote its recommendations and holds in one transaction.
- */
-export async function failInterruptedRuns(pool: pg.Pool): Promise<number> {
-  const { rowCount } = await pool.query(
-    `UPDATE "Run" SET status = 'failed', error = 'Interrupted: the server stopped during the run. Batches finished before that were kept.', "finishedAt" = now()
-      WHERE status IN ('queued', 'running')`,
-  );
-  return rowCount ?? 0;
 }

@@ -1,20 +1,26 @@
 // The orchestrator: for each customer, data → journey → permissions → recommendation → capacity,
-// following the fallback chain until a treatment is held or the answer is no action. Decisions
-// are made concurrently (decide.ts); capacity is taken in batches (allocate.ts, save-batch.ts),
-// each one transaction that serves its customers in priority order and writes their
-// recommendations with it; run-loop.ts schedules the two, tally.ts sums up the run.
+// following the fallback chain until a treatment is held or the answer is no action. A run is two
+// steps: deciding (decide.ts, a chunk at a time in run-loop.ts, no capacity taken), then allocating
+// over the whole run (allocate-run.ts) in batches (allocate.ts, save-batch.ts), each one transaction
+// that serves its customers in priority order and writes their recommendations with it; tally.ts
+// sums up the run. The queue runs the same steps as separate jobs (lib/jobs).
 import { z } from "zod";
 import type { CapacityStore } from "../allocation/ports";
 import type { TreatmentDefinition } from "../domain";
 import { type Agent, type HandlerMap, dispatch, fail, ok } from "../protocol";
 import { type DeciderDeps, type Outcome, createDecider } from "./decide";
 import type { OrchestratorMessage, OrchestratorResponse, RunProgress, RunSummary } from "./messages";
-import { runLoop } from "./run-loop";
+import { allocateRun } from "./allocate-run";
+import { decideChunk } from "./run-loop";
 import { createBatchSaver } from "./save-batch";
 import { emptySummary, tallySaved } from "./tally";
 
 export { createDecider } from "./decide";
 export type { Decided, DeciderDeps, Failed, Missing, Outcome } from "./decide";
+export { type AllocationStrategy, allocateRun, greedyOrder } from "./allocate-run";
+export { decideChunk } from "./run-loop";
+export { createBatchSaver, type SavedBatch } from "./save-batch";
+export { emptySummary, tallyRun, tallySaved } from "./tally";
 
 export type OrchestratorDeps = DeciderDeps & {
   capacity: CapacityStore;
@@ -26,12 +32,6 @@ export type OrchestratorDeps = DeciderDeps & {
   batchSize?: number;
   /** Customers loaded per data round trip. */
   chunkSize?: number;
-  /**
-   * Decides many customers elsewhere (for example on worker threads, each with its own data,
-   * journey and treatment agents); when given, the run sends it chunks of `chunkSize` customers,
-   * `concurrency` chunks at once, and only holds capacity and writes here.
-   */
-  decideMany?: (customerIds: string[]) => Promise<Outcome[]>;
   /** Share of customers held out in the standing control group (control-group.ts); absent holds out nobody. */
   controlGroupShare?: number;
 };
@@ -60,23 +60,31 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     const customerIds = [...new Set(requested)];
     const summary = emptySummary({ runId, policy: deps.policy, customers: customerIds.length });
     const saveBatch = createBatchSaver({ store: deps.capacity, catalog: deps.catalog, treatment: deps.treatment, now, runId, controlGroupShare: deps.controlGroupShare });
-    const { isCancelled } = await runLoop({
-      runId,
-      customerIds,
-      concurrency,
+    const outcomes: Outcome[] = [];
+    for (let start = 0; start < customerIds.length; start += chunkSize) {
+      const chunk = await decideChunk({
+        runId,
+        customerIds: customerIds.slice(start, start + chunkSize),
+        concurrency,
+        decide,
+        prefetch: (ids) => deps.data.process({ type: "prefetch_customers", customerIds: ids }),
+        isStopRequested: async () => false,
+      });
+      outcomes.push(...chunk.outcomes);
+    }
+    const { isStopped } = await allocateRun({
+      strategy: "greedy",
+      outcomes,
       batchSize,
-      chunkSize,
-      decide,
-      decideMany: deps.decideMany,
-      prefetch: (ids) => deps.data.process({ type: "prefetch_customers", customerIds: ids }),
-      save: async (items) => {
-        const saved = await saveBatch(items);
+      saveBatch,
+      afterBatch: async ({ items, saved }) => {
         tallySaved(summary, { items, saved });
-        if (saved.error) throw saved.error;
-        return deps.progress.report({ runId, processed: summary.processed, failed: summary.byStatus.failed });
+        if (saved.error) return { isStopRequested: true };
+        const answer = await deps.progress.report({ runId, processed: summary.processed, failed: summary.byStatus.failed });
+        return { isStopRequested: answer.isCancelRequested };
       },
     });
-    summary.isCancelled = isCancelled && summary.processed < customerIds.length;
+    summary.isCancelled = isStopped && summary.processed < customerIds.length;
     summary.durationMs = Math.round(performance.now() - started);
     return summary;
   }

@@ -23,7 +23,19 @@ export function tallySaved(summary: RunSummary, batch: { items: Outcome[]; saved
   summary.supersededEarlier += saved.superseded;
 }
 
-function tally(summary: RunSummary, items: Outcome[], records: DecisionRecord[]) {
+/** What the summary reads of a stored recommendation. */
+export type TalliedRecord = Pick<DecisionRecord, "customerId" | "status" | "failureReason" | "treatmentKey" | "fallbackPath" | "expectedValue">;
+
+/**
+ * Adds a whole run at once: every customer it decided and the recommendations stored for them, as
+ * read back after the allocation (so a run allocated over several attempts is counted once).
+ */
+export function tallyRun(summary: RunSummary, run: { items: Outcome[]; records: TalliedRecord[]; superseded: number }): void {
+  tally(summary, run.items, run.records);
+  summary.supersededEarlier += run.superseded;
+}
+
+function tally(summary: RunSummary, items: Outcome[], records: TalliedRecord[]) {
   const isModelRun = summary.policy === "llm";
   for (const item of items) {
     if (item.kind === "missing") summary.missingCustomers.push(item.customerId);

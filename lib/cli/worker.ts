@@ -1,0 +1,51 @@
+// `npm run worker [-- --concurrency N]`: one worker process. It takes runs' jobs from the queue in
+// the app's PostgreSQL (DATABASE_URL, or the project's own under .data/) until stopped; start as
+// many as the machines allow, anywhere that reaches the database. SIGTERM or Ctrl-C stops it after
+// its current jobs; a worker killed outright loses nothing: its jobs expire and another takes them.
+import pg from "pg";
+import { openDatabase } from "../database/connection";
+import { getEnv } from "../env";
+import { startWorker } from "../jobs/worker";
+import { chatModelFromEnv } from "../llm/select-model";
+import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
+
+const usage = "Usage: npm run worker [-- --concurrency N] [--maintenance-seconds S]";
+const parsed = parseCommandArgs(process.argv.slice(2), {
+  concurrency: { type: "string", default: "2" },
+  /** How often this worker looks for jobs whose worker died (expired), among other upkeep. */
+  "maintenance-seconds": { type: "string", default: "5" },
+});
+if (!parsed.ok) exitOnBadArgs(parsed, usage);
+const concurrency = wholeNumberArg("--concurrency", parsed.values.concurrency, { min: 1, max: 64 });
+if (!concurrency.ok) exitOnBadArgs(concurrency, usage);
+const maintenance = wholeNumberArg("--maintenance-seconds", parsed.values["maintenance-seconds"], { min: 1, max: 3600 });
+if (!maintenance.ok) exitOnBadArgs(maintenance, usage);
+
+const env = getEnv();
+const log = (m: string) => console.log(`[worker ${process.pid}] ${m}`);
+const db = await openDatabase({ log });
+const pool = new pg.Pool({ connectionString: db.url, max: concurrency.value * 2 + 4 });
+// An idle connection cut by the server is replaced on the next query; unheard, its error would stop the worker.
+pool.on("error", (err) => log(`an idle database connection failed; it will be replaced (${err.message})`));
+const worker = await startWorker({
+  pool,
+  model: chatModelFromEnv(env),
+  concurrency: concurrency.value,
+  expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS,
+  maintenanceIntervalSeconds: maintenance.value,
+  log,
+});
+log(`Working runs' jobs, ${concurrency.value} chunk(s) at a time.`);
+
+let isStopping = false;
+async function stop() {
+  if (isStopping) return;
+  isStopping = true;
+  log("Stopping after the current jobs...");
+  await worker.stop().catch((err: unknown) => log(`stopping the queue failed: ${(err as Error).message}`));
+  await pool.end();
+  await db.release();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { usePoolPerTest } from "../database/testing";
+import { createOpenAIChatModel } from "../llm/openai-model";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
+import { enqueueRun, waitForRun } from "../pipeline/launch";
+import { createRun, requestCancel } from "../pipeline/runs";
+import { insertCatalog, insertCustomers, insertPermissions } from "../pipeline/testing/fixtures";
+import { spawnWorker } from "./spawn";
+import { decideRunChunk } from "./steps";
+import { type Worker, startWorker } from "./worker";
+
+const children: ChildProcess[] = [];
+const workers: Worker[] = [];
+const fakes: FakeOpenAIServer[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const worker of workers.splice(0)) await worker.stop();
+  for (const fake of fakes.splice(0)) await fake.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+describe("runs through the job queue", () => {
+  const t = usePoolPerTest({ max: 12 });
+  const one = async <T>(sql: string, params: unknown[] = []) => (await t.pool.query(sql, params)).rows[0] as T;
+  /** Customers with every consent, and a model server answering each call after `latencyMs`. */
+  async function seed(count: number, latencyMs: number) {
+    await insertCatalog(t.db.url, { limits: { call_slots: 15, sms_quota: 40 } });
+    const ids = await insertCustomers(t.db.url, { count, highValueEvery: 4 });
+    await insertPermissions(t.db.url, ids);
+    const fake = await startFakeOpenAIServer({ latencyMs, isRecording: false });
+    fakes.push(fake);
+    return { ids, fake, model: createOpenAIChatModel({ apiKey: "test", model: "test-model", baseURL: fake.baseURL, maxRetries: 0 }) };
+  }
+
+  test("a worker process killed with SIGKILL mid-run: another worker completes it, one recommendation per customer, counters equal the live holds", async () => {
+    const { fake } = await seed(120, 40);
+    const { runId } = await enqueueRun(t.pool, { scope: { limit: 120 }, policy: "llm", options: { chunkSize: 20, concurrency: 2, batchSize: 20 }, expireInSeconds: 2 });
+    const workerEnv = { OPENAI_API_KEY: "test", OPENAI_BASE_URL: fake.baseURL, RUN_JOB_EXPIRE_SECONDS: "2" };
+    const doomed = spawnWorker({ databaseUrl: t.db.url, concurrency: 1, maintenanceSeconds: 1, env: workerEnv, stdio: "ignore" });
+    children.push(doomed);
+    await until("the first chunk is staged", async () => (await one<{ decided: number }>(`SELECT decided FROM "Run" WHERE id = $1`, [runId])).decided > 0, 30_000);
+    doomed.kill("SIGKILL");
+    const survivor = spawnWorker({ databaseUrl: t.db.url, concurrency: 2, maintenanceSeconds: 1, env: workerEnv, stdio: "ignore" });
+    children.push(survivor);
+
+    expect(await waitForRun(t.pool, runId, { timeoutMs: 60_000 })).toBe("completed");
+    const run = await one<{ processed: number; total: number; summary: { processed: number } }>(`SELECT processed, total, summary FROM "Run" WHERE id = $1`, [runId]);
+    expect(run).toMatchObject({ processed: 120, total: 120, summary: { processed: 120 } });
+    const recs = await one<{ n: number; customers: number }>(`SELECT count(*)::int AS n, count(DISTINCT "customerId")::int AS customers FROM "Recommendation" WHERE "runId" = $1`, [runId]);
+    expect(recs).toEqual({ n: 120, customers: 120 });
+    const { rows } = await t.pool.query<{ key: string; limit: number; held: number; live: number }>(
+      `SELECT c.key, c."limit", c.held,
+              (SELECT count(*)::int FROM "Allocation" a WHERE a."resourceKey" = c.key AND a.outcome = 'held') AS live
+         FROM "ResourceConstraint" c ORDER BY c.key`,
+    );
+    for (const r of rows) {
+      expect(r.held, r.key).toBeLessThanOrEqual(r.limit);
+      expect(r.held, r.key).toBe(r.live);
+    }
+    expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "RunDecision" WHERE "runId" = $1`, [runId])).n).toBe(0);
+  }, 90_000);
+
+  test("cancelled one second after start: no chunk is staged after the cancel, and nothing is allocated", async () => {
+    const { model } = await seed(200, 40);
+    workers.push(await startWorker({ pool: t.pool, model, concurrency: 2, expireInSeconds: 30, log: () => {} }));
+    const { runId } = await enqueueRun(t.pool, { scope: { limit: 200 }, policy: "llm", options: { chunkSize: 20, concurrency: 2 } });
+    await sleep(1_000);
+    await requestCancel(t.pool, { runId, actor: { id: null, label: "test" } });
+    const atCancel = await one<{ status: string; decided: number }>(`SELECT status::text, decided FROM "Run" WHERE id = $1`, [runId]);
+    expect(atCancel.status).toBe("cancelled");
+    // Long enough for the chunks in hand when the cancel came to reach their transaction.
+    await sleep(1_500);
+    const after = await one<{ decided: number; staged: number; recs: number; holds: number }>(
+      `SELECT decided,
+              (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged,
+              (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs,
+              (SELECT count(*)::int FROM "Allocation" WHERE "runId" = $1) AS holds
+         FROM "Run" WHERE id = $1`,
+      [runId],
+    );
+    expect(atCancel.decided).toBeLessThan(200);
+    expect(after).toEqual({ decided: atCancel.decided, staged: 0, recs: 0, holds: 0 });
+  });
+
+  test.each([
+    { name: "the same chunk decided twice stages each customer once", chunks: [[0, 10], [0, 10], [10, 20]], decided: 20 },
+    { name: "overlapping chunks stage each customer once", chunks: [[0, 12], [8, 20]], decided: 20 },
+  ])("$name, and the run moves to allocating exactly once", async ({ chunks, decided }) => {
+    await insertCatalog(t.db.url);
+    await insertCustomers(t.db.url, { count: 20 });
+    const run = await createRun(t.pool, { scope: { limit: 20 }, policy: "rules" });
+    let lasts = 0;
+    for (const [from, to] of chunks) {
+      await decideRunChunk(t.pool, { runId: run.runId, customerIds: run.customerIds.slice(from, to), model: null, onLast: async () => void lasts++ });
+    }
+    const row = await one<{ decided: number; phase: string; staged: number }>(
+      `SELECT decided, phase::text, (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged FROM "Run" WHERE id = $1`,
+      [run.runId],
+    );
+    expect(row).toEqual({ decided, phase: "allocating", staged: decided });
+    expect(lasts).toBe(1);
+  });
+
+  test("npm run pipeline -- --detach prints one JSON line with the run id and leaves the run queued for the workers", async () => {
+    await insertCatalog(t.db.url);
+    await insertCustomers(t.db.url, { count: 5 });
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../cli/pipeline.ts"), "--limit", "5", "--policy", "rules", "--detach"], {
+      env: { ...process.env, DATABASE_URL: t.db.url },
+    });
+    children.push(child);
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    const lines = stdout.split("\n").filter((l) => l !== "");
+    expect(lines).toHaveLength(1);
+    const { runId } = JSON.parse(lines[0]!) as { runId: string };
+    expect(await one<{ status: string; total: number }>(`SELECT status::text, total FROM "Run" WHERE id = $1`, [runId])).toEqual({ status: "queued", total: 5 });
+    const jobs = await one<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'run-decide' AND data->>'runId' = $1`, [runId]);
+    expect(jobs.n).toBe(1);
+  });
+});

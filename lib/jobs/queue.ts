@@ -1,0 +1,87 @@
+// The job queue: pg-boss in its own schema (pgboss) of the app's PostgreSQL, so no other server
+// runs and any number of worker processes share the work through SKIP LOCKED. pg-boss 10 is the
+// last release for Node 20; it has no heartbeat, so a job's expiry is its liveness: a job still
+// active past `expireInSeconds` is failed by the queue's maintenance and retried by another worker.
+import type pg from "pg";
+import PgBoss from "pg-boss";
+
+export const QUEUES = {
+  /** A chunk of a run's customers to decide and stage. */
+  decide: "run-decide",
+  /** A run whose customers are all staged, to allocate. */
+  allocate: "run-allocate",
+  /** Jobs that used up their retries: their run ends failed with the reason. */
+  failed: "run-failed",
+} as const;
+
+export type DecideJob = { runId: string; chunk: number; customerIds: string[] };
+export type AllocateJob = { runId: string };
+export type FailedJob = DecideJob | AllocateJob;
+
+/** Retries with backoff (about 2, 4, 8 s) before a job is dead-lettered. */
+const RETRY = { retryLimit: 3, retryDelay: 2, retryBackoff: true } as const;
+
+/** A connection or transaction as pg-boss sees it, so a job can be sent inside the caller's transaction. */
+export function queueDb(db: Pick<pg.ClientBase, "query"> | pg.Pool): PgBoss.Db {
+  return { executeSql: (text, values) => db.query(text, values) };
+}
+
+export type JobQueue = {
+  boss: PgBoss;
+  /** Sends a run's decide jobs, one per chunk, inside `client`'s transaction. */
+  enqueueRun(client: Pick<pg.ClientBase, "query">, run: { runId: string; customerIds: string[]; chunkSize: number; expireInSeconds: number }): Promise<void>;
+  /** Sends the run's one allocate job inside `client`'s transaction; its id is the run's, so a second send is a no-op. */
+  enqueueAllocation(client: Pick<pg.ClientBase, "query">, run: { runId: string; expireInSeconds: number }): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export type OpenQueueOptions = {
+  /** Expires stalled jobs and archives old ones; workers do, the web server does not. */
+  isSupervising?: boolean;
+  /** Seconds between two maintenance passes (how soon a dead worker's job is noticed after it expired). */
+  maintenanceIntervalSeconds?: number;
+  /** Seconds between two polls of an idle worker. */
+  pollingIntervalSeconds?: number;
+  log?: (message: string) => void;
+};
+
+async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
+  if (await boss.getQueue(name)) return;
+  try {
+    await boss.createQueue(name, { name, ...options });
+  } catch (err) {
+    // Another process created it first.
+    if (!(await boss.getQueue(name))) throw err;
+  }
+}
+
+/** Starts pg-boss on `pool` (creating or migrating its schema) and its three queues. */
+export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: queueDb(pool),
+    supervise: opts.isSupervising ?? false,
+    schedule: false,
+    maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 5,
+    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5,
+  });
+  // pg-boss reports a failed poll or maintenance pass as an event; unheard, it would stop the process.
+  boss.on("error", (err) => (opts.log ?? console.error)(`[queue] ${(err as Error).message}`));
+  await boss.start();
+  await ensureQueue(boss, QUEUES.failed, { retryLimit: 0 });
+  await ensureQueue(boss, QUEUES.decide, { ...RETRY, deadLetter: QUEUES.failed });
+  await ensureQueue(boss, QUEUES.allocate, { ...RETRY, deadLetter: QUEUES.failed });
+  return {
+    boss,
+    async enqueueRun(client, run) {
+      const jobs: PgBoss.JobInsert<DecideJob>[] = [];
+      for (let start = 0, chunk = 0; start < run.customerIds.length; start += run.chunkSize, chunk++) {
+        jobs.push({ name: QUEUES.decide, data: { runId: run.runId, chunk, customerIds: run.customerIds.slice(start, start + run.chunkSize) }, ...RETRY, expireInSeconds: run.expireInSeconds, deadLetter: QUEUES.failed });
+      }
+      await boss.insert(jobs, { db: queueDb(client) });
+    },
+    async enqueueAllocation(client, run) {
+      await boss.send(QUEUES.allocate, { runId: run.runId } satisfies AllocateJob, { id: run.runId, ...RETRY, expireInSeconds: run.expireInSeconds, deadLetter: QUEUES.failed, db: queueDb(client) });
+    },
+    stop: () => boss.stop({ graceful: true, close: false, timeout: 10_000 }),
+  };
+}

@@ -1,0 +1,288 @@
+// The two steps of a run over PostgreSQL, shared by the queue's jobs (handlers.ts) and the
+// in-process path (executeRun): deciding a chunk stages its customers' outcomes with the run's
+// progress in one transaction, taking no capacity; allocating reads every staged outcome of the run
+// and holds capacity batch by batch. Both are safe to repeat: a retried chunk stages each customer
+// once, a retried allocation skips customers already written.
+import type pg from "pg";
+import { createDataAgent } from "../agents/data/data-agent";
+import type { PolicyKind } from "../agents/domain";
+import { createJourneyAgent } from "../agents/journey/journey-agent";
+import { type Outcome, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, tallyRun, tallySaved } from "../agents/orchestrator";
+import type { RunSummary } from "../agents/orchestrator/messages";
+import type { ChatModel } from "../agents/ports";
+import type { ContactPolicy } from "../agents/rules/contact-policy";
+import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
+import { withTransaction } from "../database/transaction";
+import { loadCatalog } from "../pipeline/catalog";
+import { loadContactPolicy } from "../pipeline/contact-policy";
+import { createCustomerCache } from "../pipeline/customer-cache";
+import { createPgCustomerSource } from "../pipeline/customer-source";
+import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
+
+/** How a run's steps work, kept on the run so any worker runs it the same way. */
+export type RunOptions = {
+  /** Customers per capacity transaction. */
+  batchSize: number;
+  /** Customers per decide job. */
+  chunkSize: number;
+  /** Customers decided at once inside a chunk. */
+  concurrency: number;
+  /** Share held out in the standing control group; absent holds out nobody. */
+  controlGroupShare?: number;
+  /** Decide without a contact policy (the benchmark's comparison); otherwise the one in force. */
+  isWithoutContactPolicy?: boolean;
+};
+
+/** Sizes for a policy: model chunks are small, so one stays well inside a job's expiry while the model answers. */
+export function defaultRunOptions(policy: PolicyKind): RunOptions {
+  return policy === "llm" ? { batchSize: 250, chunkSize: 64, concurrency: 16 } : { batchSize: 250, chunkSize: 500, concurrency: 4 };
+}
+
+export type RunRow = {
+  id: string;
+  status: "queued" | "running" | "completed" | "cancelled" | "failed";
+  phase: "deciding" | "allocating";
+  policy: PolicyKind;
+  total: number;
+  decided: number;
+  processed: number;
+  cancelRequested: boolean;
+  isPastDeadline: boolean;
+  options: RunOptions;
+  startedAt: Date | null;
+};
+
+/** The run as its steps see it; null when it does not exist (deleted, or a demo reset replaced it). */
+export async function readRun(db: Pick<pg.ClientBase, "query">, runId: string, opts: { isLocked?: boolean } = {}): Promise<RunRow | null> {
+  const { rows } = await db.query<Omit<RunRow, "options"> & { options: Partial<RunOptions> | null }>(
+    `SELECT id, status::text, phase::text, policy::text, total, decided, processed, "cancelRequested",
+            ("deadlineAt" IS NOT NULL AND "deadlineAt" < now()) AS "isPastDeadline", options, "startedAt"
+       FROM "Run" WHERE id = $1${opts.isLocked ? " FOR UPDATE" : ""}`,
+    [runId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return { ...row, options: { ...defaultRunOptions(row.policy), ...(row.options ?? {}) } };
+}
+
+const isLive = (run: RunRow) => run.status === "queued" || run.status === "running";
+const DEADLINE_REASON = "The run passed its deadline (RUN_DEADLINE_SECONDS) and stopped like a cancel.";
+
+/**
+ * Ends a run that is still deciding as cancelled (asked, or past its deadline): nothing was
+ * allocated, so no capacity is held and no recommendation written; its staged decisions go. A run
+ * already ended or allocating is left alone.
+ */
+export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pick<RunRow, "id" | "policy" | "total" | "isPastDeadline">): Promise<boolean> {
+  const summary: RunSummary = { ...emptySummary({ runId: run.id, policy: run.policy, customers: run.total }), isCancelled: true };
+  const { rowCount } = await db.query(
+    `UPDATE "Run" SET status = 'cancelled', summary = $2, error = $3, "finishedAt" = now()
+      WHERE id = $1 AND status IN ('queued', 'running') AND phase = 'deciding'`,
+    [run.id, JSON.stringify(summary), run.isPastDeadline ? DEADLINE_REASON : null],
+  );
+  if (rowCount) await db.query(`DELETE FROM "RunDecision" WHERE "runId" = $1`, [run.id]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** Ends a live run as failed with `reason` and its counts (the recommendations it wrote stand, with their holds). */
+export async function failRun(pool: pg.Pool, runId: string, reason: string): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    const { rowCount } = await client.query(
+      `UPDATE "Run" r SET status = 'failed', error = $2, "finishedAt" = now(),
+              processed = (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = r.id),
+              failed = (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = r.id AND status = 'failed')
+        WHERE id = $1 AND status IN ('queued', 'running')`,
+      [runId, reason.slice(0, 2000)],
+    );
+    if (rowCount) await client.query(`DELETE FROM "RunDecision" WHERE "runId" = $1`, [runId]);
+  });
+}
+
+/** The data, journey and treatment agents of steps 1–4 for one chunk. */
+async function deciderFor(pool: pg.Pool, run: RunRow, opts: { model: ChatModel | null; contactPolicy?: ContactPolicy | null }) {
+  const catalog = await loadCatalog(pool);
+  const contactPolicy = opts.contactPolicy !== undefined ? opts.contactPolicy : run.options.isWithoutContactPolicy ? null : await loadContactPolicy(pool);
+  const data = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2_000 }) });
+  const treatment = createTreatmentAgent({ catalog, model: run.policy === "llm" ? opts.model : null, contactPolicy });
+  const { decide } = createDecider({ data, journey: createJourneyAgent(), treatment, policy: run.policy, catalog });
+  return { data, decide };
+}
+
+export type ChunkResult = "staged" | "last" | "stopped";
+
+/**
+ * Decides one chunk of run `runId` and stages each customer's outcome with the run's progress in
+ * one transaction; "last" when that transaction staged the run's last customer and moved the run
+ * to allocating (then `onLast` ran inside it, to enqueue the allocation exactly once); "stopped"
+ * when the run was cancelled, past its deadline or ended before the chunk could be staged.
+ */
+export async function decideRunChunk(
+  pool: pg.Pool,
+  opts: { runId: string; customerIds: string[]; model: ChatModel | null; contactPolicy?: ContactPolicy | null; onLast?: (client: pg.PoolClient) => Promise<void> },
+): Promise<ChunkResult> {
+  const run = await readRun(pool, opts.runId);
+  if (!run || !isLive(run) || run.phase !== "deciding") return "stopped";
+  if (run.cancelRequested || run.isPastDeadline) {
+    await stopDecidingRun(pool, run);
+    return "stopped";
+  }
+  await pool.query(`UPDATE "Run" SET status = 'running', "startedAt" = coalesce("startedAt", now()) WHERE id = $1 AND status = 'queued'`, [run.id]);
+  const { data, decide } = await deciderFor(pool, run, opts);
+  const isStopRequested = async () => {
+    const now = await readRun(pool, run.id);
+    return !now || !isLive(now) || now.cancelRequested || now.isPastDeadline;
+  };
+  const { outcomes, isStopped } = await decideChunk({
+    runId: run.id,
+    customerIds: opts.customerIds,
+    concurrency: run.options.concurrency,
+    decide,
+    prefetch: (ids) => data.process({ type: "prefetch_customers", customerIds: ids }),
+    isStopRequested,
+  });
+  if (isStopped) {
+    const now = await readRun(pool, run.id);
+    if (now) await stopDecidingRun(pool, now);
+    return "stopped";
+  }
+  return withTransaction(pool, async (client) => {
+    // The run row locked first: chunks landing at once count one after another, so exactly one sees the last customer.
+    const locked = await readRun(client, run.id, { isLocked: true });
+    if (!locked || !isLive(locked) || locked.phase !== "deciding") return "stopped";
+    if (locked.cancelRequested || locked.isPastDeadline) {
+      await stopDecidingRun(client, locked);
+      return "stopped";
+    }
+    const staged = outcomes.map((o) => ({
+      customerId: o.customerId,
+      priority: o.kind === "decided" ? o.priority : 0,
+      isHighValue: o.kind === "decided" ? o.isHighValue : false,
+      outcome: o,
+    }));
+    const inserted = await client.query(
+      `INSERT INTO "RunDecision" ("runId", "customerId", priority, "isHighValue", outcome)
+       SELECT $1, x->>'customerId', (x->>'priority')::float8, (x->>'isHighValue')::boolean, x->'outcome'
+         FROM jsonb_array_elements($2::jsonb) x
+       ON CONFLICT DO NOTHING`,
+      [run.id, JSON.stringify(staged)],
+    );
+    const { rows } = await client.query<{ decided: number; total: number }>(
+      `UPDATE "Run" SET decided = decided + $2 WHERE id = $1 RETURNING decided, total`,
+      [run.id, inserted.rowCount ?? 0],
+    );
+    if (rows[0]!.decided < rows[0]!.total) return "staged";
+    await client.query(`UPDATE "Run" SET phase = 'allocating' WHERE id = $1`, [run.id]);
+    await opts.onLast?.(client);
+    return "last";
+  });
+}
+
+/** Key space of the allocation lock: one allocation per run at a time, released if its worker dies. */
+const ALLOCATION_LOCK_CLASS = 7_204_312;
+
+export class AllocationBusyError extends Error {}
+
+/** What an allocation step left: more customers to allocate (the next step continues), or the run ended (or was not allocating). */
+export type AllocationResult = { isMore: true } | { isMore: false; summary: RunSummary | null };
+
+/**
+ * Holds capacity for up to `maxCustomers` staged customers of run `runId` in the run's order
+ * (skipping those an earlier step already wrote), and once none is left ends the run completed (or
+ * cancelled, when a cancel or the deadline came between batches) with a summary counted from what
+ * is stored. Steps are short so a job's expiry can stay short. Does nothing for a run that is not
+ * allocating; throws AllocationBusyError while another worker allocates the same run.
+ */
+export async function allocateRunStep(pool: pg.Pool, opts: { runId: string; maxCustomers?: number }): Promise<AllocationResult> {
+  const lockClient = await pool.connect();
+  try {
+    const { rows: lock } = await lockClient.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [ALLOCATION_LOCK_CLASS, opts.runId]);
+    if (!lock[0]?.ok) throw new AllocationBusyError(`Another worker is allocating run ${opts.runId}`);
+    try {
+      return await allocateLocked(pool, opts.runId, opts.maxCustomers ?? Number.MAX_SAFE_INTEGER);
+    } finally {
+      await lockClient.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [ALLOCATION_LOCK_CLASS, opts.runId]);
+    }
+  } finally {
+    lockClient.release();
+  }
+}
+
+async function stagedOutcomes(pool: pg.Pool, runId: string, opts: { isUnsavedOnly: boolean }): Promise<Outcome[]> {
+  const { rows } = await pool.query<{ outcome: Outcome }>(
+    `SELECT d.outcome FROM "RunDecision" d WHERE d."runId" = $1
+        ${opts.isUnsavedOnly ? `AND NOT EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."runId" = d."runId" AND r."customerId" = d."customerId")` : ""}`,
+    [runId],
+  );
+  return rows.map((r) => r.outcome);
+}
+
+async function allocateLocked(pool: pg.Pool, runId: string, maxCustomers: number): Promise<AllocationResult> {
+  const run = await readRun(pool, runId);
+  if (!run || run.status !== "running" || run.phase !== "allocating") return { isMore: false, summary: null };
+  const catalog = await loadCatalog(pool);
+  // Alternatives come from each decision's stored ranking (and the rules when it is used up): no model call here.
+  const treatment = createTreatmentAgent({ catalog, model: null, contactPolicy: run.options.isWithoutContactPolicy ? null : await loadContactPolicy(pool) });
+  const now = () => new Date();
+  const saveBatch = createBatchSaver({ store: createPgCapacityStore(pool), catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare });
+  const unsaved = await stagedOutcomes(pool, runId, { isUnsavedOnly: true });
+  // The run's order over all its unsaved customers, cut after this step's share (whole batches).
+  const share = Math.max(run.options.batchSize, Math.floor(maxCustomers / run.options.batchSize) * run.options.batchSize);
+  const ordered = greedyOrder(unsaved);
+  const outcomes = ordered.slice(0, share);
+  // Missing customers are never written, so they do not count as left once everyone else is.
+  const isMoreLeft = ordered.slice(share).some((o) => o.kind !== "missing");
+  // Progress counts what earlier steps wrote, so the bar never goes back.
+  const progress = { ...emptySummary({ runId, policy: run.policy, customers: run.total }), processed: run.total - unsaved.length };
+  const { isStopped } = await allocateRun({
+    strategy: "greedy",
+    outcomes,
+    batchSize: run.options.batchSize,
+    saveBatch,
+    afterBatch: async ({ items, saved }) => {
+      tallySaved(progress, { items, saved });
+      if (saved.error) return { isStopRequested: true };
+      const { rows } = await pool.query<{ stop: boolean }>(
+        `UPDATE "Run" SET processed = $2, failed = failed + $3 WHERE id = $1
+         RETURNING ("cancelRequested" OR ("deadlineAt" IS NOT NULL AND "deadlineAt" < now())) AS stop`,
+        [runId, progress.processed, saved.records.filter((r) => r.status === "failed").length],
+      );
+      return { isStopRequested: rows[0]?.stop ?? true };
+    },
+  });
+  if (!isStopped && isMoreLeft) return { isMore: true };
+  return { isMore: false, summary: await finishRun(pool, { run, isStopped }) };
+}
+
+/** Ends an allocated run with a summary counted from its staged outcomes and stored recommendations; its staging goes. */
+async function finishRun(pool: pg.Pool, opts: { run: RunRow; isStopped: boolean }): Promise<RunSummary> {
+  const { run } = opts;
+  const items = await stagedOutcomes(pool, run.id, { isUnsavedOnly: false });
+  const { rows: records } = await pool.query<{ customerId: string; status: "pending_review" | "no_action" | "failed"; failureReason: string | null; treatmentKey: string | null; fallbackPath: unknown; expectedValue: string }>(
+    `SELECT "customerId", status::text, "failureReason", "treatmentKey", "fallbackPath", "expectedValue" FROM "Recommendation" WHERE "runId" = $1 ORDER BY "createdAt", id`,
+    [run.id],
+  );
+  const { rows: superseded } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Recommendation" e WHERE e."supersededById" IN (SELECT id FROM "Recommendation" WHERE "runId" = $1)`,
+    [run.id],
+  );
+  const saved = new Set(records.map((r) => r.customerId));
+  const summary = emptySummary({ runId: run.id, policy: run.policy, customers: run.total });
+  // A cancelled run counts only the customers it wrote; the rest were decided and let go.
+  tallyRun(summary, {
+    items: opts.isStopped ? items.filter((i) => i.kind !== "missing" && saved.has(i.customerId)) : items,
+    records: records.map((r) => ({ ...r, expectedValue: Number(r.expectedValue) })),
+    superseded: superseded[0]?.n ?? 0,
+  });
+  summary.isCancelled = opts.isStopped && summary.processed < run.total;
+  summary.durationMs = run.startedAt ? Math.max(0, Date.now() - run.startedAt.getTime()) : 0;
+  await withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: string }>(
+      `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = $5, "finishedAt" = now(),
+              error = CASE WHEN $2 = 'cancelled' AND NOT "cancelRequested" THEN $6 ELSE error END
+        WHERE id = $1 AND status = 'running' RETURNING id`,
+      [run.id, summary.isCancelled ? "cancelled" : "completed", summary.processed, summary.byStatus.failed, JSON.stringify(summary), DEADLINE_REASON],
+    );
+    if (rows.length) await client.query(`DELETE FROM "RunDecision" WHERE "runId" = $1`, [run.id]);
+  });
+  return summary;
+}

@@ -1,0 +1,75 @@
+// A worker: takes a run's jobs from the queue and runs their steps (steps.ts). Decide jobs run
+// `concurrency` at a time; allocate jobs one at a time (a run allocates serially anyway). A job that
+// throws is retried with backoff; one that used up its retries, or whose worker died on every
+// attempt, is dead-lettered and its run ends failed with the reason.
+import type pg from "pg";
+import type PgBoss from "pg-boss";
+import type { ChatModel } from "../agents/ports";
+import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, openJobQueue } from "./queue";
+import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
+
+/** Customers one allocate job serves before handing the rest to the next: a few seconds of work, well inside its expiry. */
+const ALLOCATION_STEP = 2_000;
+
+export type WorkerOptions = OpenQueueOptions & {
+  pool: pg.Pool;
+  /** The model of runs with the language-model policy; null decides them with the rules. */
+  model: ChatModel | null;
+  /** Decide jobs worked at once. */
+  concurrency?: number;
+  /** Seconds an allocate job this worker sends may stay active before another worker takes it. */
+  expireInSeconds: number;
+};
+
+export type Worker = { queue: JobQueue; stop(): Promise<void> };
+
+const isFinalAttempt = (job: PgBoss.JobWithMetadata<unknown>) => job.retryCount >= job.retryLimit;
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Starts working the run queues on `pool` until `stop()`. */
+export async function startWorker(opts: WorkerOptions): Promise<Worker> {
+  const { pool, model } = opts;
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const queue = await openJobQueue(pool, { isSupervising: true, ...opts });
+  const { boss } = queue;
+  const sendAllocation = (client: Pick<pg.ClientBase, "query">, runId: string) => queue.enqueueAllocation(client, { runId, expireInSeconds: opts.expireInSeconds });
+
+  const decide = async ([job]: PgBoss.JobWithMetadata<DecideJob>[]) => {
+    const { runId, chunk, customerIds } = job!.data;
+    try {
+      const result = await decideRunChunk(pool, { runId, customerIds, model, onLast: (client) => sendAllocation(client, runId) });
+      return { result };
+    } catch (err) {
+      log(`[worker] run ${runId}: chunk ${chunk + 1} (attempt ${job!.retryCount + 1}) failed: ${describe(err)}`);
+      if (isFinalAttempt(job!)) await failRun(pool, runId, `Deciding chunk ${chunk + 1} failed after ${job!.retryCount + 1} attempts: ${describe(err)}`);
+      throw err;
+    }
+  };
+
+  const allocate = async ([job]: PgBoss.JobWithMetadata<AllocateJob>[]) => {
+    const { runId } = job!.data;
+    try {
+      const result = await allocateRunStep(pool, { runId, maxCustomers: ALLOCATION_STEP });
+      // The rest of the run goes to a new job, so no job outlives its expiry on a large run.
+      if (result.isMore) await boss.send(QUEUES.allocate, { runId } satisfies AllocateJob, { retryLimit: job!.retryLimit, retryDelay: job!.retryDelay, retryBackoff: true, expireInSeconds: opts.expireInSeconds, deadLetter: QUEUES.failed });
+      return { isMore: result.isMore };
+    } catch (err) {
+      if (!(err instanceof AllocationBusyError)) log(`[worker] run ${runId}: allocating (attempt ${job!.retryCount + 1}) failed: ${describe(err)}`);
+      if (isFinalAttempt(job!) && !(err instanceof AllocationBusyError)) await failRun(pool, runId, `Allocating failed after ${job!.retryCount + 1} attempts: ${describe(err)}`);
+      throw err;
+    }
+  };
+
+  // Reached by a job that failed its last attempt, including by expiring because its worker died each time.
+  const deadLetter = async ([job]: PgBoss.JobWithMetadata<FailedJob>[]) => {
+    const output = job!.output as { message?: string; value?: { message?: string } } | null;
+    const reason = output?.message ?? output?.value?.message ?? "no reason recorded";
+    await failRun(pool, job!.data.runId, `A job of this run failed every attempt: ${reason}`);
+  };
+
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
+  for (let n = 0; n < concurrency; n++) await boss.work<DecideJob>(QUEUES.decide, { batchSize: 1, includeMetadata: true }, decide);
+  await boss.work<AllocateJob>(QUEUES.allocate, { batchSize: 1, includeMetadata: true }, allocate);
+  await boss.work<FailedJob>(QUEUES.failed, { batchSize: 1, includeMetadata: true }, deadLetter);
+  return { queue, stop: () => queue.stop() };
+}
