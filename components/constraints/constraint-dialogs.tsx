@@ -1,6 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { type FormEvent, useId, useState, useTransition } from "react";
 import { previewLimitChangeAction, resetConstraintPeriodAction, shedHoldsAction, updateConstraintAction } from "@/app/constraints/actions";
 import { planScenarioAction } from "@/app/scenarios/actions";
@@ -64,7 +65,13 @@ function LimitEffect({ resource, limit, reserve }: { resource: ResourceGauge; li
       ) : shown && "error" in shown ? (
         <p className="text-red-800">{shown.error}</p>
       ) : (
-        <p className="text-zinc-600">Plan everyone with the rules under {formatNumber(limit)} to see the value and the decisions this limit changes, without writing anything.</p>
+        <p className="text-zinc-600">
+          Plan everyone with the rules under {formatNumber(limit)} to see the value and the decisions this limit changes, without writing anything; the{" "}
+          <Link href="/scenarios" className="text-indigo-700 underline">
+            scenario planner
+          </Link>{" "}
+          tries several changes at once.
+        </p>
       )}
       <button type="button" className={`${secondaryButtonClass} mt-2 disabled:opacity-60`} onClick={preview} disabled={isPlanning} data-testid="preview-effect">
         {isPlanning ? "Planning…" : "Preview effect"}
