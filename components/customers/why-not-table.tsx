@@ -28,7 +28,8 @@ function fateBadge(row: WhyNotRow): { tone: BadgeTone; text: string } {
 
 /**
  * Why not, for every treatment of the catalog: what the newest decision chose, each ranked
- * alternative with its value, and each excluded treatment with the rule that excluded it.
+ * alternative with its value, and each excluded treatment with the rule that excluded it; beside
+ * each one that takes capacity, what a unit of it is worth, so a call set aside shows what it lost to.
  */
 export function WhyNotTable({ whyNot }: { whyNot: WhyNot | null }) {
   if (!whyNot) return <p className="text-sm text-zinc-600">No decision for this customer has kept its treatments&apos; fates yet; run the pipeline to see them.</p>;
@@ -67,6 +68,19 @@ export function WhyNotTable({ whyNot }: { whyNot: WhyNot | null }) {
             {formatMoney(r.value)} expected{r.fate === "chosen" ? ", the best allowed option" : ""}
           </span>
         ),
+    },
+    {
+      key: "price",
+      header: "Unit price",
+      cell: (r) =>
+        r.price ? (
+          <span data-testid="why-not-price" title={r.price.asOf === "decision" ? "What a unit of its capacity was worth when decided" : "What a unit of its capacity is worth today, as the last run priced it"}>
+            {r.price.amount > 0 ? `${formatMoney(r.price.amount)}${r.price.asOf === "today" ? " today" : ""}` : "Free"}
+          </span>
+        ) : (
+          "—"
+        ),
+      className: "whitespace-nowrap tabular-nums",
     },
     { key: "until", header: "Allowed again", cell: (r) => (r.fate === "excluded" && r.until ? formatDate(r.until) : "—"), className: "whitespace-nowrap" },
   ];

@@ -1,4 +1,5 @@
 // Plain data the agents exchange. Dates are ISO-8601 strings so every message stays JSON.
+import type { ModelFaultKind } from "./ports";
 import type { Eligibility } from "./rules/eligibility";
 
 export { channels, eventTypes, patternKeys, valueTiers } from "./vocabulary";
@@ -206,7 +207,7 @@ export type Exclusion = { rule: ExclusionRule; message: string; until?: string }
 export type TreatmentFate =
   | { treatmentKey: string; fate: "chosen"; value: number }
   | { treatmentKey: string; fate: "alternative"; rank: number; value: number }
-  | { treatmentKey: string; fate: "excluded"; rule: ExclusionRule; reason: string; until?: string };
+  | { treatmentKey: string; fate: "excluded"; rule: ExclusionRule; reason: string; until?: string; /** GBP its units were worth when set aside for capacity. */ price?: number };
 
 export type ModelUsage = { calls: number; promptTokens: number; completionTokens: number; retries: number };
 
@@ -227,7 +228,14 @@ export type TreatmentDecision = {
   usage: ModelUsage;
   /** Every catalog treatment and what became of it, in catalog order; absent on decisions made before it was kept. */
   fates?: TreatmentFate[];
+  /**
+   * Why the rules decided although a model was given: a model fault of that kind ("paused" when
+   * the model was not called), or two unusable answers. Absent when the model decided or was not needed.
+   */
+  modelFallback?: ModelFallback;
 };
+
+export type ModelFallback = { kind: ModelFaultKind | "unusable_answers"; reason: string };
 
 /** A capacity resource's stored counters: `used` includes `held`; `reservedHighValue` is part of `limit`. */
 export type ResourceCounters = {

@@ -68,3 +68,28 @@ test.each([
 ])("nothing for %s", async (_title, id) => {
   expect(await getCustomerWhyNot(t.prisma, id)).toBeNull();
 });
+
+test.each([
+  { title: "shows today's price of a call slot beside a call set aside for capacity", stored: undefined, tier: "medium" as const, price: { amount: 210, asOf: "today" } },
+  { title: "shows the reserve's price to a high-value customer", stored: undefined, tier: "premium" as const, price: { amount: 120, asOf: "today" } },
+  { title: "prefers the price the decision stored over today's", stored: 176, tier: "medium" as const, price: { amount: 176, asOf: "decision" } },
+])("$title", async ({ stored, tier, price }) => {
+  const id = `P-${tier}-${stored ?? "none"}`;
+  await insertCustomers(t.prisma, [{ id, valueTier: tier }]);
+  await t.prisma.resourceConstraint.upsert({ where: { key: "priced_calls" }, create: { key: "priced_calls", name: "Call slots", limit: 10, price: 210, highValuePrice: 120 }, update: {} });
+  await t.prisma.treatment.upsert({ where: { key: "priced_call" }, create: { key: "priced_call", name: "Priced call", description: "A call", channel: "call", costPerContact: "4.50", goal: "retain", priority: 1, resourceKey: "priced_calls" }, update: {} });
+  const run = await insertRun(t.prisma);
+  await insertRecommendation(t.prisma, {
+    runId: run.id,
+    customerId: id,
+    treatmentKey: "loyalty_points",
+    createdAt: minutesAfterStart(20),
+    fates: [
+      { treatmentKey: "loyalty_points", fate: "chosen", value: 4.25 },
+      { treatmentKey: "priced_call", fate: "excluded", rule: "set_aside", reason: "Call slots: a call slot is worth more today", ...(stored === undefined ? {} : { price: stored }) },
+    ],
+  });
+  const whyNot = await getCustomerWhyNot(t.prisma, id);
+  expect(whyNot?.rows.find((r) => r.treatmentKey === "priced_call")?.price).toEqual(price);
+  expect(whyNot?.rows.find((r) => r.treatmentKey === "loyalty_points")?.price).toBeUndefined();
+});

@@ -14,7 +14,7 @@ describe("explainCapacityLoss", () => {
     { title: "ends with no action when every option lost", options: [call], chosen: null, prices: { calls: 210 }, text: "Retention call: £176 net, but a call slot is worth £210 today; no action: £0" },
     { title: "says the chosen option beat its own price", options: [call, sms], chosen: "retention_sms", prices: { calls: 210, texts: 3 }, text: "Retention call: £176 net, but a call slot is worth £210 today; Retention SMS: £95 net, more than the £3 its capacity is worth today" },
   ])("$title", ({ options, chosen, prices, text }) => {
-    expect(explainCapacityLoss({ options, chosenKey: chosen, isHighValue: false, prices: { prices }, names })).toBe(text);
+    expect(explainCapacityLoss({ options, chosenKey: chosen, isHighValue: false, prices: { prices: prices as Record<string, number> }, names })).toBe(text);
   });
 
   test.each([

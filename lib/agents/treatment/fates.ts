@@ -26,6 +26,8 @@ export function fatesOf(opts: {
   excluded: readonly ExcludedTreatment[];
   exclude: readonly string[];
   excludeReasons?: Readonly<Record<string, string>>;
+  /** GBP the units of each key set aside were worth at its run's prices, shown beside it in why-not. */
+  excludePrices?: Readonly<Record<string, number>>;
 }): TreatmentFate[] {
   const { catalog, decision } = opts;
   const alternativeRank = new Map<string, { rank: number; value: number }>();
@@ -52,7 +54,8 @@ export function fatesOf(opts: {
       continue;
     }
     if (setAside.has(key)) {
-      fates.push({ treatmentKey: key, fate: "excluded", rule: "set_aside", reason: opts.excludeReasons?.[key] ?? "set aside for this decision" });
+      const price = opts.excludePrices?.[key];
+      fates.push({ treatmentKey: key, fate: "excluded", rule: "set_aside", reason: opts.excludeReasons?.[key] ?? "set aside for this decision", ...(price !== undefined ? { price } : {}) });
       continue;
     }
     const alternative = alternativeRank.get(key);
