@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { ExperimentsSection } from "@/components/evaluation/experiments-section";
 import { LiftChart } from "@/components/evaluation/lift-chart";
 import { ValueChart } from "@/components/evaluation/value-chart";
 import { DataTable } from "@/components/ui/data-table";
@@ -10,6 +11,8 @@ import { Section } from "@/components/ui/section";
 import type { Horizon } from "@/lib/agents/evaluation/messages";
 import { db } from "@/lib/db";
 import { type GroupLift, evaluateTreatments } from "@/lib/queries/evaluation";
+import { listExperimentSummaries } from "@/lib/queries/experiments";
+import { getPool } from "@/lib/pool";
 import { requireSignedIn } from "@/lib/session/actor";
 
 export const metadata: Metadata = { title: "Evaluation" };
@@ -47,7 +50,7 @@ export default async function EvaluationPage({ searchParams }: { searchParams: P
   await connection();
   await requireSignedIn();
   const horizon: Horizon = (await searchParams).horizon === "30d" ? "30d" : "90d";
-  const overview = await evaluateTreatments(db, { horizon });
+  const [overview, experiments] = await Promise.all([evaluateTreatments(db, { horizon }), listExperimentSummaries(getPool())]);
   const measured = overview.lifts.filter((l) => l.isMeasured);
   const days = horizon === "90d" ? "90" : "30";
 
@@ -94,6 +97,7 @@ export default async function EvaluationPage({ searchParams }: { searchParams: P
           lifts={overview.strategies}
           testId="evaluation-strategies"
         />
+        {experiments.length > 0 ? <ExperimentsSection experiments={experiments} /> : null}
         <GroupSection title="Per segment" description="Every treatment in a segment against that segment's held-out customers." lifts={overview.segments} testId="evaluation-segments" />
         <Section title="Lift per treatment" description="Incremental value counts each customer kept at the treated customers' mean lifetime value." testId="evaluation-lifts">
           <DataTable
