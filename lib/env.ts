@@ -54,6 +54,11 @@ const schema = z.object({
     (v) => (v === "" ? undefined : v),
     z.coerce.number("CONTROL_GROUP_SHARE must be a number between 0 and 0.5").min(0, "CONTROL_GROUP_SHARE must be at least 0").max(0.5, "CONTROL_GROUP_SHARE must be at most 0.5").default(0.05),
   ),
+  /** Minutes after a review during which its reviewer or a manager may undo it (1 to 1440). */
+  REVIEW_UNDO_MINUTES: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number("REVIEW_UNDO_MINUTES must be a number of minutes").int("REVIEW_UNDO_MINUTES must be whole minutes").min(1).max(1440).default(10),
+  ),
   /** The password `npm run user:add` gives the new user, when not typed on standard input. */
   NEW_USER_PASSWORD: optional(z.string()),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
