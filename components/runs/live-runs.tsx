@@ -35,7 +35,7 @@ function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: s
   const cancel = useMutation({
     mutationFn: () => cancelRunAction({ runId: run.id }),
     onSuccess: (result) => {
-      onMessage(result.ok ? (result.data.isAlreadyRequested ? "Cancellation was already requested." : "Cancellation requested: the run stops after its current batch.") : result.message);
+      onMessage(result.ok ? (result.data.isAlreadyRequested ? "Cancellation was already requested." : "Cancellation requested: a run still deciding stops now, one allocating after its current batch.") : result.message);
       void queryClient.invalidateQueries({ queryKey: [RUNS_QUERY_KEY] });
     },
     onError: () => onMessage("The cancellation could not be sent; check the connection and try again."),
@@ -110,7 +110,7 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
                         </div>
                       </td>
                       <td className="px-3 py-2 align-top">
-                        <RunProgress processed={run.processed} total={run.total} status={run.status} label={`Progress of the run started ${formatDateTime(date(run.createdAt))}`} />
+                        <RunProgress processed={run.processed} total={run.total} status={run.status} phase={run.phase} decided={run.decided} label={`Progress of the run started ${formatDateTime(date(run.createdAt))}`} />
                         <div className={`text-xs tabular-nums ${run.failed > 0 ? "font-medium text-red-700" : "text-zinc-500"}`} data-testid="run-failed">
                           {formatNumber(run.failed)} failed
                         </div>
@@ -138,14 +138,16 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
                         <td colSpan={4} className="px-4 py-4">
                           {run.error ? (
                             <p className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" role="alert">
-                              The run failed: {run.error}
+                              {run.status === "cancelled" ? run.error : `The run failed: ${run.error}`}
                             </p>
                           ) : null}
                           {run.summary ? (
                             <>
                               {run.summary.isCancelled ? (
-                                <p className="mb-3 text-sm text-amber-800">
-                                  Cancelled after {formatNumber(run.processed)} of {plural(run.total, "customer")}; their decisions were kept.
+                                <p className="mb-3 text-sm text-amber-800" data-testid="run-cancelled-note">
+                                  {run.processed === 0
+                                    ? `Cancelled after deciding ${formatNumber(run.decided)} of ${plural(run.total, "customer")}; no capacity was held and no recommendation written.`
+                                    : `Cancelled after allocating ${formatNumber(run.processed)} of ${plural(run.total, "customer")}; their recommendations and holds were kept, the rest let go.`}
                                 </p>
                               ) : null}
                               <RunSummary summary={run.summary} decisionsNow={run.decisionsNow} isModelRun={run.policy === "llm"} />

@@ -193,10 +193,11 @@ export async function requestCancel(pool: pg.Pool, opts: { runId: string; actor:
     const { rows } = await client.query<{ status: string; cancelRequested: boolean }>(`SELECT status::text AS status, "cancelRequested" FROM "Run" WHERE id = $1 FOR UPDATE`, [runId]);
     const run = rows[0];
     if (!run) throw new AppError({ code: "not_found", userMessage: "This run does not exist." });
+    // A second click after the first ended the run is the same request, not a new one to refuse.
+    if (run.cancelRequested) return { isAlreadyRequested: true };
     if (run.status !== "queued" && run.status !== "running") {
       throw new AppError({ code: "conflict", userMessage: `This run already ended (${run.status}); there is nothing to cancel.` });
     }
-    if (run.cancelRequested) return { isAlreadyRequested: true };
     await client.query(`UPDATE "Run" SET "cancelRequested" = true WHERE id = $1`, [runId]);
     // Still deciding, nothing is held yet: the run ends now, and a chunk landing later finds it ended
     // (chunks lock this row before staging). An allocating run stops after its current batch.

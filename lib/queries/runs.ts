@@ -27,6 +27,10 @@ export type RunDetailRow = RunRow & {
   /** The run's selection in words ("Segment: family · at most 500 customers"). */
   scope: string;
   cancelRequested: boolean;
+  /** Deciding its customers (no capacity taken yet), then allocating capacity over all of them. */
+  phase: "deciding" | "allocating";
+  /** Customers decided so far (while deciding), or decided before the run stopped. */
+  decided: number;
   error: string | null;
   /** Null until the run ends (and for a run that failed before it could summarise). */
   summary: RunSummaryView | null;
@@ -60,7 +64,7 @@ const runSelect = {
   finishedAt: true,
 } as const;
 
-const runDetailSelect = { ...runSelect, scope: true, cancelRequested: true, error: true, summary: true } as const;
+const runDetailSelect = { ...runSelect, scope: true, cancelRequested: true, phase: true, decided: true, error: true, summary: true } as const;
 
 const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] as const;
 
@@ -186,17 +190,21 @@ type StoredRunDetail = Omit<RunRow, "requestedBy"> & {
   requestedBy: { name: string } | null;
   scope: unknown;
   cancelRequested: boolean;
+  phase: "deciding" | "allocating";
+  decided: number;
   error: string | null;
   summary: unknown;
 };
 
 type RunLookups = { treatmentNames: ReadonlyMap<string, string>; decisions: ReadonlyMap<string, RunDecisionCounts> };
 
-function toRunDetailRow({ scope, summary, cancelRequested, error, ...run }: StoredRunDetail, { treatmentNames, decisions }: RunLookups): RunDetailRow {
+function toRunDetailRow({ scope, summary, cancelRequested, phase, decided, error, ...run }: StoredRunDetail, { treatmentNames, decisions }: RunLookups): RunDetailRow {
   return {
     ...toRunRow(run),
     scope: describeRunScope(scope),
     cancelRequested,
+    phase,
+    decided,
     error,
     summary: toRunSummaryView(summary, treatmentNames),
     decisionsNow: decisions.get(run.id) ?? noDecisions(),
