@@ -1,8 +1,11 @@
-// Experiments against PostgreSQL: started with their checks, found active by time, stopped, audited.
+// Experiments against PostgreSQL: started with their checks, found active by time, stopped, audited,
+// and a run's customers decided and stamped by arm.
+import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
-import { createExperiment, decideOptionsFor, listExperiments, loadActiveExperiment, stopExperiment } from "./experiments";
-import { insertCatalog, testCatalog } from "./testing/fixtures";
+import { armFor } from "../agents/evaluation/experiments";
+import { createExperiment, decideByArm, decideOptionsFor, experimentOfRun, listExperiments, loadActiveExperiment, stampExperimentArms, stopExperiment } from "./experiments";
+import { insertCatalog, insertCustomers, insertRun, testCatalog } from "./testing/fixtures";
 
 const manager = { id: null, label: "Experiment test (manager)" };
 
@@ -57,5 +60,38 @@ describe("experiments", () => {
     const smsCost = (o: (typeof options)[number]) => o.catalog.find((t) => t.key === "retention_sms")!.costPerContact;
     expect(new Set(options.map((o) => o.experimentArm))).toEqual(new Set(["champion", "challenger"]));
     for (const o of options) expect(smsCost(o)).toBe(o.experimentArm === "challenger" ? 0.25 : 0.5);
+  });
+
+  test("a run decides each customer with their arm's settings and its decisions are stamped with the arm", async () => {
+    await insertCatalog(ctx.db.url);
+    const created = await createExperiment(ctx.pool, { input: input({ startsAt: "2020-01-01T00:00:00Z" }), actor: manager });
+    if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+    const runId = await insertRun(ctx.db.url);
+    const experiment = await experimentOfRun(ctx.pool, runId);
+    expect(experiment?.key).toBe("cheaper-sms");
+    const customers = await insertCustomers(ctx.db.url, { count: 30 });
+    const decide = decideByArm({ experiment, catalog: testCatalog, build: (arm) => (customerId: string) => ({ customerId, arm: arm?.experimentArm, smsCost: arm?.catalog.find((t) => t.key === "retention_sms")?.costPerContact }) });
+    const decided = customers.map(decide);
+    for (const d of decided) expect(d).toEqual({ customerId: d.customerId, arm: armFor(d.customerId, experiment!).key, smsCost: d.arm === "challenger" ? 0.25 : 0.5 });
+    for (const customerId of customers) {
+      await ctx.pool.query(
+        `INSERT INTO "Recommendation" (id, "runId", "customerId", status, policy, rationale, confidence, "expectedValue", "permissionStatement", "updatedAt")
+         VALUES ($1, $2, $3, 'no_action', 'rules', 'test', 0.5, 0, 'test', now())`,
+        [randomUUID(), runId, customerId],
+      );
+    }
+    expect(await stampExperimentArms(ctx.pool, { runId, experiment })).toBe(30);
+    expect(await stampExperimentArms(ctx.pool, { runId, experiment })).toBe(0);
+    const { rows } = await ctx.pool.query<{ customerId: string; experimentKey: string; experimentArm: string }>(`SELECT "customerId", "experimentKey", "experimentArm" FROM "Recommendation" WHERE "runId" = $1`, [runId]);
+    for (const r of rows) expect(r).toEqual({ customerId: r.customerId, experimentKey: "cheaper-sms", experimentArm: armFor(r.customerId, experiment!).key });
+  });
+
+  test("without an experiment everyone is decided with the run's own settings and nothing is stamped", async () => {
+    await insertCatalog(ctx.db.url);
+    const runId = await insertRun(ctx.db.url);
+    expect(await experimentOfRun(ctx.pool, runId)).toBeNull();
+    const decide = decideByArm({ experiment: null, catalog: testCatalog, build: (arm) => () => arm });
+    expect(decide("T-0001")).toBeNull();
+    expect(await stampExperimentArms(ctx.pool, { runId, experiment: null })).toBe(0);
   });
 });

@@ -112,3 +112,45 @@ export async function stopExperiment(pool: pg.Pool, opts: { key: string; actor: 
     client.release();
   }
 }
+
+/**
+ * The experiment a run decides under: the one active when the run was created, so every chunk of
+ * the run and its allocation agree even if the experiment is stopped while the run goes on.
+ */
+export async function experimentOfRun(pool: pg.Pool | pg.PoolClient, runId: string): Promise<Experiment | null> {
+  const { rows } = await pool.query<{ createdAt: Date }>(`SELECT "createdAt" FROM "Run" WHERE id = $1`, [runId]);
+  return rows[0] ? loadActiveExperiment(pool, rows[0].createdAt) : null;
+}
+
+/**
+ * One decide function per arm, built once by `build` from the arm's options, and a dispatcher that
+ * sends each customer to their arm's; without an experiment, `build(null)` decides everyone.
+ */
+export function decideByArm<D extends (customerId: string) => unknown>(opts: {
+  experiment: Experiment | null;
+  catalog: readonly TreatmentDefinition[];
+  build: (arm: ArmDecideOptions | null) => D;
+}): (customerId: string) => ReturnType<D> {
+  const { experiment } = opts;
+  if (!experiment) return opts.build(null) as (customerId: string) => ReturnType<D>;
+  const byArm = new Map(experiment.arms.map((arm) => [arm.key, opts.build(armDecideOptions({ experiment, arm, catalog: opts.catalog }))]));
+  return (customerId) => byArm.get(armFor(customerId, experiment).key)!(customerId) as ReturnType<D>;
+}
+
+/**
+ * Records on run `runId`'s decisions not yet stamped the experiment and each customer's arm (the
+ * same pure assignment the decide step used); returns how many were stamped.
+ */
+export async function stampExperimentArms(client: pg.Pool | pg.PoolClient, opts: { runId: string; experiment: Experiment | null }): Promise<number> {
+  const { experiment } = opts;
+  if (!experiment) return 0;
+  const { rows } = await client.query<{ customerId: string }>(`SELECT "customerId" FROM "Recommendation" WHERE "runId" = $1 AND "experimentKey" IS NULL`, [opts.runId]);
+  if (rows.length === 0) return 0;
+  const { rowCount } = await client.query(
+    `UPDATE "Recommendation" r SET "experimentKey" = $2, "experimentArm" = x.arm
+       FROM unnest($3::text[], $4::text[]) AS x("customerId", arm)
+      WHERE r."runId" = $1 AND r."customerId" = x."customerId" AND r."experimentKey" IS NULL`,
+    [opts.runId, experiment.key, rows.map((r) => r.customerId), rows.map((r) => armFor(r.customerId, experiment).key)],
+  );
+  return rowCount ?? 0;
+}
