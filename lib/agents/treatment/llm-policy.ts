@@ -2,7 +2,7 @@
 // parsed and checked again in code, one retry that states what was wrong, and the deterministic
 // policy whenever the model is unavailable or its answers cannot be used.
 import { z } from "zod";
-import type { JourneySummary, ModelUsage, RankedAlternative, TreatmentDecision } from "../domain";
+import type { JourneySummary, ModelFallback, ModelUsage, RankedAlternative, TreatmentDecision } from "../domain";
 import { type ChatModel, type ChatRequest, ModelUnavailableError } from "../ports";
 import { type CatalogEntry, type CustomerFacts, type ExcludedTreatment, checkCompliance, contactLanguage, formatPercent } from "./compliance";
 import { fatesOf } from "./fates";
@@ -184,8 +184,11 @@ function modelDecision(opts: ModelDecisionInput): TreatmentDecision {
   return decision;
 }
 
-function byRules(input: ModelPolicyInput, notes: string[], usage: ModelUsage): RulesResult {
-  return decideByRules({ ...input, notes, usage });
+function byRules(input: ModelPolicyInput, notes: string[], usage: ModelUsage, modelFallback?: ModelFallback): RulesResult {
+  const result = decideByRules({ ...input, notes, usage });
+  // Marked on the decision so a run's summary counts fallbacks without reading the notes.
+  if (result.ok && modelFallback) result.decision.modelFallback = modelFallback;
+  return result;
 }
 
 /**
@@ -220,13 +223,14 @@ export async function decideWithModel(input: ModelPolicyInput): Promise<RulesRes
     } catch (err) {
       if (!(err instanceof ModelUnavailableError)) throw err;
       // A paused model was not called: the decision names the pause, and no call is counted.
+      const reason = cleanModelText(err.message, MESSAGE_CHARS);
       if (err.kind === "paused") {
-        notes.push(`The model was not asked: ${cleanModelText(err.message, MESSAGE_CHARS)}`, "Decided by the rules instead.");
-        return byRules(input, notes, usage);
+        notes.push(`The model was not asked: ${reason}`, "Decided by the rules instead.");
+        return byRules(input, notes, usage, { kind: "paused", reason });
       }
       usage = { ...usage, calls: usage.calls + 1 };
-      notes.push(`The model was unavailable (${err.kind}): ${cleanModelText(err.message, MESSAGE_CHARS)}`, "Decided by the rules instead.");
-      return byRules(input, notes, usage);
+      notes.push(`The model was unavailable (${err.kind}): ${reason}`, "Decided by the rules instead.");
+      return byRules(input, notes, usage, { kind: err.kind, reason });
     }
     const checked = checkAnswer(content, { ...input, options, exclude });
     if (checked.ok) {
@@ -264,5 +268,5 @@ export async function decideWithModel(input: ModelPolicyInput): Promise<RulesRes
     }
   }
   notes.push(`Decided by the rules after ${MAX_MODEL_ATTEMPTS} unusable model answers.`);
-  return byRules(input, notes, usage);
+  return byRules(input, notes, usage, { kind: "unusable_answers", reason: `${MAX_MODEL_ATTEMPTS} unusable model answers` });
 }

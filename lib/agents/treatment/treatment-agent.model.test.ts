@@ -115,6 +115,7 @@ describe("unusable answers are retried once, then the rules decide", () => {
     expect(decision.usage).toMatchObject({ calls: 2, retries: 1 });
     expect(decision.notes[0]).toMatch(/^Model answer 1 was rejected/);
     expect(decision.notes[0]).toMatch(problem);
+    expect(decision.modelFallback).toEqual(policy === "rules" ? { kind: "unusable_answers", reason: "2 unusable model answers" } : undefined);
     if (policy === "rules") {
       expect(decision.treatmentKey).toBe("service_call_back");
       expect(decision.notes.at(-1)).toMatch(/Decided by the rules after 2 unusable model answers/);
@@ -311,6 +312,8 @@ describe("when the model is unavailable the rules decide, with a note", () => {
     expect(decision.treatmentKey).toBe("service_call_back");
     expect(decision.notes.join(" ")).toMatch(note);
     expect(decision.notes.at(-1)).toBe("Decided by the rules instead.");
+    // The decision names the same fault as its note, for a summary to count.
+    expect(decision.notes.join(" ")).toContain(`unavailable (${decision.modelFallback?.kind}):`);
     expect(decision.usage).toMatchObject({ calls: 1, retries: 0 });
     expect(server.requestCount).toBe(requests);
     expect(Date.now() - started).toBeLessThan(2_500);
@@ -344,6 +347,7 @@ describe("calls are saved where the answer is already known", () => {
     const decision = expectCompliant(await recommend(context), context);
     expect(decision).toMatchObject({ treatmentKey: "ignore", isNoAction: true, policy: "rules" });
     expect(decision.notes).toEqual(["Only no action is allowed for this customer, so the model was not asked."]);
+    expect(decision.modelFallback).toBeUndefined();
     expect(server.requestCount).toBe(0);
   });
 
@@ -388,6 +392,7 @@ describe("a model that keeps failing is paused", () => {
     expect(decisions.slice(5).map((d) => d.usage.calls)).toEqual([0, 0, 0]);
     expect(decisions[5]!.notes[0]).toMatch(/^The model was not asked: model paused after 5 consecutive faults; no call is made until /);
     expect(decisions[5]!.notes.at(-1)).toBe("Decided by the rules instead.");
+    expect(decisions.map((d) => d.modelFallback?.kind)).toEqual(["malformed", "malformed", "malformed", "malformed", "malformed", "paused", "paused", "paused"]);
     expect(server.requestCount).toBe(5);
     expect(model.counters()).toEqual({ faults: 5, circuitOpenedTimes: 1, skippedCalls: 3 });
   });
