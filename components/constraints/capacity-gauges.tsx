@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { ConstraintsSnapshot, ResourceGauge } from "@/lib/queries/constraints";
 import { EmptyState } from "../ui/empty-state";
-import { formatDateTime, formatNumber } from "../ui/format";
+import { formatDateTime, formatMoney, formatNumber } from "../ui/format";
 import { meterColour } from "../ui/meter";
 import { EditConstraintDialog, ResetPeriodDialog } from "./constraint-dialogs";
 import { GaugeMeter } from "./gauge-meter";
@@ -21,6 +21,26 @@ function Figure({ label, value, hint, testId, tone = "text-zinc-900" }: { label:
       </dd>
       {hint ? <dd className="truncate text-xs text-zinc-500">{hint}</dd> : null}
     </div>
+  );
+}
+
+const PER_UNIT: Record<string, string> = { contacts: "a contact" };
+
+/** What a unit is worth today, as the last run priced it: the bar a decision between runs must clear. */
+function UnitPrice({ g }: { g: ResourceGauge }) {
+  if (!g.priceUpdatedAt) return null;
+  const unit = PER_UNIT[g.unit] ?? "a unit";
+  return (
+    <p className="mt-1 text-xs text-zinc-600" data-testid="gauge-price" title={`Priced by the run of ${formatDateTime(new Date(g.priceUpdatedAt))}`}>
+      {g.price > 0 ? (
+        <>
+          Worth <span className="font-semibold tabular-nums text-zinc-900">{formatMoney(g.price)}</span> {unit} today
+          {g.highValuePrice < g.price ? <> ({formatMoney(g.highValuePrice)} from the high-value reserve)</> : null}
+        </>
+      ) : (
+        <>Free today: the last run left room to spare</>
+      )}
+    </p>
   );
 }
 
@@ -87,6 +107,7 @@ function GaugeCard({ g, canEdit, onOpen }: { g: ResourceGauge; canEdit: boolean;
           {formatDateTime(new Date(g.periodStart))}
         </time>
       </p>
+      <UnitPrice g={g} />
 
       {canEdit ? (
         <div className="mt-auto flex gap-2 pt-3">

@@ -112,3 +112,16 @@ test.each([
 ])("diffSnapshots reports $case", ({ before, after, expected }) => {
   expect(diffSnapshots(before, after)).toEqual(expected);
 });
+
+describe("prices on the gauges", () => {
+  test.each([
+    { title: "shows a priced resource's price and its reserve's", key: "priced_slots", data: { price: 169.19, highValuePrice: 97.5, priceUpdatedAt: minutesAfterStart(5) }, price: 169.19, highValuePrice: 97.5, isPriced: true },
+    { title: "shows no price before any run has priced the resource", key: "unpriced_slots", data: {}, price: 0, highValuePrice: 0, isPriced: false },
+  ])("$title", async ({ key, data, price, highValuePrice, isPriced }) => {
+    await insertResource(t.prisma, { key, name: key, limit: 10, ...data });
+    const gauge = (await listResourceGauges(t.prisma)).find((g) => g.key === key)!;
+    expect(gauge.price).toBe(price);
+    expect(gauge.highValuePrice).toBe(highValuePrice);
+    expect(gauge.priceUpdatedAt !== null).toBe(isPriced);
+  });
+});

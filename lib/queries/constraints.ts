@@ -1,5 +1,5 @@
 import "server-only";
-import type { CapacityPeriod, PrismaClient } from "../generated/prisma/client";
+import type { CapacityPeriod, Prisma, PrismaClient } from "../generated/prisma/client";
 import { paginate, type Paginated } from "./pagination";
 
 export const CONSTRAINT_CHANGES_PAGE_SIZE = 20;
@@ -15,6 +15,9 @@ export type ResourceRow = {
   period: CapacityPeriod;
   periodStart: Date;
   updatedAt: Date;
+  price: Prisma.Decimal;
+  highValuePrice: Prisma.Decimal;
+  priceUpdatedAt: Date | null;
 };
 
 export async function listResources(db: PrismaClient): Promise<ResourceRow[]> {
@@ -31,6 +34,9 @@ export async function listResources(db: PrismaClient): Promise<ResourceRow[]> {
       period: true,
       periodStart: true,
       updatedAt: true,
+      price: true,
+      highValuePrice: true,
+      priceUpdatedAt: true,
     },
   });
 }
@@ -54,6 +60,11 @@ export type ResourceGauge = {
   period: CapacityPeriod;
   periodStart: string;
   updatedAt: string;
+  /** GBP a unit is worth to the general pool as the last batch run priced it (0: room to spare); the reserve's price for high-value customers. */
+  price: number;
+  highValuePrice: number;
+  /** When a run last priced it (ISO); null before any has. */
+  priceUpdatedAt: string | null;
 };
 
 export function toGauge(r: ResourceRow): ResourceGauge {
@@ -71,6 +82,9 @@ export function toGauge(r: ResourceRow): ResourceGauge {
     period: r.period,
     periodStart: r.periodStart.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    price: Number(r.price),
+    highValuePrice: Number(r.highValuePrice),
+    priceUpdatedAt: r.priceUpdatedAt?.toISOString() ?? null,
   };
 }
 
