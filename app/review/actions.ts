@@ -11,7 +11,8 @@ import { NO_SUCH_RECOMMENDATION, type OverrideChoices, type ReviewAction, descri
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
 import { resolveReviewReason } from "@/lib/pipeline/review/reasons";
-import { DEFAULT_UNDO_MINUTES, undoReviews } from "@/lib/pipeline/review/undo";
+import { undoReviews } from "@/lib/pipeline/review/undo";
+import { getEnv } from "@/lib/env";
 import { db } from "@/lib/db";
 import { type MatchingSelection, selectMatchingReviews } from "@/lib/queries/recommendations";
 import {
@@ -104,7 +105,7 @@ export async function undoReviewsAction(input: unknown): Promise<ActionResult<Un
       pool: getPool(),
       recommendationIds: parsed.data.ids,
       actor: { id: actor.id, label: actor.label, isManager: actor.role === "manager" || actor.role === "admin" },
-      windowMinutes: DEFAULT_UNDO_MINUTES,
+      windowMinutes: getEnv().REVIEW_UNDO_MINUTES,
     });
     revalidatePath("/review");
     revalidatePath("/review/history");

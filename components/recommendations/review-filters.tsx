@@ -1,14 +1,25 @@
 import Link from "next/link";
 import { PolicyKind, ValueTier } from "@/lib/generated/prisma/enums";
 import type { ReviewFilterOptions } from "@/lib/queries/recommendations";
-import type { ReviewListParams } from "@/lib/validations/review";
+import { REVIEW_SORTS, type ReviewListParams, type ReviewSort } from "@/lib/validations/review";
 import { humanize } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
 import { POLICY_LABELS } from "./policy-badge";
 
-/** A plain GET form: the queue's filters live in the URL, so a filtered queue can be bookmarked and shared. */
+const SORT_LABELS: Record<ReviewSort, string> = {
+  created: "Age (created)",
+  value: "Expected value",
+  confidence: "Confidence",
+  risk: "Churn risk",
+  tier: "Value tier",
+  treatment: "Treatment",
+  name: "Customer name",
+  id: "Customer id",
+};
+
+/** A plain GET form: the queue's filters, search and order live in the URL, so a filtered queue can be bookmarked and shared. */
 export function ReviewFilters({ params, options }: { params: ReviewListParams; options: ReviewFilterOptions }) {
-  const isFiltered = Boolean(params.treatment || params.resource || params.policy || params.tier || params.minConfidence);
+  const isFiltered = Boolean(params.treatment || params.resource || params.policy || params.tier || params.minConfidence || params.q || params.sort !== "created" || params.dir !== "asc");
   return (
     <form
       method="get"
@@ -18,6 +29,42 @@ export function ReviewFilters({ params, options }: { params: ReviewListParams; o
       className="mb-4 grid grid-cols-2 items-end gap-3 rounded-lg border border-zinc-200 bg-white p-3 shadow-sm md:grid-cols-3 xl:grid-cols-6"
       data-testid="review-filters"
     >
+      <div className="col-span-2">
+        <label htmlFor="review-search" className={labelClass}>
+          Customer
+        </label>
+        <input
+          id="review-search"
+          name="q"
+          type="search"
+          placeholder="Name or id"
+          defaultValue={params.q ?? ""}
+          maxLength={100}
+          className={inputClass}
+          data-testid="filter-search"
+        />
+      </div>
+      <div>
+        <label htmlFor="review-sort" className={labelClass}>
+          Sort by
+        </label>
+        <select id="review-sort" name="sort" defaultValue={params.sort} className={inputClass} data-testid="filter-sort">
+          {REVIEW_SORTS.map((s) => (
+            <option key={s} value={s}>
+              {SORT_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="review-dir" className={labelClass}>
+          Order
+        </label>
+        <select id="review-dir" name="dir" defaultValue={params.dir} className={inputClass} data-testid="filter-dir">
+          <option value="asc">Lowest / oldest / A first</option>
+          <option value="desc">Highest / newest / Z first</option>
+        </select>
+      </div>
       <div>
         <label htmlFor="review-treatment" className={labelClass}>
           Treatment

@@ -9,53 +9,89 @@ import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from
 const REASON_MIN = 3;
 const REASON_MAX = 500;
 
-type ReasonFieldProps = { value: string; onChange: (value: string) => void; error: string | null; label: string; testId: string };
+/** A reason code the managers keep, offered in the reject and override dialogs. */
+export type ReasonOption = { code: string; label: string };
+export type ChosenReason = { reasonCode: string; reason: string };
 
-function ReasonField({ value, onChange, error, label, testId }: ReasonFieldProps) {
+const OTHER = "other";
+
+type ReasonPickerProps = {
+  reasons: readonly ReasonOption[];
+  value: ChosenReason;
+  onChange: (value: ChosenReason) => void;
+  error: string | null;
+  label: string;
+  testId: string;
+};
+
+/** A kept reason or Other; words are required for Other and optional otherwise. */
+function ReasonPicker({ reasons, value, onChange, error, label, testId }: ReasonPickerProps) {
   const id = useId();
+  const isOther = value.reasonCode === OTHER;
   return (
-    <div>
-      <label htmlFor={id} className={labelClass}>
-        {label}
-      </label>
-      <textarea
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        required
-        minLength={REASON_MIN}
-        maxLength={REASON_MAX}
-        rows={3}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-help`}
-        className={inputClass}
-        data-testid={testId}
-      />
-      <p id={`${id}-help`} className={`mt-1 text-xs ${error ? "text-red-700" : "text-zinc-500"}`}>
-        {error ?? `${REASON_MIN} to ${REASON_MAX} characters; kept with the review in the audit log.`}
-      </p>
+    <div className="space-y-2">
+      <div>
+        <label htmlFor={`${id}-code`} className={labelClass}>
+          {label}
+        </label>
+        <select id={`${id}-code`} value={value.reasonCode} onChange={(e) => onChange({ ...value, reasonCode: e.target.value })} className={inputClass} data-testid={`${testId}-code`}>
+          {reasons.map((r) => (
+            <option key={r.code} value={r.code}>
+              {r.label}
+            </option>
+          ))}
+          <option value={OTHER}>Other (say why)</option>
+        </select>
+      </div>
+      <div>
+        <label htmlFor={id} className={labelClass}>
+          {isOther ? "In your words" : "Note (optional)"}
+        </label>
+        <textarea
+          id={id}
+          value={value.reason}
+          onChange={(e) => onChange({ ...value, reason: e.target.value })}
+          required={isOther}
+          minLength={REASON_MIN}
+          maxLength={REASON_MAX}
+          rows={2}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={`${id}-help`}
+          className={inputClass}
+          data-testid={testId}
+        />
+        <p id={`${id}-help`} className={`mt-1 text-xs ${error ? "text-red-700" : "text-zinc-500"}`}>
+          {error ?? `${isOther ? `${REASON_MIN} to ${REASON_MAX} characters` : `Up to ${REASON_MAX} characters`}; the reason is counted on the review history and kept in the audit log.`}
+        </p>
+      </div>
     </div>
   );
 }
 
-function reasonProblem(reason: string): string | null {
+function reasonProblem({ reasonCode, reason }: ChosenReason): string | null {
   const trimmed = reason.trim();
+  if (reasonCode !== OTHER && trimmed.length === 0) return null;
   if (trimmed.length < REASON_MIN) return `Give a reason of at least ${REASON_MIN} characters.`;
   if (trimmed.length > REASON_MAX) return `Keep the reason within ${REASON_MAX} characters.`;
   return null;
 }
 
+function useChosenReason() {
+  return useState<ChosenReason>({ reasonCode: OTHER, reason: "" });
+}
+
 type RejectFormProps = {
   count: number;
+  reasons: readonly ReasonOption[];
   isPending: boolean;
   error: string | null;
-  onSubmit: (reason: string) => void;
+  onSubmit: (reason: ChosenReason) => void;
   onCancel: () => void;
 };
 
 /** One reason for every recommendation being rejected. */
-export function RejectForm({ count, isPending, error, onSubmit, onCancel }: RejectFormProps) {
-  const [reason, setReason] = useState("");
+export function RejectForm({ count, reasons, isPending, error, onSubmit, onCancel }: RejectFormProps) {
+  const [reason, setReason] = useChosenReason();
   const [problem, setProblem] = useState<string | null>(null);
   return (
     <form
@@ -64,7 +100,7 @@ export function RejectForm({ count, isPending, error, onSubmit, onCancel }: Reje
         e.preventDefault();
         const p = reasonProblem(reason);
         setProblem(p);
-        if (!p) onSubmit(reason.trim());
+        if (!p) onSubmit({ reasonCode: reason.reasonCode, reason: reason.reason.trim() });
       }}
       noValidate
     >
@@ -73,8 +109,9 @@ export function RejectForm({ count, isPending, error, onSubmit, onCancel }: Reje
           ? "The recommendation will be rejected and any capacity it holds given back."
           : `All ${plural(count, "recommendation")} will be rejected and any capacity they hold given back.`}
       </p>
-      <ReasonField
+      <ReasonPicker
         label="Reason for rejecting"
+        reasons={reasons}
         value={reason}
         onChange={(value) => {
           setReason(value);
@@ -102,10 +139,11 @@ export function RejectForm({ count, isPending, error, onSubmit, onCancel }: Reje
 
 type OverrideFormProps = {
   recommendationId: string;
+  reasons: readonly ReasonOption[];
   currentName: string;
   isPending: boolean;
   error: string | null;
-  onSubmit: (input: { treatmentKey: string; reason: string }) => void;
+  onSubmit: (input: { treatmentKey: string } & ChosenReason) => void;
   onCancel: () => void;
 };
 
@@ -118,10 +156,10 @@ function roomText(available: number | null): string {
 }
 
 /** Offers only the treatments this customer is eligible for and permitted on; the server checks again. */
-export function OverrideForm({ recommendationId, currentName, isPending, error, onSubmit, onCancel }: OverrideFormProps) {
+export function OverrideForm({ recommendationId, reasons, currentName, isPending, error, onSubmit, onCancel }: OverrideFormProps) {
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
   const [choice, setChoice] = useState("");
-  const [reason, setReason] = useState("");
+  const [reason, setReason] = useChosenReason();
   const [problem, setProblem] = useState<string | null>(null);
   const groupId = useId();
 
@@ -149,7 +187,7 @@ export function OverrideForm({ recommendationId, currentName, isPending, error, 
         e.preventDefault();
         const p = !choice ? "Choose a treatment." : reasonProblem(reason);
         setProblem(p);
-        if (!p) onSubmit({ treatmentKey: choice, reason: reason.trim() });
+        if (!p) onSubmit({ treatmentKey: choice, reasonCode: reason.reasonCode, reason: reason.reason.trim() });
       }}
     >
       <p className="text-sm text-zinc-700">
@@ -219,8 +257,9 @@ export function OverrideForm({ recommendationId, currentName, isPending, error, 
           ) : null}
         </div>
       </fieldset>
-      <ReasonField
+      <ReasonPicker
         label="Reason for the override"
+        reasons={reasons}
         value={reason}
         onChange={(value) => {
           setReason(value);

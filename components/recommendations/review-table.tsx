@@ -1,5 +1,4 @@
 import Link from "next/link";
-import type { KeyboardEvent } from "react";
 import type { ReviewQueueRow } from "@/lib/queries/recommendations";
 import { ValueTierBadge } from "../customers/value-tier-badge";
 import { formatDateTime, formatMoney, formatPercent } from "../ui/format";
@@ -17,18 +16,20 @@ type ReviewTableProps = RowActions & {
   onToggle: (id: string) => void;
   /** Selects every row of the page, or clears them when all are selected. */
   onToggleAll: () => void;
-  onKeyDown: (e: KeyboardEvent<HTMLTableSectionElement>) => void;
+  /** The row the keys act on, highlighted. */
+  focusedId: string | null;
   /** Capacity resources by key, so a row names the resource its treatment draws on. */
   resourceNames: Readonly<Record<string, string>>;
 };
 
 const treatmentName = (r: ReviewQueueRow) => r.treatment?.name ?? "No action";
 
-function ReviewRow({ row: r, canReview, isPending, isSelected, onToggle, resourceNames, ...actions }: RowActions & {
+function ReviewRow({ row: r, canReview, isPending, isSelected, isFocused, onToggle, resourceNames, ...actions }: RowActions & {
   row: ReviewQueueRow;
   canReview: boolean;
   isPending: boolean;
   isSelected: boolean;
+  isFocused: boolean;
   onToggle: (id: string) => void;
   resourceNames: Readonly<Record<string, string>>;
 }) {
@@ -39,7 +40,9 @@ function ReviewRow({ row: r, canReview, isPending, isSelected, onToggle, resourc
       data-row-id={r.id}
       data-testid="review-row"
       aria-selected={isSelected}
-      className={`focus-within:bg-indigo-50/60 ${isSelected ? "bg-indigo-50" : "hover:bg-zinc-50"}`}
+      aria-current={isFocused ? "true" : undefined}
+      data-focused={isFocused ? "true" : undefined}
+      className={`scroll-mt-24 focus-within:bg-indigo-50/60 ${isSelected ? "bg-indigo-50" : "hover:bg-zinc-50"} ${isFocused ? "outline-2 -outline-offset-2 outline-indigo-500" : ""}`}
     >
       <td className={canReview ? "px-3 py-2 align-top" : "hidden"}>
         <input type="checkbox" disabled={!canReview} aria-label={`Select ${subject}`} checked={isSelected} onChange={() => onToggle(r.id)} data-testid="row-select" />
@@ -78,6 +81,9 @@ function ReviewRow({ row: r, canReview, isPending, isSelected, onToggle, resourc
       <td className="whitespace-nowrap px-3 py-2 text-right align-top tabular-nums">
         {formatPercent(r.confidence)}
         <span className="block text-zinc-600">{formatMoney(r.expectedValue)}</span>
+        <span className="block text-xs text-zinc-500" title="Churn risk as last analysed">
+          {r.churnRisk === null ? "risk —" : `risk ${formatPercent(r.churnRisk)}`}
+        </span>
       </td>
       <td className="hidden w-24 px-3 py-2 align-top text-xs text-zinc-600 lg:table-cell">{formatDateTime(r.createdAt)}</td>
       <td className="px-3 py-2 align-top">
@@ -96,7 +102,7 @@ function ReviewRow({ row: r, canReview, isPending, isSelected, onToggle, resourc
 }
 
 /** The page of pending recommendations: a checkbox column for reviewers, and each row's actions. */
-export function ReviewTable({ rows, canReview, isPending, selected, onToggle, onToggleAll, onKeyDown, resourceNames, ...actions }: ReviewTableProps) {
+export function ReviewTable({ rows, canReview, isPending, selected, onToggle, onToggleAll, focusedId, resourceNames, ...actions }: ReviewTableProps) {
   const selectedOnPage = rows.filter((r) => selected.has(r.id)).length;
   const isAllSelected = rows.length > 0 && selectedOnPage === rows.length;
   return (
@@ -122,7 +128,7 @@ export function ReviewTable({ rows, canReview, isPending, selected, onToggle, on
             <th scope="col" className="px-3 py-2">Recommendation</th>
             <th scope="col" className="whitespace-nowrap px-3 py-2 text-right">
               Confidence
-              <span className="block font-normal normal-case tracking-normal">expected value</span>
+              <span className="block font-normal normal-case tracking-normal">expected value · churn risk</span>
             </th>
             <th scope="col" className="hidden whitespace-nowrap px-3 py-2 lg:table-cell">Created</th>
             <th scope="col" className="px-3 py-2">
@@ -130,7 +136,7 @@ export function ReviewTable({ rows, canReview, isPending, selected, onToggle, on
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-zinc-100" onKeyDown={onKeyDown}>
+        <tbody className="divide-y divide-zinc-100">
           {rows.length === 0 ? (
             <tr>
               <td colSpan={6} className="px-3 py-10 text-center text-sm text-zinc-600" data-testid="table-empty">
@@ -151,6 +157,7 @@ export function ReviewTable({ rows, canReview, isPending, selected, onToggle, on
                 canReview={canReview}
                 isPending={isPending}
                 isSelected={selected.has(r.id)}
+                isFocused={focusedId === r.id}
                 onToggle={onToggle}
                 resourceNames={resourceNames}
                 {...actions}

@@ -1,53 +1,62 @@
-import type { KeyboardEvent } from "react";
+"use client";
+
+import { useEffect, useRef } from "react";
 
 /** Shown beside the bulk actions and read with the table (aria-describedby). */
 export const REVIEW_SHORTCUTS_ID = "review-shortcuts";
 export const REVIEW_SHORTCUTS_TEXT = "Keys: j / k move, x select, a approve, r reject, o override";
 
 type ReviewShortcuts = {
+  rowCount: number;
   /** Viewers may move between rows; only reviewers select and act. */
   canReview: boolean;
-  /** A dialog is open or an action is running: the row keys wait. */
+  /** A dialog is open or an action is running: the keys wait. */
   isPaused: boolean;
-  isPending: boolean;
-  onToggle: (id: string) => void;
-  onApprove: (id: string) => void;
-  onReject: (id: string) => void;
-  onOverride: (id: string) => void;
+  onMove: (delta: 1 | -1) => void;
+  onToggle: () => void;
+  onApprove: () => void;
+  onReject: () => void;
+  onOverride: () => void;
 };
 
 const MOVE_KEYS = new Set(["j", "k"]);
 
-function isTyping(target: EventTarget): boolean {
+function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
   return target instanceof HTMLInputElement && target.type !== "checkbox" && target.type !== "radio";
 }
 
 /**
- * The review queue's keys, read on the table body: j / k move between rows (focus lands on the
- * row's checkbox), x selects, a approves, r rejects, o overrides the focused row. Keys typed into a
- * field, or with a modifier, are left to the browser.
+ * The review queue's keys, listened to on the whole page from the moment it loads, so nobody has to
+ * Tab into the table first: j / k move the highlighted row, x selects it, a approves, r rejects,
+ * o overrides. Keys typed into a field, with a modifier, or while a dialog is open are left alone.
  */
-export function useReviewShortcuts({ canReview, isPaused, isPending, onToggle, onApprove, onReject, onOverride }: ReviewShortcuts) {
-  return function onKeyDown(e: KeyboardEvent<HTMLTableSectionElement>) {
-    if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target) || isPaused) return;
-    const rowEls = [...e.currentTarget.querySelectorAll<HTMLTableRowElement>("tr[data-row-id]")];
-    const current = (e.target as HTMLElement).closest<HTMLTableRowElement>("tr[data-row-id]");
-    const index = current ? rowEls.indexOf(current) : -1;
-    const id = current?.dataset.rowId;
-    const focusRow = (i: number) => rowEls[Math.max(0, Math.min(rowEls.length - 1, i))]?.querySelector<HTMLInputElement>("input[type=checkbox]")?.focus();
-    const handlers: Record<string, () => void> = {
-      j: () => focusRow(index + 1),
-      k: () => focusRow(index - 1),
-      x: () => id && onToggle(id),
-      a: () => id && !isPending && onApprove(id),
-      r: () => id && onReject(id),
-      o: () => id && onOverride(id),
-    };
-    const handler = handlers[e.key];
-    if (!handler || (!canReview && !MOVE_KEYS.has(e.key))) return;
-    e.preventDefault();
-    handler();
-  };
+export function useReviewShortcuts(shortcuts: ReviewShortcuts) {
+  // The listener is attached once; it reads the latest handlers through the ref.
+  const latest = useRef(shortcuts);
+  useEffect(() => {
+    latest.current = shortcuts;
+  });
+  useEffect(() => {
+    function onKeyDown(e: KeyboardEvent) {
+      const s = latest.current;
+      if (e.altKey || e.ctrlKey || e.metaKey || e.repeat || isTyping(e.target) || s.isPaused || s.rowCount === 0) return;
+      if (document.querySelector("dialog[open]")) return;
+      const handlers: Record<string, () => void> = {
+        j: () => s.onMove(1),
+        k: () => s.onMove(-1),
+        x: s.onToggle,
+        a: s.onApprove,
+        r: s.onReject,
+        o: s.onOverride,
+      };
+      const handler = handlers[e.key];
+      if (!handler || (!s.canReview && !MOVE_KEYS.has(e.key))) return;
+      e.preventDefault();
+      handler();
+    }
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, []);
 }

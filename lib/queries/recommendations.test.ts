@@ -106,7 +106,7 @@ describe("listPendingReviews", () => {
     expect(longest?.rationaleExcerpt.length).toBeLessThanOrEqual(RATIONALE_EXCERPT_LENGTH);
     expect(longest?.rationaleExcerpt.endsWith("…")).toBe(true);
     expect(second.rows[0]).toMatchObject({
-      treatment: { key: "loyalty_discount", name: "Loyalty discount", resourceKey: null },
+      treatment: { key: "loyalty_discount", name: "Loyalty discount", resourceKey: null, unitsPerContact: 1 },
       rationaleExcerpt: "Short reason.",
       expectedValue: 12.5,
       confidence: 0.8,

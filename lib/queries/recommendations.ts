@@ -10,7 +10,7 @@ export const RATIONALE_EXCERPT_LENGTH = 160;
 export type ReviewQueueRow = {
   id: string;
   customer: { id: string; name: string; valueTier: ValueTier };
-  treatment: { key: string; name: string; resourceKey: string | null } | null;
+  treatment: { key: string; name: string; resourceKey: string | null; unitsPerContact: number } | null;
   policy: PolicyKind;
   confidence: number;
   expectedValue: number;
@@ -78,7 +78,7 @@ export async function listPendingReviews(
         select: {
           id: true,
           customer: { select: { id: true, name: true, valueTier: true, insight: { select: { churnRisk: true } } } },
-          treatment: { select: { key: true, name: true, resourceKey: true } },
+          treatment: { select: { key: true, name: true, resourceKey: true, unitsPerContact: true } },
           policy: true,
           confidence: true,
           expectedValue: true,

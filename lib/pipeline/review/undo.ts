@@ -11,9 +11,6 @@ import type { ValueTier } from "../../agents/domain";
 import { isHighValueTier } from "../../agents/rules/value-tier";
 import { withTransaction } from "../../database/transaction";
 
-/** Minutes a review may be undone for unless REVIEW_UNDO_MINUTES says otherwise. */
-export const DEFAULT_UNDO_MINUTES = 10;
-
 export type UndoActor = { id: string | null; label: string; isManager: boolean };
 
 export type UndoOutcome = {
