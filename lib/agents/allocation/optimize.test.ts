@@ -76,22 +76,22 @@ describe("planAllocation on hand-solved cases", () => {
   });
 });
 
-describe("greedy reproduces the run's priority order", () => {
-  test("serves the highest priority first, each customer falling back down its ranked options", async () => {
+describe("greedy reproduces the run's allocation order", () => {
+  test("serves high-value customers first, then the highest priority, each falling back down its ranked options", async () => {
     const customers = [
       customer("low", 1, [call(60), sms(20)]),
       customer("top", 50, [call(40), sms(30)]),
-      customer("mid", 10, [call(90), sms(50), email(3)]),
-      customer("vip", 5, [call(70)], true),
       customer("mid2", 10, [call(95), sms(45)]),
+      customer("vip", 5, [call(70)], true),
+      customer("mid", 10, [call(90), sms(50), email(3)]),
     ];
     const plan = await planAllocation({ customers, resources: [calls(3, 1), texts(1)], strategy: "greedy" }, {});
-    // top takes a general slot, mid the other (ties keep input order), mid2 finds only the reserve and the last SMS,
-    // vip takes the reserve, low finds nothing left.
-    expect(Object.fromEntries([...plan.choices].map(([id, c]) => [id, c.treatmentKey]))).toEqual({ low: null, top: "call", mid: "call", vip: "call", mid2: "sms" });
-    expect(plan.order).toEqual(["top", "mid", "mid2", "vip", "low"]);
-    expect(plan.choices.get("mid2")?.passedOver).toEqual(["call"]);
-    expect(plan.totalValue).toBe(40 + 90 + 70 + 45);
+    // vip takes a general slot first (decideHold spends the general pool before the reserve), top the
+    // other, mid (ties by id) finds only the reserve left and takes the SMS, mid2 and low find nothing.
+    expect(Object.fromEntries([...plan.choices].map(([id, c]) => [id, c.treatmentKey]))).toEqual({ low: null, top: "call", mid: "sms", vip: "call", mid2: null });
+    expect(plan.order).toEqual(["vip", "top", "mid", "mid2", "low"]);
+    expect(plan.choices.get("mid")?.passedOver).toEqual(["call"]);
+    expect(plan.totalValue).toBe(70 + 40 + 50);
   });
 });
 

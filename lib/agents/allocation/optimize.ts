@@ -9,12 +9,22 @@ export type { AllocationPlan, PlanChoice, PlanCustomer, PlanInput, PlanOption, P
 export { planResourceOf } from "./plan";
 
 /**
- * Today's rule: customers by priority (highest first, ties in input order), each taking its best
- * option that decideHold grants, else no action. Never exceeds a limit or the reserve.
+ * The run's allocation order: high-value customers first (the reserve is kept for them), then by
+ * priority (GBP of lifetime value at risk) highest first, ties by customer id, as a run serves them.
+ */
+export function greedyPlanOrder(customers: PlanCustomer[]): PlanCustomer[] {
+  return [...customers].sort(
+    (a, b) => Number(b.isHighValue) - Number(a.isHighValue) || b.priority - a.priority || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0),
+  );
+}
+
+/**
+ * Today's rule: customers in the run's allocation order, each taking its best option that
+ * decideHold grants, else no action. Never exceeds a limit or the reserve.
  */
 export function planGreedy(customers: PlanCustomer[], resources: PlanResource[]): AllocationPlan {
   const counters = countersOf(resources);
-  const ordered = customers.map((c, i) => ({ c, i })).sort((a, b) => b.c.priority - a.c.priority || a.i - b.i);
+  const ordered = greedyPlanOrder(customers).map((c) => ({ c }));
   const choices = new Map<string, PlanChoice>();
   let totalValue = 0;
   for (const { c } of ordered) {
