@@ -6,6 +6,7 @@ import { Section } from "@/components/ui/section";
 const POLICY_NAMES = { rules: "deterministic policy", llm: "language model" } as const;
 const day = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const pounds = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
+const pence = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** What an arm changes, in words: "language model; Retention SMS at 30% effect". */
 function armChanges(arm: ArmSummary): string {
@@ -13,10 +14,10 @@ function armChanges(arm: ArmSummary): string {
   if (arm.policy) parts.push(POLICY_NAMES[arm.policy]);
   if (arm.allocation) parts.push(`${arm.allocation} allocation`);
   for (const e of arm.catalogEdits ?? []) {
-    const edits = [e.expectedEffect !== undefined ? `${Math.round(e.expectedEffect * 100)}% effect` : null, e.costPerContact !== undefined ? `${pounds(e.costPerContact)} a contact` : null].filter(Boolean);
+    const edits = [e.expectedEffect !== undefined ? `${Math.round(e.expectedEffect * 100)}% effect` : null, e.costPerContact !== undefined ? `${pence(e.costPerContact)} a contact` : null].filter(Boolean);
     parts.push(`${e.treatmentKey} at ${edits.join(" and ")}`);
   }
-  return parts.length > 0 ? parts.join("; ") : "as the run is set (champion)";
+  return parts.length > 0 ? parts.join("; ") : "nothing: the run's own settings";
 }
 
 function period(e: ExperimentSummary): string {
