@@ -79,7 +79,7 @@ describe("listCustomers", () => {
 
   test("an empty result is page 1 of 1 with no rows", async () => {
     const result = await listCustomers(t.prisma, { page: 5, search: "nobody" });
-    expect(result).toEqual({ rows: [], total: 0, page: 1, pageSize: 50, pageCount: 1, isTotalCapped: false });
+    expect(result).toEqual({ rows: [], total: 0, page: 1, pageSize: 50, pageCount: 1, isTotalCapped: false, isTotalEstimated: false });
   });
 
   test("rows hold only the listed columns, with money as a number", async () => {
@@ -288,6 +288,11 @@ describe("risk, pending review and sorting", () => {
     const result = await listCustomers(r.prisma, { page: 1, risk: "high" });
     expect(result).toMatchObject({ total: RISK_COUNT_CAP, isTotalCapped: true, pageCount: RISK_COUNT_CAP / 50 });
     expect(result.rows[0]?.id).toBe("CAP00001");
+  });
+
+  test(`any filter counts up to ${RISK_COUNT_CAP} matches: an id prefix matching ${RISK_COUNT_CAP + 2}`, async () => {
+    const result = await listCustomers(r.prisma, { page: 1, search: "CAP" });
+    expect(result).toMatchObject({ total: RISK_COUNT_CAP, isTotalCapped: true, isTotalEstimated: false });
   });
 });
 

@@ -34,7 +34,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         title="Customers"
         description={
           <span data-testid="customers-total">
-            {result.isTotalCapped ? `More than ${formatNumber(result.total)} customers` : plural(result.total, "customer")}
+            {result.isTotalCapped ? `More than ${formatNumber(result.total)} customers` : result.isTotalEstimated ? `About ${plural(result.total, "customer")}` : plural(result.total, "customer")}
             {isFiltered ? (result.total === 1 && !result.isTotalCapped ? " matches" : " match") : ""}
             {result.isTotalCapped ? " (pages go as far as the first " + formatNumber(result.total) + "; narrow the filters to see the rest)" : ""}
           </span>
