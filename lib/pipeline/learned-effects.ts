@@ -44,6 +44,8 @@ export async function refreshLearnedEffects(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
+    // Two refreshes at once would each delete and insert the same keys: the second waits for the first.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('LearnedEffect'))`);
     const { rows: catalog } = await client.query<{ key: string; expectedEffect: number }>(`SELECT key, "expectedEffect" FROM "Treatment" WHERE NOT "isNoAction"`);
     const { rows: groups } = await client.query<{ treatmentKey: string; isHeldOut: boolean; n: number; retained: number }>(
       `SELECT COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut",
