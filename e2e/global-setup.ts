@@ -9,6 +9,7 @@ import { buildApp, needsBuild, serveApp, waitUntilServing } from "../lib/cli/nex
 import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedded";
 import { applyMigrations } from "../lib/database/migrate";
 import { dataDir } from "../lib/database/paths";
+import { spawnWorker } from "../lib/jobs/spawn";
 import { createRun, executeRun } from "../lib/pipeline/runs";
 import { AUTH_STATE_DIR, E2E_AUTH_SECRET, authStatePath } from "./fixtures/auth";
 import { E2E_CUSTOMERS, E2E_DATABASE, E2E_PIPELINE_CUSTOMERS, E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
@@ -41,8 +42,11 @@ export default async function globalSetup() {
   // take some of them at random, so the served app holds out nobody (control groups are tested in
   // lib/pipeline/control-group.test.ts and lib/agents/orchestrator/control-group.test.ts).
   const web = serveApp({ port, databaseUrl: url, isQuiet: true, env: { AUTH_SECRET: E2E_AUTH_SECRET, DEMO_MODE: "true", CONTROL_GROUP_SHARE: "0" } });
+  // The app only enqueues runs: a worker process runs them, as `npm start` starts one.
+  const worker = spawnWorker({ databaseUrl: url, concurrency: 2, env: { CONTROL_GROUP_SHARE: "0" }, stdio: "ignore" });
   if (!(await waitUntilServing(`http://127.0.0.1:${port}/`, { timeoutMs: 120_000 }))) {
     web.kill();
+    worker.kill();
     await server.stop();
     throw new Error(`The app did not start on port ${port}.`);
   }
@@ -64,8 +68,9 @@ export default async function globalSetup() {
   }
 
   return async () => {
+    worker.kill("SIGTERM");
     web.kill("SIGTERM");
-    await new Promise((r) => web.once("exit", r));
+    await Promise.all([new Promise((r) => web.once("exit", r)), worker.exitCode === null ? new Promise((r) => worker.once("exit", r)) : null]);
     await server.stop();
   };
 }

@@ -109,7 +109,7 @@ test.describe("runs", () => {
     await capture(page, "runs-summary-820");
   });
 
-  test("a running run can be cancelled; it stops early and keeps what it decided", async ({ page, sql }) => {
+  test("a running run can be cancelled; it stops early, and the screen says what it kept", async ({ page, sql }) => {
     // Long enough (69 batches of 10) to be cancelled midway.
     const size = 690;
     const since = new Date(Date.now() - 1000);
@@ -127,6 +127,10 @@ test.describe("runs", () => {
     expect(decided).toBe(run.processed);
     await expect(row).toContainText("Cancelled");
     await expect(row.getByTestId("run-processed")).toContainText(`${run.processed} / ${run.total}`);
+    // Cancelled while deciding, the run took no capacity; the summary says so.
+    await row.getByTestId("run-toggle-summary").click();
+    await expect(page.getByTestId("run-cancelled-note")).toContainText(run.processed === 0 ? "no capacity was held and no recommendation written" : "their recommendations and holds were kept");
+    await capture(page, "runs-cancelled-1280");
   });
 
   test("a run started elsewhere appears in the list without a reload, even while no run is active", async ({ page, sql }) => {
