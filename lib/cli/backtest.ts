@@ -1,9 +1,9 @@
 // `npm run backtest -- [--days 90] [--customers N] [--json]`: daily runs over simulated outcomes on a
-// throw-away PostgreSQL (lib/simulator/backtest.ts), then the held-out AUC and calibration of the
+// throw-away PostgreSQL (lib/demo/backtest.ts), then the held-out AUC and calibration of the
 // churn model on the Telco file. Prints what it measured and a JSON object at the end.
 import { fitChurnModel } from "../agents/model/churn-fit";
 import { DEFAULT_CHURN_FILE, readChurnFile } from "../model/churn-file";
-import { runBacktest } from "../simulator/backtest";
+import { runBacktest } from "../demo/backtest";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
 const usage = `Usage: npm run backtest -- [--days 90] [--customers 2000] [--per-day 40] [--json]

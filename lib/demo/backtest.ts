@@ -11,16 +11,16 @@ import { createEvaluationAgent } from "../agents/evaluation/evaluation-agent";
 import type { OutcomeRow } from "../agents/evaluation/messages";
 import { fmix32, mulberry32 } from "../agents/random";
 import type { Channel } from "../agents/vocabulary";
-import { seedDemoHistory } from "../demo/history";
+import { seedDemoHistory } from "./history";
 import { loadCatalog } from "../pipeline/catalog";
 import { refreshLearnedEffects } from "../pipeline/learned-effects";
 import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
 import { resetConstraintPeriod } from "../pipeline/constraints";
 import { reviewRecommendations } from "../pipeline/review";
 import { createRun, executeRun } from "../pipeline/runs";
-import { startScratchServer } from "./scratch-database";
-import { DEFAULT_SIMULATOR_SEED, simulateOutcomes } from "./simulate";
-import { type SimulatedDecision, baselineChurn90, stayProbability } from "./truth";
+import { startScratchServer } from "../simulator/scratch-database";
+import { DEFAULT_SIMULATOR_SEED, simulateOutcomes } from "../simulator/simulate";
+import { type SimulatedDecision, baselineChurn90, stayProbability } from "../simulator/truth";
 
 export type BacktestOptions = {
   days: number;
