@@ -52,7 +52,7 @@ export function IntegrationTokens({ tokens }: { tokens: IntegrationTokenItem[] }
     });
 
   return (
-    <div className="space-y-4">
+    <div className="mb-8 space-y-4">
       <form
         key={formKey}
         aria-label="Create an integration token"
