@@ -1,5 +1,4 @@
 // Plain data the agents exchange. Dates are ISO-8601 strings so every message stays JSON.
-import type { ModelFaultKind } from "./ports";
 import type { Eligibility } from "./rules/eligibility";
 
 export { channels, eventTypes, patternKeys, valueTiers } from "./vocabulary";
@@ -234,6 +233,9 @@ export type TreatmentDecision = {
    */
   modelFallback?: ModelFallback;
 };
+
+/** Why the model gave no answer; "malformed" is a reply that is not a chat completion, "paused" a call not made. */
+export type ModelFaultKind = "timeout" | "rate_limited" | "server_error" | "network" | "refused" | "malformed" | "paused";
 
 export type ModelFallback = { kind: ModelFaultKind | "unusable_answers"; reason: string };
 

@@ -1,6 +1,6 @@
 // What the agents are given from outside: a data source and a chat model. Adapters in lib/
 // implement them over PostgreSQL and the OpenAI SDK; tests implement them in memory.
-import type { CustomerData } from "./domain";
+import type { CustomerData, ModelFaultKind } from "./domain";
 
 export type CustomerDataSource = {
   /** Loads the customers that exist among `ids`; missing ids are simply absent from the map. */
@@ -30,8 +30,7 @@ export type ChatModel = {
   complete(request: ChatRequest): Promise<ChatAnswer>;
 };
 
-/** Why the model gave no answer; "malformed" is a reply that is not a chat completion, "paused" a call not made. */
-export type ModelFaultKind = "timeout" | "rate_limited" | "server_error" | "network" | "refused" | "malformed" | "paused";
+export type { ModelFaultKind } from "./domain";
 
 export class ModelUnavailableError extends Error {
   constructor(
