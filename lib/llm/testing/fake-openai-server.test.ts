@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { type FakeOpenAIServer, answerReply, errorReply, schemaTreatmentKeys, startFakeOpenAIServer } from "./fake-openai-server";
+import { type FakeOpenAIServer, answerReply, errorReply, rawReply, schemaTreatmentKeys, startFakeOpenAIServer } from "./fake-openai-server";
 
 let server: FakeOpenAIServer | undefined;
 afterEach(async () => {
@@ -56,6 +56,18 @@ describe("fake OpenAI server", () => {
     expect(server.requestCount).toBe(1);
     server.reset();
     expect(server.requestCount).toBe(0);
+  });
+
+  test.each([
+    { title: "an HTML page", reply: rawReply("<html>Bad gateway</html>", { contentType: "text/html" }), status: 200, type: "text/html", text: "<html>Bad gateway</html>" },
+    { title: "an empty body labelled JSON", reply: rawReply(""), status: 200, type: "application/json", text: "" },
+    { title: "truncated JSON with a 502", reply: rawReply('{"choices":[', { status: 502 }), status: 502, type: "application/json", text: '{"choices":[' },
+  ])("sends $title byte for byte under its content type", async ({ reply, status, type, text }) => {
+    server = await startFakeOpenAIServer({ replies: [reply] });
+    const res = await chat(server, schemaBody(["a"]));
+    expect(res.status).toBe(status);
+    expect(res.headers.get("content-type")).toBe(type);
+    expect(await res.text()).toBe(text);
   });
 
   test("closes even while a delayed reply is pending", async () => {
