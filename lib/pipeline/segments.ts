@@ -102,6 +102,11 @@ function insightConditions(segment: SavedSegment, params: unknown[]): string[] {
  */
 export function segmentWhere(segment: SavedSegment, opts: { customerId: string; params: unknown[] }): string {
   const conditions = insightConditions(segment, opts.params);
+  if (segment.kind === "found") {
+    // A scalar subquery is evaluated row by row as the outer query walks its index, so a page or a
+    // capped count stops early; as EXISTS the planner would hash-join every customer's distances first.
+    return `COALESCE((SELECT ${conditions.length ? conditions.join(" AND ") : "true"} FROM "CustomerInsight" si WHERE si."customerId" = ${opts.customerId}), false)`;
+  }
   return `EXISTS (SELECT 1 FROM "CustomerInsight" si WHERE si."customerId" = ${opts.customerId}${conditions.map((c) => ` AND ${c}`).join("")})`;
 }
 
