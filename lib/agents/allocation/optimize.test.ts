@@ -4,7 +4,7 @@ import { mulberry32 } from "../random";
 import { decideHold } from "./capacity";
 import { allocationLinearProgram } from "./optimal";
 import { type PlanCustomer, type PlanResource, planAllocation } from "./optimize";
-import { countersOf } from "./plan";
+import { countersOf, planCustomerOf } from "./plan";
 
 const solver = createHighsSolver();
 const call = (value: number) => ({ treatmentKey: "call", value, resourceKey: "calls", units: 1 });
@@ -134,5 +134,26 @@ describe("limits hold whatever the prices", () => {
         expect(plan.totalValue).toBeLessThanOrEqual(lp.objective + 0.01);
       }
     }
+  });
+});
+
+describe("planCustomerOf", () => {
+  const catalog = [
+    { key: "call", resourceKey: "calls", unitsPerContact: 1, isNoAction: false },
+    { key: "sms", resourceKey: "texts", unitsPerContact: 2, isNoAction: false },
+    { key: "ignore", resourceKey: null, unitsPerContact: 1, isNoAction: true },
+  ];
+  const alternatives = [
+    { treatmentKey: "sms", expectedValue: 95 },
+    { treatmentKey: "ignore", expectedValue: 0 },
+    { treatmentKey: "email_gone", expectedValue: -3 },
+  ];
+  test.each([
+    { title: "plans the choice and the alternatives ranked above no action", isNoAction: false, treatmentKey: "call", options: ["call", "sms"] },
+    { title: "plans nothing for a no-action decision", isNoAction: true, treatmentKey: "ignore", options: [] },
+  ])("$title", ({ isNoAction, treatmentKey, options }) => {
+    const planned = planCustomerOf({ customerId: "c", isHighValue: false, priority: 1, decision: { treatmentKey, isNoAction, expectedValue: 176, alternatives }, catalog });
+    expect(planned.options.map((o) => o.treatmentKey)).toEqual(options);
+    if (options.length) expect(planned.options[1]).toEqual({ treatmentKey: "sms", value: 95, resourceKey: "texts", units: 2 });
   });
 });

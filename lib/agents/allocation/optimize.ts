@@ -6,7 +6,7 @@ import { type AllocationPlan, type PlanChoice, type PlanCustomer, type PlanInput
 import type { LpSolver } from "./ports";
 
 export type { AllocationPlan, PlanChoice, PlanCustomer, PlanInput, PlanOption, PlanResource } from "./plan";
-export { planResourceOf } from "./plan";
+export { planCustomerOf, planResourceOf } from "./plan";
 
 /**
  * The run's allocation order: high-value customers first (the reserve is kept for them), then by

@@ -62,3 +62,28 @@ export function passedOverOf(customer: PlanCustomer, chosenValue: number, chosen
   if (customer.options.every((o) => o.value <= chosenValue)) return NOTHING_PASSED_OVER;
   return customer.options.filter((o) => o.treatmentKey !== chosenKey && o.value > chosenValue).map((o) => o.treatmentKey);
 }
+
+/**
+ * A decided customer as the planner sees it: the chosen treatment, then its ranked alternatives up
+ * to no action, each with its expected value (GBP) and the capacity its catalog entry takes.
+ * Treatments no longer in `catalog` are left out; a no-action decision plans no option.
+ */
+export function planCustomerOf(opts: {
+  customerId: string;
+  isHighValue: boolean;
+  priority: number;
+  decision: { treatmentKey: string; isNoAction: boolean; expectedValue: number; alternatives: readonly { treatmentKey: string; expectedValue: number }[] };
+  catalog: readonly { key: string; resourceKey: string | null; unitsPerContact: number; isNoAction: boolean }[];
+}): PlanCustomer {
+  const byKey = new Map(opts.catalog.map((t) => [t.key, t]));
+  const options: PlanOption[] = [];
+  if (!opts.decision.isNoAction) {
+    for (const o of [{ treatmentKey: opts.decision.treatmentKey, expectedValue: opts.decision.expectedValue }, ...opts.decision.alternatives]) {
+      const t = byKey.get(o.treatmentKey);
+      if (t?.isNoAction) break;
+      if (!t) continue;
+      options.push({ treatmentKey: t.key, value: o.expectedValue, resourceKey: t.resourceKey, units: t.unitsPerContact });
+    }
+  }
+  return { customerId: opts.customerId, isHighValue: opts.isHighValue, priority: opts.priority, options };
+}
