@@ -135,7 +135,7 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Reject" }).click();
   await expect(dialog.getByText("Give a reason of at least 3 characters.")).toBeVisible();
-  await dialog.getByLabel("Reason for rejecting").fill("Customer asked not to be contacted this month");
+  await dialog.getByTestId("reject-reason").fill("Customer asked not to be contacted this month");
   await capture(page, "review-reject-dialog");
   await dialog.getByRole("button", { name: "Reject" }).click();
   await expect(page.getByTestId("review-result-text")).toHaveText("Rejected 1");
@@ -160,7 +160,7 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   await expect(choice).toBeVisible();
   await expect(override.getByRole("radio", { name: new RegExp(treatment.name) })).toHaveCount(0);
   await choice.check();
-  await override.getByLabel("Reason for the override").fill("Prefers a smaller offer");
+  await override.getByTestId("override-reason").fill("Prefers a smaller offer");
   await capture(page, "review-override-dialog");
   await override.getByRole("button", { name: "Override" }).click();
   await expect(page.getByTestId("review-result-text")).toHaveText("Overrode 1");
@@ -209,8 +209,8 @@ test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it s
   await expect(page.getByTestId("review-row")).toHaveCount(20);
   await expectStripShows(page, resource, { confirmed: 0, held: limit, limit });
 
-  // Keyboard: x selects the focused row, j moves down.
-  await page.getByTestId("row-select").first().focus();
+  // Keyboard: x selects the highlighted row, j moves down.
+  await expect(page.locator("body")).toHaveAttribute("data-review-keys", "ready");
   await page.keyboard.press("x");
   await page.keyboard.press("j");
   await page.keyboard.press("x");
@@ -220,7 +220,9 @@ test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it s
   await expect(page.getByTestId("review-selected-count")).toHaveText("20 selected");
   await expectNoSidewaysScroll(page);
   await capture(page, "review-bulk-selected");
-  await page.getByRole("button", { name: "Approve selected" }).click();
+  await page.getByRole("button", { name: "Approve 20…" }).click();
+  await expect(page.getByTestId("approve-dialog")).toContainText("Approve 20 recommendations?");
+  await page.getByTestId("approve-confirm").click();
   await expect(page.getByTestId("review-result-text")).toContainText("Approved 5; 15 skipped: no capacity left");
   await expect(page.getByTestId("review-row")).toHaveCount(15);
   await expect(page.getByTestId("review-selected-count")).toHaveText("0 selected");
@@ -254,13 +256,94 @@ test("bulk approval of 20 confirms only the 5 held slots and reports the 15 it s
   // The 15 left are rejected together with one reason; nothing was held for them, so capacity stays.
   await page.goto(`/review?treatment=${treatment.key}`);
   await page.getByRole("checkbox", { name: "Select every recommendation on this page" }).check();
-  await page.getByRole("button", { name: "Reject selected…" }).click();
+  await page.getByRole("button", { name: "Reject 15…" }).click();
   const dialog = page.getByTestId("reject-dialog");
-  await dialog.getByLabel("Reason for rejecting").fill("No capacity left this period");
+  await dialog.getByTestId("reject-reason").fill("No capacity left this period");
   await dialog.getByRole("button", { name: "Reject 15" }).click();
   await expect(page.getByTestId("review-result-text")).toHaveText("Rejected 15");
   await expect(page.getByTestId("review-empty")).toBeVisible();
   expect(await counters(sql, resource.key)).toEqual({ used: limit, held: 0, limit });
+});
+
+/** `count` pending recommendations of a new treatment, each holding one unit of its resource (limit `limit`). */
+async function seedPendingWithHolds(sql: pg.Pool, opts: { tag: string; count: number; limit: number; prefix: string }) {
+  const { resource, treatment } = await createResourceAndTreatment(sql, { tag: opts.tag, limit: opts.limit });
+  const customers = Array.from({ length: opts.count }, (_, i) => `ZZ-${opts.prefix}-${opts.tag}-${String(i + 1).padStart(2, "0")}`);
+  for (const id of customers) await createCustomer(sql, { id, segment: `e2e-review-${opts.tag}` });
+  const runId = randomUUID();
+  await sql.query(`INSERT INTO "Run" (id, status, policy, scope, total, processed) VALUES ($1, 'completed', 'rules', '{}', $2, $2)`, [runId, opts.count]);
+  const ids = customers.map(() => randomUUID());
+  await sql.query(
+    `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue", "permissionStatement", "createdAt", "updatedAt")
+     SELECT id, $2, "customerId", 'pending_review', $3, 'rules', 'Keyboard review test: churn risk after repeated complaints.', 0.7, 25, 'Email marketing allowed.', now() + (n || ' ms')::interval, now()
+     FROM unnest($1::uuid[], $4::text[]) WITH ORDINALITY AS x(id, "customerId", n)`,
+    [ids, runId, treatment.key, customers],
+  );
+  const periodStart = (await sql.query(`SELECT "periodStart" FROM "ResourceConstraint" WHERE key = $1`, [resource.key])).rows[0].periodStart;
+  await sql.query(
+    `INSERT INTO "Allocation" ("resourceKey", "treatmentKey", "customerId", "recommendationId", "runId", outcome, units, reason, "periodStart")
+     SELECT $1, $2, "customerId", id, $3, 'held', 1, 'Held for the keyboard review test', $4 FROM unnest($5::uuid[], $6::text[]) AS x(id, "customerId")`,
+    [resource.key, treatment.key, runId, periodStart, ids, customers],
+  );
+  await sql.query(`UPDATE "ResourceConstraint" SET used = $2, held = $2 WHERE key = $1`, [resource.key, opts.count]);
+  return { resource, treatment, customers, ids };
+}
+
+test("keys from page load, select all 55 matching across pages, one confirmation, undo, and a reason code", async ({ page, sql }) => {
+  const tag = uniqueTag();
+  const { resource, treatment, customers, ids } = await seedPendingWithHolds(sql, { tag, count: 55, limit: 60, prefix: "KEYS" });
+  const statuses = async () =>
+    Object.fromEntries((await sql.query(`SELECT status::text, count(*)::int AS n FROM "Recommendation" WHERE id = ANY($1::uuid[]) GROUP BY status`, [ids])).rows.map((r) => [r.status, r.n]));
+
+  await page.goto(`/review?treatment=${treatment.key}`);
+  await expect(page.getByTestId("review-row")).toHaveCount(50);
+  await expect(page.locator("body")).toHaveAttribute("data-review-keys", "ready");
+  // No Tab, no click: the first row is highlighted and j / k move the highlight.
+  const focusedRow = page.locator('[data-testid="review-row"][data-focused="true"]');
+  await expect(focusedRow).toContainText(customers[0]!);
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await expect(focusedRow).toContainText(customers[2]!);
+  await page.keyboard.press("k");
+  await expect(focusedRow).toContainText(customers[1]!);
+  await page.keyboard.press("x");
+  await expect(page.getByTestId("review-selected-count")).toHaveText("1 selected");
+
+  // The whole filtered set, across both pages, with what approving it would confirm.
+  await page.getByRole("checkbox", { name: "Select every recommendation on this page" }).check();
+  await page.getByTestId("select-all-matching").click();
+  await expect(page.getByTestId("review-selected-count")).toHaveText("All 55 matching selected");
+  await expect(page.getByTestId("selection-totals")).toHaveText(`55 recommendations · expected value £1,375.00 · approving confirms ${resource.name} 55 contacts`);
+  await capture(page, "review-select-all-matching");
+
+  // a on a selection asks once, naming how many; Enter confirms the highlighted choice.
+  await page.keyboard.press("a");
+  const confirm = page.getByTestId("approve-dialog");
+  await expect(confirm).toContainText("Approve 55 recommendations?");
+  await expect(confirm.getByTestId("approve-totals")).toContainText(`${resource.name} 55 contacts`);
+  await capture(page, "review-approve-confirm");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("undo-toast")).toContainText("Approved 55");
+  expect(await statuses()).toEqual({ approved: 55 });
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 55, held: 0 });
+  await capture(page, "review-undo-toast");
+
+  await page.getByTestId("undo-button").click();
+  await expect(page.getByTestId("review-result-text")).toHaveText("Undid 55");
+  await expect(page.getByTestId("review-row")).toHaveCount(50);
+  expect(await statuses()).toEqual({ pending_review: 55 });
+  expect(await counters(sql, resource.key)).toMatchObject({ used: 55, held: 55 });
+
+  // r on the highlighted row: a kept reason, stored as its code.
+  await expect(page.locator("body")).toHaveAttribute("data-review-keys", "ready");
+  await page.keyboard.press("r");
+  const dialog = page.getByTestId("reject-dialog");
+  await dialog.getByTestId("reject-reason-code").selectOption({ label: "Customer contacted recently" });
+  await capture(page, "review-reasons-dialog");
+  await dialog.getByRole("button", { name: "Reject" }).click();
+  await expect(page.getByTestId("review-result-text")).toHaveText("Rejected 1");
+  const rejected = (await sql.query(`SELECT "reviewReasonCode", "reviewReason" FROM "Recommendation" WHERE id = ANY($1::uuid[]) AND status = 'rejected'`, [ids])).rows;
+  expect(rejected).toEqual([{ reviewReasonCode: "contacted_recently", reviewReason: "Customer contacted recently" }]);
 });
 
 /** Fails with the widest elements named when the page scrolls sideways at this width. */

@@ -57,6 +57,11 @@ export function useReviewShortcuts(shortcuts: ReviewShortcuts) {
       handler();
     }
     document.addEventListener("keydown", onKeyDown);
-    return () => document.removeEventListener("keydown", onKeyDown);
+    // Says the keys are live, for browser tests that press them straight after the page loads.
+    document.body.dataset.reviewKeys = "ready";
+    return () => {
+      document.removeEventListener("keydown", onKeyDown);
+      delete document.body.dataset.reviewKeys;
+    };
   }, []);
 }
