@@ -15,6 +15,7 @@ import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
 import { withTransaction } from "../database/transaction";
 import { loadCatalog } from "../pipeline/catalog";
 import { loadContactPolicy } from "../pipeline/contact-policy";
+import { decideByArm, experimentOfRun, stampExperimentArms } from "../pipeline/experiments";
 import { createCustomerCache } from "../pipeline/customer-cache";
 import { createPgCustomerSource } from "../pipeline/customer-source";
 import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
@@ -103,8 +104,18 @@ async function deciderFor(pool: pg.Pool, run: RunRow, opts: { model: ChatModel |
   const catalog = await loadCatalog(pool);
   const contactPolicy = opts.contactPolicy !== undefined ? opts.contactPolicy : run.options.isWithoutContactPolicy ? null : await loadContactPolicy(pool);
   const data = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache({ maxEntries: 2_000 }) });
-  const treatment = createTreatmentAgent({ catalog, model: run.policy === "llm" ? opts.model : null, contactPolicy });
-  const { decide } = createDecider({ data, journey: createJourneyAgent(), treatment, policy: run.policy, catalog });
+  const journey = createJourneyAgent();
+  // Champion/challenger (lib/pipeline/experiments.ts): each arm decides its customers with its own policy and catalog.
+  const decide = decideByArm({
+    experiment: await experimentOfRun(pool, run.id),
+    catalog,
+    build: (arm) => {
+      const policy = arm?.policy ?? run.policy;
+      const armCatalog = arm?.catalog ?? catalog;
+      const treatment = createTreatmentAgent({ catalog: armCatalog, model: policy === "llm" ? opts.model : null, contactPolicy });
+      return createDecider({ data, journey, treatment, policy, catalog: armCatalog }).decide;
+    },
+  });
   return { data, decide };
 }
 
@@ -249,6 +260,7 @@ async function allocateLocked(pool: pg.Pool, runId: string, maxCustomers: number
       return { isStopRequested: rows[0]?.stop ?? true };
     },
   });
+  await stampExperimentArms(pool, { runId, experiment: await experimentOfRun(pool, runId) });
   if (!isStopped && isMoreLeft) return { isMore: true };
   return { isMore: false, summary: await finishRun(pool, { run, isStopped }) };
 }

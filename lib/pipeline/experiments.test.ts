@@ -5,7 +5,8 @@ import { describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
 import { armFor } from "../agents/evaluation/experiments";
 import { createExperiment, decideByArm, decideOptionsFor, experimentOfRun, listExperiments, loadActiveExperiment, stampExperimentArms, stopExperiment } from "./experiments";
-import { insertCatalog, insertCustomers, insertRun, testCatalog } from "./testing/fixtures";
+import { executeRun } from "./runs";
+import { insertCatalog, insertCustomers, insertPermissions, insertRun, testCatalog } from "./testing/fixtures";
 
 const manager = { id: null, label: "Experiment test (manager)" };
 
@@ -93,5 +94,31 @@ describe("experiments", () => {
     const decide = decideByArm({ experiment: null, catalog: testCatalog, build: (arm) => () => arm });
     expect(decide("T-0001")).toBeNull();
     expect(await stampExperimentArms(ctx.pool, { runId, experiment: null })).toBe(0);
+  });
+
+  test("a run under an experiment decides the challenger's customers with its edited catalog and records each decision's arm", async () => {
+    await insertCatalog(ctx.db.url);
+    const customers = await insertCustomers(ctx.db.url, { count: 24 });
+    await insertPermissions(ctx.db.url, customers);
+    // The challenger believes no treatment works, so its customers get no action.
+    const nothingWorks = ["retention_call", "retention_sms", "retention_email"].map((treatmentKey) => ({ treatmentKey, expectedEffect: 0 }));
+    const created = await createExperiment(ctx.pool, {
+      input: input({ key: "nothing-works", arms: [{ key: "champion", share: 0.5 }, { key: "challenger", share: 0.5, catalogEdits: nothingWorks }], startsAt: "2020-01-01T00:00:00Z" }),
+      actor: manager,
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+    const runId = await insertRun(ctx.db.url);
+    expect(await executeRun(ctx.pool, { runId, customerIds: customers, policy: "rules", model: null })).not.toBeNull();
+    const { rows } = await ctx.pool.query<{ customerId: string; status: string; experimentKey: string | null; experimentArm: string | null }>(
+      `SELECT "customerId", status::text, "experimentKey", "experimentArm" FROM "Recommendation" WHERE "runId" = $1`,
+      [runId],
+    );
+    expect(rows).toHaveLength(24);
+    for (const r of rows) {
+      const arm = armFor(r.customerId, created.experiment).key;
+      expect(r).toMatchObject({ experimentKey: "nothing-works", experimentArm: arm });
+      if (arm === "challenger") expect(r.status).toBe("no_action");
+    }
+    expect(rows.some((r) => r.experimentArm === "champion" && r.status === "pending_review")).toBe(true);
   });
 });
