@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = {
   "outcome.record": "Outcome recorded",
   "experiment.create": "Experiment started",
   "experiment.stop": "Experiment stopped",
+  "data.export": "Data exported",
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -47,6 +48,7 @@ export const AUDIT_ENTITY_TYPES = {
   IntegrationToken: "Integration token",
   ReviewReason: "Reason code",
   Experiment: "Experiment",
+  Export: "Export",
 } as const satisfies Record<string, string>;
 
 export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;

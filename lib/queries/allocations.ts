@@ -192,3 +192,50 @@ export async function getAllocationSeries(db: PrismaClient, filters: AllocationF
      ORDER BY keys."resourceKey" NULLS FIRST, days.day`;
   return { ...range, days: rows };
 }
+
+/** A parameterised statement for node-postgres. */
+export type SqlQuery = { text: string; values: unknown[] };
+
+/** How exports write a stored UTC time ("createdAt" has no zone): ISO 8601 with Z. */
+export const ISO_UTC = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+export type AllocationExportRow = {
+  id: string;
+  createdAt: string;
+  resourceKey: string;
+  resourceName: string;
+  treatmentKey: string;
+  treatmentName: string;
+  customerId: string;
+  customerName: string;
+  outcome: AllocationOutcome;
+  units: number;
+  priority: number;
+  isHighValue: boolean;
+  usedReserve: boolean;
+  reason: string;
+};
+
+/** Every attempt matching `filters`, newest first as on the screen, for a cursor (lib/export). */
+export function allocationExportQuery(f: AllocationFilters): SqlQuery {
+  const values: unknown[] = [];
+  const conditions: string[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (f.resourceKey) conditions.push(`a."resourceKey" = ${param(f.resourceKey)}`);
+  if (f.treatmentKey) conditions.push(`a."treatmentKey" = ${param(f.treatmentKey)}`);
+  if (f.outcome) conditions.push(`a.outcome = ${param(f.outcome)}::"AllocationOutcome"`);
+  if (f.from) conditions.push(`a."createdAt" >= (${param(ukDayStart(f.from).toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
+  if (f.to) conditions.push(`a."createdAt" < (${param(ukDayStart(addDays(f.to, 1)).toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
+  const text = `
+    SELECT a.id::text AS id, ${ISO_UTC('a."createdAt"')} AS "createdAt",
+           a."resourceKey", r.name AS "resourceName", a."treatmentKey", t.name AS "treatmentName",
+           a."customerId", c.name AS "customerName", a.outcome::text AS outcome, a.units, a.priority,
+           a."isHighValue", a."usedReserve", a.reason
+      FROM "Allocation" a
+      JOIN "ResourceConstraint" r ON r.key = a."resourceKey"
+      JOIN "Treatment" t ON t.key = a."treatmentKey"
+      JOIN "Customer" c ON c.id = a."customerId"
+     ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}
+     ORDER BY a."createdAt" DESC, a.id DESC`;
+  return { text, values };
+}

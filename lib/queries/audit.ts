@@ -2,7 +2,7 @@ import "server-only";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { actorLabel } from "../auth/roles";
 import type { AuditListParams } from "../validations/audit";
-import { addDays, ukDayStart } from "./allocations";
+import { ISO_UTC, type SqlQuery, addDays, ukDayStart } from "./allocations";
 import { type FieldChange, diffSnapshots } from "./constraints";
 import { type Paginated, paginate } from "./pagination";
 
@@ -79,4 +79,36 @@ export async function listCustomerAudit(db: PrismaClient, customerId: string, li
     select: SELECT,
   });
   return rows.map(toRow);
+}
+
+export type AuditExportRow = {
+  id: string;
+  createdAt: string;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  reason: string | null;
+  before: string | null;
+  after: string | null;
+};
+
+/** Every entry matching the filters, newest first as on the screen, for a cursor (lib/export); before and after as JSON text. */
+export function auditExportQuery(f: Omit<AuditListParams, "page" | "problems">): SqlQuery {
+  const values: unknown[] = [];
+  const conditions: string[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (f.action) conditions.push(`action = ${param(f.action)}`);
+  if (f.entity) conditions.push(`"entityType" = ${param(f.entity)}`);
+  if (f.actor) conditions.push(f.actor === "system" ? `"actorId" IS NULL` : `"actorId" = ${param(f.actor)}::uuid`);
+  if (f.id) conditions.push(`"entityId" = ${param(f.id)}`);
+  if (f.from) conditions.push(`"createdAt" >= (${param(ukDayStart(f.from).toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
+  if (f.to) conditions.push(`"createdAt" < (${param(ukDayStart(addDays(f.to, 1)).toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
+  const text = `
+    SELECT id::text AS id, ${ISO_UTC('"createdAt"')} AS "createdAt", "actorLabel", action, "entityType", "entityId", reason,
+           before::text AS before, after::text AS after
+      FROM "AuditLog"
+     ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}
+     ORDER BY "createdAt" DESC, id DESC`;
+  return { text, values };
 }

@@ -1,0 +1,10 @@
+import { exportCsv } from "@/lib/export/exports";
+import { getPool } from "@/lib/pool";
+import { getCurrentActor } from "@/lib/session/actor";
+
+export const dynamic = "force-dynamic";
+
+/** CSV of the audit trail as filtered by the same query string as its screen: `GET /api/export/audit?...`. */
+export async function GET(request: Request) {
+  return exportCsv({ pool: getPool(), actor: await getCurrentActor(), kind: "audit", searchParams: new URL(request.url).searchParams });
+}
