@@ -159,3 +159,50 @@ test("a viewer may not review: refused on the server, nothing changes", async ()
     acting.actor = previous;
   }
 });
+
+describe("reason codes, selection and undo", () => {
+  test.each([
+    { input: { reasonCode: "contacted_recently" }, stored: { reviewReasonCode: "contacted_recently", reviewReason: "Customer contacted recently" } },
+    { input: { reasonCode: "contacted_recently", reason: "Called on Monday" }, stored: { reviewReasonCode: "contacted_recently", reviewReason: "Called on Monday" } },
+    { input: { reasonCode: "other", reason: "Moving abroad" }, stored: { reviewReasonCode: "other", reviewReason: "Moving abroad" } },
+  ])("a rejection with $input stores $stored", async ({ input, stored }) => {
+    const [id] = (await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE status = 'pending_review' AND "treatmentKey" = 'retention_call' ORDER BY id LIMIT 1`)).rows;
+    const result = await actions.rejectRecommendationsAction({ ids: [id!.id], ...input });
+    expect(result).toMatchObject({ ok: true, data: { done: [id!.id] } });
+    expect((await pool.query(`SELECT "reviewReasonCode", "reviewReason" FROM "Recommendation" WHERE id = $1`, [id!.id])).rows[0]).toEqual(stored);
+  });
+
+  test.each([
+    { input: { ids: [randomUUID()], reasonCode: "other" }, message: /Give a reason/ },
+    { input: { ids: [randomUUID()], reasonCode: "no_such_reason" }, message: /no longer offered/ },
+    { input: { ids: [randomUUID()], reasonCode: "Not A Code!" }, message: /Choose a reason/ },
+  ])("a rejection with $input.reasonCode and no fitting words is refused: $message", async ({ input, message }) => {
+    const result = await actions.rejectRecommendationsAction(input);
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(message) });
+  });
+
+  test("select all matching snapshots the pending call recommendations with their totals; approving and undoing them moves the slots confirmed and back to held", async () => {
+    const selection = await actions.selectMatchingReviewsAction({ filter: { treatment: "retention_call" } });
+    expect(selection.ok).toBe(true);
+    if (!selection.ok) return;
+    const pendingCalls = (await pool.query(`SELECT count(*)::int AS n FROM "Recommendation" WHERE status = 'pending_review' AND "treatmentKey" = 'retention_call'`)).rows[0].n;
+    expect(selection.data).toMatchObject({ count: pendingCalls, isTooMany: false, capacity: [{ resourceKey: "call_slots", units: pendingCalls }] });
+    const before = await counters();
+    const approved = await actions.approveRecommendationsAction({ ids: selection.data.ids });
+    expect(approved).toMatchObject({ ok: true, data: { done: selection.data.ids } });
+    expect(await counters()).toEqual({ used: before.used, held: before.held - pendingCalls });
+    const undone = await actions.undoReviewsAction({ ids: selection.data.ids });
+    expect(undone).toEqual({ ok: true, data: { undone: selection.data.ids, refused: [], message: `Undid ${pendingCalls}` } });
+    expect(await counters()).toEqual(before);
+  });
+
+  test.each([
+    { input: { filter: { tier: "gold" } }, action: "selectMatchingReviewsAction" as const, message: /tier/ },
+    { input: { filter: { treatment: "x", unknown: 1 } }, action: "selectMatchingReviewsAction" as const, message: /unknown|Unrecognized/i },
+    { input: { ids: [] }, action: "undoReviewsAction" as const, message: /at least one/ },
+    { input: { ids: ["x"] }, action: "undoReviewsAction" as const, message: /Not a recommendation id/ },
+  ])("$action refuses $input: $message", async ({ input, action, message }) => {
+    const result = await actions[action](input);
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(message) });
+  });
+});
