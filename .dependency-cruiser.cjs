@@ -35,11 +35,11 @@ module.exports = {
       severity: "error",
       comment:
         "The demo seed writes synthetic customers and well-known passwords: only the commands that seed " +
-        "(seed; start, on an empty demo database; bench, on its throw-away databases; bench:alloc, in memory) and the demo reset " +
+        "(seed; start, on an empty demo database; bench and bench:review, on their throw-away databases; bench:alloc, in memory) and the demo reset " +
         "(lib/demo) may load it, never the app or its libraries.",
       from: {
         path: "^(lib|app|components)/",
-        pathNot: [TEST_FILE, "^lib/cli/(seed|start|bench|bench-alloc)\\.ts$", "^lib/demo/"],
+        pathNot: [TEST_FILE, "^lib/cli/(seed|start|bench|bench-alloc|bench-review)\\.ts$", "^lib/demo/"],
       },
       to: { path: "^prisma/seed/" },
     },
