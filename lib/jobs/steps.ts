@@ -19,6 +19,7 @@ import { decideByArm, experimentOfRun, stampExperimentArms } from "../pipeline/e
 import { createCustomerCache } from "../pipeline/customer-cache";
 import { createPgCustomerSource } from "../pipeline/customer-source";
 import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
+import { refreshRunPrices } from "../pipeline/run-prices";
 
 /** How a run's steps work, kept on the run so any worker runs it the same way. */
 export type RunOptions = {
@@ -236,6 +237,8 @@ async function allocateLocked(pool: pg.Pool, runId: string, maxCustomers: number
   const now = () => new Date();
   const saveBatch = createBatchSaver({ store: createPgCapacityStore(pool), catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare });
   const unsaved = await stagedOutcomes(pool, runId, { isUnsavedOnly: true });
+  // Before the first hold: prices over all the run's decided customers, for the decisions made until the next run.
+  if (unsaved.length === run.total) await refreshRunPrices({ store: createPgCapacityStore(pool), runId, outcomes: unsaved, catalog });
   // The run's order over all its unsaved customers, cut after this step's share (whole batches).
   const share = Math.max(run.options.batchSize, Math.floor(maxCustomers / run.options.batchSize) * run.options.batchSize);
   const ordered = greedyOrder(unsaved);
