@@ -5,7 +5,8 @@ import { describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
 import { loadCatalog } from "./catalog";
 import { refreshLearnedEffects } from "./learned-effects";
-import { insertCatalog, insertCustomers, insertRun } from "./testing/fixtures";
+import { executeRun } from "./runs";
+import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "./testing/fixtures";
 
 type Ctx = ReturnType<typeof usePoolPerTest>;
 
@@ -79,5 +80,24 @@ describe("refreshLearnedEffects", () => {
     if (patternRow) expect(patternRow).toMatchObject({ catalogEffect: expect.closeTo(0.41, 10), outcomes: 20, baselineOutcomes: heldOut, hasEnoughEvidence: true });
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
     expect(call.learned?.byPattern?.repeated_complaints !== undefined).toBe(hasPatternRow);
+  });
+
+  test("a run's decisions use a stored learned effect and say so in their rationale", async () => {
+    const { db, pool } = ctx;
+    await insertCatalog(db.url);
+    const customers = await insertCustomers(db.url, { count: 3 });
+    await insertPermissions(db.url, customers);
+    await pool.query(
+      `INSERT INTO "LearnedEffect" ("treatmentKey", "patternKey", "catalogEffect", "learnedEffect", outcomes, retained, "baselineOutcomes", "baselineRetained", "hasEnoughEvidence", "refreshedAt")
+       VALUES ('retention_call', '', 0.35, 0.5, 812, 700, 300, 200, true, now())`,
+    );
+    const runId = await insertRun(db.url);
+    await executeRun(pool, { runId, customerIds: customers, policy: "rules", model: null });
+    const { rows } = await pool.query<{ treatmentKey: string | null; rationale: string }>(`SELECT "treatmentKey", rationale FROM "Recommendation" WHERE "runId" = $1`, [runId]);
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(r.treatmentKey).toBe("retention_call");
+      expect(r.rationale).toContain("50% effect (learned from 812 outcomes; catalog 35%)");
+    }
   });
 });
