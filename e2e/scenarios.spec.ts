@@ -9,7 +9,7 @@ test.describe("scenario planner", () => {
     const before = await counters();
 
     await page.goto("/scenarios");
-    await expect(page.getByRole("heading", { name: "Scenarios" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Scenarios", exact: true })).toBeVisible();
     await page.getByTestId(`scenario-limit-${RESOURCE}`).fill("0");
     await page.getByTestId(`scenario-reserve-${RESOURCE}`).fill("0");
     await page.getByTestId("plan-scenario").click();
