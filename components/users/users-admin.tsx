@@ -109,10 +109,17 @@ function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
     setRole(user.role);
   }
   const [isPasswordOpen, setPasswordOpen] = useState(false);
+  const [isRenameOpen, setRenameOpen] = useState(false);
   const { isPending, notice, submit } = useSubmit();
   const password = useSubmit(() => setPasswordOpen(false));
-  const update = (changes: Partial<Pick<UserItem, "role" | "isActive">>) =>
-    submit(() => updateUserAction({ id: user.id, name: user.name, role: changes.role ?? user.role, isActive: changes.isActive ?? user.isActive }));
+  const rename = useSubmit(() => setRenameOpen(false));
+  const changesOf = (changes: Partial<Pick<UserItem, "name" | "role" | "isActive">>) => ({
+    id: user.id,
+    name: changes.name ?? user.name,
+    role: changes.role ?? user.role,
+    isActive: changes.isActive ?? user.isActive,
+  });
+  const update = (changes: Partial<Pick<UserItem, "role" | "isActive">>) => submit(() => updateUserAction(changesOf(changes)));
 
   return (
     <tr data-testid="user-row" data-email={user.email} className={user.isActive ? "" : "bg-zinc-50 text-zinc-500"}>
@@ -151,13 +158,44 @@ function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
           <button type="button" className={secondaryButtonClass} disabled={isPending} onClick={() => update({ isActive: !user.isActive })} data-testid="user-toggle-active">
             {user.isActive ? "Deactivate" : "Reactivate"}
           </button>
+          <button type="button" className={secondaryButtonClass} onClick={() => setRenameOpen(true)} data-testid="user-rename">
+            Rename…
+          </button>
           <button type="button" className={secondaryButtonClass} onClick={() => setPasswordOpen(true)}>
             Set password…
           </button>
         </div>
         <div className="mt-1 max-w-sm">
-          <NoticeLine notice={notice ?? password.notice} />
+          <NoticeLine notice={notice ?? rename.notice ?? password.notice} />
         </div>
+        {isRenameOpen ? (
+          <Dialog title={`Rename ${user.name}`} onClose={() => setRenameOpen(false)} isBusy={rename.isPending} size="sm" testId="rename-dialog">
+            <form
+              className="space-y-3"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const name = new FormData(e.currentTarget).get("name");
+                rename.submit(() => updateUserAction({ ...changesOf({}), name }));
+              }}
+            >
+              <div>
+                <label htmlFor={`name-${user.id}`} className={labelClass}>
+                  Name, as screens and the audit trail show it
+                </label>
+                <input id={`name-${user.id}`} name="name" defaultValue={user.name} required maxLength={80} className={inputClass} />
+              </div>
+              <NoticeLine notice={rename.notice?.tone === "error" ? rename.notice : null} />
+              <div className="flex justify-end gap-2">
+                <button type="button" className={secondaryButtonClass} onClick={() => setRenameOpen(false)} disabled={rename.isPending}>
+                  Cancel
+                </button>
+                <button type="submit" className={primaryButtonClass} disabled={rename.isPending}>
+                  Rename
+                </button>
+              </div>
+            </form>
+          </Dialog>
+        ) : null}
         {isPasswordOpen ? (
           <Dialog title={`New password for ${user.name}`} onClose={() => setPasswordOpen(false)} isBusy={password.isPending} size="sm" testId="password-dialog">
             <form
@@ -191,7 +229,7 @@ function UserRow({ user, isSelf }: { user: UserItem; isSelf: boolean }) {
   );
 }
 
-/** Administrators' view of who may sign in: add people, change roles, deactivate, set passwords. */
+/** Administrators' view of who may sign in: add people, rename them, change roles, deactivate, set passwords. */
 export function UsersAdmin({ users, selfId }: { users: UserItem[]; selfId: string | null }) {
   return (
     <div className="space-y-6">
