@@ -20,13 +20,21 @@ export async function refreshCapacityPrices(opts: { store: CapacityStore; custom
 }
 
 /**
+ * Fewer decided customers than this are not a batch: against a whole period's limits they would
+ * price every resource at nothing, so such a run (one customer, a handful) pays the stored prices
+ * instead of replacing them.
+ */
+export const MIN_CUSTOMERS_TO_PRICE = 50;
+
+/**
  * The prices of a batch run over its decided customers, stored before it holds anything. Pricing
  * is advice for later decisions, so a failure is logged and the run allocates regardless.
  */
-export async function refreshRunPrices(opts: { store: CapacityStore; runId: string; outcomes: readonly Outcome[]; catalog: readonly TreatmentDefinition[] }): Promise<void> {
+export async function refreshRunPrices(opts: { store: CapacityStore; runId: string; outcomes: readonly Outcome[]; catalog: readonly TreatmentDefinition[]; minCustomers?: number }): Promise<void> {
   const customers = opts.outcomes.flatMap((o) =>
     o.kind === "decided" ? [planCustomerOf({ customerId: o.customerId, isHighValue: o.isHighValue, priority: o.priority, decision: o.decision, catalog: opts.catalog })] : [],
   );
+  if (customers.length < (opts.minCustomers ?? MIN_CUSTOMERS_TO_PRICE)) return;
   try {
     await refreshCapacityPrices({ store: opts.store, customers, solver: createHighsSolver() });
   } catch (err) {
