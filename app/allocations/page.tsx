@@ -6,7 +6,9 @@ import { AllocationsTable } from "@/components/allocations/allocations-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { Section } from "@/components/ui/section";
+import { secondaryButtonClass } from "@/components/ui/form-controls";
 import { db } from "@/lib/db";
+import { exportHref } from "@/lib/export/href";
 import { type AllocationFilters as Filters, getAllocationSeries, listAllocationFilterOptions, listAllocations } from "@/lib/queries/allocations";
 import { parseAllocationListParams } from "@/lib/validations/allocations";
 import type { RawSearchParams } from "@/lib/validations/list-params";
@@ -40,10 +42,22 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
           ))}
         </div>
       ) : null}
-      <Section title="Per day" description="Counts of attempts by outcome; the resource and treatment filters and the date range apply.">
+      <Section
+        title={series.bucket === "hour" ? "Per hour" : "Per day"}
+        description="Counts of attempts by outcome; the resource and treatment filters and the date range apply (by the hour over one or two days)."
+      >
         <AllocationCharts series={series} resources={options.resources} initialResource={params.resource} />
       </Section>
-      <Section title="Attempts" testId="allocation-history">
+      <Section
+        title="Attempts"
+        testId="allocation-history"
+        actions={
+          // A plain link: the file streams straight to the browser's downloads, every page of the filtered history.
+          <a href={exportHref("/api/export/allocations", query)} download className={secondaryButtonClass} data-testid="export-csv">
+            Export CSV ({result.total.toLocaleString("en-GB")})
+          </a>
+        }
+      >
         <AllocationsTable rows={result.rows} isFiltered={Object.values(query).some(Boolean)} />
         {result.total > 0 ? <Pagination {...result} noun="allocation" basePath="/allocations" query={query} /> : null}
       </Section>

@@ -5,7 +5,9 @@ import { AuditTable, entityNameKey } from "@/components/audit/audit-table";
 import { formatRunName, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
+import { secondaryButtonClass } from "@/components/ui/form-controls";
 import { db } from "@/lib/db";
+import { exportHref } from "@/lib/export/href";
 import { listAuditActors, listAuditEntries } from "@/lib/queries/audit";
 import { listReviewFilterOptions } from "@/lib/queries/recommendations";
 import { listRunStarts } from "@/lib/queries/runs";
@@ -41,6 +43,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         }
       />
       <AuditFilters params={params} actors={actors} />
+      <div className="mb-3 flex justify-end">
+        {/* A plain link: the file streams straight to the browser's downloads, every page of the filtered trail. */}
+        <a href={exportHref("/api/export/audit", auditQuery(params))} download className={secondaryButtonClass} data-testid="export-csv">
+          Export CSV ({result.total.toLocaleString("en-GB")})
+        </a>
+      </div>
       {params.problems.length > 0 ? (
         <ul role="alert" className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {params.problems.map((p) => (

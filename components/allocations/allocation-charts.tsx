@@ -13,8 +13,14 @@ const OUTCOMES = ALLOCATION_OUTCOME_ORDER.map((key) => ({ key, ...ALLOCATION_OUT
 const ALL = "";
 const shortDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 const longDay = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
-const dayLabel = (day: string) => shortDay.format(new Date(`${day}T00:00:00Z`));
-const dayTitle = (day: unknown) => (typeof day === "string" ? longDay.format(new Date(`${day}T00:00:00Z`)) : String(day));
+// A bucket is a UK day `YYYY-MM-DD` or a UK hour `YYYY-MM-DDTHH:00`; both are shown as written, never shifted by the browser's zone.
+const dayOf = (bucket: string) => new Date(`${bucket.slice(0, 10)}T00:00:00Z`);
+const hourOf = (bucket: string) => bucket.slice(11, 16);
+const isHour = (bucket: string) => bucket.length > 10;
+/** Hours read as 09:00, with the date at each midnight so a two-day chart says where the second day starts. */
+const dayLabel = (bucket: string) => (isHour(bucket) ? (hourOf(bucket) === "00:00" ? shortDay.format(dayOf(bucket)) : hourOf(bucket)) : shortDay.format(dayOf(bucket)));
+const dayTitle = (bucket: unknown) =>
+  typeof bucket !== "string" ? String(bucket) : isHour(bucket) ? `${longDay.format(dayOf(bucket))}, ${hourOf(bucket)}` : longDay.format(dayOf(bucket));
 
 type AllocationChartsProps = {
   series: AllocationSeries;
@@ -23,7 +29,7 @@ type AllocationChartsProps = {
   initialResource?: string;
 };
 
-/** Outcomes per day (stacked) and the daily denial rate, for one resource or all of them. */
+/** Outcomes per day, or per hour over a day or two, (stacked) and the denial rate, for one resource or all of them. */
 export function AllocationCharts({ series, resources, initialResource }: AllocationChartsProps) {
   const id = useId();
   const present = useMemo(() => new Set(series.days.map((d) => d.resourceKey).filter((k): k is string => k !== null)), [series]);
@@ -36,7 +42,8 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
   const requests = totalOf("held") + totalOf("denied");
   const denied = totalOf("denied");
   const name = selected === ALL ? "all resources" : (resources.find((r) => r.key === selected)?.name ?? selected);
-  const range = `${dayTitle(series.from)} to ${dayTitle(series.to)}`;
+  const range = series.from === series.to ? dayTitle(series.from) : `${dayTitle(series.from)} to ${dayTitle(series.to)}`;
+  const per = series.bucket === "hour" ? "hour" : "day";
   const summary = `${totals.map((t) => `${formatNumber(t.total)} ${t.label.toLowerCase()}`).join(", ")} for ${name}, ${range}`;
 
   return (
@@ -63,8 +70,8 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
       </div>
       <div className="grid gap-6 lg:grid-cols-5">
         <figure className="lg:col-span-3">
-          <figcaption className="mb-2 text-sm font-medium text-zinc-800">Attempts per day by outcome</figcaption>
-          <div className="h-64" role="img" aria-label={`Attempts per day by outcome: ${summary}`} data-testid="outcomes-chart">
+          <figcaption className="mb-2 text-sm font-medium text-zinc-800">Attempts per {per} by outcome</figcaption>
+          <div className="h-64" role="img" aria-label={`Attempts per ${per} by outcome: ${summary}`} data-testid="outcomes-chart">
             <ResponsiveContainer width="100%" height="100%">
               <BarChart data={days} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
@@ -80,11 +87,11 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
           </div>
         </figure>
         <figure className="lg:col-span-2">
-          <figcaption className="mb-2 text-sm font-medium text-zinc-800">Denial rate per day</figcaption>
+          <figcaption className="mb-2 text-sm font-medium text-zinc-800">Denial rate per {per}</figcaption>
           <div
             className="h-64"
             role="img"
-            aria-label={`Share of capacity requests denied per day for ${name}: ${requests > 0 ? formatPercent(denied / requests) : "no requests"} over ${range}`}
+            aria-label={`Share of capacity requests denied per ${per} for ${name}: ${requests > 0 ? formatPercent(denied / requests) : "no requests"} over ${range}`}
             data-testid="denial-chart"
           >
             <ResponsiveContainer width="100%" height="100%">
@@ -97,7 +104,7 @@ export function AllocationCharts({ series, resources, initialResource }: Allocat
               </LineChart>
             </ResponsiveContainer>
           </div>
-          <p className="mt-1 text-xs text-zinc-500">Denied ÷ (held + denied) requests; days without requests are left blank.</p>
+          <p className="mt-1 text-xs text-zinc-500">Denied ÷ (held + denied) requests; {per === "hour" ? "hours" : "days"} without requests are left blank.</p>
         </figure>
       </div>
     </div>

@@ -196,10 +196,30 @@ describe("filters and daily series", () => {
     ]);
   });
 
-  test("without dates the series covers the 30 days up to the latest matching attempt", async () => {
-    const series = await getAllocationSeries(s.prisma, { resourceKey: "sms" });
-    expect(series).toMatchObject({ from: "2026-05-05", to: "2026-06-03", isTruncated: false });
-    expect(series.days.filter((d) => d.resourceKey === null)).toHaveLength(30);
+  test.each([
+    { filters: { resourceKey: "sms" }, from: "2026-06-03", to: "2026-06-03", bucket: "hour", buckets: 24, title: "one day's work is charted by the hour" },
+    { filters: {}, from: "2026-06-01", to: "2026-06-05", bucket: "day", buckets: 5, title: "five days' work is charted by the day" },
+    { filters: { from: "2026-06-01" }, from: "2026-06-01", to: "2026-06-05", bucket: "day", buckets: 5, title: "a start alone ends at the latest attempt" },
+    { filters: { to: "2026-07-31" }, from: "2026-07-02", to: "2026-07-31", bucket: "day", buckets: 30, title: "an end alone starts at most 30 days back" },
+  ])("without both dates: $title", async ({ filters, from, to, bucket, buckets }) => {
+    const series = await getAllocationSeries(s.prisma, filters);
+    expect(series).toMatchObject({ from, to, bucket, isTruncated: false });
+    expect(series.days.filter((d) => d.resourceKey === null)).toHaveLength(buckets);
+  });
+
+  test("a day's hours are UK hours: 23:30 UTC in June counts in the next day's 00:00 hour", async () => {
+    const series = await getAllocationSeries(s.prisma, { from: "2026-06-01", to: "2026-06-02" });
+    const all = series.days.filter((d) => d.resourceKey === null);
+    expect(series.bucket).toBe("hour");
+    expect(all).toHaveLength(48);
+    expect(all.filter((d) => d.held + d.confirmed + d.released + d.denied > 0).map((d) => [d.day, d.held, d.confirmed, d.released, d.denied])).toEqual([
+      ["2026-06-01T09:00", 1, 0, 0, 0],
+      ["2026-06-01T10:00", 1, 0, 0, 0],
+      ["2026-06-01T11:00", 0, 0, 0, 1],
+      ["2026-06-01T12:00", 0, 1, 0, 0],
+      ["2026-06-02T00:00", 0, 0, 0, 1],
+      ["2026-06-02T13:00", 0, 0, 1, 0],
+    ]);
   });
 
   test("a range longer than the maximum keeps its last days and says so", async () => {

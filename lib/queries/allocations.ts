@@ -118,47 +118,69 @@ export async function listAllocationFilterOptions(db: PrismaClient): Promise<{ r
   return { resources, treatments };
 }
 
-/** One day of one resource (or of all, when `resourceKey` is null): attempts by outcome. */
+/** One bucket (a UK day, or a UK hour on short ranges) of one resource (or of all, when `resourceKey` is null): attempts by outcome. */
 export type AllocationDay = {
+  /** The bucket's start in UK time: `YYYY-MM-DD` for a day, `YYYY-MM-DDTHH:00` for an hour. */
   day: string;
   resourceKey: string | null;
   held: number;
   confirmed: number;
   released: number;
   denied: number;
-  /** denied ÷ (held + denied): the share of requests for capacity refused that day; null without requests. */
+  /** denied ÷ (held + denied): the share of requests for capacity refused in the bucket; null without requests. */
   denialRate: number | null;
 };
+
+/** Ranges up to this many days are charted by the hour: a day's work as 24 bars, not one. */
+export const SERIES_HOURLY_MAX_DAYS = 2;
 
 export type AllocationSeries = {
   from: string;
   to: string;
+  /** Hours when the range is at most SERIES_HOURLY_MAX_DAYS days, else days. */
+  bucket: "hour" | "day";
   /** True when the asked range was longer than SERIES_MAX_DAYS and only its last days are charted. */
   isTruncated: boolean;
-  /** Every day from `from` to `to` for every resource with history in it, and for all together (null key), zeros included. */
+  /** Every bucket from `from` to `to` for every resource with history in it, and for all together (null key), zeros included. */
   days: AllocationDay[];
 };
 
-/** The days to chart: the asked range (at most SERIES_MAX_DAYS, ending at `to`), else the 30 days up to the latest matching attempt. */
+/**
+ * The days to chart: the asked range (at most SERIES_MAX_DAYS, ending at `to`). Without dates, up to
+ * the day of the latest matching attempt, from the day of the earliest but at most 30 days back, so
+ * a single day's work fills the chart by the hour.
+ */
 async function seriesRange(db: PrismaClient, filters: AllocationFilters): Promise<{ from: string; to: string; isTruncated: boolean }> {
-  let to = filters.to;
-  if (!to) {
-    const latest = await db.allocation.aggregate({ where: allocationWhere({ ...filters, outcome: undefined }), _max: { createdAt: true } });
-    to = ukDay(latest._max.createdAt ?? new Date());
+  let { from, to } = filters;
+  if (!to || !from) {
+    const where = allocationWhere({ ...filters, outcome: undefined });
+    const span = await db.allocation.aggregate({ where, _min: { createdAt: true }, _max: { createdAt: true } });
+    to ??= ukDay(span._max.createdAt ?? new Date());
+    if (!from) {
+      const monthBack = addDays(to, -(SERIES_DEFAULT_DAYS - 1));
+      const earliest = span._min.createdAt ? ukDay(span._min.createdAt) : to;
+      from = earliest < monthBack ? monthBack : earliest > to ? to : earliest;
+    }
   }
   const earliest = addDays(to, -(SERIES_MAX_DAYS - 1));
-  const from = filters.from ?? addDays(to, -(SERIES_DEFAULT_DAYS - 1));
   return from < earliest ? { from: earliest, to, isTruncated: true } : { from, to, isTruncated: false };
 }
+
+/** Days from `from` to `to`, both included. */
+const daysIn = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
 
 type SeriesRow = { day: string; resourceKey: string | null; held: number; confirmed: number; released: number; denied: number; denialRate: number | null };
 
 /**
- * Attempts per UK day by outcome, per resource and for all resources, over the filters' date range
- * (resource and treatment filters apply; outcome does not, since the series splits by it).
+ * Attempts per UK day (per UK hour on ranges of at most SERIES_HOURLY_MAX_DAYS days) by outcome, per
+ * resource and for all resources, over the filters' date range (resource and treatment filters
+ * apply; outcome does not, since the series splits by it).
  */
 export async function getAllocationSeries(db: PrismaClient, filters: AllocationFilters = {}): Promise<AllocationSeries> {
   const range = await seriesRange(db, filters);
+  const bucket = daysIn(range.from, range.to) <= SERIES_HOURLY_MAX_DAYS ? "hour" : "day";
+  const label = bucket === "hour" ? `YYYY-MM-DD"T"HH24:00` : "YYYY-MM-DD";
+  const lastStart = bucket === "hour" ? `${range.to} 23:00` : `${range.to} 00:00`;
   const conditions = [
     // "createdAt" holds UTC without a zone: compare it with UTC instants whatever the session's zone.
     Prisma.sql`"createdAt" >= (${ukDayStart(range.from).toISOString()}::timestamptz AT TIME ZONE 'UTC')`,
@@ -168,7 +190,7 @@ export async function getAllocationSeries(db: PrismaClient, filters: AllocationF
   ];
   const rows = await db.$queryRaw<SeriesRow[]>`
     WITH scoped AS (
-      SELECT date_trunc('day', ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${TIME_ZONE})::date AS day, "resourceKey", outcome
+      SELECT date_trunc(${bucket}, ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${TIME_ZONE}) AS day, "resourceKey", outcome
         FROM "Allocation"
        WHERE ${Prisma.join(conditions, " AND ")}
     ),
@@ -181,16 +203,16 @@ export async function getAllocationSeries(db: PrismaClient, filters: AllocationF
         FROM scoped
        GROUP BY GROUPING SETS ((day, "resourceKey"), (day))
     ),
-    days AS (SELECT d::date AS day FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') AS d),
+    days AS (SELECT d AS day FROM generate_series(${range.from}::timestamp, ${lastStart}::timestamp, ${`1 ${bucket}`}::interval) AS d),
     keys AS (SELECT DISTINCT "resourceKey" FROM scoped UNION ALL SELECT NULL)
-    SELECT to_char(days.day, 'YYYY-MM-DD') AS day, keys."resourceKey",
+    SELECT to_char(days.day, ${label}) AS day, keys."resourceKey",
            coalesce(c.held, 0)::int AS held, coalesce(c.confirmed, 0)::int AS confirmed,
            coalesce(c.released, 0)::int AS released, coalesce(c.denied, 0)::int AS denied,
            (c.denied::float8 / nullif(c.held + c.denied, 0)) AS "denialRate"
       FROM days CROSS JOIN keys
       LEFT JOIN counts c ON c.day = days.day AND c."resourceKey" IS NOT DISTINCT FROM keys."resourceKey"
      ORDER BY keys."resourceKey" NULLS FIRST, days.day`;
-  return { ...range, days: rows };
+  return { ...range, bucket, days: rows };
 }
 
 /** A parameterised statement for node-postgres. */
