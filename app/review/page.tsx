@@ -68,6 +68,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
             Reason codes
           </Link>
         ) : null}
+        <a href={`/api/export/review-queue?${new URLSearchParams(Object.entries(reviewQuery(params)).filter((e): e is [string, string] => Boolean(e[1])))}`} download className="ml-auto font-medium text-indigo-700 hover:underline" data-testid="export-csv">Export CSV of the filtered queue</a>
       </nav>
       <ReviewFilters params={params} options={options} />
       <CapacityStrip initial={{ resources, asOf: new Date().toISOString() }} focusKeys={focusKeys} />
