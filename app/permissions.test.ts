@@ -5,6 +5,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type Actor, PERMISSIONS, type Permission, ROLES, type Role, SIGN_IN_REQUIRED, can } from "@/lib/auth/roles";
 import { demoActor } from "@/lib/auth/testing";
+import { type Worker, startWorker } from "@/lib/jobs/worker";
 import { waitForBackgroundRuns } from "@/lib/pipeline/launch";
 import { createRun } from "@/lib/pipeline/runs";
 import { type Harness, auditCount, createHarness, fingerprint, takePending } from "./testing/harness";
@@ -27,6 +28,7 @@ let a: {
 let routes: { constraints: typeof import("./api/constraints/route"); runs: typeof import("./api/runs/route") };
 const used = new Set<string>();
 let runCustomer = 0;
+let worker: Worker;
 
 beforeAll(async () => {
   h = await createHarness({ customers: 60 });
@@ -44,9 +46,12 @@ beforeAll(async () => {
     demo: await import("./demo/actions"),
   };
   routes = { constraints: await import("./api/constraints/route"), runs: await import("./api/runs/route") };
+  // The app only enqueues runs; a worker runs them, here in the test's process.
+  worker = await startWorker({ pool, model: null, expireInSeconds: 30, log: () => {} });
 }, 120_000);
 afterAll(async () => {
   await waitForBackgroundRuns();
+  await worker.stop();
   await (globalThis as { cvmPool?: pg.Pool }).cvmPool?.end();
   await pool.end();
   await h.db.drop();

@@ -5,7 +5,7 @@ import { usePoolPerTest } from "../database/testing";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
 import { enqueueRun, waitForRun } from "../pipeline/launch";
-import { createRun, requestCancel } from "../pipeline/runs";
+import { createRun, executeRun, requestCancel } from "../pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "../pipeline/testing/fixtures";
 import { spawnWorker } from "./spawn";
 import { decideRunChunk } from "./steps";
@@ -109,6 +109,20 @@ describe("runs through the job queue", () => {
     );
     expect(row).toEqual({ decided, phase: "allocating", staged: decided });
     expect(lasts).toBe(1);
+  });
+
+  test("a run past its deadline stops like a cancel, holds nothing and says why", async () => {
+    await insertCatalog(t.db.url);
+    await insertCustomers(t.db.url, { count: 10 });
+    const run = await createRun(t.pool, { scope: { limit: 10 }, policy: "rules", deadlineSeconds: 0 });
+    const summary = await executeRun(t.pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null });
+    expect(summary?.isCancelled).toBe(true);
+    const row = await one<{ status: string; error: string; recs: number }>(
+      `SELECT status::text, error, (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs FROM "Run" WHERE id = $1`,
+      [run.runId],
+    );
+    expect(row).toMatchObject({ status: "cancelled", recs: 0 });
+    expect(row.error).toMatch(/deadline \(RUN_DEADLINE_SECONDS\)/);
   });
 
   test("npm run pipeline -- --detach prints one JSON line with the run id and leaves the run queued for the workers", async () => {

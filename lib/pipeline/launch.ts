@@ -72,6 +72,7 @@ export async function enqueueRun(
   const expireInSeconds = opts.expireInSeconds ?? jobExpirySeconds(opts.policy);
   return createRun(pool, {
     ...opts,
+    deadlineSeconds: getEnv().RUN_DEADLINE_SECONDS,
     onCreated: (client, run) => queue.enqueueRun(client, { runId: run.runId, customerIds: run.customerIds, chunkSize: run.options.chunkSize, expireInSeconds }),
   });
 }

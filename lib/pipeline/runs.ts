@@ -9,7 +9,6 @@ import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { writeAudit } from "../audit/write";
 import { withTransaction } from "../database/transaction";
 import { AppError } from "../errors";
-import { getEnv } from "../env";
 import { type RunOptions, allocateRunStep, decideRunChunk, defaultRunOptions, failRun, readRun, stopDecidingRun } from "../jobs/steps";
 import { loadSegment, segmentWhere } from "./segments";
 
@@ -92,7 +91,7 @@ export async function createRun(
     actor?: { id: string | null; label: string };
     /** How its steps work; the policy's defaults for what is not given. */
     options?: Partial<RunOptions>;
-    /** Seconds from now the run may take; RUN_DEADLINE_SECONDS when unset. */
+    /** Seconds from now the run may take (runs through the queue pass RUN_DEADLINE_SECONDS); none when unset. */
     deadlineSeconds?: number;
     /** Runs inside the creating transaction (the queue enqueues the run's jobs here, so a run exists exactly when its jobs do). */
     onCreated?: (client: pg.PoolClient, run: { runId: string; customerIds: string[]; options: RunOptions }) => Promise<void>;
@@ -114,8 +113,8 @@ export async function createRun(
     const options: RunOptions = { ...defaultRunOptions(opts.policy), ...opts.options };
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO "Run" (id, status, policy, scope, total, "requestedById", options, "deadlineAt")
-       VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4, $5, now() + make_interval(secs => $6)) RETURNING id`,
-      [opts.policy, JSON.stringify(scope), customerIds.length, opts.actor?.id ?? null, JSON.stringify(options), opts.deadlineSeconds ?? getEnv().RUN_DEADLINE_SECONDS],
+       VALUES (gen_random_uuid(), 'queued', $1::"PolicyKind", $2, $3, $4, $5, now() + make_interval(secs => $6::float8)) RETURNING id`,
+      [opts.policy, JSON.stringify(scope), customerIds.length, opts.actor?.id ?? null, JSON.stringify(options), opts.deadlineSeconds ?? null],
     );
     const runId = rows[0]!.id;
     if (opts.actor) {
