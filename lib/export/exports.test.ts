@@ -94,6 +94,7 @@ describe("filters and cells", () => {
     { query: "", ids: ["C1", "C2"], title: "no filter keeps both pending" },
     { query: "minConfidence=50", ids: ["C1"], title: "a 50% minimum leaves out the 40% one" },
     { query: "q=annie", ids: ["C2"], title: "a search by name keeps only the match" },
+    { query: "sort=confidence&dir=asc", ids: ["C2", "C1"], title: "the screen's order by confidence, lowest first, is the file's" },
   ])("review queue export as filtered: $title", async ({ query, ids }) => {
     const { text } = await read(exportOf("review-queue", query), { keepText: true });
     const records = parse(text, { columns: true, bom: true }) as Record<string, string>[];

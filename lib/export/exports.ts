@@ -76,8 +76,9 @@ const EXPORTS = {
     return { name: "audit-trail", filter: auditQuery(p), query: auditExportQuery(p), columns: AUDIT_COLUMNS };
   },
   "review-queue": (raw: RawSearchParams): Export<ReviewQueueExportRow> => {
-    const filter = toReviewFilter(parseReviewListParams(raw));
-    return { name: "review-queue", filter, query: reviewQueueExportQuery(filter), columns: REVIEW_QUEUE_COLUMNS };
+    const params = parseReviewListParams(raw);
+    const filter = toReviewFilter(params);
+    return { name: "review-queue", filter: { ...filter, sort: params.sort, dir: params.dir }, query: reviewQueueExportQuery(filter, params), columns: REVIEW_QUEUE_COLUMNS };
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { ISO_UTC, type SqlQuery } from "../queries/allocations";
 import type { ReviewFilters } from "../queries/recommendations";
+import type { ReviewSort, SortDirection } from "../validations/review";
 
 export type ReviewQueueExportRow = {
   id: string;
@@ -20,11 +21,23 @@ export type ReviewQueueExportRow = {
 // "contains, any case" as the queue's search means it: the customer's own % and _ are not wildcards.
 const likeContains = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+// The screen's sort columns (lib/queries/recommendations.ts reviewOrderBy), in SQL; a new sort without a column here fails tsc.
+const ORDER_COLUMN: Record<ReviewSort, string> = {
+  created: `r."createdAt"`,
+  value: `r."expectedValue"`,
+  confidence: "r.confidence",
+  risk: `i."churnRisk"`,
+  tier: `c."valueTier"`,
+  treatment: "t.name",
+  name: "c.name",
+  id: `r."customerId"`,
+};
+
 /**
  * The pending recommendations the review queue's filter keeps (the same conditions as
- * lib/queries/recommendations.ts applies to the screen), oldest first, for a cursor.
+ * lib/queries/recommendations.ts applies to the screen), in the screen's order (ties oldest first, then by id), for a cursor.
  */
-export function reviewQueueExportQuery(f: ReviewFilters): SqlQuery {
+export function reviewQueueExportQuery(f: ReviewFilters, { sort = "created", dir = "asc" }: { sort?: ReviewSort; dir?: SortDirection } = {}): SqlQuery {
   const values: unknown[] = [];
   const param = (v: unknown) => `$${values.push(v)}`;
   const conditions = [`r.status = 'pending_review'`];
@@ -46,6 +59,6 @@ export function reviewQueueExportQuery(f: ReviewFilters): SqlQuery {
       LEFT JOIN "CustomerInsight" i ON i."customerId" = r."customerId"
       LEFT JOIN "Treatment" t ON t.key = r."treatmentKey"
      WHERE ${conditions.join(" AND ")}
-     ORDER BY r."createdAt", r.id`;
+     ORDER BY ${ORDER_COLUMN[sort]} ${dir === "desc" ? "DESC" : "ASC"}, r."createdAt", r.id`;
   return { text, values };
 }
