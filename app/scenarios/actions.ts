@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
 import { authorize } from "@/lib/auth/roles";
+import type { LpSolver } from "@/lib/agents/allocation/ports";
 import { scenarioChangesSchema } from "@/lib/agents/scenario/scenario";
 import { AppError } from "@/lib/errors";
 import { createHighsSolver } from "@/lib/optimization/highs";
@@ -51,8 +52,15 @@ export async function planScenarioAction(input: unknown): Promise<ActionResult<S
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const id of parsed.data.savedIds) variants.push({ name: byId.get(id)!.name, changes: scenarioChangesSchema.parse(byId.get(id)!.changes) });
     }
-    const result = await planScenarios(pool, { scope: parsed.data.scope, variants, solver: createHighsSolver() });
-    return { ok: true, data: result };
+    const plan = (solver?: LpSolver) => planScenarios(pool, { scope: parsed.data.scope, variants, solver });
+    try {
+      return { ok: true, data: await plan(createHighsSolver()) };
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      // Without the optimiser the plans are still right, only greedy and unpriced, and the screen says so.
+      console.error("[action] planScenario: the optimiser failed; planning in priority order instead", err);
+      return { ok: true, data: await plan() };
+    }
   } catch (err) {
     return failedAction(err, "planScenario");
   }
