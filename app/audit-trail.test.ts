@@ -94,7 +94,8 @@ describe("one entry per mutation, with before and after", () => {
         entityId: id,
         ...who,
         before: { status: "pending_review", treatmentKey: before },
-        after: { status: "overridden", treatmentKey: "retention_email" },
+        // Free words without a kept reason are filed under "other", so reasons can be counted.
+        after: { status: "overridden", treatmentKey: "retention_email", reasonCode: "other" },
         reason: "Prefers email",
       },
     ]);
