@@ -24,6 +24,8 @@ const schema = z.object({
   RUN_BATCH_SIZE: optional(z.coerce.number().int().min(1).max(10_000)),
   /** Seconds a run may take from its creation; past it the run stops like a cancel and says so. */
   RUN_DEADLINE_SECONDS: count(3600),
+  /** How a run's allocation shares capacity out: "optimal" (the whole run planned, then held) or "greedy" (priority order). */
+  ALLOCATION_STRATEGY: z.enum(["optimal", "greedy"], "ALLOCATION_STRATEGY must be optimal or greedy").default("optimal"),
   /**
    * Seconds a run's job may stay active before another worker takes it over: how long a worker that
    * died (killed, machine lost) holds its chunk. A deterministic chunk takes about a second.

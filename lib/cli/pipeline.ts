@@ -61,7 +61,7 @@ try {
     process.exit(0);
   }
   console.log(`Run ${runId}: ${customerIds.length} customers, ${policy === "llm" ? `language model ${model?.name}` : "deterministic policy"}`);
-  const worker = await startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, log: (m) => console.error(m) });
+  const worker = await startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, log: (m) => console.error(m) });
   const status = await waitForRun(pool, runId).finally(() => worker.stop());
   const { rows } = await pool.query<{ error: string | null; summary: RunSummary | null }>(`SELECT error, summary FROM "Run" WHERE id = $1`, [runId]);
   const summary = rows[0]?.summary;

@@ -32,6 +32,7 @@ const worker = await startWorker({
   model: chatModelFromEnv(env),
   concurrency: concurrency.value,
   expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS,
+  allocationStrategy: env.ALLOCATION_STRATEGY,
   maintenanceIntervalSeconds: maintenance.value,
   log,
 });

@@ -7,7 +7,7 @@ import type pg from "pg";
 import { createDataAgent } from "../agents/data/data-agent";
 import type { PolicyKind } from "../agents/domain";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
-import { type Outcome, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, tallyRun, tallySaved } from "../agents/orchestrator";
+import { type AllocationStrategy, type Outcome, type RunPlan, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, plannedOrder, tallyRun, tallySaved } from "../agents/orchestrator";
 import type { RunSummary } from "../agents/orchestrator/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
@@ -19,7 +19,7 @@ import { decideByArm, experimentOfRun, stampExperimentArms } from "../pipeline/e
 import { createCustomerCache } from "../pipeline/customer-cache";
 import { createPgCustomerSource } from "../pipeline/customer-source";
 import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
-import { refreshRunPrices } from "../pipeline/run-prices";
+import { planRun, refreshRunPrices } from "../pipeline/run-prices";
 
 /** How a run's steps work, kept on the run so any worker runs it the same way. */
 export type RunOptions = {
@@ -33,6 +33,8 @@ export type RunOptions = {
   controlGroupShare?: number;
   /** Decide without a contact policy (the benchmark's comparison); otherwise the one in force. */
   isWithoutContactPolicy?: boolean;
+  /** How the allocation shares capacity out; absent takes the worker's setting (ALLOCATION_STRATEGY). */
+  allocationStrategy?: AllocationStrategy;
 };
 
 /** Sizes for a policy: model chunks are small, so one stays well inside a job's expiry while the model answers. */
@@ -204,13 +206,13 @@ export type AllocationResult = { isMore: true } | { isMore: false; summary: RunS
  * is stored. Steps are short so a job's expiry can stay short. Does nothing for a run that is not
  * allocating; throws AllocationBusyError while another worker allocates the same run.
  */
-export async function allocateRunStep(pool: pg.Pool, opts: { runId: string; maxCustomers?: number }): Promise<AllocationResult> {
+export async function allocateRunStep(pool: pg.Pool, opts: { runId: string; maxCustomers?: number; strategy?: AllocationStrategy }): Promise<AllocationResult> {
   const lockClient = await pool.connect();
   try {
     const { rows: lock } = await lockClient.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [ALLOCATION_LOCK_CLASS, opts.runId]);
     if (!lock[0]?.ok) throw new AllocationBusyError(`Another worker is allocating run ${opts.runId}`);
     try {
-      return await allocateLocked(pool, opts.runId, opts.maxCustomers ?? Number.MAX_SAFE_INTEGER);
+      return await allocateLocked(pool, { runId: opts.runId, maxCustomers: opts.maxCustomers ?? Number.MAX_SAFE_INTEGER, strategy: opts.strategy ?? "optimal" });
     } finally {
       await lockClient.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [ALLOCATION_LOCK_CLASS, opts.runId]);
     }
@@ -228,27 +230,34 @@ async function stagedOutcomes(pool: pg.Pool, runId: string, opts: { isUnsavedOnl
   return rows.map((r) => r.outcome);
 }
 
-async function allocateLocked(pool: pg.Pool, runId: string, maxCustomers: number): Promise<AllocationResult> {
+async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers: number; strategy: AllocationStrategy }): Promise<AllocationResult> {
+  const { runId, maxCustomers } = opts;
   const run = await readRun(pool, runId);
   if (!run || run.status !== "running" || run.phase !== "allocating") return { isMore: false, summary: null };
+  const strategy = run.options.allocationStrategy ?? opts.strategy;
   const catalog = await loadCatalog(pool);
   // Alternatives come from each decision's stored ranking (and the rules when it is used up): no model call here.
   const treatment = createTreatmentAgent({ catalog, model: null, contactPolicy: run.options.isWithoutContactPolicy ? null : await loadContactPolicy(pool) });
   const now = () => new Date();
-  const saveBatch = createBatchSaver({ store: createPgCapacityStore(pool), catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare });
+  const store = createPgCapacityStore(pool);
   const unsaved = await stagedOutcomes(pool, runId, { isUnsavedOnly: true });
   // Before the first hold: prices over all the run's decided customers, for the decisions made until the next run.
-  if (unsaved.length === run.total) await refreshRunPrices({ store: createPgCapacityStore(pool), runId, outcomes: unsaved, catalog });
+  const isFirstStep = unsaved.length === run.total;
+  // A later step plans what is left against the limits as they then stand.
+  const plan: RunPlan | null = strategy === "optimal" ? await planRun({ store, runId, outcomes: unsaved, catalog, isStoringPrices: isFirstStep }) : null;
+  if (strategy === "greedy" && isFirstStep) await refreshRunPrices({ store, runId, outcomes: unsaved, catalog });
+  const saveBatch = createBatchSaver({ store, catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare, isInOrder: plan !== null });
   // The run's order over all its unsaved customers, cut after this step's share (whole batches).
   const share = Math.max(run.options.batchSize, Math.floor(maxCustomers / run.options.batchSize) * run.options.batchSize);
-  const ordered = greedyOrder(unsaved);
+  const ordered = plan ? plannedOrder(unsaved, plan) : greedyOrder(unsaved);
   const outcomes = ordered.slice(0, share);
   // Missing customers are never written, so they do not count as left once everyone else is.
   const isMoreLeft = ordered.slice(share).some((o) => o.kind !== "missing");
   // Progress counts what earlier steps wrote, so the bar never goes back.
   const progress = { ...emptySummary({ runId, policy: run.policy, customers: run.total }), processed: run.total - unsaved.length };
   const { isStopped } = await allocateRun({
-    strategy: "greedy",
+    strategy: plan ? "optimal" : "greedy",
+    ...(plan ? { plan } : {}),
     outcomes,
     batchSize: run.options.batchSize,
     saveBatch,

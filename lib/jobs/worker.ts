@@ -4,6 +4,7 @@
 // attempt, is dead-lettered and its run ends failed with the reason.
 import type pg from "pg";
 import type PgBoss from "pg-boss";
+import type { AllocationStrategy } from "../agents/orchestrator";
 import type { ChatModel } from "../agents/ports";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, openJobQueue } from "./queue";
 import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
@@ -19,6 +20,8 @@ export type WorkerOptions = OpenQueueOptions & {
   concurrency?: number;
   /** Seconds an allocate job this worker sends may stay active before another worker takes it. */
   expireInSeconds: number;
+  /** How runs that name no strategy share capacity out (ALLOCATION_STRATEGY); "optimal" when unset. */
+  allocationStrategy?: AllocationStrategy;
 };
 
 export type Worker = { queue: JobQueue; stop(): Promise<void> };
@@ -49,7 +52,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const allocate = async ([job]: PgBoss.JobWithMetadata<AllocateJob>[]) => {
     const { runId } = job!.data;
     try {
-      const result = await allocateRunStep(pool, { runId, maxCustomers: ALLOCATION_STEP });
+      const result = await allocateRunStep(pool, { runId, maxCustomers: ALLOCATION_STEP, ...(opts.allocationStrategy ? { strategy: opts.allocationStrategy } : {}) });
       // The rest of the run goes to a new job, so no job outlives its expiry on a large run.
       if (result.isMore) await boss.send(QUEUES.allocate, { runId } satisfies AllocateJob, { retryLimit: job!.retryLimit, retryDelay: job!.retryDelay, retryBackoff: true, expireInSeconds: opts.expireInSeconds, deadLetter: QUEUES.failed });
       return { isMore: result.isMore };

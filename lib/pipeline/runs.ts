@@ -3,6 +3,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { type PolicyKind, patternKeys } from "../agents/domain";
+import type { AllocationStrategy } from "../agents/orchestrator/allocate-run";
 import type { RunSummary } from "../agents/orchestrator/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
@@ -141,6 +142,8 @@ export type ExecuteOptions = {
   contactPolicy?: ContactPolicy | null;
   /** Share of customers held out in the standing control group (CONTROL_GROUP_SHARE for runs people start); absent holds out nobody. */
   controlGroupShare?: number;
+  /** How the allocation shares capacity out; "optimal" when absent. */
+  allocationStrategy?: AllocationStrategy;
 };
 
 /**
@@ -157,6 +160,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.controlGroupShare !== undefined ? { controlGroupShare: opts.controlGroupShare } : {}),
     ...(opts.contactPolicy === null ? { isWithoutContactPolicy: true } : {}),
+    ...(opts.allocationStrategy ? { allocationStrategy: opts.allocationStrategy } : {}),
   };
   await pool.query(`UPDATE "Run" SET options = $2 WHERE id = $1`, [opts.runId, JSON.stringify(options)]);
   try {

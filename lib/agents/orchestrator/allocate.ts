@@ -4,6 +4,7 @@ import { bindAllocationAgent } from "../allocation/allocation-agent";
 import type { DecisionRecord, LockedCapacity, SupersededRecord } from "../allocation/ports";
 import type { AllocateDeps, BatchScope } from "./batch-scope";
 import { heldOutRecord, isHeldOut } from "./control-group";
+import type { TreatmentDecision } from "../domain";
 import type { Decided } from "./decide";
 import type { FallbackHop } from "./messages";
 import { decisionRecord } from "./records";
@@ -42,12 +43,30 @@ export async function allocateBatch(
   return { records, superseded };
 }
 
+/** The decision with each option set aside for capacity priced in its why-not. */
+function withSetAsidePrices(decision: TreatmentDecision, prices: Readonly<Record<string, number>>): TreatmentDecision {
+  if (!decision.fates) return decision;
+  const fates = decision.fates.map((f) => (f.fate === "excluded" && f.rule === "set_aside" && prices[f.treatmentKey] !== undefined ? { ...f, price: prices[f.treatmentKey]! } : f));
+  return { ...decision, fates };
+}
+
 /** Holds capacity for one decision, falling back to alternatives while the chosen treatment is denied. */
 async function allocate(scope: BatchScope, item: Decided): Promise<DecisionRecord> {
   const { runId } = scope;
   const path: FallbackHop[] = [];
   let decision = item.decision;
   const exclude: string[] = [];
+  const setAsideReasons: Record<string, string> = {};
+  if (item.setAside && item.setAside.keys.length > 0) {
+    // The plan gave these options' units to customers who gain more from them: start below them.
+    exclude.push(...item.setAside.keys);
+    Object.assign(setAsideReasons, item.setAside.reasons);
+    const planned = await traced(item.trace, scope.treatment, { type: "find_alternative_treatment", ...item.context, exclude: [...exclude], excludeReasons: setAsideReasons, previous: decision }, scope.now);
+    if (!planned.ok || planned.type !== "find_alternative_treatment") {
+      return decisionRecord({ item, runId, decision, path, status: "failed", reason: planned.ok ? "Unexpected treatment response" : planned.error.reason });
+    }
+    decision = withSetAsidePrices(planned.data, item.setAside.prices);
+  }
   for (let hop = 0; hop <= MAX_FALLBACKS; hop++) {
     if (decision.isNoAction) return decisionRecord({ item, runId, decision, path, status: "no_action" });
     const treatment = scope.catalog.find((t) => t.key === decision.treatmentKey)!;
@@ -62,12 +81,12 @@ async function allocate(scope: BatchScope, item: Decided): Promise<DecisionRecor
     if (result.outcome !== "denied") return decisionRecord({ item, runId, decision, path, status: "pending_review" });
     path.push({ treatmentKey: decision.treatmentKey, outcome: "denied", reason: result.reason });
     exclude.push(decision.treatmentKey);
-    const excludeReasons = Object.fromEntries(path.map((hop) => [hop.treatmentKey, hop.reason]));
+    const excludeReasons = { ...setAsideReasons, ...Object.fromEntries(path.map((hop) => [hop.treatmentKey, hop.reason])) };
     const alternative = await traced(item.trace, scope.treatment, { type: "find_alternative_treatment", ...item.context, exclude: [...exclude], excludeReasons, previous: decision }, scope.now);
     if (!alternative.ok || alternative.type !== "find_alternative_treatment") {
       return decisionRecord({ item, runId, decision, path, status: "failed", reason: alternative.ok ? "Unexpected treatment response" : alternative.error.reason });
     }
-    decision = alternative.data;
+    decision = item.setAside ? withSetAsidePrices(alternative.data, item.setAside.prices) : alternative.data;
   }
   return decisionRecord({ item, runId, decision, path, status: "failed", reason: `No treatment could be held after ${MAX_FALLBACKS} alternatives` });
 }

@@ -32,6 +32,11 @@ export type Decided = {
   /** GBP of lifetime value at risk: churn risk × lifetime value. */
   priority: number;
   isHighValue: boolean;
+  /**
+   * Better options a run's plan set aside for capacity: the fallback chain starts below them, and
+   * each keeps its sentence and its units' price (GBP) in the decision's why-not.
+   */
+  setAside?: { keys: string[]; reasons: Record<string, string>; prices: Record<string, number> };
 };
 export type Failed = { kind: "failed"; id: string; customerId: string; reason: string; trace: TraceStep[]; policy: PolicyKind };
 export type Missing = { kind: "missing"; customerId: string };

@@ -17,7 +17,7 @@ import { emptySummary, tallySaved } from "./tally";
 
 export { createDecider } from "./decide";
 export type { Decided, DeciderDeps, Failed, Missing, Outcome } from "./decide";
-export { type AllocationStrategy, allocateRun, greedyOrder } from "./allocate-run";
+export { type AllocationStrategy, type RunPlan, allocateRun, greedyOrder, plannedOrder } from "./allocate-run";
 export { decideChunk } from "./run-loop";
 export { createBatchSaver, type SavedBatch } from "./save-batch";
 export { emptySummary, tallyRun, tallySaved } from "./tally";

@@ -11,7 +11,7 @@ import { failedRecord } from "./records";
 export type SavedBatch = { records: DecisionRecord[]; superseded: number; error?: Error };
 
 /** Saves the batches of run `runId` through `store`. */
-export function createBatchSaver(deps: AllocateDeps & { store: CapacityStore; runId: string }): (items: Outcome[]) => Promise<SavedBatch> {
+export function createBatchSaver(deps: AllocateDeps & { store: CapacityStore; runId: string; /** Hold in the items' order (a plan's), not by priority. */ isInOrder?: boolean }): (items: Outcome[]) => Promise<SavedBatch> {
   const { store, runId } = deps;
 
   /** One capacity transaction for `items`; if it fails, their traces are put back as they were. */
@@ -19,7 +19,8 @@ export function createBatchSaver(deps: AllocateDeps & { store: CapacityStore; ru
     const traceLengths = items.map((i) => (i.kind === "missing" ? 0 : i.trace.length));
     try {
       return await store.transact(async (capacity) => {
-        const decided = items.filter((i): i is Decided => i.kind === "decided").sort((a, b) => b.priority - a.priority);
+        const inBatch = items.filter((i): i is Decided => i.kind === "decided");
+        const decided = deps.isInOrder ? inBatch : inBatch.sort((a, b) => b.priority - a.priority);
         const { records, superseded } = await allocateBatch({ ...deps, capacity }, decided);
         for (const item of items) if (item.kind === "failed") records.push(failedRecord(item, runId));
         return { value: { records, superseded: superseded.length }, writes: { decisions: records, superseded } };
