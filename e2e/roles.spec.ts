@@ -28,6 +28,7 @@ for (const user of demoUsers) {
     const nav = page.getByTestId("sidebar");
     await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
     await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(can.isAdmin ? 1 : 0);
+    await expect(nav.getByRole("link", { name: "Scenarios" })).toHaveCount(can.canRun ? 1 : 0);
 
     await page.goto("/review");
     await expect(page.getByTestId("review-row").first()).toBeVisible();

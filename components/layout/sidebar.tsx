@@ -11,6 +11,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/segments", label: "Segments" },
   { href: "/review", label: "Review" },
   { href: "/constraints", label: "Constraints" },
+  // Planning decides customers as a run would, so it is offered to those who may start runs.
+  { href: "/scenarios", label: "Scenarios", isShown: ({ actor }) => can(actor.role, "runs.start") },
   { href: "/contact-policy", label: "Contact policy" },
   { href: "/allocations", label: "Allocations" },
   { href: "/runs", label: "Runs" },
