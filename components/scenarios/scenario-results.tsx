@@ -22,12 +22,13 @@ function ComparisonChart({ title, rows, series, testId, unit }: { title: string;
   return (
     <figure className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm">
       <figcaption className="mb-2 text-sm font-medium text-zinc-800">{title}</figcaption>
-      <div className="h-64" role="img" aria-label={`${title} (${unit}): ${described}`} data-testid={testId}>
+      {/* Bars run sideways so every treatment or resource name reads whole, however many there are. */}
+      <div style={{ height: 48 + rows.length * (6 + 10 * series.length) }} role="img" aria-label={`${title} (${unit}): ${described}`} data-testid={testId}>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
-            <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
+          <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 0 }} barCategoryGap={3}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e4e4e7" />
+            <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} tickFormatter={(v) => formatNumber(Number(v))} />
+            <YAxis type="category" dataKey="name" width={150} interval={0} tick={{ fontSize: 11 }} />
             <Tooltip formatter={(v) => formatNumber(Number(v))} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {series.map((s, i) => (
@@ -82,7 +83,7 @@ export function ScenarioResults({ result }: { result: ScenarioResult }) {
             value={formatMoney(s.summary.totalValue)}
             hint={
               <span className={toneOf(s.comparison.totalValue.delta)} data-testid={`value-delta-${i}`}>
-                {signedMoney(s.comparison.totalValue.delta)} · {plural(s.comparison.customersChanged, "customer")} change treatment
+                {signedMoney(s.comparison.totalValue.delta)} · {plural(s.comparison.customersChanged, "customer")} {s.comparison.customersChanged === 1 ? "changes" : "change"} treatment
               </span>
             }
             testId={`value-scenario-${i}`}
