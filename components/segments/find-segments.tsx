@@ -73,10 +73,12 @@ export function FindSegments() {
                     {formatPercent(g.share)} of customers · lifetime value {formatMoney(g.lifetimeValue)}
                   </div>
                 </div>
-                <input aria-label={`Name for group ${g.index + 1}`} value={names[g.index] ?? ""} onChange={(e) => setNames({ ...names, [g.index]: e.target.value })} className={`${inputClass} w-56`} maxLength={80} />
-                <button type="button" className={secondaryButtonClass} disabled={isPending} onClick={() => save(g.index, g.description)} data-testid="found-group-save">
-                  Save
-                </button>
+                <div className="flex w-80 items-center gap-2">
+                  <input aria-label={`Name for group ${g.index + 1}`} value={names[g.index] ?? ""} onChange={(e) => setNames({ ...names, [g.index]: e.target.value })} className={inputClass} maxLength={80} />
+                  <button type="button" className={secondaryButtonClass} disabled={isPending} onClick={() => save(g.index, g.description)} data-testid="found-group-save">
+                    Save
+                  </button>
+                </div>
               </li>
             ))}
           </ul>

@@ -52,16 +52,15 @@ function PreviewBody({ preview }: { preview: RunPreview }) {
         Covers {plural(preview.total, "customer")}.
       </p>
       <p className="text-zinc-700">
-        Likely to take{" "}
-        {used.length === 0
-          ? "no limited resource"
-          : used.map((r, i) => (
-              <span key={r.key} data-testid="run-preview-resource">
-                {i > 0 ? "; " : ""}
-                about {formatNumber(r.units)} {r.name.toLowerCase()}
-                {r.remaining !== null ? ` (${formatNumber(r.remaining)} left${r.units > r.remaining ? ", not enough for all" : ""})` : ""}
-              </span>
-            ))}
+        {/* Resource names are budgets ("Loyalty points budget"), so the count follows the name rather than leading it. */}
+        Likely to take{used.length === 0 ? " no limited resource" : ": "}
+        {used.map((r, i) => (
+          <span key={r.key} data-testid="run-preview-resource">
+            {i > 0 ? "; " : ""}
+            {r.name} about {formatNumber(r.units)}
+            {r.remaining !== null ? ` (${formatNumber(r.remaining)} left${r.units > r.remaining ? ", not enough for all" : ""})` : ""}
+          </span>
+        ))}
         ; {formatPercent(preview.noActionShare)} left alone.
       </p>
       <p className="mt-1 text-xs text-zinc-500">
