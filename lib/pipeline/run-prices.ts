@@ -1,8 +1,9 @@
 // A batch run's capacity prices: the run's decided customers planned optimally against the limits
 // as they stand, and each resource's price stored for the decisions made until the next run.
-import { priceOf } from "../agents/allocation/bid-price";
-import { explainCapacityLoss } from "../agents/allocation/explain";
-import { type AllocationPlan, type PlanCustomer, planAllocation, planCustomerOf, planResourceOf } from "../agents/allocation/optimize";
+import { type CapacityPrices, admitsAtPrice, priceOf } from "../agents/allocation/bid-price";
+import { explainCapacityLoss, explainPriceRefusal } from "../agents/allocation/explain";
+import { type AllocationPlan, type PlanChoice, type PlanCustomer, greedyPlanOrder, planAllocation, planCustomerOf, planResourceOf } from "../agents/allocation/optimize";
+import { passedOverOf } from "../agents/allocation/plan";
 import type { CapacityStore, LpSolver, StoredPrices } from "../agents/allocation/ports";
 import type { TreatmentDefinition } from "../agents/domain";
 import type { Outcome, RunPlan } from "../agents/orchestrator";
@@ -99,4 +100,50 @@ export async function planRun(opts: {
     console.error(`[allocation] run ${opts.runId}: the optimal plan failed; allocating in priority order`, err);
     return null;
   }
+}
+
+/**
+ * Bid-price control for a customer decided alone: each takes its first option that admitsAtPrice
+ * admits at `prices`, the options refused above it set aside with the price and the gain that lost.
+ * Served in the run's priority order; the capacity lock still grants each unit.
+ */
+export function planAtPrices(opts: { customers: PlanCustomer[]; prices: CapacityPrices; catalog: readonly TreatmentDefinition[]; resourceNames: Record<string, string> }): RunPlan {
+  const names = { treatments: Object.fromEntries(opts.catalog.map((t) => [t.key, t.name])), resources: opts.resourceNames };
+  const choices = new Map<string, PlanChoice>();
+  const setAside = new Map<string, { reasons: Record<string, string>; prices: Record<string, number> }>();
+  for (const c of opts.customers) {
+    const { choice, checks } = admitsAtPrice(c, opts.prices);
+    const value = choice?.value ?? 0;
+    const passedOver = passedOverOf(c, value, choice?.treatmentKey ?? null);
+    choices.set(c.customerId, { treatmentKey: choice?.treatmentKey ?? null, value, passedOver });
+    if (passedOver.length === 0) continue;
+    const unpricedBest = c.options.filter((o) => priceOf(o, opts.prices, c.isHighValue) === 0).reduce<PlanCustomer["options"][number] | null>((best, o) => (!best || o.value > best.value ? o : best), null);
+    const reasons: Record<string, string> = {};
+    const prices: Record<string, number> = {};
+    for (const key of passedOver) {
+      const option = c.options.find((o) => o.treatmentKey === key)!;
+      const check = checks.find((k) => k.treatmentKey === key)!;
+      reasons[key] = `Not worth its capacity today: ${explainPriceRefusal({ option, gain: check.gain, price: check.price, unpricedBest, names })}`;
+      prices[key] = Math.round(check.price * 100) / 100;
+    }
+    setAside.set(c.customerId, { reasons, prices });
+  }
+  return { choices, order: greedyPlanOrder(opts.customers).map((c) => c.customerId), setAside: (id) => setAside.get(id) ?? null };
+}
+
+/**
+ * The plan a run's allocation follows: a run of fewer than MIN_CUSTOMERS_TO_PRICE decided
+ * customers, on its first step, pays the stored prices (bid-price control) once a batch run has
+ * stored some; any other plans optimally and, on a batch's first step, stores its prices. Null
+ * when planning failed (logged).
+ */
+export async function planRunAllocation(opts: { store: CapacityStore; runId: string; outcomes: readonly Outcome[]; catalog: readonly TreatmentDefinition[]; isFirstStep: boolean; solver?: LpSolver }): Promise<RunPlan | null> {
+  const customers = planCustomersOf(opts.outcomes, opts.catalog);
+  if (!opts.isFirstStep || customers.length >= MIN_CUSTOMERS_TO_PRICE || !opts.store.readPrices) {
+    return planRun({ ...opts, isStoringPrices: opts.isFirstStep });
+  }
+  const [prices, resources] = await Promise.all([opts.store.readPrices(), opts.store.readResources()]);
+  // No batch run has priced yet: the run's own customers are all it can weigh against each other.
+  if (prices.updatedAt === null) return planRun({ ...opts, isStoringPrices: false });
+  return planAtPrices({ customers, prices, catalog: opts.catalog, resourceNames: Object.fromEntries(resources.map((r) => [r.key, r.name])) });
 }

@@ -45,3 +45,15 @@ export function explainCapacityLoss(opts: { options: readonly PlanOption[]; chos
   }
   return clauses.join("; ");
 }
+
+/**
+ * Why bid-price control refused an option: "Retention call: a call slot is worth £169 today; its
+ * gain over Retention SMS is £40". `unpricedBest` is the best option taking no priced unit, null for no action.
+ */
+export function explainPriceRefusal(opts: { option: PlanOption; gain: number; price: number; unpricedBest: PlanOption | null; names: LossNames }): string {
+  const { option, names } = opts;
+  const resource = option.resourceKey ? (names.resources[option.resourceKey] ?? option.resourceKey) : "";
+  const units = option.units === 1 ? `${unitPhrase(resource)} is` : `${option.units} units of ${resource} are`;
+  const over = opts.unpricedBest ? (names.treatments[opts.unpricedBest.treatmentKey] ?? opts.unpricedBest.treatmentKey) : "no action";
+  return `${names.treatments[option.treatmentKey] ?? option.treatmentKey}: ${units} worth ${pounds(opts.price)} today; its gain over ${over} is ${pounds(opts.gain)}`;
+}
