@@ -73,6 +73,9 @@ export function RunSummary({ summary, decisionsNow, isModelRun }: RunSummaryProp
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
           <Figure label="Capacity fallbacks" value={formatNumber(s.fallbacks)} testId="summary-fallbacks" />
           <Figure label="Model fallbacks to rules" value={isModelRun ? formatNumber(s.modelFallbacks) : "—"} testId="summary-model-fallbacks" />
+          {isModelRun && s.modelPaused > 0 ? (
+            <Figure label="Of those, model paused after repeated faults (no call made)" value={formatNumber(s.modelPaused)} testId="summary-model-paused" />
+          ) : null}
           {isModelRun ? (
             <Figure label="Decided without the model (only no action allowed)" value={formatNumber(s.decidedWithoutModel)} testId="summary-decided-without-model" />
           ) : null}

@@ -85,6 +85,8 @@ const storedSummarySchema = z.object({
   fallbacks: count,
   /** Decisions where the model's answers were rejected or it was unavailable, so the rules decided. */
   modelFallbacks: count,
+  /** Of those, decisions for which the circuit breaker made no call (the model paused after repeated faults). */
+  modelPaused: count,
   /** Decisions of a model run made without asking the model (only no action was allowed). */
   decidedWithoutModel: count,
   /** Earlier pending recommendations this run replaced. */
@@ -148,6 +150,7 @@ export function toRunSummaryView(stored: unknown, treatmentNames: ReadonlyMap<st
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)),
     fallbacks: s.fallbacks,
     modelFallbacks: s.modelFallbacks,
+    modelPaused: s.modelPaused,
     decidedWithoutModel: s.decidedWithoutModel,
     supersededEarlier: s.supersededEarlier,
     failures: s.failures.slice(0, RUN_FAILURE_LIMIT),

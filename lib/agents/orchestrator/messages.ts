@@ -26,6 +26,14 @@ export type RunSummary = {
   fallbacks: number;
   /** Decisions where the model was asked but its answers were rejected or it was unavailable, so the rules decided. */
   modelFallbacks: number;
+  /** Of those, decisions for which the circuit breaker made no call (the model paused after repeated faults); absent in older summaries. */
+  modelPaused?: number;
+  /**
+   * The breaker's counters over the run (model faults, times it paused, calls it skipped), when the
+   * whole run was decided by one model in this process; absent for runs spread over workers, whose
+   * breakers each serve many runs.
+   */
+  modelBreaker?: { faults: number; pauses: number; skippedCalls: number };
   /** Decisions of a model run made without asking the model: only no action was allowed for the customer. */
   decidedWithoutModel: number;
   failures: { customerId: string; reason: string }[];

@@ -10,7 +10,7 @@ import type { SavedBatch } from "./save-batch";
 export function emptySummary(run: { runId: string; policy: PolicyKind; customers: number }): RunSummary {
   return {
     runId: run.runId, policy: run.policy, customers: run.customers, processed: 0,
-    byStatus: { pending_review: 0, no_action: 0, failed: 0 }, byTreatment: {}, fallbacks: 0, modelFallbacks: 0, decidedWithoutModel: 0,
+    byStatus: { pending_review: 0, no_action: 0, failed: 0 }, byTreatment: {}, fallbacks: 0, modelFallbacks: 0, modelPaused: 0, decidedWithoutModel: 0,
     failures: [], missingCustomers: [], supersededEarlier: 0, modelCalls: 0, promptTokens: 0, completionTokens: 0, expectedValue: 0, durationMs: 0, isCancelled: false,
   };
 }
@@ -45,9 +45,11 @@ function tally(summary: RunSummary, items: Outcome[], records: TalliedRecord[]) 
       summary.promptTokens += u.promptTokens;
       summary.completionTokens += u.completionTokens;
       if (isModelRun && item.decision.policy === "rules") {
-        // Asked and refused (or unavailable) is a fallback; never asked means nothing but no action was allowed.
-        if (u.calls > 0) summary.modelFallbacks++;
+        // Asked and refused (or unavailable) is a fallback, and so is a call the circuit breaker kept
+        // from being made; never asked means nothing but no action was allowed.
+        if (u.calls > 0 || item.decision.modelFallback) summary.modelFallbacks++;
         else summary.decidedWithoutModel++;
+        if (item.decision.modelFallback?.kind === "paused") summary.modelPaused = (summary.modelPaused ?? 0) + 1;
       }
     }
   }
