@@ -45,6 +45,14 @@ describe("resetDemo", () => {
     expect(audit).toEqual([{ actorId: actor.id, actorLabel: actor.label, action: "demo.reset" }]);
   });
 
+  test("keeps the reasons managers keep for reviewers, as it keeps the accounts", async () => {
+    await pool.query(`INSERT INTO "ReviewReason" (id, kind, code, label, position, "updatedAt") VALUES (gen_random_uuid(), 'reject', 'store_closed', 'Store closed', 9, now())`);
+    const before = (await pool.query(`SELECT kind, code FROM "ReviewReason" ORDER BY kind, code`)).rows;
+    expect(before.length).toBeGreaterThan(1);
+    await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
+    expect((await pool.query(`SELECT kind, code FROM "ReviewReason" ORDER BY kind, code`)).rows).toEqual(before);
+  });
+
   test("clears every cached customer in this process, so nothing from before the reset is served", async () => {
     await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
     const agent = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache() });

@@ -45,6 +45,8 @@ export const MAX_CUSTOMERS = 5_000_000;
 
 /** Who signs in and how: kept by a reseed, so nobody is signed out and added people stay. */
 const AUTH_TABLES = new Set(["User", "Session", "Account", "Verification"]);
+/** Lists managers keep, not demo data: the reasons reviewers choose from survive a reseed, as accounts do. */
+const KEPT_SETTINGS = new Set(["ReviewReason"]);
 
 const q = (name: string) => `"${name}"`;
 const target = (table: string, columns: readonly string[]) => `${q(table)} (${columns.map(q).join(", ")})`;
@@ -170,7 +172,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     await client.query("BEGIN");
     // Waiting forever behind a long-running reader would look like a hang; fail with a reason instead.
     await client.query("SET LOCAL lock_timeout = '30s'");
-    const tables = (await domainTables(client)).filter((t) => !AUTH_TABLES.has(t));
+    const tables = (await domainTables(client)).filter((t) => !AUTH_TABLES.has(t) && !KEPT_SETTINGS.has(t));
     await client.query(`TRUNCATE TABLE ${tables.map(q).join(", ")} RESTART IDENTITY CASCADE`);
     log(`Cleared ${tables.length} tables; seeding ${total.toLocaleString("en-GB")} customers (seed ${seed}, anchor ${anchor.toISOString().slice(0, 10)}).`);
 
