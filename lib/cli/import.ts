@@ -11,6 +11,7 @@ import { createProgressReporter } from "../import/progress";
 import { formatRecordsReport, importRecords } from "../import/records";
 import { databaseRetryFrom, runWithDatabase } from "../database/command";
 import { getEnv } from "../env";
+import { requestRefreshesAt } from "../jobs/queue";
 
 const parsed = parseImportArgs(process.argv.slice(2));
 if (!parsed.ok) exitOnBadArgs(parsed, importUsage);
@@ -56,6 +57,7 @@ const exitCode = await runWithDatabase({ prefix: "[import]", log, retry: databas
   progress.end();
   if (outcome.ok) {
     console.log("kind" in outcome.summary ? formatRecordsReport(outcome.summary) : formatImportReport(outcome.summary));
+    if (kind === "customers" || kind === "events") await requestRefreshesAt(db.url, ["insights"], log);
     return 0;
   }
   if (outcome.kind === "invalid_rows") {

@@ -5,6 +5,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { exitOnBadArgs, parseCommandArgs } from "./args";
 import { databaseRetryFrom, runWithDatabase } from "../database/command";
+import { requestRefreshesAt } from "../jobs/queue";
 import { getEnv } from "../env";
 import { OUTCOME_HEADER } from "../outcomes/columns";
 import { formatOutcomeProblems, importOutcomes } from "../outcomes/import";
@@ -37,6 +38,7 @@ const exitCode = await runWithDatabase({ prefix: "[outcomes]", log, retry: datab
   const result = await importOutcomes({ url: db.url, input: createReadStream(filePath) });
   if (result.ok) {
     log(`Imported ${result.rowsRead.toLocaleString("en-GB")} outcomes: ${result.inserted.toLocaleString("en-GB")} new, ${result.updated.toLocaleString("en-GB")} updated.`);
+    await requestRefreshesAt(db.url, ["learnedEffects", "insights"], log);
     return 0;
   }
   console.error([`[outcomes] Refused: ${result.problemsTotal.toLocaleString("en-GB")} problems in ${result.rowsRead.toLocaleString("en-GB")} rows. Nothing was changed.`, ...formatOutcomeProblems(result.problems, result.problemsTotal)].join("\n"));

@@ -6,6 +6,7 @@ import pg from "pg";
 import { openDatabase } from "../database/connection";
 import { DEFAULT_SIMULATOR_SEED, simulateOutcomes } from "../simulator/simulate";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
+import { requestRefreshesAt } from "../jobs/queue";
 
 const usage = `Usage: npm run outcomes:simulate -- [--now 2026-03-01T00:00:00Z] [--seed N]
 
@@ -26,6 +27,7 @@ try {
   await client.connect();
   const result = await simulateOutcomes(client, { now, seed: seed.value });
   console.log(`[simulate] ${result.written.toLocaleString("en-GB")} outcomes drawn as of ${now.toISOString()} (seed ${seed.value}); ${result.complete.toLocaleString("en-GB")} of them have their 90-day stay.`);
+  await requestRefreshesAt(db.url, ["learnedEffects", "insights"], (m) => console.log(`[simulate] ${m}`));
 } catch (err) {
   console.error(`[simulate] Failed, nothing was changed: ${(err as Error).message}`);
   exitCode = 1;

@@ -12,7 +12,24 @@ export const QUEUES = {
   allocate: "run-allocate",
   /** Jobs that used up their retries: their run ends failed with the reason. */
   failed: "run-failed",
+  /** Recomputes every customer's stored insights (journey stage, risk) after their data changed. */
+  refreshInsights: "refresh-insights",
+  /** Re-learns treatment effects from the recorded outcomes. */
+  refreshLearnedEffects: "refresh-learned-effects",
 } as const;
+
+/** The refreshes that follow new data: an import of customers or events, and outcomes written. */
+export type RefreshKind = "insights" | "learnedEffects";
+const REFRESH_QUEUES: Record<RefreshKind, string> = { insights: QUEUES.refreshInsights, learnedEffects: QUEUES.refreshLearnedEffects };
+
+/** Every night at 02:30 UTC, beside the refreshes new data triggers, so a quiet day is still refreshed. */
+export const REFRESH_CRON = "30 2 * * *";
+
+/**
+ * One key for every refresh of a kind: with the queue's "stately" policy a burst of sends leaves
+ * at most one refresh waiting (and one running), since each refresh covers everything anyway.
+ */
+const REFRESH_SINGLETON = "all";
 
 export type DecideJob = { runId: string; chunk: number; customerIds: string[] };
 export type AllocateJob = { runId: string };
@@ -32,6 +49,10 @@ export type JobQueue = {
   enqueueRun(client: Pick<pg.ClientBase, "query">, run: { runId: string; customerIds: string[]; chunkSize: number; expireInSeconds: number }): Promise<void>;
   /** Sends the run's one allocate job inside `client`'s transaction; its id is the run's, so a second send is a no-op. */
   enqueueAllocation(client: Pick<pg.ClientBase, "query">, run: { runId: string; expireInSeconds: number }): Promise<void>;
+  /** Asks for these refreshes; one already waiting absorbs the request. */
+  enqueueRefreshes(kinds: readonly RefreshKind[]): Promise<void>;
+  /** Schedules every refresh daily (REFRESH_CRON); idempotent, so every worker may ask. */
+  scheduleRefreshes(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -60,7 +81,8 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
   const boss = new PgBoss({
     db: queueDb(pool),
     supervise: opts.isSupervising ?? false,
-    schedule: false,
+    // Supervising workers also turn the daily refresh schedule into jobs.
+    schedule: opts.isSupervising ?? false,
     maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 5,
     pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5,
   });
@@ -70,6 +92,7 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
   await ensureQueue(boss, QUEUES.failed, { retryLimit: 0 });
   await ensureQueue(boss, QUEUES.decide, { ...RETRY, deadLetter: QUEUES.failed });
   await ensureQueue(boss, QUEUES.allocate, { ...RETRY, deadLetter: QUEUES.failed });
+  for (const name of Object.values(REFRESH_QUEUES)) await ensureQueue(boss, name, { ...RETRY, policy: "stately", expireInSeconds: 3_600 });
   return {
     boss,
     async enqueueRun(client, run) {
@@ -82,6 +105,39 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
     async enqueueAllocation(client, run) {
       await boss.send(QUEUES.allocate, { runId: run.runId } satisfies AllocateJob, { id: run.runId, ...RETRY, expireInSeconds: run.expireInSeconds, deadLetter: QUEUES.failed, db: queueDb(client) });
     },
+    async enqueueRefreshes(kinds) {
+      for (const kind of new Set(kinds)) await boss.send(REFRESH_QUEUES[kind], {}, { singletonKey: REFRESH_SINGLETON });
+    },
+    async scheduleRefreshes() {
+      for (const name of Object.values(REFRESH_QUEUES)) await boss.schedule(name, REFRESH_CRON, {}, { tz: "UTC", singletonKey: REFRESH_SINGLETON });
+    },
     stop: () => boss.stop({ graceful: true, close: false, timeout: 10_000 }),
   };
+}
+
+/** Asks for refreshes from a process that runs no queue (an import command): opens one briefly. */
+export async function requestRefreshes(pool: pg.Pool, kinds: readonly RefreshKind[]): Promise<void> {
+  const queue = await openJobQueue(pool);
+  try {
+    await queue.enqueueRefreshes(kinds);
+  } finally {
+    await queue.stop();
+  }
+}
+
+/**
+ * requestRefreshes for a command holding only a database address. The data is written already, so
+ * a failed request is logged and the nightly refresh catches up, rather than failing the command.
+ */
+export async function requestRefreshesAt(url: string, kinds: readonly RefreshKind[], log: (message: string) => void): Promise<void> {
+  const { default: Pg } = await import("pg");
+  const pool = new Pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await requestRefreshes(pool, kinds);
+    log(`Refresh of ${kinds.join(" and ")} queued for the workers.`);
+  } catch (err) {
+    log(`The refresh of ${kinds.join(" and ")} could not be queued (the nightly one will run): ${(err as Error).message}`);
+  } finally {
+    await pool.end();
+  }
 }

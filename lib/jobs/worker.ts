@@ -6,7 +6,9 @@ import type pg from "pg";
 import type PgBoss from "pg-boss";
 import type { AllocationStrategy } from "../agents/orchestrator";
 import type { ChatModel } from "../agents/ports";
-import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, openJobQueue } from "./queue";
+import { refreshInsights } from "../pipeline/insights-refresh";
+import { refreshLearnedEffects } from "../pipeline/learned-effects";
+import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
 import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
 
 /** Customers one allocate job serves before handing the rest to the next: a few seconds of work, well inside its expiry. */
@@ -22,6 +24,17 @@ export type WorkerOptions = OpenQueueOptions & {
   expireInSeconds: number;
   /** How runs that name no strategy share capacity out (ALLOCATION_STRATEGY); "optimal" when unset. */
   allocationStrategy?: AllocationStrategy;
+  /** What each refresh job runs; the pipeline's refreshes unless a test replaces them. */
+  refreshes?: Partial<Record<RefreshKind, (pool: pg.Pool) => Promise<string>>>;
+};
+
+/** The refreshes a worker runs, each answering a line for the log. */
+export const REFRESHES: Record<RefreshKind, (pool: pg.Pool) => Promise<string>> = {
+  insights: async (pool) => {
+    const r = await refreshInsights(pool);
+    return `insights refreshed for ${r.refreshed} of ${r.total} customers (${r.failed.length} failed), ${r.segmentsCounted} segments counted`;
+  },
+  learnedEffects: async (pool) => `learned effects refreshed: ${(await refreshLearnedEffects(pool)).length} treatments`,
 };
 
 export type Worker = { queue: JobQueue; stop(): Promise<void> };
@@ -70,9 +83,17 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     await failRun(pool, job!.data.runId, `A job of this run failed every attempt: ${reason}`);
   };
 
+  const refreshes = { ...REFRESHES, ...opts.refreshes };
+  const refresh = (kind: RefreshKind) => async () => {
+    log(`[worker] ${await refreshes[kind](pool)}`);
+  };
+  await queue.scheduleRefreshes();
+
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   for (let n = 0; n < concurrency; n++) await boss.work<DecideJob>(QUEUES.decide, { batchSize: 1, includeMetadata: true }, decide);
   await boss.work<AllocateJob>(QUEUES.allocate, { batchSize: 1, includeMetadata: true }, allocate);
   await boss.work<FailedJob>(QUEUES.failed, { batchSize: 1, includeMetadata: true }, deadLetter);
+  await boss.work(QUEUES.refreshInsights, { batchSize: 1 }, refresh("insights"));
+  await boss.work(QUEUES.refreshLearnedEffects, { batchSize: 1 }, refresh("learnedEffects"));
   return { queue, stop: () => queue.stop() };
 }
