@@ -38,6 +38,15 @@ test.describe("as the administrator", () => {
     await expect(page.getByTestId("audit-action")).toHaveText(["User changed", "Signed in", "User added"]);
     await expect(page.getByTestId("audit-row").first().getByTestId("audit-after")).toHaveText("marketer");
     await capture(page, "audit");
+
+    await page.goto("/users");
+    await row.getByTestId("user-rename").click();
+    const rename = page.getByTestId("rename-dialog");
+    await rename.getByLabel(/^Name/).fill("Jo Renamed");
+    await rename.getByRole("button", { name: "Rename" }).click();
+    await expect(row.getByTestId("users-notice")).toHaveText("Jo Renamed: changed name.");
+    await expect(row).toContainText("Jo Renamed");
+    await capture(page, "users");
   });
 });
 

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { E2E_AUTH_SECRET } from "./fixtures/auth";
-import { expect, test } from "./fixtures/test";
+import { capture, expect, test } from "./fixtures/test";
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -70,4 +70,25 @@ test("signed out, the API answers 401 and pages send to the sign-in page", async
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fconstraints/);
   await expect(page.getByTestId("sidebar")).toHaveCount(0);
   await context.close();
+});
+
+test("a server action from another website is refused with 403 and words, not 500", async ({ page }) => {
+  const res = await page.request.post("/users", {
+    headers: { "next-action": "7f0000000000000000000000000000000000000000", origin: "https://elsewhere.example", "content-type": "text/plain;charset=UTF-8" },
+    data: "[]",
+  });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).message).toMatch(/sent from another website/);
+});
+
+test("the allocation history downloads as a dated CSV of what the filter keeps", async ({ page }) => {
+  const res = await page.request.get("/api/export/allocations?outcome=denied");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-disposition"]).toMatch(/^attachment; filename="allocation-history-\d{4}-\d{2}-\d{2}\.csv"$/);
+  const lines = (await res.text()).replace(/^\uFEFF/, "").trim().split("\n");
+  expect(lines[0]).toBe("id,created_at_utc,resource_key,resource,treatment_key,treatment,customer_id,customer,outcome,units,priority,high_value,used_reserve,reason");
+  for (const line of lines.slice(1)) expect(line).toContain(",denied,");
+  await page.goto("/allocations");
+  await expect(page.getByTestId("export-csv")).toHaveAttribute("href", "/api/export/allocations");
+  await capture(page, "allocations");
 });
