@@ -4,7 +4,8 @@ import { type CapacityPrices, admitsAtPrice, priceOf } from "../agents/allocatio
 import { explainCapacityLoss, explainPriceRefusal } from "../agents/allocation/explain";
 import { type AllocationPlan, type PlanChoice, type PlanCustomer, greedyPlanOrder, planAllocation, planCustomerOf, planResourceOf } from "../agents/allocation/optimize";
 import { passedOverOf } from "../agents/allocation/plan";
-import type { CapacityStore, LpSolver, StoredPrices } from "../agents/allocation/ports";
+import type { LockedResource } from "../agents/allocation/capacity";
+import type { CapacityStore, LockedCapacity, LpSolver, StoredPrices } from "../agents/allocation/ports";
 import type { TreatmentDefinition } from "../agents/domain";
 import type { Outcome, RunPlan } from "../agents/orchestrator";
 import { createHighsSolver } from "../optimization/highs";
@@ -74,6 +75,22 @@ function runPlanOf(plan: AllocationPlan, opts: { customers: PlanCustomer[]; cata
 }
 
 /**
+ * The resources as the run will find them: a customer's earlier decision still waiting for review
+ * gives its hold back when the new one is saved (supersede.ts), so those units are the run's to plan.
+ */
+async function resourcesAfterSupersede(capacity: LockedCapacity, customerIds: string[]): Promise<LockedResource[]> {
+  const resources = new Map([...capacity.resources].map(([key, r]) => [key, { ...r }]));
+  if (customerIds.length === 0) return [...resources.values()];
+  const pending = await capacity.pendingFor(customerIds);
+  const latest = await capacity.latestFor(pending.map((p) => p.id));
+  for (const hold of latest.values()) {
+    const r = resources.get(hold.resourceKey);
+    if (hold.outcome === "held" && r && hold.periodStart === r.periodStart) r.used = Math.max(0, r.used - hold.units);
+  }
+  return [...resources.values()];
+}
+
+/**
  * Plans a run's unsaved decided customers optimally against the limits as they stand, in one
  * capacity transaction that holds nothing; stores the plan's prices too when `isStoringPrices`
  * and the run is a batch (MIN_CUSTOMERS_TO_PRICE). The plan is advice: a failure is logged and
@@ -91,7 +108,7 @@ export async function planRun(opts: {
   const isStoring = opts.isStoringPrices && customers.length >= MIN_CUSTOMERS_TO_PRICE;
   try {
     return await opts.store.transact(async (capacity) => {
-      const stored = [...capacity.resources.values()];
+      const stored = await resourcesAfterSupersede(capacity, customers.map((c) => c.customerId));
       const plan = await planAllocation({ customers, resources: stored.map(planResourceOf), strategy: "optimal" }, { solver: opts.solver ?? createHighsSolver() });
       const value = runPlanOf(plan, { customers, catalog: opts.catalog, resourceNames: Object.fromEntries(stored.map((r) => [r.key, r.name])) });
       return { value, writes: isStoring ? { prices: { prices: plan.prices, highValuePrices: plan.highValuePrices } } : {} };
