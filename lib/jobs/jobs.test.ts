@@ -14,11 +14,14 @@ import { type Worker, startWorker } from "./worker";
 const children: ChildProcess[] = [];
 const workers: Worker[] = [];
 const fakes: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  for (const worker of workers.splice(0)) await worker.stop();
-  for (const fake of fakes.splice(0)) await fake.close();
-});
+/** Registered after the test database's own hooks, so it runs first: workers stop before their pool ends. */
+function stopWorkersAfterEach() {
+  afterEach(async () => {
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    for (const worker of workers.splice(0)) await worker.stop();
+    for (const fake of fakes.splice(0)) await fake.close();
+  });
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number) {
@@ -31,6 +34,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 
 describe("runs through the job queue", () => {
   const t = usePoolPerTest({ max: 12 });
+  stopWorkersAfterEach();
   const one = async <T>(sql: string, params: unknown[] = []) => (await t.pool.query(sql, params)).rows[0] as T;
   /** Customers with every consent, and a model server answering each call after `latencyMs`. */
   async function seed(count: number, latencyMs: number) {

@@ -5,13 +5,14 @@ import { type Worker, startWorker } from "./worker";
 
 const queues: JobQueue[] = [];
 const workers: Worker[] = [];
-afterEach(async () => {
-  for (const w of workers.splice(0)) await w.stop();
-  for (const q of queues.splice(0)) await q.stop();
-});
 
 describe("refreshes after new data run as jobs", () => {
   const t = usePoolPerTest({ max: 10 });
+  // After the test database's own hooks, so it runs first: queues stop before their pool ends.
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await w.stop();
+    for (const q of queues.splice(0)) await q.stop();
+  });
   const waiting = async (name: string) =>
     (await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'created'`, [name])).rows[0]!.n;
 
