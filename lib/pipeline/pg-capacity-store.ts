@@ -157,7 +157,7 @@ async function writePrices(client: pg.PoolClient, prices: CapacityPrices) {
   );
 }
 
-async function readPrices(pool: pg.Pool): Promise<StoredPrices> {
+async function readPrices(pool: pg.Pool | pg.PoolClient): Promise<StoredPrices> {
   const { rows } = await pool.query<{ key: string; price: number; highValuePrice: number; priceUpdatedAt: Date | null }>(
     `SELECT key, price::float8 AS price, "highValuePrice"::float8 AS "highValuePrice", "priceUpdatedAt" FROM "ResourceConstraint" ORDER BY key`,
   );
@@ -182,7 +182,31 @@ async function readReviewFacts(client: pg.PoolClient, customerIds: string[]): Pr
   );
   const consentChangedAt = new Map<string, Partial<Record<Channel, string>>>();
   for (const r of rows) consentChangedAt.set(r.customerId, { ...consentChangedAt.get(r.customerId), [r.channel]: r.changedAt });
-  return { catalog, treatmentNames: new Map(names.rows.map((r) => [r.key, r.name])), contactPolicy, customers, consentChangedAt };
+  // An override pays the stored price of the slot it takes (bid-price control), weighed with the values its recommendation estimated.
+  const prices = await readPrices(client);
+  const pending = await client.query<{ customerId: string; treatmentKey: string | null; expectedValue: number; alternatives: unknown; fates: unknown }>(
+    `SELECT "customerId", "treatmentKey", "expectedValue"::float8 AS "expectedValue", alternatives, fates
+       FROM "Recommendation" WHERE "customerId" = ANY($1::text[]) AND status = 'pending_review'`,
+    [customerIds],
+  );
+  const pendingValues = new Map(pending.rows.map((r) => [r.customerId, storedValuesOf(r)]));
+  return { catalog, treatmentNames: new Map(names.rows.map((r) => [r.key, r.name])), contactPolicy, customers, consentChangedAt, prices, pendingValues };
+}
+
+/** Each treatment's expected value as a recommendation stored it; entries of another shape (older rows) are left out. */
+function storedValuesOf(r: { treatmentKey: string | null; expectedValue: number; alternatives: unknown; fates: unknown }): Record<string, number> {
+  const values: Record<string, number> = {};
+  const take = (entries: unknown, field: "expectedValue" | "value") => {
+    if (!Array.isArray(entries)) return;
+    for (const e of entries as Record<string, unknown>[]) {
+      const value = e?.[field];
+      if (typeof e?.treatmentKey === "string" && typeof value === "number" && !(e.treatmentKey in values)) values[e.treatmentKey] = value;
+    }
+  };
+  if (r.treatmentKey) values[r.treatmentKey] = r.expectedValue;
+  take(r.alternatives, "expectedValue");
+  take(r.fates, "value");
+  return values;
 }
 
 /** A CapacityStore on `pool`. */

@@ -125,6 +125,13 @@ export type ReviewFacts = {
   customers: Map<string, CustomerData>;
   /** When each customer's consent on each channel last changed (ISO). */
   consentChangedAt: Map<string, Partial<Record<Channel, string>>>;
+  /** The capacity prices the last batch run stored, as this transaction sees them; absent where none are kept (every resource free). */
+  prices?: StoredPrices;
+  /**
+   * Expected value (GBP, net of contact cost) of each treatment the customer's pending
+   * recommendation weighed (chosen, ranked alternatives, fates), keyed by customer then treatment.
+   */
+  pendingValues?: Map<string, Record<string, number>>;
 };
 
 export type LockedCapacity = {

@@ -1,13 +1,17 @@
+import { admitsAtPrice, priceOf } from "../../agents/allocation/bid-price";
+import { explainPriceRefusal } from "../../agents/allocation/explain";
+import type { PlanOption } from "../../agents/allocation/plan";
 import type { TreatmentDefinition } from "../../agents/domain";
 import { AppError } from "../../errors";
 import { overrideOptions } from "../customer-journey";
 import { recheckOverride } from "./recheck";
-import type { LoadFacts, ReviewActionOf, ReviewHandler } from "./types";
+import type { LoadFacts, ReviewActionOf, ReviewContext, ReviewHandler } from "./types";
 
 /**
  * Moves one recommendation to another allowed treatment: its old hold is released and the new
  * treatment's capacity taken and confirmed. Refused with an AppError when the treatment is not
- * allowed or has no room; the refusal rolls back, so the old hold stays where it was.
+ * allowed, has no room, or takes a priced unit its gain does not pay for (checkPrice); the refusal
+ * rolls back, so the old hold stays where it was.
  */
 export const overrideHandler: ReviewHandler<ReviewActionOf<"override">> = {
   status: "overridden",
@@ -21,6 +25,7 @@ export const overrideHandler: ReviewHandler<ReviewActionOf<"override">> = {
     if (id === undefined) return { done: [] };
     const state = ctx.states.get(id)!;
     const newTreatment = await checkOverride({ action, state, catalog: ctx.catalog, loadFacts: ctx.loadFacts, now: ctx.now });
+    await checkPrice(ctx, { customerId: state.customerId, treatment: newTreatment, isHighValue: ctx.claimOf(id).isHighValue });
     if (ctx.latest.get(id)?.outcome === "held") {
       const released = await ctx.allocation.process({ type: "release_allocation", recommendationIds: [id], actor: ctx.reviewer.label, reason: `Overridden with ${newTreatment.name}: ${action.reason}` });
       if (!released.ok) throw new Error(`Capacity could not be released: ${released.error.reason}`);
@@ -65,4 +70,47 @@ async function checkOverride(opts: {
     throw new AppError({ code: "invalid_input", userMessage: `${treatment.name} is not allowed for this customer (not eligible, not permitted on its channel, or no action). Choose one of the offered treatments.` });
   }
   return treatment;
+}
+
+/**
+ * Bid-price control for an override, for managers as for marketers: a treatment taking a unit the
+ * last batch run priced above 0 is refused unless the customer's gain from it over the best option
+ * taking no priced unit (or no action, 0) is strictly greater than the units' price, as a run for
+ * one customer decides. Values (GBP) are those the pending recommendation estimated; a treatment it
+ * put no value on has no gain to weigh, so a priced one is refused. Nothing is priced: no check.
+ */
+async function checkPrice(ctx: ReviewContext<ReviewActionOf<"override">>, opts: { customerId: string; treatment: TreatmentDefinition; isHighValue: boolean }): Promise<void> {
+  const { treatment } = opts;
+  if (!treatment.resourceKey || !ctx.capacity.readReviewFacts) return;
+  const facts = await ctx.capacity.readReviewFacts([opts.customerId]);
+  if (!facts.prices) return;
+  const target: Omit<PlanOption, "value"> = { treatmentKey: treatment.key, resourceKey: treatment.resourceKey, units: treatment.unitsPerContact };
+  const price = priceOf(target, facts.prices, opts.isHighValue);
+  if (price <= 0) return;
+  const values = facts.pendingValues?.get(opts.customerId) ?? {};
+  const options: PlanOption[] = Object.entries(values).flatMap(([key, value]) => {
+    const t = ctx.catalogByKey.get(key);
+    return t && !t.isNoAction ? [{ treatmentKey: key, value, resourceKey: t.resourceKey, units: t.unitsPerContact }] : [];
+  });
+  const option = options.find((o) => o.treatmentKey === treatment.key);
+  const names = {
+    treatments: Object.fromEntries(ctx.catalog.map((t) => [t.key, t.name])),
+    resources: Object.fromEntries([...ctx.capacity.resources.values()].map((r) => [r.key, r.name])),
+  };
+  const advice = "The price is what the last batch run found this capacity worth and holds for managers too: choose another treatment, or a manager may raise the limit.";
+  if (!option) {
+    throw new AppError({
+      code: "capacity_exhausted",
+      userMessage: `Not overridden: ${treatment.name} takes capacity worth ${formatPounds(price)} today and this customer's recommendation estimated no value for it, so no gain can pay for it. ${advice}`,
+    });
+  }
+  const check = admitsAtPrice({ options: [option, ...options.filter((o) => o !== option)], isHighValue: opts.isHighValue }, facts.prices).checks[0]!;
+  if (check.isAdmitted) return;
+  const unpricedBest = options.filter((o) => priceOf(o, facts.prices!, opts.isHighValue) === 0).reduce<PlanOption | null>((best, o) => (!best || o.value > best.value ? o : best), null);
+  const sentence = explainPriceRefusal({ option, gain: check.gain, price: check.price, unpricedBest: unpricedBest && unpricedBest.value > 0 ? unpricedBest : null, names });
+  throw new AppError({ code: "capacity_exhausted", userMessage: `Not overridden: ${sentence}. ${advice} The recommendation keeps its treatment and capacity.` });
+}
+
+function formatPounds(gbp: number): string {
+  return `£${Math.round(gbp).toLocaleString("en-GB")}`;
 }
