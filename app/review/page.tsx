@@ -14,6 +14,7 @@ import { getEnv } from "@/lib/env";
 import { getPool } from "@/lib/pool";
 import { listResourceGauges } from "@/lib/queries/constraints";
 import { listPendingReviews, listReviewFilterOptions } from "@/lib/queries/recommendations";
+import { listSegmentChoices } from "@/lib/queries/segments";
 import { requireSignedIn } from "@/lib/session/actor";
 import type { RawSearchParams } from "@/lib/validations/list-params";
 import { parseReviewListParams, reviewQuery, toReviewFilter } from "@/lib/validations/review";
@@ -36,11 +37,12 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const actor = await requireSignedIn();
   const params = parseReviewListParams(await searchParams);
   const filter = toReviewFilter(params);
-  const [result, options, resources, reasons] = await Promise.all([
+  const [result, options, resources, reasons, savedSegments] = await Promise.all([
     listPendingReviews(db, { page: params.page, filters: filter, sort: params.sort, dir: params.dir }),
     listReviewFilterOptions(db),
     listResourceGauges(db),
     listReviewReasons(getPool()),
+    listSegmentChoices(getPool()),
   ]);
   // The capacity the filtered queue draws on comes first; it follows the URL, so it stays put while rows are reviewed away.
   const treatmentResource = options.treatments.find((t) => t.key === params.treatment)?.resourceKey;
@@ -70,7 +72,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         ) : null}
         <a href={`/api/export/review-queue?${new URLSearchParams(Object.entries(reviewQuery(params)).filter((e): e is [string, string] => Boolean(e[1])))}`} download className="ml-auto font-medium text-indigo-700 hover:underline" data-testid="export-csv">Export CSV of the filtered queue</a>
       </nav>
-      <ReviewFilters params={params} options={options} />
+      <ReviewFilters params={params} options={options} savedSegments={savedSegments} />
       <CapacityStrip initial={{ resources, asOf: new Date().toISOString() }} focusKeys={focusKeys} />
       <ReviewQueue
         // A new filter or order is a new selection: nothing selected carries over to rows it no longer shows.

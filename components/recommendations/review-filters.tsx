@@ -18,8 +18,14 @@ const SORT_LABELS: Record<ReviewSort, string> = {
 };
 
 /** A plain GET form: the queue's filters, search and order live in the URL, so a filtered queue can be bookmarked and shared. */
-export function ReviewFilters({ params, options }: { params: ReviewListParams; options: ReviewFilterOptions }) {
-  const isFiltered = Boolean(params.treatment || params.resource || params.policy || params.tier || params.minConfidence || params.q || params.sort !== "created" || params.dir !== "asc");
+export type SavedSegmentChoice = { id: string; name: string; size: number | null };
+
+export function ReviewFilters({ params, options, savedSegments }: { params: ReviewListParams; options: ReviewFilterOptions; savedSegments: SavedSegmentChoice[] }) {
+  const isFiltered = Boolean(
+    params.treatment || params.resource || params.policy || params.tier || params.minConfidence || params.q || params.saved || params.sort !== "created" || params.dir !== "asc",
+  );
+  // The query keeps nothing for an id that names no segment; say so, or the empty queue would read as "all reviewed".
+  const isUnknownSegment = params.saved !== undefined && !savedSegments.some((s) => s.id === params.saved);
   return (
     <form
       method="get"
@@ -135,6 +141,26 @@ export function ReviewFilters({ params, options }: { params: ReviewListParams; o
           data-testid="filter-confidence"
         />
       </div>
+      {savedSegments.length > 0 || isUnknownSegment ? (
+        <div>
+          <label htmlFor="review-saved-segment" className={labelClass}>
+            Saved segment
+          </label>
+          <select id="review-saved-segment" name="saved" defaultValue={isUnknownSegment ? "" : (params.saved ?? "")} className={inputClass} data-testid="filter-saved-segment">
+            <option value="">Any saved segment</option>
+            {savedSegments.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.size === null ? s.name : `${s.name} (${s.size.toLocaleString("en-GB")})`}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      {isUnknownSegment ? (
+        <p role="alert" className="col-span-full text-sm text-red-700" data-testid="filter-saved-segment-error">
+          Saved segment: no saved segment has this id (it may have been deleted), so nothing is listed. Choose another or clear the filter.
+        </p>
+      ) : null}
       <div className="flex gap-2">
         <button type="submit" className={primaryButtonClass} data-testid="filter-apply">
           Filter

@@ -1,6 +1,7 @@
 import "server-only";
 import { ISO_UTC, type SqlQuery } from "../queries/allocations";
 import type { ReviewFilters } from "../queries/recommendations";
+import { type SavedSegment, segmentWhere } from "../queries/segments";
 import type { ReviewSort, SortDirection } from "../validations/review";
 
 export type ReviewQueueExportRow = {
@@ -36,8 +37,13 @@ const ORDER_COLUMN: Record<ReviewSort, string> = {
 /**
  * The pending recommendations the review queue's filter keeps (the same conditions as
  * lib/queries/recommendations.ts applies to the screen), in the screen's order (ties oldest first, then by id), for a cursor.
+ * `segment` is the saved segment `f.saved` names, read by the caller; when it is missing the export
+ * holds nothing, as the screen lists nothing for a segment that does not exist.
  */
-export function reviewQueueExportQuery(f: ReviewFilters, { sort = "created", dir = "asc" }: { sort?: ReviewSort; dir?: SortDirection } = {}): SqlQuery {
+export function reviewQueueExportQuery(
+  f: ReviewFilters,
+  { sort = "created", dir = "asc", segment }: { sort?: ReviewSort; dir?: SortDirection; segment?: SavedSegment | null } = {},
+): SqlQuery {
   const values: unknown[] = [];
   const param = (v: unknown) => `$${values.push(v)}`;
   const conditions = [`r.status = 'pending_review'`];
@@ -50,6 +56,7 @@ export function reviewQueueExportQuery(f: ReviewFilters, { sort = "created", dir
     const pattern = param(likeContains(f.q));
     conditions.push(`(r."customerId" ILIKE ${pattern} OR c.name ILIKE ${pattern})`);
   }
+  if (f.saved) conditions.push(segment && segment.id === f.saved ? segmentWhere(segment, { customerId: `r."customerId"`, params: values }) : "false");
   const text = `
     SELECT r.id::text AS id, ${ISO_UTC('r."createdAt"')} AS "createdAt", r."customerId", c.name AS "customerName",
            c."valueTier"::text AS "valueTier", i."churnRisk", r."treatmentKey", t.name AS "treatmentName",

@@ -8,7 +8,10 @@ import {
   listReviewFilterOptions,
   RATIONALE_EXCERPT_LENGTH,
   readTrace,
+  getReviewFilterSegment,
+  selectMatchingReviews,
 } from "./recommendations";
+import { reviewQueueExportQuery } from "../export/review-queue";
 import { type ReviewSort, type SortDirection, parseReviewListParams, reviewFilterSchema } from "../validations/review";
 import { insertCustomers, insertRecommendation, insertResource, insertTreatment, insertRun, minutesAfterStart, numberedIds } from "./test-fixtures";
 
@@ -193,6 +196,45 @@ describe("review sort and search", () => {
 
   test("a search the URL gives is trimmed, and a sort it gives wrongly falls back to oldest first", () => {
     expect(parseReviewListParams({ q: "  Mei  ", sort: "nonsense", dir: "sideways", tier: "gold", treatment: "call_back" })).toEqual({ q: "Mei", treatment: "call_back", page: 1, sort: "created", dir: "asc" });
+  });
+});
+
+describe("saved segment filter", () => {
+  // Risk known for F0001 0.4, F0002 0.9, F0003 0.1, F0004 0.6; F0005, F0006 and every P customer never analysed, so in no segment.
+  const segments: Record<string, string> = {};
+  const UNKNOWN_SEGMENT = "00000000-0000-4000-8000-000000000000";
+  beforeAll(async () => {
+    for (const [name, rule] of [["At risk", { minRisk: 0.5 }], ["Calm", { maxRisk: 0.5 }], ["Nobody", { minRisk: 0.95 }]] as const) {
+      segments[name] = (await t.prisma.segment.create({ data: { name, kind: "rule", rule } })).id;
+    }
+  });
+  const filterOf = (segment: string, extra: { treatment?: string } = {}) => reviewFilterSchema.parse({ saved: segments[segment] ?? segment, ...extra });
+  const customersOf = async (ids: string[]) =>
+    (await t.prisma.recommendation.findMany({ where: { id: { in: ids } }, select: { customerId: true } })).map((r) => r.customerId).sort();
+
+  test.each([
+    { segment: "At risk", extra: {}, expected: ["F0002", "F0004"], why: "risk from 0.5 up" },
+    { segment: "Calm", extra: {}, expected: ["F0001", "F0003"], why: "risk up to 0.5; never analysed are in no segment" },
+    { segment: "At risk", extra: { treatment: "sms_offer" }, expected: ["F0004"], why: "with the other filters, every one must match" },
+    { segment: "Nobody", extra: {}, expected: [], why: "a segment with no members" },
+    { segment: UNKNOWN_SEGMENT, extra: {}, expected: [], why: "an id that names no segment keeps nothing, not everything" },
+  ])("$segment keeps exactly $expected ($why)", async ({ segment, extra, expected }) => {
+    const filters = filterOf(segment, extra);
+    const listed = await listPendingReviews(t.prisma, { page: 1, pageSize: 100, filters });
+    expect(listed.rows.map((r) => r.customer.id).sort()).toEqual(expected);
+    expect(listed.total).toBe(expected.length);
+    const selection = await selectMatchingReviews(t.prisma, filters, { max: 100 });
+    expect(await customersOf(selection.ids)).toEqual(expected);
+    const exported = reviewQueueExportQuery(filters, { segment: await getReviewFilterSegment(t.prisma, filters.saved!) });
+    const rows = await t.prisma.$queryRawUnsafe<{ customerId: string }[]>(exported.text, ...exported.values);
+    expect(rows.map((r) => r.customerId).sort()).toEqual(expected);
+  });
+
+  test.each([
+    { saved: "not-a-uuid", expected: undefined, why: "nonsense reads as not filtered" },
+    { saved: UNKNOWN_SEGMENT, expected: UNKNOWN_SEGMENT, why: "a well-formed id is kept, so the screen can say it names no segment" },
+  ])("the URL's saved=$saved gives $expected ($why)", ({ saved, expected }) => {
+    expect(parseReviewListParams({ saved }).saved).toBe(expected);
   });
 });
 

@@ -1,5 +1,8 @@
 import "server-only";
-import type { PolicyKind, Prisma, PrismaClient, RecommendationStatus, ValueTier } from "../generated/prisma/client";
+import { Prisma, type PolicyKind, type PrismaClient, type RecommendationStatus, type ValueTier } from "../generated/prisma/client";
+import type pg from "pg";
+import { loadSegment } from "../pipeline/segments";
+import { segmentSql } from "./segments";
 import { z } from "zod";
 import { OTHER_REASON, type ReviewFilter, type ReviewSort, type SortDirection } from "../validations/review";
 import { paginate, type Paginated } from "./pagination";
@@ -24,9 +27,30 @@ export type ReviewQueueRow = {
 /** Narrowing of the review queue (lib/validations/review.ts reviewFilterSchema); every field given must match. */
 export type ReviewFilters = ReviewFilter;
 
-/** The pending recommendations a filter keeps; `upTo` leaves out those created after it. */
-function reviewWhere(filters: ReviewFilters, upTo?: Date): Prisma.RecommendationWhereInput {
+/** The saved segment a review filter names (null when none has this id), read through Prisma so the queue's callers need no second connection pool. */
+export async function getReviewFilterSegment(db: PrismaClient, id: string) {
+  const viaPrisma = { query: async (text: string, values: unknown[] = []) => ({ rows: await db.$queryRawUnsafe(text, ...values) }) };
+  return loadSegment(viaPrisma as unknown as pg.Pool, id);
+}
+
+/**
+ * The pending recommendations of a saved segment's members, or null when the filter names no
+ * segment. An id that names no segment keeps nothing, so a deleted segment never widens the queue.
+ */
+async function pendingInSegment(db: PrismaClient, filters: ReviewFilters): Promise<string[] | null> {
+  if (!filters.saved) return null;
+  const segment = await getReviewFilterSegment(db, filters.saved);
+  if (!segment) return [];
+  const rows = await db.$queryRaw<{ id: string }[]>(
+    Prisma.sql`SELECT r.id::text AS id FROM "Recommendation" r WHERE r.status = 'pending_review' AND ${segmentSql(segment, `r."customerId"`)}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The pending recommendations a filter keeps; `segmentIds` are those of the filter's saved segment (pendingInSegment). */
+function reviewWhere(filters: ReviewFilters, segmentIds: string[] | null): Prisma.RecommendationWhereInput {
   const and: Prisma.RecommendationWhereInput[] = [];
+  if (segmentIds) and.push({ id: { in: segmentIds } });
   if (filters.resource) and.push({ treatment: { resourceKey: filters.resource } });
   if (filters.tier) and.push({ customer: { valueTier: filters.tier } });
   if (filters.q) {
@@ -37,7 +61,6 @@ function reviewWhere(filters: ReviewFilters, upTo?: Date): Prisma.Recommendation
     ...(filters.treatment ? { treatmentKey: filters.treatment } : {}),
     ...(filters.policy ? { policy: filters.policy } : {}),
     ...(filters.minConfidence !== undefined ? { confidence: { gte: filters.minConfidence / 100 } } : {}),
-    ...(upTo ? { createdAt: { lte: upTo } } : {}),
     ...(and.length > 0 ? { AND: and } : {}),
   };
 }
@@ -64,7 +87,7 @@ export async function listPendingReviews(
   db: PrismaClient,
   { page, pageSize, filters = {}, sort, dir }: { page: number; pageSize?: number; filters?: ReviewFilters; sort?: ReviewSort; dir?: SortDirection },
 ): Promise<Paginated<ReviewQueueRow>> {
-  const where = reviewWhere(filters);
+  const where = reviewWhere(filters, await pendingInSegment(db, filters));
   return paginate({
     page,
     pageSize,
@@ -114,7 +137,7 @@ export type MatchingSelection = {
  * shown: a run finishing in between adds nothing to it. At most `max` ids.
  */
 export async function selectMatchingReviews(db: PrismaClient, filters: ReviewFilters, { max }: { max: number }): Promise<MatchingSelection> {
-  const where = reviewWhere(filters);
+  const where = reviewWhere(filters, await pendingInSegment(db, filters));
   const rows = await db.recommendation.findMany({
     where,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],

@@ -38,6 +38,8 @@ export const reviewFilterSchema = z
       .transform((s) => s.trim().slice(0, MAX_SEARCH_LENGTH))
       .transform((s) => (s === "" ? undefined : s))
       .optional(),
+    /** A saved segment's id: only its members' recommendations. */
+    saved: z.uuid("Saved segment: not a segment id.").optional(),
   })
   .strict();
 
@@ -80,6 +82,7 @@ export function reviewQuery(params: ReviewListParams): Record<string, string | u
     tier: params.tier,
     minConfidence: params.minConfidence === undefined ? undefined : String(params.minConfidence),
     q: params.q,
+    saved: params.saved,
     sort: params.sort === "created" ? undefined : params.sort,
     dir: params.dir === "asc" ? undefined : params.dir,
   };
