@@ -12,6 +12,7 @@ const MANAGER: Actor = { id: null, label: "Test Manager (manager)", role: "manag
 
 let t: TestDatabase;
 let pool: pg.Pool;
+let atRiskSegmentId = "";
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -35,6 +36,13 @@ beforeAll(async () => {
   const run = await insertRun(t.prisma);
   await insertRecommendation(t.prisma, { runId: run.id, customerId: "C1", treatmentKey: "retention_call", confidence: 0.9 });
   await insertRecommendation(t.prisma, { runId: run.id, customerId: "C2", treatmentKey: "retention_call", confidence: 0.4 });
+  // C2 at risk, C1 calm: a saved segment "At risk" holds only C2.
+  for (const [customerId, churnRisk] of [["C1", 0.2], ["C2", 0.8]] as const) {
+    await t.prisma.customerInsight.create({
+      data: { customerId, churnRisk, lifetimeValue: "100.00", valueTier: "medium", monthlyRevenue: "25.00", tenureMonths: 12, complaintCount: 0, complaintsLast90Days: 0, incidentsLast90Days: 0, latePayments: 0, missedPayments: 0, patterns: [], asOf: new Date("2026-12-01T00:00:00Z") },
+    });
+  }
+  atRiskSegmentId = (await t.prisma.segment.create({ data: { name: "At risk", kind: "rule", rule: { minRisk: 0.5 } } })).id;
 }, 120_000);
 
 afterAll(async () => {
@@ -65,7 +73,7 @@ async function read(response: Response, { keepText = false } = {}): Promise<{ ch
 const exportOf = (kind: ExportKind, query = "") => exportCsv({ pool, actor: MANAGER, kind, searchParams: new URLSearchParams(query), now: new Date("2026-12-07T10:00:00Z") });
 
 test("streams 100,000 allocations with every row and under 64 MB of heap growth", async () => {
-  const response = exportOf("allocations");
+  const response = await exportOf("allocations");
   expect(response.headers.get("content-disposition")).toBe('attachment; filename="allocation-history-2026-12-07.csv"');
   const { chunks, lines, peakHeapGrowth } = await read(response);
   expect(lines).toBe(ROWS + 1);
@@ -80,12 +88,12 @@ describe("filters and cells", () => {
     { query: "from=2026-01-02", rows: ROWS - (15 * 3600 - 1), title: "from 2 Jan (UK) leaves out 1 Jan's 53,999" },
     { query: "outcome=denied&to=2026-01-01", rows: 13_500, title: "denied up to 1 Jan (UK) keeps 1 Jan's every fourth" },
   ])("allocation export as filtered: $title", async ({ query, rows }) => {
-    const { lines } = await read(exportOf("allocations", query));
+    const { lines } = await read(await exportOf("allocations", query));
     expect(lines).toBe(rows + 1);
   }, 60_000);
 
   test("text a spreadsheet would run is written as text; commas and quotes survive", async () => {
-    const { text } = await read(exportOf("review-queue"), { keepText: true });
+    const { text } = await read(await exportOf("review-queue"), { keepText: true });
     const records = parse(text, { columns: true, bom: true }) as Record<string, string>[];
     expect(records.map((r) => r.customer)).toEqual(["'=HYPERLINK(\"http://example.test\")", 'Ann, "Annie" Example']);
   });
@@ -95,28 +103,30 @@ describe("filters and cells", () => {
     { query: "minConfidence=50", ids: ["C1"], title: "a 50% minimum leaves out the 40% one" },
     { query: "q=annie", ids: ["C2"], title: "a search by name keeps only the match" },
     { query: "sort=confidence&dir=asc", ids: ["C2", "C1"], title: "the screen's order by confidence, lowest first, is the file's" },
+    { query: "saved=segment:at-risk", ids: ["C2"], title: "a saved segment keeps only its members" },
+    { query: "saved=00000000-0000-4000-8000-000000000000", ids: [], title: "an id that names no segment keeps nothing, as the screen lists nothing" },
   ])("review queue export as filtered: $title", async ({ query, ids }) => {
-    const { text } = await read(exportOf("review-queue", query), { keepText: true });
+    const { text } = await read(await exportOf("review-queue", query.replace("segment:at-risk", atRiskSegmentId)), { keepText: true });
     const records = parse(text, { columns: true, bom: true }) as Record<string, string>[];
     expect(records.map((r) => r.customer_id)).toEqual(ids);
   });
 });
 
 test("an export is written to the audit trail with its filter and row count once it has finished", async () => {
-  await read(exportOf("allocations", "outcome=denied"));
+  await read(await exportOf("allocations", "outcome=denied"));
   // The entry is written as the stream ends: give it the turn of the event loop it needs.
   await new Promise((resolve) => setImmediate(resolve));
   const { rows } = await pool.query<{ action: string; entityId: string; after: unknown }>(
     `SELECT action, "entityId", after FROM "AuditLog" WHERE action = 'data.export' AND after->'filter'->>'outcome' = 'denied' ORDER BY id DESC LIMIT 1`,
   );
   expect(rows[0]).toMatchObject({ action: "data.export", entityId: "allocations", after: { file: "allocation-history-2026-12-07.csv", filter: { outcome: "denied" }, rows: ROWS / 4 } });
-  const audit = await read(exportOf("audit", "action=data.export"), { keepText: true });
+  const audit = await read(await exportOf("audit", "action=data.export"), { keepText: true });
   expect(audit.text).toContain("allocation-history-2026-12-07.csv");
   await new Promise((resolve) => setImmediate(resolve));
 }, 60_000);
 
 test("refuses anyone signed out with 401 and no file", async () => {
-  const response = exportCsv({ pool, actor: null, kind: "allocations", searchParams: new URLSearchParams() });
+  const response = await exportCsv({ pool, actor: null, kind: "allocations", searchParams: new URLSearchParams() });
   expect(response.status).toBe(401);
   expect(response.headers.get("content-disposition")).toBeNull();
 });

@@ -11,6 +11,7 @@ import { auditQuery, parseAuditListParams } from "../validations/audit";
 import type { RawSearchParams } from "../validations/list-params";
 import { parseReviewListParams, toReviewFilter } from "../validations/review";
 import { type CsvColumn, csvFilename, csvHeaders, streamCsv } from "./csv";
+import { getSegment } from "../queries/segments";
 import { type ReviewQueueExportRow, reviewQueueExportQuery } from "./review-queue";
 
 const ALLOCATION_COLUMNS: CsvColumn<AllocationExportRow>[] = [
@@ -75,10 +76,12 @@ const EXPORTS = {
     const p = parseAuditListParams(raw);
     return { name: "audit-trail", filter: auditQuery(p), query: auditExportQuery(p), columns: AUDIT_COLUMNS };
   },
-  "review-queue": (raw: RawSearchParams): Export<ReviewQueueExportRow> => {
+  "review-queue": async (raw: RawSearchParams, pool: pg.Pool): Promise<Export<ReviewQueueExportRow>> => {
     const params = parseReviewListParams(raw);
     const filter = toReviewFilter(params);
-    return { name: "review-queue", filter: { ...filter, sort: params.sort, dir: params.dir }, query: reviewQueueExportQuery(filter, params), columns: REVIEW_QUEUE_COLUMNS };
+    // A saved-segment filter is read before the query is built, as the screen reads it.
+    const segment = filter.saved ? await getSegment(pool, filter.saved) : null;
+    return { name: "review-queue", filter: { ...filter, sort: params.sort, dir: params.dir }, query: reviewQueueExportQuery(filter, { ...params, segment }), columns: REVIEW_QUEUE_COLUMNS };
   },
 } as const;
 
@@ -88,10 +91,10 @@ export type ExportKind = keyof typeof EXPORTS;
  * The CSV download of `kind` as filtered by `searchParams`: any signed-in user, as every role reads
  * these screens. The audit entry is written once the last row has left, with the rows it held.
  */
-export function exportCsv(opts: { pool: pg.Pool; actor: Actor | null; kind: ExportKind; searchParams: URLSearchParams; now?: Date }): Response {
+export async function exportCsv(opts: { pool: pg.Pool; actor: Actor | null; kind: ExportKind; searchParams: URLSearchParams; now?: Date }): Promise<Response> {
   if (!opts.actor) return Response.json({ message: SIGN_IN_REQUIRED }, { status: 401, headers: { "Cache-Control": "no-store" } });
   const actor = opts.actor;
-  const spec: Export<never> = EXPORTS[opts.kind](Object.fromEntries(opts.searchParams)) as Export<never>;
+  const spec: Export<never> = (await EXPORTS[opts.kind](Object.fromEntries(opts.searchParams), opts.pool)) as Export<never>;
   const filename = csvFilename(spec.name, opts.now);
   const filter = Object.fromEntries(Object.entries(spec.filter).filter(([, v]) => v !== undefined));
   const body = streamCsv({
