@@ -7,6 +7,7 @@ import { createJourneyAgent } from "../agents/journey/journey-agent";
 import { insightOf } from "../agents/orchestrator/insight";
 import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
+import { upsertInsights } from "./insight-store";
 import { recordAllSegmentSizes } from "./segments";
 
 export type InsightsRefreshOptions = {
@@ -71,29 +72,4 @@ export async function refreshInsights(pool: pg.Pool, opts: InsightsRefreshOption
   }
   const segmentsCounted = await recordAllSegmentSizes(pool);
   return { refreshed, failed, total: ids.length, isStopped, segmentsCounted };
-}
-
-async function upsertInsights(pool: pg.Pool, records: CustomerInsightRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  await pool.query(
-    `INSERT INTO "CustomerInsight" ("customerId", "runId", "asOf", "churnRisk", "lifetimeValue", "valueTier", "monthlyRevenue", "tenureMonths",
-        "revenueTrend", "usageTrend", "complaintCount", "complaintsLast90Days", "incidentsLast90Days", "latePayments", "missedPayments",
-        "latestChurnScore", sentiment, patterns, "maxSeverity", "updatedAt")
-     SELECT x."customerId", x."runId", x."asOf", x."churnRisk", x."lifetimeValue", x."valueTier"::"ValueTier", x."monthlyRevenue", x."tenureMonths",
-        x."revenueTrend", x."usageTrend", x."complaintCount", x."complaintsLast90Days", x."incidentsLast90Days", x."latePayments", x."missedPayments",
-        x."latestChurnScore", x.sentiment, x.patterns, x."maxSeverity"::"PatternSeverity", now()
-     FROM json_to_recordset($1::json) AS x("customerId" text, "runId" uuid, "asOf" timestamp, "churnRisk" float8, "lifetimeValue" numeric,
-        "valueTier" text, "monthlyRevenue" numeric, "tenureMonths" int, "revenueTrend" float8, "usageTrend" float8, "complaintCount" int,
-        "complaintsLast90Days" int, "incidentsLast90Days" int, "latePayments" int, "missedPayments" int, "latestChurnScore" float8,
-        sentiment float8, patterns text[], "maxSeverity" text)
-     ON CONFLICT ("customerId") DO UPDATE SET "runId" = EXCLUDED."runId", "asOf" = EXCLUDED."asOf", "churnRisk" = EXCLUDED."churnRisk",
-        "lifetimeValue" = EXCLUDED."lifetimeValue", "valueTier" = EXCLUDED."valueTier", "monthlyRevenue" = EXCLUDED."monthlyRevenue",
-        "tenureMonths" = EXCLUDED."tenureMonths", "revenueTrend" = EXCLUDED."revenueTrend", "usageTrend" = EXCLUDED."usageTrend",
-        "complaintCount" = EXCLUDED."complaintCount", "complaintsLast90Days" = EXCLUDED."complaintsLast90Days",
-        "incidentsLast90Days" = EXCLUDED."incidentsLast90Days", "latePayments" = EXCLUDED."latePayments", "missedPayments" = EXCLUDED."missedPayments",
-        "latestChurnScore" = EXCLUDED."latestChurnScore", sentiment = EXCLUDED.sentiment, patterns = EXCLUDED.patterns,
-        "maxSeverity" = EXCLUDED."maxSeverity", "updatedAt" = now()
-      WHERE "CustomerInsight"."asOf" <= EXCLUDED."asOf"`,
-    [JSON.stringify(records)],
-  );
 }

@@ -23,6 +23,7 @@ import type { Channel } from "../agents/domain";
 import { loadCatalog } from "./catalog";
 import { loadContactPolicy } from "./contact-policy";
 import { loadCustomersFromPg } from "./customer-source";
+import { upsertInsights } from "./insight-store";
 
 type ResourceRow = Omit<LockedResource, "periodStart"> & { periodStart: Date; now: Date };
 
@@ -61,34 +62,10 @@ async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<Bat
   await pipeline(Readable.from([text]), client.query(copyFrom(`COPY "Recommendation" (${DECISION_COLUMNS}) FROM STDIN`)));
 }
 
-/**
- * Each analysed customer's insight, replacing an older one; an insight computed earlier than the
- * stored one (a slower run finishing later) leaves the newer in place.
- */
-async function upsertInsights(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>) {
+/** The insights of the analysed customers among `decisions`, one per customer. */
+async function upsertDecisionInsights(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>) {
   const byCustomer = new Map(decisions.flatMap((d) => (d.insight ? [[d.insight.customerId, d.insight] as const] : [])));
-  if (byCustomer.size === 0) return;
-  await client.query(
-    `INSERT INTO "CustomerInsight" ("customerId", "runId", "asOf", "churnRisk", "lifetimeValue", "valueTier", "monthlyRevenue", "tenureMonths",
-        "revenueTrend", "usageTrend", "complaintCount", "complaintsLast90Days", "incidentsLast90Days", "latePayments", "missedPayments",
-        "latestChurnScore", sentiment, patterns, "maxSeverity", "updatedAt")
-     SELECT x."customerId", x."runId", x."asOf", x."churnRisk", x."lifetimeValue", x."valueTier"::"ValueTier", x."monthlyRevenue", x."tenureMonths",
-        x."revenueTrend", x."usageTrend", x."complaintCount", x."complaintsLast90Days", x."incidentsLast90Days", x."latePayments", x."missedPayments",
-        x."latestChurnScore", x.sentiment, x.patterns, x."maxSeverity"::"PatternSeverity", now()
-     FROM json_to_recordset($1::json) AS x("customerId" text, "runId" uuid, "asOf" timestamp, "churnRisk" float8, "lifetimeValue" numeric,
-        "valueTier" text, "monthlyRevenue" numeric, "tenureMonths" int, "revenueTrend" float8, "usageTrend" float8, "complaintCount" int,
-        "complaintsLast90Days" int, "incidentsLast90Days" int, "latePayments" int, "missedPayments" int, "latestChurnScore" float8,
-        sentiment float8, patterns text[], "maxSeverity" text)
-     ON CONFLICT ("customerId") DO UPDATE SET "runId" = EXCLUDED."runId", "asOf" = EXCLUDED."asOf", "churnRisk" = EXCLUDED."churnRisk",
-        "lifetimeValue" = EXCLUDED."lifetimeValue", "valueTier" = EXCLUDED."valueTier", "monthlyRevenue" = EXCLUDED."monthlyRevenue",
-        "tenureMonths" = EXCLUDED."tenureMonths", "revenueTrend" = EXCLUDED."revenueTrend", "usageTrend" = EXCLUDED."usageTrend",
-        "complaintCount" = EXCLUDED."complaintCount", "complaintsLast90Days" = EXCLUDED."complaintsLast90Days",
-        "incidentsLast90Days" = EXCLUDED."incidentsLast90Days", "latePayments" = EXCLUDED."latePayments", "missedPayments" = EXCLUDED."missedPayments",
-        "latestChurnScore" = EXCLUDED."latestChurnScore", sentiment = EXCLUDED.sentiment, patterns = EXCLUDED.patterns,
-        "maxSeverity" = EXCLUDED."maxSeverity", "updatedAt" = now()
-      WHERE "CustomerInsight"."asOf" <= EXCLUDED."asOf"`,
-    [JSON.stringify([...byCustomer.values()])],
-  );
+  await upsertInsights(client, [...byCustomer.values()]);
 }
 
 async function insertAllocations(client: pg.PoolClient, rows: AllocationRecord[]) {
@@ -262,7 +239,7 @@ export function createPgCapacityStore(pool: pg.Pool): CapacityStore {
         // Before the new decisions: a customer has at most one pending recommendation (a unique index says so).
         if (writes?.superseded?.length) await markSuperseded(client, writes.superseded);
         if (writes?.decisions?.length) await insertDecisions(client, writes.decisions, capacity.now);
-        if (writes?.decisions?.length) await upsertInsights(client, writes.decisions);
+        if (writes?.decisions?.length) await upsertDecisionInsights(client, writes.decisions);
         if (recorded.length) await insertAllocations(client, recorded);
         if (writes?.reviews?.length) await applyReviews(client, writes.reviews);
         const changed = [...resources.values()].filter((r) => {
