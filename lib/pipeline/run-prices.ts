@@ -35,9 +35,7 @@ export const MIN_CUSTOMERS_TO_PRICE = 50;
  * is advice for later decisions, so a failure is logged and the run allocates regardless.
  */
 export async function refreshRunPrices(opts: { store: CapacityStore; runId: string; outcomes: readonly Outcome[]; catalog: readonly TreatmentDefinition[]; minCustomers?: number }): Promise<void> {
-  const customers = opts.outcomes.flatMap((o) =>
-    o.kind === "decided" ? [planCustomerOf({ customerId: o.customerId, isHighValue: o.isHighValue, priority: o.priority, decision: o.decision, catalog: opts.catalog })] : [],
-  );
+  const customers = planCustomersOf(opts.outcomes, opts.catalog);
   if (customers.length < (opts.minCustomers ?? MIN_CUSTOMERS_TO_PRICE)) return;
   try {
     await refreshCapacityPrices({ store: opts.store, customers, solver: createHighsSolver() });
