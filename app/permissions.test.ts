@@ -13,6 +13,12 @@ import { type Harness, auditCount, createHarness, fingerprint, takePending } fro
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 const acting: { actor: Actor | null } = { actor: null };
 vi.mock("@/lib/session/actor", () => ({ getCurrentActor: async () => acting.actor }));
+// The real reset, at the size of this file's data: who may reset is the question here, and a
+// reseed of the full demo (app/demo/actions.test.ts proves its size) would take most of the file's time.
+vi.mock("@/lib/demo/reset", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/demo/reset")>();
+  return { ...real, resetDemo: (opts: Parameters<typeof real.resetDemo>[0]) => real.resetDemo({ ...opts, customers: 40 }) };
+});
 
 let h: Harness;
 let pool: pg.Pool;
