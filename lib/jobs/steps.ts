@@ -19,7 +19,7 @@ import { decideByArm, experimentOfRun, stampExperimentArms } from "../pipeline/e
 import { createCustomerCache } from "../pipeline/customer-cache";
 import { createPgCustomerSource } from "../pipeline/customer-source";
 import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
-import { planRunAllocation, refreshRunPrices } from "../pipeline/run-prices";
+import { planRunByStrategy } from "../pipeline/run-prices";
 
 /** How a run's steps work, kept on the run so any worker runs it the same way. */
 export type RunOptions = {
@@ -245,8 +245,7 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
   const isFirstStep = unsaved.length === run.total;
   // A later step plans what is left against the limits as they then stand.
   // A run of a few customers pays the prices the last batch run stored instead (bid-price control).
-  const plan: RunPlan | null = strategy === "optimal" ? await planRunAllocation({ store, runId, outcomes: unsaved, catalog, isFirstStep }) : null;
-  if (strategy === "greedy" && isFirstStep) await refreshRunPrices({ store, runId, outcomes: unsaved, catalog });
+  const plan: RunPlan | null = await planRunByStrategy({ store, runId, outcomes: unsaved, catalog, isFirstStep, strategy, experiment: await experimentOfRun(pool, runId) });
   const saveBatch = createBatchSaver({ store, catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare, isInOrder: plan !== null });
   // The run's order over all its unsaved customers, cut after this step's share (whole batches).
   const share = Math.max(run.options.batchSize, Math.floor(maxCustomers / run.options.batchSize) * run.options.batchSize);

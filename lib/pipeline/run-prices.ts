@@ -6,8 +6,10 @@ import { type AllocationPlan, type PlanChoice, type PlanCustomer, greedyPlanOrde
 import { passedOverOf } from "../agents/allocation/plan";
 import type { LockedResource } from "../agents/allocation/capacity";
 import type { CapacityStore, LockedCapacity, LpSolver, StoredPrices } from "../agents/allocation/ports";
+import { type ArmPlan, planByArm } from "../agents/allocation/split";
 import type { TreatmentDefinition } from "../agents/domain";
-import type { Outcome, RunPlan } from "../agents/orchestrator";
+import { type Experiment, armFor } from "../agents/evaluation/experiments";
+import type { AllocationStrategy, Outcome, RunPlan } from "../agents/orchestrator";
 import { createHighsSolver } from "../optimization/highs";
 
 /**
@@ -161,4 +163,87 @@ export async function planRunAllocation(opts: { store: CapacityStore; runId: str
   // No batch run has priced yet: the run's own customers are all it can weigh against each other.
   if (prices.updatedAt === null) return planRun({ ...opts, isStoringPrices: false });
   return planAtPrices({ customers, prices, catalog: opts.catalog, resourceNames: Object.fromEntries(resources.map((r) => [r.key, r.name])) });
+}
+
+/** Whether `experiment` compares allocations: some arm names one, so its arms must not share capacity. */
+export function isAllocationExperiment(experiment: Pick<Experiment, "arms"> | null): experiment is Pick<Experiment, "key" | "arms"> {
+  return experiment?.arms.some((a) => a.allocation !== undefined) ?? false;
+}
+
+/**
+ * A run's plan under an experiment comparing allocations: each arm's customers planned with the
+ * arm's allocation (the run's `strategy` where it names none) within the arm's split of what is
+ * free (lib/agents/allocation/split.ts), so one arm cannot starve the other. On a batch's first
+ * step the prices over all its customers are stored as a greedy run stores them. Null when
+ * planning failed (logged).
+ */
+async function planRunByArm(opts: {
+  store: CapacityStore;
+  runId: string;
+  outcomes: readonly Outcome[];
+  catalog: readonly TreatmentDefinition[];
+  isFirstStep: boolean;
+  strategy: AllocationStrategy;
+  experiment: Pick<Experiment, "key" | "arms">;
+  solver?: LpSolver;
+}): Promise<RunPlan | null> {
+  const { experiment } = opts;
+  const customers = planCustomersOf(opts.outcomes, opts.catalog);
+  if (opts.isFirstStep) await refreshRunPrices(opts);
+  try {
+    return await opts.store.transact(async (capacity) => {
+      const stored = await resourcesAfterSupersede(capacity, customers.map((c) => c.customerId));
+      const { arms, order } = await planByArm(
+        {
+          customers,
+          resources: stored.map(planResourceOf),
+          arms: experiment.arms.map((a) => ({ key: a.key, strategy: a.allocation ?? opts.strategy })),
+          armOf: (customerId) => armFor(customerId, experiment).key,
+        },
+        { solver: opts.solver ?? createHighsSolver() },
+      );
+      const resourceNames = Object.fromEntries(stored.map((r) => [r.key, r.name]));
+      return { value: mergedRunPlan(arms, order, { catalog: opts.catalog, resourceNames }), writes: {} };
+    });
+  } catch (err) {
+    console.error(`[allocation] run ${opts.runId}: the plan per experiment arm failed; allocating in priority order`, err);
+    return null;
+  }
+}
+
+/** One run plan over all arms: each customer's choice and set-aside sentence from their own arm's plan. */
+function mergedRunPlan(arms: readonly ArmPlan[], order: string[], opts: { catalog: readonly TreatmentDefinition[]; resourceNames: Record<string, string> }): RunPlan {
+  const byCustomer = new Map<string, RunPlan>();
+  const choices = new Map<string, PlanChoice>();
+  for (const arm of arms) {
+    const plan = runPlanOf(arm.plan, { customers: arm.customers, ...opts });
+    for (const [id, choice] of arm.plan.choices) {
+      choices.set(id, choice);
+      byCustomer.set(id, plan);
+    }
+  }
+  return { choices, order, setAside: (customerId) => byCustomer.get(customerId)?.setAside(customerId) ?? null };
+}
+
+/**
+ * The plan a run's allocation follows under `strategy`, or null to hold greedily in priority
+ * order. Under an experiment comparing allocations each arm is planned in its own share of the
+ * capacity; otherwise "optimal" plans the whole run (planRunAllocation) and "greedy" only stores
+ * prices on a batch's first step.
+ */
+export async function planRunByStrategy(opts: {
+  store: CapacityStore;
+  runId: string;
+  outcomes: readonly Outcome[];
+  catalog: readonly TreatmentDefinition[];
+  isFirstStep: boolean;
+  strategy: AllocationStrategy;
+  experiment: Pick<Experiment, "key" | "arms"> | null;
+  solver?: LpSolver;
+}): Promise<RunPlan | null> {
+  const { experiment } = opts;
+  if (isAllocationExperiment(experiment)) return planRunByArm({ ...opts, experiment });
+  if (opts.strategy === "optimal") return planRunAllocation(opts);
+  if (opts.isFirstStep) await refreshRunPrices(opts);
+  return null;
 }
