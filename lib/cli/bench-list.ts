@@ -1,7 +1,10 @@
-// `npm run bench:list [-- --customers N]`
+// `npm run bench:list [-- --customers N] [--json]`
 // Measures the customers screen's reads at scale on a throw-away PostgreSQL: N customers (default
 // 1,000,000) inserted in one statement with a stored insight each, then each query timed over 20
-// runs after a warm-up (mean and 95th percentile), and the Segmentation agent timed on 100,000 of them.
+// runs after a warm-up (mean and 95th percentile), saving a segment (writing its members), a run
+// preview of everyone, and the Segmentation agent timed on 100,000 of them. With --json the last
+// line of standard output is one JSON object of every number, with the machine's load averages.
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createPrismaClient } from "../database/client";
@@ -10,17 +13,19 @@ import { applyMigrations } from "../database/migrate";
 import { dataDir } from "../database/paths";
 import { createSegmentationAgent } from "../agents/segmentation/segmentation-agent";
 import type { SavedSegment } from "../pipeline/segments";
-import { findSegments, loadSegmentCustomers } from "../pipeline/segments";
+import { previewRun } from "../pipeline/run-preview";
+import { createSegment, findSegments, loadSegmentCustomers } from "../pipeline/segments";
 import { listCustomerSegments, listCustomers } from "../queries/customers";
 import { MAX_PAGE } from "../validations/list-params";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
-const usage = "Usage: npm run bench:list [-- --customers N]   (N from 1 to 5,000,000; default 1,000,000)";
-const parsed = parseCommandArgs(process.argv.slice(2), { customers: { type: "string", default: "1000000" } });
+const usage = "Usage: npm run bench:list [-- --customers N] [--json]   (N from 1 to 5,000,000; default 1,000,000)";
+const parsed = parseCommandArgs(process.argv.slice(2), { customers: { type: "string", default: "1000000" }, json: { type: "boolean", default: false } });
 if (!parsed.ok) exitOnBadArgs(parsed, usage);
 const customers = wholeNumberArg("--customers", parsed.values.customers, { min: 1, max: 5_000_000 });
 if (!customers.ok) exitOnBadArgs(customers, usage);
 const count = customers.value;
+const isJson = parsed.values.json === true;
 const log = (m: string) => console.error(`[bench:list] ${m}`);
 
 const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-list-pg"), isEphemeral: true });
@@ -58,10 +63,19 @@ try {
   );
   await pool.query(`VACUUM ANALYZE "Customer"`);
   await pool.query(`VACUUM ANALYZE "CustomerInsight"`);
-  const ruleSegment: SavedSegment = { id: "", name: "bench", kind: "rule", rule: { patterns: ["declining_usage"], minRisk: 0.5 }, description: "" };
+  const actor = { id: null, label: "bench:list" };
+  log("Saving a rule segment (its members written in one statement)...");
+  const savedAt = performance.now();
+  const ruleSegment = await createSegment(pool, { segment: { name: "bench", kind: "rule", rule: { patterns: ["declining_usage"], minRisk: 0.5 } }, actor });
+  const ruleSaveMs = performance.now() - savedAt;
   log("Finding segments on a sample of 2,000 for a found segment to filter by...");
   const found = await findSegments(pool, { seed: 1, limit: 2000 });
-  const foundSegment: SavedSegment | null = found ? { id: "", name: "bench found", kind: "found", model: found.model, modelIndex: 0, description: "" } : null;
+  const foundSavedAt = performance.now();
+  const foundSegment: SavedSegment | null = found
+    ? await createSegment(pool, { segment: { name: "bench found", kind: "found", model: found.model, modelIndex: 0, description: found.groups[0]?.description ?? "" }, actor })
+    : null;
+  const foundSaveMs = performance.now() - foundSavedAt;
+  await pool.query(`VACUUM ANALYZE "SegmentMember"`);
   const lastPage = Math.min(MAX_PAGE, Math.max(1, Math.floor(count / 25)));
   const cases: { query: string; run: () => Promise<unknown> }[] = [
     { query: "segments for the filter", run: () => listCustomerSegments(db) },
@@ -108,6 +122,26 @@ try {
     { step: "read their insights", ms: Math.round(loadedMs) },
     { step: "segment_customers (target under 10 s)", ms: Math.round(segmentMs) },
   ]);
+  const previewTimes: number[] = [];
+  for (let i = 0; i < 3; i++) previewTimes.push((await previewRun(pool, {})).durationMs);
+  const steps = {
+    "save rule segment (writes its members)": Math.round(ruleSaveMs),
+    "save found segment (writes its members)": Math.round(foundSaveMs),
+    "run preview of all customers (slowest of 3)": Math.max(...previewTimes),
+  };
+  console.log(`Writes and previews at ${count.toLocaleString("en-GB")} customers`);
+  console.table(Object.entries(steps).map(([step, ms]) => ({ step, ms })));
+  if (isJson) {
+    const result = {
+      customers: count,
+      runs: RUNS,
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+      reads: rows.map((r) => ({ query: r.query, meanMs: r["mean ms"], p95Ms: r["p95 ms"] })),
+      steps: { ...steps, "read insights to segment": Math.round(loadedMs), "segment_customers": Math.round(segmentMs) },
+      segmented: { customers: sample.length, k: segmented.data.k },
+    };
+    console.log(JSON.stringify(result));
+  }
 } finally {
   await db.$disconnect();
   await pool.end();

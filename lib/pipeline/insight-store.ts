@@ -1,13 +1,16 @@
 // Storing customers' journey insights: a run's batch writes them with its decisions, and a
-// refresh without deciding writes them alone; both keep the newer of two insights.
+// refresh without deciding writes them alone; both keep the newer of two insights and place the
+// customers in the saved segments again in the same transaction.
 import type pg from "pg";
 import type { CustomerInsightRecord } from "../agents/allocation/ports";
+import { placeCustomersInSegments } from "./segments";
 
 /**
  * Each customer's insight, replacing an older one; an insight computed earlier than the stored one
- * (a slower run finishing later) leaves the newer in place.
+ * (a slower run finishing later) leaves the newer in place. Then the customers' segment members are
+ * placed from what is stored: call it inside the transaction that should commit both.
  */
-export async function upsertInsights(db: pg.Pool | pg.PoolClient, records: CustomerInsightRecord[]): Promise<void> {
+export async function upsertInsights(db: pg.PoolClient, records: CustomerInsightRecord[]): Promise<void> {
   if (records.length === 0) return;
   await db.query(
     `INSERT INTO "CustomerInsight" ("customerId", "runId", "asOf", "churnRisk", "lifetimeValue", "valueTier", "monthlyRevenue", "tenureMonths",
@@ -30,4 +33,5 @@ export async function upsertInsights(db: pg.Pool | pg.PoolClient, records: Custo
       WHERE "CustomerInsight"."asOf" <= EXCLUDED."asOf"`,
     [JSON.stringify(records)],
   );
+  await placeCustomersInSegments(db, [...new Set(records.map((r) => r.customerId))]);
 }

@@ -7,6 +7,7 @@ import { createJourneyAgent } from "../agents/journey/journey-agent";
 import { insightOf } from "../agents/orchestrator/insight";
 import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
+import { withTransaction } from "../database/transaction";
 import { upsertInsights } from "./insight-store";
 import { recordAllSegmentSizes } from "./segments";
 
@@ -25,7 +26,7 @@ export type InsightsRefreshResult = { refreshed: number; failed: { customerId: s
 
 /**
  * Recomputes and stores the journey insight of each customer (runId null: no run decided it), in
- * chunks of one transaction each, then counts every saved segment for today's trend point. Never
+ * chunks of one transaction each (with the chunk's places in the saved segments), then counts every saved segment for today's trend point. Never
  * writes a recommendation or touches capacity. An insight already stored from a later time stays.
  */
 export async function refreshInsights(pool: pg.Pool, opts: InsightsRefreshOptions = {}): Promise<InsightsRefreshResult> {
@@ -62,7 +63,7 @@ export async function refreshInsights(pool: pg.Pool, opts: InsightsRefreshOption
       }
       records.push(insightOf(analysis.data, null));
     }
-    await upsertInsights(pool, records);
+    await withTransaction(pool, (client) => upsertInsights(client, records));
     await data.process({ type: "clear_cache" });
     refreshed += records.length;
     if ((await opts.onProgress?.(Math.min(ids.length, start + chunk.length), ids.length)) === false) {

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { previewRun } from "./run-preview";
 import { createRun, executeRun, selectCustomers } from "./runs";
-import { type SavedSegment, type SegmentRule, countSegment, createSegment, deleteSegment, findSegments, loadSegmentCustomers, updateSegment } from "./segments";
+import { type SegmentRule, countSegment, createSegment, deleteSegment, findSegments, loadSegmentCustomers, updateSegment } from "./segments";
 import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
 
 const actor = { id: null, label: "Manager" };
@@ -63,9 +63,8 @@ describe("saved segments", () => {
     { title: "a region reads the customer's record, and only analysed customers", rule: { regions: ["Wales"] }, ids: ["T-0003", "T-0006", "T-0010"] },
     { title: "any stored metric: lifetime value of at least 5,000", rule: { metrics: [{ metric: "lifetimeValue", op: "gte", value: 5000 }] }, ids: idsWhere((x) => x.lifetimeValue >= 5000) },
   ])("$title", async ({ rule, ids }) => {
-    const segment: SavedSegment = { id: "", name: "t", kind: "rule", rule, description: "" };
-    expect((await countSegment(pool, segment)).size).toBe(ids.length);
     const saved = await createSegment(pool, { segment: { name: `rule ${ids.join(",")} ${JSON.stringify(rule)}`.slice(0, 80), kind: "rule", rule }, actor });
+    expect((await countSegment(pool, saved)).size).toBe(ids.length);
     expect((await selectCustomers(pool, { segmentId: saved.id })).sort()).toEqual(ids);
   });
 
@@ -83,10 +82,9 @@ describe("saved segments", () => {
       placed.set(r.data.segment, [...(placed.get(r.data.segment) ?? []), c.customerId]);
     }
     for (const group of first!.groups) {
-      const segment: SavedSegment = { id: "", name: group.name, kind: "found", model: first!.model, modelIndex: group.index, description: group.description };
       const saved = await createSegment(pool, { segment: { name: `found ${group.index}`, kind: "found", model: first!.model, modelIndex: group.index, description: group.description }, actor });
       expect((await selectCustomers(pool, { segmentId: saved.id })).sort()).toEqual((placed.get(group.index) ?? []).sort());
-      expect((await countSegment(pool, segment)).size).toBe(group.size);
+      expect((await countSegment(pool, saved)).size).toBe(group.size);
     }
   });
 

@@ -96,18 +96,60 @@ function insightConditions(segment: SavedSegment, params: unknown[]): string[] {
 }
 
 /**
- * SQL predicate "the customer whose id is the SQL expression `customerId` belongs to `segment`",
- * pushing its values onto `params` (placeholders continue from params' length). Members are read
- * from the stored insights: a customer never analysed belongs to no segment.
+ * SQL predicate over the insight alias `si` (and its customer): "this insight's customer belongs to
+ * `segment`" as its rule or found model reads the stored metrics now, pushing values onto `params`.
+ * It is what the stored members are written from; lists and scopes read the members instead.
  */
-export function segmentWhere(segment: SavedSegment, opts: { customerId: string; params: unknown[] }): string {
-  const conditions = insightConditions(segment, opts.params);
-  if (segment.kind === "found") {
-    // A scalar subquery is evaluated row by row as the outer query walks its index, so a page or a
-    // capped count stops early; as EXISTS the planner would hash-join every customer's distances first.
-    return `COALESCE((SELECT ${conditions.length ? conditions.join(" AND ") : "true"} FROM "CustomerInsight" si WHERE si."customerId" = ${opts.customerId}), false)`;
-  }
-  return `EXISTS (SELECT 1 FROM "CustomerInsight" si WHERE si."customerId" = ${opts.customerId}${conditions.map((c) => ` AND ${c}`).join("")})`;
+function computedMembershipSql(segment: SavedSegment, params: unknown[]): string {
+  const conditions = insightConditions(segment, params);
+  return conditions.length ? conditions.join(" AND ") : "true";
+}
+
+/**
+ * SQL predicate "the customer whose id is the SQL expression `customerId` belongs to `segment`",
+ * pushing its values onto `params` (placeholders continue from params' length). Reads the stored
+ * members (one probe of SegmentMember's key), so a page walks its own index and stops early.
+ */
+export function segmentWhere(segment: Pick<SavedSegment, "id">, opts: { customerId: string; params: unknown[] }): string {
+  return `EXISTS (SELECT 1 FROM "SegmentMember" sm WHERE sm."segmentId" = $${opts.params.push(segment.id)}::uuid AND sm."customerId" = ${opts.customerId})`;
+}
+
+/**
+ * Advisory lock key of "segment members are being written": a segment's save holds it exclusively
+ * while it writes every member, storing insights holds it shared while it places its customers, so
+ * a customer refreshed while a segment is saved is placed by whichever commits last. Saving,
+ * changing and deleting take it before touching the segment's row: storing insights checks that
+ * row's key while holding the lock shared, so the other order could deadlock.
+ */
+export const SEGMENT_MEMBERS_LOCK_KEY = 7_204_318;
+
+async function lockSegmentMembers(client: Queryable): Promise<void> {
+  await client.query(`SELECT pg_advisory_xact_lock($1)`, [SEGMENT_MEMBERS_LOCK_KEY]);
+}
+
+/** Replaces the stored members of `segment` with the customers its rule or model places there now, in one INSERT … SELECT. */
+export async function writeSegmentMembers(client: Queryable, segment: SavedSegment): Promise<void> {
+  await lockSegmentMembers(client);
+  await client.query(`DELETE FROM "SegmentMember" WHERE "segmentId" = $1`, [segment.id]);
+  const params: unknown[] = [segment.id];
+  await client.query(`INSERT INTO "SegmentMember" ("segmentId", "customerId") SELECT $1::uuid, si."customerId" FROM "CustomerInsight" si WHERE ${computedMembershipSql(segment, params)}`, params);
+}
+
+/**
+ * Places `customerIds` again in every saved segment from their stored insights, inside the caller's
+ * transaction (the one that stored the insights), so members never disagree with the insight committed.
+ */
+export async function placeCustomersInSegments(client: Queryable, customerIds: string[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  await client.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SEGMENT_MEMBERS_LOCK_KEY]);
+  const segments = await loadSegments(client);
+  await client.query(`DELETE FROM "SegmentMember" WHERE "customerId" = ANY($1::text[])`, [customerIds]);
+  if (segments.length === 0) return;
+  const params: unknown[] = [customerIds];
+  const selects = segments.map(
+    (s) => `SELECT $${params.push(s.id)}::uuid, si."customerId" FROM "CustomerInsight" si WHERE si."customerId" = ANY($1::text[]) AND ${computedMembershipSql(s, params)}`,
+  );
+  await client.query(`INSERT INTO "SegmentMember" ("segmentId", "customerId") ${selects.join(" UNION ALL ")}`, params);
 }
 
 type SegmentRow = { id: string; name: string; kind: "rule" | "found"; rule: unknown; model: unknown; modelIndex: number | null; description: string };
@@ -131,18 +173,17 @@ export async function loadSegments(pool: Queryable): Promise<SavedSegment[]> {
   return rows.map(fromRow);
 }
 
-/** Members of `segment` now and their mean churn risk (null when empty). */
-export async function countSegment(pool: Queryable, segment: SavedSegment): Promise<{ size: number; churnRisk: number | null }> {
-  const params: unknown[] = [];
+/** Stored members of `segment` and their mean churn risk (null when empty). */
+export async function countSegment(pool: Queryable, segment: Pick<SavedSegment, "id">): Promise<{ size: number; churnRisk: number | null }> {
   const { rows } = await pool.query<{ size: number; risk: number | null }>(
-    `SELECT count(*)::int AS size, avg(i."churnRisk") AS risk FROM "CustomerInsight" i WHERE ${segmentWhere(segment, { customerId: `i."customerId"`, params })}`,
-    params,
+    `SELECT count(*)::int AS size, avg(i."churnRisk") AS risk FROM "SegmentMember" sm JOIN "CustomerInsight" i ON i."customerId" = sm."customerId" WHERE sm."segmentId" = $1`,
+    [segment.id],
   );
   return { size: rows[0]?.size ?? 0, churnRisk: rows[0]?.risk ?? null };
 }
 
 /** Counts `segment` and keeps the count as today's point of its trend (the day's last count stands). */
-export async function recordSegmentSize(pool: Queryable, segment: SavedSegment): Promise<{ size: number; churnRisk: number | null }> {
+export async function recordSegmentSize(pool: Queryable, segment: Pick<SavedSegment, "id">): Promise<{ size: number; churnRisk: number | null }> {
   const counted = await countSegment(pool, segment);
   await pool.query(
     `INSERT INTO "SegmentSize" ("segmentId", day, size, "churnRisk") VALUES ($1, current_date, $2, $3)
@@ -187,22 +228,24 @@ function duplicateName(err: unknown): boolean {
   return (err as { code?: string }).code === "23505";
 }
 
-/** Saves a segment, its first trend point and its audit entry in one transaction; a taken name is a conflict. */
+/** Saves a segment, its members, its first trend point and its audit entry in one transaction; a taken name is a conflict. */
 export async function createSegment(pool: pg.Pool, opts: { segment: NewSegment; actor: Pick<Actor, "id" | "label"> }): Promise<SavedSegment> {
   const s = opts.segment;
   try {
     return await withTransaction(pool, async (client) => {
-      const draft: SavedSegment = s.kind === "rule" ? { id: "", name: s.name, kind: "rule", rule: s.rule, description: "" } : { id: "", ...s };
-      const counted = await countSegment(client, draft);
-      const description = profileSentence(draft, counted);
+      await lockSegmentMembers(client);
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO "Segment" (id, name, kind, rule, model, "modelIndex", description, "createdById", "updatedAt")
          VALUES (gen_random_uuid(), $1, $2::"SegmentKind", $3, $4, $5, $6, $7, now()) RETURNING id`,
-        [s.name, s.kind, s.kind === "rule" ? JSON.stringify(s.rule) : null, s.kind === "found" ? JSON.stringify(s.model) : null, s.kind === "found" ? s.modelIndex : null, description, opts.actor.id],
+        [s.name, s.kind, s.kind === "rule" ? JSON.stringify(s.rule) : null, s.kind === "found" ? JSON.stringify(s.model) : null, s.kind === "found" ? s.modelIndex : null, "", opts.actor.id],
       );
-      const saved = { ...draft, id: rows[0]!.id, description } as SavedSegment;
-      await recordSegmentSize(client, saved);
-      await writeAudit(client, { actor: opts.actor, action: "segment.create", entityType: "Segment", entityId: saved.id, before: null, after: auditView(saved, counted.size) });
+      const id = rows[0]!.id;
+      const saved: SavedSegment = s.kind === "rule" ? { id, name: s.name, kind: "rule", rule: s.rule, description: "" } : { id, ...s };
+      await writeSegmentMembers(client, saved);
+      const counted = await recordSegmentSize(client, saved);
+      saved.description = profileSentence(saved, counted);
+      await client.query(`UPDATE "Segment" SET description = $2 WHERE id = $1`, [id, saved.description]);
+      await writeAudit(client, { actor: opts.actor, action: "segment.create", entityType: "Segment", entityId: id, before: null, after: auditView(saved, counted.size) });
       return saved;
     });
   } catch (err) {
@@ -215,22 +258,21 @@ function auditView(s: SavedSegment, size: number) {
   return s.kind === "rule" ? { name: s.name, kind: s.kind, rule: s.rule, size } : { name: s.name, kind: s.kind, modelIndex: s.modelIndex, description: s.description, size };
 }
 
-/** Renames a segment and, for a rule segment, replaces its rule; audited with before and after. */
+/** Renames a segment and, for a rule segment, replaces its rule and its members; audited with before and after (each with its size). */
 export async function updateSegment(pool: pg.Pool, opts: { id: string; name: string; rule?: SegmentRule; actor: Pick<Actor, "id" | "label"> }): Promise<SavedSegment> {
   try {
     return await withTransaction(pool, async (client) => {
+      await lockSegmentMembers(client);
       const before = await loadSegmentForUpdate(client, opts.id);
+      const sizeBefore = (await countSegment(client, before)).size;
+      const isRuleChanged = before.kind === "rule" && opts.rule !== undefined && JSON.stringify(opts.rule) !== JSON.stringify(before.rule);
       const after: SavedSegment = before.kind === "rule" ? { ...before, name: opts.name, rule: opts.rule ?? before.rule } : { ...before, name: opts.name };
-      const counted = await countSegment(client, after);
+      await client.query(`UPDATE "Segment" SET name = $2, rule = $3, "updatedAt" = now() WHERE id = $1`, [opts.id, after.name, after.kind === "rule" ? JSON.stringify(after.rule) : null]);
+      if (isRuleChanged) await writeSegmentMembers(client, after);
+      const counted = await recordSegmentSize(client, after);
       after.description = profileSentence(after, counted);
-      await client.query(`UPDATE "Segment" SET name = $2, rule = $3, description = $4, "updatedAt" = now() WHERE id = $1`, [
-        opts.id,
-        after.name,
-        after.kind === "rule" ? JSON.stringify(after.rule) : null,
-        after.description,
-      ]);
-      await recordSegmentSize(client, after);
-      await writeAudit(client, { actor: opts.actor, action: "segment.update", entityType: "Segment", entityId: opts.id, before: auditView(before, counted.size), after: auditView(after, counted.size) });
+      await client.query(`UPDATE "Segment" SET description = $2 WHERE id = $1`, [opts.id, after.description]);
+      await writeAudit(client, { actor: opts.actor, action: "segment.update", entityType: "Segment", entityId: opts.id, before: auditView(before, sizeBefore), after: auditView(after, counted.size) });
       return after;
     });
   } catch (err) {
@@ -249,6 +291,7 @@ async function loadSegmentForUpdate(client: Queryable, id: string): Promise<Save
 /** Deletes a segment and its trend; runs that used it keep their customers (a run stores its scope as asked). */
 export async function deleteSegment(pool: pg.Pool, opts: { id: string; actor: Pick<Actor, "id" | "label"> }): Promise<void> {
   await withTransaction(pool, async (client) => {
+    await lockSegmentMembers(client);
     const before = await loadSegmentForUpdate(client, opts.id);
     await client.query(`DELETE FROM "Segment" WHERE id = $1`, [opts.id]);
     await writeAudit(client, { actor: opts.actor, action: "segment.delete", entityType: "Segment", entityId: opts.id, before: auditView(before, 0), after: null });

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
 import {
@@ -8,7 +9,7 @@ import {
   parseCustomerListQuery,
   RISK_COUNT_CAP,
 } from "./customers";
-import type { SavedSegment } from "./segments";
+import { type SegmentRule, createSegment } from "../pipeline/segments";
 import { insertCustomers, insertRecommendation, insertRun, insertTreatment, minutesAfterStart, numberedIds } from "./test-fixtures";
 
 let t: TestDatabase;
@@ -353,11 +354,13 @@ describe("listCustomers by journey pattern", () => {
     expect(result.rows.map((r) => r.id)).toEqual(["BIZ-001"]);
   });
 
-  test.each<{ title: string; segment: SavedSegment; ids: string[] }>([
-    { title: "a saved rule segment lists exactly its members", segment: { id: "", name: "s", kind: "rule", rule: { patterns: ["price_sensitive"] }, description: "" }, ids: ["BIZ-001", "C0001"] },
-    { title: "a saved rule segment with two patterns lists customers showing both", segment: { id: "", name: "s", kind: "rule", rule: { patterns: ["declining_usage", "price_sensitive"] }, description: "" }, ids: ["BIZ-001"] },
-    { title: "a saved segment nobody meets lists no one", segment: { id: "", name: "s", kind: "rule", rule: { minRisk: 0.9 }, description: "" }, ids: [] },
-  ])("$title", async ({ segment, ids }) => {
+  test.each<{ title: string; rule: SegmentRule; ids: string[] }>([
+    { title: "a saved rule segment lists exactly its members", rule: { patterns: ["price_sensitive"] }, ids: ["BIZ-001", "C0001"] },
+    { title: "a saved rule segment with two patterns lists customers showing both", rule: { patterns: ["declining_usage", "price_sensitive"] }, ids: ["BIZ-001"] },
+    { title: "a saved segment nobody meets lists no one", rule: { minRisk: 0.9 }, ids: [] },
+  ])("$title", async ({ title, rule, ids }) => {
+    const pool = new pg.Pool({ connectionString: t.url, max: 1 });
+    const segment = await createSegment(pool, { segment: { name: title.slice(0, 80), kind: "rule", rule }, actor: { id: null, label: "Manager" } }).finally(() => pool.end());
     const result = await listCustomers(t.prisma, { page: 1, pageSize: 200, savedSegment: segment });
     expect(result.rows.map((r) => r.id)).toEqual(ids);
     expect(result.total).toBe(ids.length);

@@ -7,10 +7,10 @@ export { segmentWhere } from "../pipeline/segments";
 export type { SavedSegment } from "../pipeline/segments";
 
 /**
- * `segmentWhere` as a Prisma fragment: the customers of `segment`, where `customerId` is the SQL of
- * the customer id column in the caller's query (e.g. Prisma.sql`c.id`).
+ * `segmentWhere` as a Prisma fragment: the stored members of `segment`, where `customerId` is the
+ * SQL of the customer id column in the caller's query (e.g. Prisma.sql`c.id`). One key probe per row.
  */
-export function segmentSql(segment: SavedSegment, customerId: string): Prisma.Sql {
+export function segmentSql(segment: Pick<SavedSegment, "id">, customerId: string): Prisma.Sql {
   const params: unknown[] = [];
   const text = segmentWhere(segment, { customerId, params });
   const parts = text.split(/\$(\d+)/);
