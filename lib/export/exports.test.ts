@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Actor } from "../auth/roles";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
 import { insertCustomers, insertRecommendation, insertResource, insertRun, insertTreatment } from "../queries/test-fixtures";
+import { createSegment } from "../pipeline/segments";
 import { csvCell, csvFilename } from "./csv";
 import { type ExportKind, exportCsv } from "./exports";
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
       data: { customerId, churnRisk, lifetimeValue: "100.00", valueTier: "medium", monthlyRevenue: "25.00", tenureMonths: 12, complaintCount: 0, complaintsLast90Days: 0, incidentsLast90Days: 0, latePayments: 0, missedPayments: 0, patterns: [], asOf: new Date("2026-12-01T00:00:00Z") },
     });
   }
-  atRiskSegmentId = (await t.prisma.segment.create({ data: { name: "At risk", kind: "rule", rule: { minRisk: 0.5 } } })).id;
+  atRiskSegmentId = (await createSegment(pool, { segment: { name: "At risk", kind: "rule", rule: { minRisk: 0.5 } }, actor: MANAGER })).id;
 }, 120_000);
 
 afterAll(async () => {

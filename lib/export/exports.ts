@@ -11,7 +11,6 @@ import { auditQuery, parseAuditListParams } from "../validations/audit";
 import type { RawSearchParams } from "../validations/list-params";
 import { parseReviewListParams, toReviewFilter } from "../validations/review";
 import { type CsvColumn, csvFilename, csvHeaders, streamCsv } from "./csv";
-import { getSegment } from "../queries/segments";
 import { type ReviewQueueExportRow, reviewQueueExportQuery } from "./review-queue";
 
 const ALLOCATION_COLUMNS: CsvColumn<AllocationExportRow>[] = [
@@ -78,10 +77,9 @@ const EXPORTS = {
   },
   "review-queue": async (raw: RawSearchParams, pool: pg.Pool): Promise<Export<ReviewQueueExportRow>> => {
     const params = parseReviewListParams(raw);
-    const filter = toReviewFilter(params);
-    // A saved-segment filter is read before the query is built, as the screen reads it.
-    const segment = filter.saved ? await getSegment(pool, filter.saved) : null;
-    return { name: "review-queue", filter: { ...filter, sort: params.sort, dir: params.dir }, query: reviewQueueExportQuery(filter, { ...params, segment }), columns: REVIEW_QUEUE_COLUMNS };
+    const filters = toReviewFilter(params);
+    const query = await reviewQueueExportQuery(pool, { filters, sort: params.sort, dir: params.dir });
+    return { name: "review-queue", filter: { ...filters, sort: params.sort, dir: params.dir }, query, columns: REVIEW_QUEUE_COLUMNS };
   },
 } as const;
 

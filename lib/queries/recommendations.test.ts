@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
 import {
@@ -8,10 +9,11 @@ import {
   listReviewFilterOptions,
   RATIONALE_EXCERPT_LENGTH,
   readTrace,
-  getReviewFilterSegment,
+  prismaQueryable,
   selectMatchingReviews,
 } from "./recommendations";
 import { reviewQueueExportQuery } from "../export/review-queue";
+import { createSegment } from "../pipeline/segments";
 import { type ReviewSort, type SortDirection, parseReviewListParams, reviewFilterSchema } from "../validations/review";
 import { insertCustomers, insertRecommendation, insertResource, insertTreatment, insertRun, minutesAfterStart, numberedIds } from "./test-fixtures";
 
@@ -174,14 +176,14 @@ describe("review sort and search", () => {
     { sort: "value", dir: "desc", expected: ["F0003", "F0005", "F0001", "F0004", "F0002", "F0006"] },
     { sort: "value", dir: "asc", expected: ["F0006", "F0002", "F0004", "F0001", "F0005", "F0003"] },
     { sort: "confidence", dir: "desc", expected: ["F0006", "F0005", "F0004", "F0003", "F0002", "F0001"] },
-    { sort: "risk", dir: "desc", expected: ["F0005", "F0006", "F0002", "F0004", "F0001", "F0003"] },
+    { sort: "risk", dir: "desc", expected: ["F0002", "F0004", "F0001", "F0003", "F0005", "F0006"] },
     { sort: "risk", dir: "asc", expected: ["F0003", "F0001", "F0004", "F0002", "F0005", "F0006"] },
     { sort: "tier", dir: "desc", expected: ["F0001", "F0003", "F0005", "F0002", "F0004", "F0006"] },
     { sort: "created", dir: "desc", expected: ["F0006", "F0005", "F0004", "F0003", "F0002", "F0001"] },
     { sort: "treatment", dir: "asc", expected: ["F0001", "F0002", "F0005", "F0003", "F0004", "F0006"] },
     { sort: "name", dir: "asc", expected: ["F0003", "F0004", "F0005", "F0006", "F0002", "F0001"] },
     { sort: "id", dir: "desc", expected: ["F0006", "F0005", "F0004", "F0003", "F0002", "F0001"] },
-  ] as const)("sorted by $sort $dir: $expected (ties oldest first; never-analysed customers have no risk)", async ({ sort, dir, expected }) => {
+  ] as const)("sorted by $sort $dir: $expected (ties oldest first; never-analysed customers, with no risk, last either way)", async ({ sort, dir, expected }) => {
     expect(await order({ sort, dir })).toEqual(expected);
   });
 
@@ -203,11 +205,14 @@ describe("saved segment filter", () => {
   // Risk known for F0001 0.4, F0002 0.9, F0003 0.1, F0004 0.6; F0005, F0006 and every P customer never analysed, so in no segment.
   const segments: Record<string, string> = {};
   const UNKNOWN_SEGMENT = "00000000-0000-4000-8000-000000000000";
+  let pool: pg.Pool;
   beforeAll(async () => {
+    pool = new pg.Pool({ connectionString: t.url, max: 1 });
     for (const [name, rule] of [["At risk", { minRisk: 0.5 }], ["Calm", { maxRisk: 0.5 }], ["Nobody", { minRisk: 0.95 }]] as const) {
-      segments[name] = (await t.prisma.segment.create({ data: { name, kind: "rule", rule } })).id;
+      segments[name] = (await createSegment(pool, { segment: { name, kind: "rule", rule }, actor: { id: null, label: "Test Manager" } })).id;
     }
   });
+  afterAll(() => pool.end());
   const filterOf = (segment: string, extra: { treatment?: string } = {}) => reviewFilterSchema.parse({ saved: segments[segment] ?? segment, ...extra });
   const customersOf = async (ids: string[]) =>
     (await t.prisma.recommendation.findMany({ where: { id: { in: ids } }, select: { customerId: true } })).map((r) => r.customerId).sort();
@@ -225,7 +230,7 @@ describe("saved segment filter", () => {
     expect(listed.total).toBe(expected.length);
     const selection = await selectMatchingReviews(t.prisma, filters, { max: 100 });
     expect(await customersOf(selection.ids)).toEqual(expected);
-    const exported = reviewQueueExportQuery(filters, { segment: await getReviewFilterSegment(t.prisma, filters.saved!) });
+    const exported = await reviewQueueExportQuery(prismaQueryable(t.prisma), { filters });
     const rows = await t.prisma.$queryRawUnsafe<{ customerId: string }[]>(exported.text, ...exported.values);
     expect(rows.map((r) => r.customerId).sort()).toEqual(expected);
   });

@@ -1,8 +1,7 @@
 import "server-only";
 import { Prisma, type PolicyKind, type PrismaClient, type RecommendationStatus, type ValueTier } from "../generated/prisma/client";
 import type pg from "pg";
-import { loadSegment } from "../pipeline/segments";
-import { segmentSql } from "./segments";
+import { getSegment, segmentSql } from "./segments";
 import { z } from "zod";
 import { OTHER_REASON, type ReviewFilter, type ReviewSort, type SortDirection } from "../validations/review";
 import { paginate, type Paginated } from "./pagination";
@@ -27,94 +26,138 @@ export type ReviewQueueRow = {
 /** Narrowing of the review queue (lib/validations/review.ts reviewFilterSchema); every field given must match. */
 export type ReviewFilters = ReviewFilter;
 
-/** The saved segment a review filter names (null when none has this id), read through Prisma so the queue's callers need no second connection pool. */
-export async function getReviewFilterSegment(db: PrismaClient, id: string) {
-  const viaPrisma = { query: async (text: string, values: unknown[] = []) => ({ rows: await db.$queryRawUnsafe(text, ...values) }) };
-  return loadSegment(viaPrisma as unknown as pg.Pool, id);
+/** What the queue's query reads a saved segment through: a pg pool or client, or Prisma (prismaQueryable). */
+export type ReviewQueueSource = Pick<pg.ClientBase, "query">;
+
+/** Prisma as a node-postgres query function, so the queue's Prisma callers need no second connection pool. */
+export function prismaQueryable(db: PrismaClient): ReviewQueueSource {
+  const query = async (text: string, values: unknown[] = []) => ({ rows: await db.$queryRawUnsafe(text, ...values) });
+  return { query } as unknown as ReviewQueueSource;
 }
 
 /**
- * The pending recommendations of a saved segment's members, or null when the filter names no
- * segment. An id that names no segment keeps nothing, so a deleted segment never widens the queue.
+ * The review queue in SQL: its rows (`r` recommendation, `c` customer, `i` stored insight, `t`
+ * treatment), the pending ones its filter keeps and its order. The screen's page, its total,
+ * select-all-matching and the CSV export all read this one query, so a filter or a sort is written once.
  */
-async function pendingInSegment(db: PrismaClient, filters: ReviewFilters): Promise<string[] | null> {
-  if (!filters.saved) return null;
-  const segment = await getReviewFilterSegment(db, filters.saved);
-  if (!segment) return [];
-  const rows = await db.$queryRaw<{ id: string }[]>(
-    Prisma.sql`SELECT r.id::text AS id FROM "Recommendation" r WHERE r.status = 'pending_review' AND ${segmentSql(segment, `r."customerId"`)}`,
-  );
-  return rows.map((r) => r.id);
+export type ReviewQueueSql = { from: Prisma.Sql; where: Prisma.Sql; orderBy: Prisma.Sql };
+
+const REVIEW_QUEUE_FROM = Prisma.sql`"Recommendation" r
+  JOIN "Customer" c ON c.id = r."customerId"
+  LEFT JOIN "CustomerInsight" i ON i."customerId" = r."customerId"
+  LEFT JOIN "Treatment" t ON t.key = r."treatmentKey"`;
+
+// "Contains, any case" as the queue's search means it: the customer's own % and _ are not wildcards.
+const likeContains = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The members of the saved segment `id` as a condition on the queue's customer. An id that names no
+ * segment keeps nothing, so a deleted segment never widens the queue.
+ */
+async function savedSegmentCondition(source: ReviewQueueSource, id: string): Promise<Prisma.Sql> {
+  const segment = await getSegment(source as pg.Pool, id);
+  return segment ? segmentSql(segment, `r."customerId"`) : Prisma.sql`false`;
 }
 
-/** The pending recommendations a filter keeps; `segmentIds` are those of the filter's saved segment (pendingInSegment). */
-function reviewWhere(filters: ReviewFilters, segmentIds: string[] | null): Prisma.RecommendationWhereInput {
-  const and: Prisma.RecommendationWhereInput[] = [];
-  if (segmentIds) and.push({ id: { in: segmentIds } });
-  if (filters.resource) and.push({ treatment: { resourceKey: filters.resource } });
-  if (filters.tier) and.push({ customer: { valueTier: filters.tier } });
+/** The pending recommendations `filters` keeps: every field given must match. */
+async function reviewQueueWhere(source: ReviewQueueSource, filters: ReviewFilters): Promise<Prisma.Sql> {
+  const conditions = [Prisma.sql`r.status = 'pending_review'`];
+  if (filters.treatment) conditions.push(Prisma.sql`r."treatmentKey" = ${filters.treatment}`);
+  if (filters.policy) conditions.push(Prisma.sql`r.policy = ${filters.policy}::"PolicyKind"`);
+  if (filters.minConfidence !== undefined) conditions.push(Prisma.sql`r.confidence >= ${filters.minConfidence / 100}`);
+  if (filters.resource) conditions.push(Prisma.sql`t."resourceKey" = ${filters.resource}`);
+  if (filters.tier) conditions.push(Prisma.sql`c."valueTier" = ${filters.tier}::"ValueTier"`);
   if (filters.q) {
-    and.push({ OR: [{ customerId: { contains: filters.q, mode: "insensitive" } }, { customer: { name: { contains: filters.q, mode: "insensitive" } } }] });
+    const pattern = likeContains(filters.q);
+    conditions.push(Prisma.sql`(r."customerId" ILIKE ${pattern} OR c.name ILIKE ${pattern})`);
   }
-  return {
-    status: "pending_review",
-    ...(filters.treatment ? { treatmentKey: filters.treatment } : {}),
-    ...(filters.policy ? { policy: filters.policy } : {}),
-    ...(filters.minConfidence !== undefined ? { confidence: { gte: filters.minConfidence / 100 } } : {}),
-    ...(and.length > 0 ? { AND: and } : {}),
-  };
+  if (filters.saved) conditions.push(await savedSegmentCondition(source, filters.saved));
+  return Prisma.join(conditions, " AND ");
 }
 
-const REVIEW_ORDER: Record<ReviewSort, (dir: SortDirection) => Prisma.RecommendationOrderByWithRelationInput[]> = {
-  created: (dir) => [{ createdAt: dir }],
-  value: (dir) => [{ expectedValue: dir }],
-  confidence: (dir) => [{ confidence: dir }],
-  // Customers never analysed have no risk; PostgreSQL puts them first on a descending sort, last on an ascending one.
-  risk: (dir) => [{ customer: { insight: { churnRisk: dir } } }],
-  tier: (dir) => [{ customer: { valueTier: dir } }],
-  treatment: (dir) => [{ treatment: { name: dir } }],
-  name: (dir) => [{ customer: { name: dir } }],
-  id: (dir) => [{ customerId: dir }],
+// A new sort without its column here fails tsc.
+const REVIEW_ORDER_COLUMN: Record<ReviewSort, Prisma.Sql> = {
+  created: Prisma.sql`r."createdAt"`,
+  value: Prisma.sql`r."expectedValue"`,
+  confidence: Prisma.sql`r.confidence`,
+  risk: Prisma.sql`i."churnRisk"`,
+  tier: Prisma.sql`c."valueTier"`,
+  treatment: Prisma.sql`t.name`,
+  name: Prisma.sql`c.name`,
+  id: Prisma.sql`r."customerId"`,
 };
 
-/** The queue's order: the chosen column, ties oldest first, then id so pages never overlap or skip a row. */
-export function reviewOrderBy(sort: ReviewSort = "created", dir: SortDirection = "asc"): Prisma.RecommendationOrderByWithRelationInput[] {
-  return [...REVIEW_ORDER[sort](dir), ...(sort === "created" ? [] : [{ createdAt: "asc" as const }]), { id: "asc" }];
+/**
+ * The queue's order: the chosen column, ties oldest first, then id so pages never overlap or skip a
+ * row. Customers never analysed have no risk and come last either way: a reviewer sorting by the
+ * highest risk wants the known risks first.
+ */
+function reviewQueueOrderBy(sort: ReviewSort, dir: SortDirection): Prisma.Sql {
+  const direction = dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const nulls = sort === "risk" ? Prisma.sql` NULLS LAST` : Prisma.empty;
+  return Prisma.sql`${REVIEW_ORDER_COLUMN[sort]} ${direction}${nulls}, r."createdAt" ASC, r.id ASC`;
 }
+
+/** The queue as filtered and ordered; the one builder of its WHERE and ORDER BY. */
+export async function reviewQueueSql(
+  source: ReviewQueueSource,
+  { filters = {}, sort = "created", dir = "asc" }: { filters?: ReviewFilters; sort?: ReviewSort; dir?: SortDirection },
+): Promise<ReviewQueueSql> {
+  return { from: REVIEW_QUEUE_FROM, where: await reviewQueueWhere(source, filters), orderBy: reviewQueueOrderBy(sort, dir) };
+}
+
+async function countReviewQueue(db: PrismaClient, q: ReviewQueueSql): Promise<number> {
+  const [row] = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM ${q.from} WHERE ${q.where}`;
+  return row?.count ?? 0;
+}
+
+type ReviewQueueSqlRow = {
+  id: string;
+  customerId: string;
+  customerName: string;
+  valueTier: ValueTier;
+  treatmentKey: string | null;
+  treatmentName: string | null;
+  resourceKey: string | null;
+  unitsPerContact: number | null;
+  policy: PolicyKind;
+  confidence: number;
+  expectedValue: string;
+  churnRisk: number | null;
+  rationale: string;
+  createdAt: Date;
+};
 
 /** Recommendations awaiting review, oldest first unless another order is asked for, so nothing waits forever behind newer runs. */
 export async function listPendingReviews(
   db: PrismaClient,
   { page, pageSize, filters = {}, sort, dir }: { page: number; pageSize?: number; filters?: ReviewFilters; sort?: ReviewSort; dir?: SortDirection },
 ): Promise<Paginated<ReviewQueueRow>> {
-  const where = reviewWhere(filters, await pendingInSegment(db, filters));
+  const q = await reviewQueueSql(prismaQueryable(db), { filters, sort, dir });
   return paginate({
     page,
     pageSize,
-    count: () => db.recommendation.count({ where }),
+    count: () => countReviewQueue(db, q),
     fetch: async ({ skip, take }) => {
-      const rows = await db.recommendation.findMany({
-        where,
-        orderBy: reviewOrderBy(sort, dir),
-        skip,
-        take,
-        select: {
-          id: true,
-          customer: { select: { id: true, name: true, valueTier: true, insight: { select: { churnRisk: true } } } },
-          treatment: { select: { key: true, name: true, resourceKey: true, unitsPerContact: true } },
-          policy: true,
-          confidence: true,
-          expectedValue: true,
-          rationale: true,
-          createdAt: true,
-        },
-      });
-      return rows.map(({ expectedValue, customer: { insight, ...customer }, ...r }) => ({
-        ...r,
-        customer,
-        churnRisk: insight?.churnRisk ?? null,
-        expectedValue: expectedValue.toNumber(),
+      const rows = await db.$queryRaw<ReviewQueueSqlRow[]>`
+        SELECT r.id::text AS id, r."customerId", c.name AS "customerName", c."valueTier"::text AS "valueTier",
+               r."treatmentKey", t.name AS "treatmentName", t."resourceKey", t."unitsPerContact",
+               r.policy::text AS policy, r.confidence, r."expectedValue"::text AS "expectedValue", i."churnRisk", r.rationale, r."createdAt"
+          FROM ${q.from} WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ${take} OFFSET ${skip}`;
+      return rows.map((r) => ({
+        id: r.id,
+        customer: { id: r.customerId, name: r.customerName, valueTier: r.valueTier },
+        treatment:
+          r.treatmentKey !== null && r.treatmentName !== null
+            ? { key: r.treatmentKey, name: r.treatmentName, resourceKey: r.resourceKey, unitsPerContact: r.unitsPerContact ?? 0 }
+            : null,
+        policy: r.policy,
+        confidence: r.confidence,
+        expectedValue: Number(r.expectedValue),
+        churnRisk: r.churnRisk,
+        rationale: r.rationale,
         rationaleExcerpt: excerpt(r.rationale, RATIONALE_EXCERPT_LENGTH),
+        createdAt: r.createdAt,
       }));
     },
   });
@@ -137,27 +180,21 @@ export type MatchingSelection = {
  * shown: a run finishing in between adds nothing to it. At most `max` ids.
  */
 export async function selectMatchingReviews(db: PrismaClient, filters: ReviewFilters, { max }: { max: number }): Promise<MatchingSelection> {
-  const where = reviewWhere(filters, await pendingInSegment(db, filters));
-  const rows = await db.recommendation.findMany({
-    where,
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: max + 1,
-    select: { id: true, expectedValue: true, treatment: { select: { unitsPerContact: true, resource: { select: { key: true, name: true, unit: true } } } } },
-  });
-  if (rows.length > max) {
-    const count = await db.recommendation.count({ where });
-    return { ids: [], count, expectedValue: 0, capacity: [], isTooMany: true };
-  }
+  const q = await reviewQueueSql(prismaQueryable(db), { filters });
+  const rows = await db.$queryRaw<{ id: string; cents: number; units: number | null; resourceKey: string | null; name: string | null; unit: string | null }[]>`
+    SELECT r.id::text AS id, round(r."expectedValue" * 100)::int AS cents, t."unitsPerContact" AS units, rc.key AS "resourceKey", rc.name, rc.unit
+      FROM ${q.from} LEFT JOIN "ResourceConstraint" rc ON rc.key = t."resourceKey"
+     WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ${max + 1}`;
+  if (rows.length > max) return { ids: [], count: await countReviewQueue(db, q), expectedValue: 0, capacity: [], isTooMany: true };
   const byResource = new Map<string, MatchingSelection["capacity"][number]>();
   let cents = 0;
   for (const r of rows) {
-    cents += Math.round(r.expectedValue.toNumber() * 100);
-    const resource = r.treatment?.resource;
-    if (!resource) continue;
-    const entry = byResource.get(resource.key) ?? { resourceKey: resource.key, name: resource.name, unit: resource.unit, units: 0, recommendations: 0 };
-    entry.units += r.treatment!.unitsPerContact;
+    cents += r.cents;
+    if (!r.resourceKey) continue;
+    const entry = byResource.get(r.resourceKey) ?? { resourceKey: r.resourceKey, name: r.name ?? r.resourceKey, unit: r.unit ?? "", units: 0, recommendations: 0 };
+    entry.units += r.units ?? 0;
     entry.recommendations += 1;
-    byResource.set(resource.key, entry);
+    byResource.set(r.resourceKey, entry);
   }
   return {
     ids: rows.map((r) => r.id),
