@@ -3,6 +3,7 @@
 // many as the machines allow, anywhere that reaches the database. SIGTERM or Ctrl-C stops it after
 // its current jobs; a worker killed outright loses nothing: its jobs expire and another takes them.
 import pg from "pg";
+import { databaseRetryFrom } from "../database/command";
 import { openDatabase } from "../database/connection";
 import { getEnv } from "../env";
 import { startWorker } from "../jobs/worker";
@@ -34,6 +35,7 @@ const worker = await startWorker({
   expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS,
   allocationStrategy: env.ALLOCATION_STRATEGY,
   maintenanceIntervalSeconds: maintenance.value,
+  databaseRetry: databaseRetryFrom({ ...env, DATABASE_URL: db.url }),
   log,
 });
 log(`Working runs' jobs, ${concurrency.value} chunk(s) at a time.`);

@@ -4,6 +4,7 @@
 // active past `expireInSeconds` is failed by the queue's maintenance and retried by another worker.
 import type pg from "pg";
 import PgBoss from "pg-boss";
+import { type DatabaseRetryOptions, DatabaseUnavailableError, databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 
 export const QUEUES = {
   /** A chunk of a run's customers to decide and stage. */
@@ -43,6 +44,43 @@ export function queueDb(db: Pick<pg.ClientBase, "query"> | pg.Pool): PgBoss.Db {
   return { executeSql: (text, values) => db.query(text, values) };
 }
 
+/**
+ * The pool as a worker's pg-boss sees it: a statement that fails on the connection is sent again
+ * with backoff until the database answers, saying so once when it goes and once when it is back,
+ * and in one sentence each time the retry limit passes. pg-boss completes and fails jobs without
+ * awaiting them, so a statement it gave up on would end the worker with an unhandled rejection;
+ * a worker has nothing better to do than wait. Its statements may be repeated: a fetch repeated
+ * after its reply was lost leaves a job active until it expires and is retried.
+ */
+export function patientQueueDb(pool: pg.Pool, opts: DatabaseRetryOptions & { log: (message: string) => void }): PgBoss.Db {
+  let isDown = false;
+  const { log, ...retry } = opts;
+  return {
+    async executeSql(text, values) {
+      for (;;) {
+        try {
+          const result = await withDatabaseRetry(() => pool.query(text, values), {
+            ...retry,
+            onRetry: ({ error }) => {
+              if (isDown) return;
+              isDown = true;
+              log(`[queue] ${databaseFailureMessage(error, retry.url) ?? String(error)} Waiting for it, retrying with backoff.`);
+            },
+          });
+          if (isDown) {
+            isDown = false;
+            log("[queue] The database answers again.");
+          }
+          return result;
+        } catch (err) {
+          if (!(err instanceof DatabaseUnavailableError)) throw err;
+          log(`[queue] ${err.message} The worker keeps waiting for it.`);
+        }
+      }
+    },
+  };
+}
+
 export type JobQueue = {
   boss: PgBoss;
   /** Sends a run's decide jobs, one per chunk, inside `client`'s transaction. */
@@ -63,6 +101,8 @@ export type OpenQueueOptions = {
   maintenanceIntervalSeconds?: number;
   /** Seconds between two polls of an idle worker. */
   pollingIntervalSeconds?: number;
+  /** Waits out a database outage (patientQueueDb) with this backoff; unset, a failed statement fails at once. */
+  databaseRetry?: DatabaseRetryOptions;
   log?: (message: string) => void;
 };
 
@@ -79,7 +119,7 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
 /** Starts pg-boss on `pool` (creating or migrating its schema) and its three queues. */
 export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): Promise<JobQueue> {
   const boss = new PgBoss({
-    db: queueDb(pool),
+    db: opts.databaseRetry ? patientQueueDb(pool, { ...opts.databaseRetry, log: opts.log ?? console.error }) : queueDb(pool),
     supervise: opts.isSupervising ?? false,
     // Supervising workers also turn the daily refresh schedule into jobs.
     schedule: opts.isSupervising ?? false,

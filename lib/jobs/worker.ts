@@ -6,6 +6,7 @@ import type pg from "pg";
 import type PgBoss from "pg-boss";
 import type { AllocationStrategy } from "../agents/orchestrator";
 import type { ChatModel } from "../agents/ports";
+import { type DatabaseRetryOptions, databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 import { refreshInsights } from "../pipeline/insights-refresh";
 import { refreshLearnedEffects } from "../pipeline/learned-effects";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
@@ -46,14 +47,22 @@ const describe = (err: unknown) => (err instanceof Error ? err.message : String(
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const { pool, model } = opts;
   const log = opts.log ?? ((m: string) => console.log(m));
-  const queue = await openJobQueue(pool, { isSupervising: true, ...opts });
+  const databaseRetry: DatabaseRetryOptions = opts.databaseRetry ?? {};
+  const queue = await openJobQueue(pool, { isSupervising: true, ...opts, databaseRetry });
+  // A step cut by a database outage runs again once the database answers (steps are safe to repeat),
+  // so an outage shorter than the retry limit costs none of the job's own retries.
+  const retrying = <T>(what: string, step: () => Promise<T>) =>
+    withDatabaseRetry(step, {
+      ...databaseRetry,
+      onRetry: ({ attempt, delayMs, error }) => log(`[worker] ${what}: ${databaseFailureMessage(error, databaseRetry.url)} Trying again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`),
+    });
   const { boss } = queue;
   const sendAllocation = (client: Pick<pg.ClientBase, "query">, runId: string) => queue.enqueueAllocation(client, { runId, expireInSeconds: opts.expireInSeconds });
 
   const decide = async ([job]: PgBoss.JobWithMetadata<DecideJob>[]) => {
     const { runId, chunk, customerIds } = job!.data;
     try {
-      const result = await decideRunChunk(pool, { runId, customerIds, model, onLast: (client) => sendAllocation(client, runId) });
+      const result = await retrying(`run ${runId}: chunk ${chunk + 1}`, () => decideRunChunk(pool, { runId, customerIds, model, onLast: (client) => sendAllocation(client, runId) }));
       return { result };
     } catch (err) {
       log(`[worker] run ${runId}: chunk ${chunk + 1} (attempt ${job!.retryCount + 1}) failed: ${describe(err)}`);
@@ -65,7 +74,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const allocate = async ([job]: PgBoss.JobWithMetadata<AllocateJob>[]) => {
     const { runId } = job!.data;
     try {
-      const result = await allocateRunStep(pool, { runId, maxCustomers: ALLOCATION_STEP, ...(opts.allocationStrategy ? { strategy: opts.allocationStrategy } : {}) });
+      const result = await retrying(`run ${runId}: allocating`, () => allocateRunStep(pool, { runId, maxCustomers: ALLOCATION_STEP, ...(opts.allocationStrategy ? { strategy: opts.allocationStrategy } : {}) }));
       // The rest of the run goes to a new job, so no job outlives its expiry on a large run.
       if (result.isMore) await boss.send(QUEUES.allocate, { runId } satisfies AllocateJob, { retryLimit: job!.retryLimit, retryDelay: job!.retryDelay, retryBackoff: true, expireInSeconds: opts.expireInSeconds, deadLetter: QUEUES.failed });
       return { isMore: result.isMore };
@@ -80,7 +89,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const deadLetter = async ([job]: PgBoss.JobWithMetadata<FailedJob>[]) => {
     const output = job!.output as { message?: string; value?: { message?: string } } | null;
     const reason = output?.message ?? output?.value?.message ?? "no reason recorded";
-    await failRun(pool, job!.data.runId, `A job of this run failed every attempt: ${reason}`);
+    await retrying(`run ${job!.data.runId}: recording its failure`, () => failRun(pool, job!.data.runId, `A job of this run failed every attempt: ${reason}`));
   };
 
   const refreshes = { ...REFRESHES, ...opts.refreshes };
