@@ -388,8 +388,8 @@ test.describe("at tablet width", () => {
   test("every main navigation link is on screen, wrapping onto another row rather than running off it", async ({ page }) => {
     await page.goto("/review");
     const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
-    // The manager in demo mode: thirteen screens (with segments, scenarios, contact policy, evaluation and import) and the demo (no Users: that is the administrator's).
-    await expect(links).toHaveCount(14);
+    // The manager in demo mode: fourteen screens (with segments, scenarios, contact policy, evaluation, experiments and import) and the demo (no Users: that is the administrator's).
+    await expect(links).toHaveCount(15);
     for (const link of await links.all()) await expect(link).toBeInViewport({ ratio: 1 });
     await expectNoSidewaysScroll(page);
     await page.screenshot({ path: "test-results/screens/nav-tablet.png" });

@@ -97,7 +97,7 @@ export default async function EvaluationPage({ searchParams }: { searchParams: P
           lifts={overview.strategies}
           testId="evaluation-strategies"
         />
-        {experiments.length > 0 ? <ExperimentsSection experiments={experiments} /> : null}
+        <ExperimentsSection experiments={experiments} />
         <GroupSection title="Per segment" description="Every treatment in a segment against that segment's held-out customers." lifts={overview.segments} testId="evaluation-segments" />
         <Section title="Lift per treatment" description="Incremental value counts each customer kept at the treated customers' mean lifetime value." testId="evaluation-lifts">
           <DataTable

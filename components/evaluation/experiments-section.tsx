@@ -1,36 +1,25 @@
-import type { ArmSummary, ExperimentSummary } from "@/lib/queries/experiments";
+import Link from "next/link";
+import { armChanges, period } from "@/components/experiments/describe";
+import type { ExperimentSummary } from "@/lib/queries/experiments";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { Section } from "@/components/ui/section";
 
-const POLICY_NAMES = { rules: "deterministic policy", llm: "language model" } as const;
-const day = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const pounds = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
-const pence = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** What an arm changes, in words: "language model; Retention SMS at 30% effect". */
-function armChanges(arm: ArmSummary): string {
-  const parts: string[] = [];
-  if (arm.policy) parts.push(POLICY_NAMES[arm.policy]);
-  if (arm.allocation) parts.push(`${arm.allocation} allocation`);
-  for (const e of arm.catalogEdits ?? []) {
-    const edits = [e.expectedEffect !== undefined ? `${Math.round(e.expectedEffect * 100)}% effect` : null, e.costPerContact !== undefined ? `${pence(e.costPerContact)} a contact` : null].filter(Boolean);
-    parts.push(`${e.treatmentKey} at ${edits.join(" and ")}`);
-  }
-  return parts.length > 0 ? parts.join("; ") : "nothing: the run's own settings";
-}
-
-function period(e: ExperimentSummary): string {
-  const end = e.stoppedAt ?? e.endsAt;
-  return end ? `${day(e.startsAt)} to ${day(end)}` : `from ${day(e.startsAt)}`;
-}
 
 /** Champion/challenger experiments on the Evaluation screen: each arm's share, change, decisions and retention so far. */
 export function ExperimentsSection({ experiments }: { experiments: ExperimentSummary[] }) {
   return (
     <Section
       title="Experiments"
-      description="Customers split between strategies by a stable hash, so each stays in one arm; retention is read at 90 days."
+      description={
+        <>
+          Customers split between strategies by a stable hash, so each stays in one arm; retention is read at 90 days.{" "}
+          <Link href="/experiments" className="font-medium text-indigo-700 hover:underline" data-testid="evaluation-experiments-link">
+            Start or stop experiments
+          </Link>
+        </>
+      }
       testId="evaluation-experiments"
     >
       {experiments.length === 0 ? (
@@ -38,7 +27,7 @@ export function ExperimentsSection({ experiments }: { experiments: ExperimentSum
       ) : (
         <div className="space-y-6">
           {experiments.map((e) => (
-            <div key={e.key} data-testid={`experiment-${e.key}`}>
+            <div key={e.key} id={`experiment-${e.key}`} data-testid={`experiment-${e.key}`}>
               <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
                 <span className="font-medium text-zinc-900">{e.name}</span>
                 <Badge tone={e.isActive ? "success" : "neutral"}>{e.isActive ? "Running" : e.stoppedAt ? "Stopped" : "Not running"}</Badge>
@@ -52,7 +41,7 @@ export function ExperimentsSection({ experiments }: { experiments: ExperimentSum
                 columns={[
                   { key: "arm", header: "Arm", cell: (a) => a.key },
                   { key: "share", header: "Share", align: "right", cell: (a) => `${Math.round(a.share * 100)}%` },
-                  { key: "changes", header: "Changes", cell: armChanges },
+                  { key: "changes", header: "Changes", cell: (a) => armChanges(a) },
                   { key: "decisions", header: "Decisions", align: "right", cell: (a) => a.decisions.toLocaleString("en-GB") },
                   { key: "treated", header: "Treated", align: "right", cell: (a) => a.treated.toLocaleString("en-GB") },
                   { key: "value", header: "Expected value", align: "right", cell: (a) => pounds(a.expectedValueGbp) },

@@ -17,6 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/allocations", label: "Allocations" },
   { href: "/runs", label: "Runs" },
   { href: "/evaluation", label: "Evaluation" },
+  { href: "/experiments", label: "Experiments" },
   { href: "/treatments", label: "Treatments" },
   { href: "/import", label: "Import" },
   { href: "/audit", label: "Audit" },

@@ -49,6 +49,8 @@ export function decideOptionsFor(customerId: string, experiment: Experiment | nu
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 
+const keyTaken = (key: string) => `An experiment with the key ${key} exists already; keys stay with their decisions, so choose another.`;
+
 export type CreateExperimentResult = { ok: true; experiment: Experiment } | { ok: false; fieldErrors: Record<string, string> };
 
 /** Starts an experiment after checking its shape and that each edited treatment exists; audited in the same transaction. */
@@ -63,12 +65,29 @@ export async function createExperiment(pool: pg.Pool, opts: { input: unknown; ac
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
+    // Two managers starting experiments at once must not both pass the overlap check below.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('experiment.create'))`);
     const edited = [...new Set(e.arms.flatMap((a) => (a.catalogEdits ?? []).map((c) => c.treatmentKey)))];
     const { rows: known } = await client.query<{ key: string }>(`SELECT key FROM "Treatment" WHERE key = ANY($1::text[]) AND NOT "isNoAction"`, [edited]);
     const unknown = edited.filter((k) => !known.some((r) => r.key === k));
     if (unknown.length > 0) {
       await client.query("ROLLBACK");
       return { ok: false, fieldErrors: { arms: `No treatment to edit has the key ${unknown.join(", ")}.` } };
+    }
+    const { rowCount: isTaken } = await client.query(`SELECT 1 FROM "Experiment" WHERE key = $1`, [e.key]);
+    if (isTaken) {
+      await client.query("ROLLBACK");
+      return { ok: false, fieldErrors: { key: keyTaken(e.key) } };
+    }
+    const overlapping = await overlappingExperiment(client, { startsAt: e.startsAt, endsAt: e.endsAt });
+    if (overlapping) {
+      await client.query("ROLLBACK");
+      return {
+        ok: false,
+        fieldErrors: {
+          startsAt: `${overlapping.name} (${overlapping.key}) splits the same customers ${overlapping.endsAt ? `until ${overlapping.endsAt.toISOString().slice(0, 10)}` : "until it is stopped"}; a run follows one experiment at a time, so stop it first or start this one after it ends.`,
+        },
+      };
     }
     const inserted = await client.query(
       `INSERT INTO "Experiment" (key, name, arms, "startsAt", "endsAt", "stoppedAt", "createdByLabel", "updatedAt")
@@ -77,7 +96,7 @@ export async function createExperiment(pool: pg.Pool, opts: { input: unknown; ac
     );
     if (inserted.rowCount === 0) {
       await client.query("ROLLBACK");
-      return { ok: false, fieldErrors: { key: `An experiment with the key ${e.key} exists already; keys stay with their decisions, so choose another.` } };
+      return { ok: false, fieldErrors: { key: keyTaken(e.key) } };
     }
     const experiment: Experiment = { ...e, startsAt: new Date(e.startsAt).toISOString(), endsAt: e.endsAt && new Date(e.endsAt).toISOString(), stoppedAt: e.stoppedAt && new Date(e.stoppedAt).toISOString() };
     await writeAudit(client, { actor: opts.actor, action: "experiment.create", entityType: "Experiment", entityId: e.key, before: null, after: experiment });
@@ -89,6 +108,22 @@ export async function createExperiment(pool: pg.Pool, opts: { input: unknown; ac
   } finally {
     client.release();
   }
+}
+
+/**
+ * A running or scheduled experiment whose time overlaps [startsAt, endsAt): every experiment splits
+ * all of a run's customers and a run follows only the earliest started, so a second one would wait
+ * unseen rather than run.
+ */
+async function overlappingExperiment(client: pg.PoolClient, window: { startsAt: string; endsAt: string | null }): Promise<{ key: string; name: string; endsAt: Date | null } | null> {
+  const { rows } = await client.query<{ key: string; name: string; endsAt: Date | null }>(
+    `SELECT key, name, LEAST("endsAt", "stoppedAt") AS "endsAt" FROM "Experiment"
+      WHERE (LEAST("endsAt", "stoppedAt") IS NULL OR LEAST("endsAt", "stoppedAt") > $1)
+        AND ($2::timestamp IS NULL OR "startsAt" < $2::timestamp)
+      ORDER BY "startsAt" LIMIT 1`,
+    [window.startsAt, window.endsAt],
+  );
+  return rows[0] ?? null;
 }
 
 /** Stops an experiment at `at` (default now); false when there is none by that key or it has stopped already. */

@@ -1,0 +1,64 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
+import type { Experiment } from "@/lib/agents/evaluation/experiments";
+import { authorize, can } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
+import { createExperiment, stopExperiment } from "@/lib/pipeline/experiments";
+import { getPool } from "@/lib/pool";
+import { getCurrentActor } from "@/lib/session/actor";
+import { experimentFormSchema, experimentInputOf, stopExperimentSchema } from "@/lib/validations/experiment";
+
+/**
+ * An experiment decides which strategy and how much capacity a share of every run's customers
+ * gets, so it is for those who may already set capacity: managers and administrators.
+ */
+async function requireExperimentManager() {
+  const actor = authorize(await getCurrentActor());
+  if (!can(actor.role, "constraints.manage")) throw new AppError({ code: "forbidden", userMessage: "Only managers and administrators may start or stop experiments." });
+  return actor;
+}
+
+// The stored experiment's fields as the form names them.
+const FORM_FIELD: Record<string, string> = { startsAt: "startsOn", endsAt: "endsOn" };
+
+function refused(fieldErrors: Record<string, string>): ActionResult<never> {
+  const entries = Object.entries(fieldErrors).map(([field, message]) => [FORM_FIELD[field] ?? field, [message]] as [string, string[]]);
+  return { ok: false, message: entries[0]?.[1][0] ?? "The experiment was refused.", fieldErrors: Object.fromEntries(entries) };
+}
+
+const revalidate = () => {
+  revalidatePath("/experiments");
+  revalidatePath("/evaluation");
+};
+
+/** Starts an experiment from the form; refusals name the field and change nothing. Audited. */
+export async function startExperimentAction(input: unknown): Promise<ActionResult<Experiment>> {
+  try {
+    const actor = await requireExperimentManager();
+    const parsed = parseActionInput(experimentFormSchema, input);
+    if (!parsed.ok) return parsed;
+    const result = await createExperiment(getPool(), { input: experimentInputOf(parsed.data, new Date()), actor });
+    if (!result.ok) return refused(result.fieldErrors);
+    revalidate();
+    return { ok: true, data: result.experiment };
+  } catch (err) {
+    return failedAction(err, "startExperiment");
+  }
+}
+
+/** Stops an experiment now: runs from then on decide without it; its decisions keep their arm. Audited. */
+export async function stopExperimentAction(input: unknown): Promise<ActionResult<{ key: string }>> {
+  try {
+    const actor = await requireExperimentManager();
+    const parsed = parseActionInput(stopExperimentSchema, input);
+    if (!parsed.ok) return parsed;
+    const isStopped = await stopExperiment(getPool(), { key: parsed.data.key, actor });
+    if (!isStopped) return { ok: false, message: `No running experiment has the key ${parsed.data.key}; it may have been stopped already.` };
+    revalidate();
+    return { ok: true, data: { key: parsed.data.key } };
+  } catch (err) {
+    return failedAction(err, "stopExperiment");
+  }
+}

@@ -1,0 +1,32 @@
+// Experiments in words, the same on the Experiments and Evaluation screens.
+import type { Experiment, ExperimentArm } from "@/lib/agents/evaluation/experiments";
+
+const POLICY_NAMES = { rules: "deterministic policy", llm: "language model" } as const;
+const pence = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const day = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
+/** What an arm changes, in words: "language model; retention_sms at 30% effect". */
+export function armChanges(arm: ExperimentArm, treatmentNames: Readonly<Record<string, string>> = {}): string {
+  const parts: string[] = [];
+  if (arm.policy) parts.push(POLICY_NAMES[arm.policy]);
+  if (arm.allocation) parts.push(`${arm.allocation} allocation`);
+  for (const e of arm.catalogEdits ?? []) {
+    const edits = [e.expectedEffect !== undefined ? `${Math.round(e.expectedEffect * 100)}% effect` : null, e.costPerContact !== undefined ? `${pence(e.costPerContact)} a contact` : null].filter(Boolean);
+    parts.push(`${treatmentNames[e.treatmentKey] ?? e.treatmentKey} at ${edits.join(" and ")}`);
+  }
+  return parts.length > 0 ? parts.join("; ") : "nothing: the run's own settings";
+}
+
+/** "1 Dec 2026 to 3 Dec 2026", or "from 1 Dec 2026" while it runs on. */
+export function period(e: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">): string {
+  const end = e.stoppedAt ?? e.endsAt;
+  return end ? `${day(e.startsAt)} to ${day(end)}` : `from ${day(e.startsAt)}`;
+}
+
+export type ExperimentStatus = "running" | "scheduled" | "stopped" | "ended";
+
+export function statusOf(e: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">, now: Date): ExperimentStatus {
+  if (e.stoppedAt !== null && Date.parse(e.stoppedAt) <= now.getTime()) return "stopped";
+  if (e.endsAt !== null && Date.parse(e.endsAt) <= now.getTime()) return "ended";
+  return Date.parse(e.startsAt) > now.getTime() ? "scheduled" : "running";
+}
