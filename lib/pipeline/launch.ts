@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { ChatModel } from "../agents/ports";
 import type { RunSummary } from "../agents/orchestrator/messages";
 import { getEnv } from "../env";
-import { type JobQueue, openJobQueue } from "../jobs/queue";
+import { type JobQueue, type RefreshKind, openJobQueue } from "../jobs/queue";
 import type { RunOptions } from "../jobs/steps";
 import { startWorker } from "../jobs/worker";
 import { type PolicyChoice, RunRequestError, type RunScope, createRun, resolvePolicy, runScopeSchema } from "./runs";
@@ -58,6 +58,19 @@ function queueFor(pool: pg.Pool): Promise<JobQueue> {
     queues.set(pool, queue);
   }
   return queue;
+}
+
+/**
+ * Asks the workers for refreshes after the web server wrote new data; a refresh already waiting
+ * absorbs the request. The data is written already, so a request that fails is logged and the
+ * nightly refresh catches up, rather than failing the write.
+ */
+export async function requestRefreshesFrom(pool: pg.Pool, kinds: readonly RefreshKind[]): Promise<void> {
+  try {
+    await (await queueFor(pool)).enqueueRefreshes(kinds);
+  } catch (err) {
+    console.error(`[queue] The refresh of ${kinds.join(" and ")} could not be queued (the nightly one will run): ${(err as Error).message}`);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { createAuth } from "@/lib/auth/auth";
 import { demoUsers } from "@/lib/auth/demo-users";
 import { demoActor } from "@/lib/auth/testing";
 import { createTestDatabase, type TestDatabase } from "@/lib/database/testing";
+import { QUEUES } from "@/lib/jobs/queue";
 import { MAX_OUTCOMES_PER_REQUEST } from "@/lib/outcomes/record";
 import { createIntegrationToken, revokeIntegrationToken } from "@/lib/outcomes/tokens";
 import { insertCatalog, insertCustomers, insertRun } from "@/lib/pipeline/testing/fixtures";
@@ -122,6 +123,18 @@ describe("what a token may write", () => {
       { actorId: null, actorLabel: "Integration: CRM sync", entityId: decisions[2], hasBefore: false },
       { actorId: null, actorLabel: "Integration: CRM sync", entityId: decisions[1], hasBefore: true },
     ]);
+  });
+});
+
+describe("what a write asks of the workers", () => {
+  const waiting = async (name: string) => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'created'`, [name])).rows[0]!.n;
+
+  test.each([
+    { kind: "learned effects", queue: QUEUES.refreshLearnedEffects },
+    { kind: "insights", queue: QUEUES.refreshInsights },
+  ])("three writes in a row leave one $kind refresh waiting", async ({ queue }) => {
+    for (const i of [0, 1, 2]) expect((await post(outcome(i, { recordedAt: `2026-03-0${i + 2}T10:00:00Z` }), `Bearer ${tokens.live}`)).status).toBe(200);
+    expect(await waiting(queue)).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { invalidateCustomerData } from "@/lib/agents/data/data-agent";
 import { MAX_OUTCOMES_PER_REQUEST, recordOutcomes } from "@/lib/outcomes/record";
 import { authenticateIntegration, integrationActor } from "@/lib/outcomes/tokens";
+import { requestRefreshesFrom } from "@/lib/pipeline/launch";
 import { getPool } from "@/lib/pool";
 
 export const dynamic = "force-dynamic";
@@ -37,6 +38,8 @@ export async function POST(request: Request) {
     }
     // A recorded answer changes the customer's contact history, which the contact policy reads.
     await invalidateCustomerData();
+    // As after a file of outcomes: what treatments achieved is learned again, and the insights that read the history follow.
+    await requestRefreshesFrom(pool, ["learnedEffects", "insights"]);
     return Response.json({ recorded: result.outcomes.length, inserted: result.inserted, updated: result.updated }, { headers: NO_STORE });
   } catch (err) {
     console.error(`[api] POST /api/outcomes from ${auth.integration.name} failed`, err);
