@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "modelFaults" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "modelPauses" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "modelSkippedCalls" INTEGER NOT NULL DEFAULT 0;
