@@ -29,6 +29,7 @@ const covered = result.coverage.filter((c) => c.isCovered).length;
 const coverage = result.coverage.length > 0 ? covered / result.coverage.length : null;
 const ratio = result.valueGbp.catalog !== 0 ? result.valueGbp.learned / result.valueGbp.catalog : null;
 const pts = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
 const pounds = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
 
 let churn: { auc: number; maxGapPoints: number } | null = null;
@@ -44,6 +45,8 @@ log(`${result.days} days, ${result.customers} customers, ${(result.durationMs / 
 log(`Lift intervals covering the simulator's true lift: ${covered} of ${result.coverage.length}${coverage === null ? "" : ` (${coverage.toFixed(2)}; target ≥ 0.9)`}`);
 for (const c of result.coverage) log(`  ${c.treatmentKey.padEnd(20)} true ${pts(c.trueLift)} points, 95% CI ${pts(c.low)} to ${pts(c.high)} (${c.treated} treated, ${c.control} held out)${c.isCovered ? "" : "  NOT covered"}`);
 log(`Expected value earned (ground truth): learned effects ${pounds(result.valueGbp.learned)}, catalog effects ${pounds(result.valueGbp.catalog)}${ratio === null ? "" : `, ratio ${ratio.toFixed(3)} (target > 1)`}; ${result.learnedEffectsInUse} learned effects in use at the end.`);
+log("Learned effects at the last refresh against the simulator's truth for the same treated customers (relative reduction of 90-day churn):");
+for (const e of result.effects) log(`  ${(e.treatmentKey + (e.patternKey ? ` / ${e.patternKey}` : "")).padEnd(40)} catalog ${pct(e.catalogEffect)}  learned ${pct(e.learnedEffect)}  applied ${pct(e.appliedEffect)}  true ${pct(e.trueEffect)}  (${e.outcomes} outcomes${e.hasEnoughEvidence ? ", in use" : ""})`);
 log(churn ? `Churn model on the Telco file's held-out half: AUC ${churn.auc.toFixed(3)} (target ≥ 0.84), largest decile gap ${churn.maxGapPoints.toFixed(1)} points (target ≤ 3).` : `Churn model ${churnNote}`);
 console.log(
   JSON.stringify({

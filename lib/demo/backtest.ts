@@ -7,6 +7,7 @@
 // decide which world "earned" more; the lift intervals are judged against the truth's lift.
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
+import { type EffectCatalogEntry, catalogUplift } from "../agents/evaluation/learn-effects";
 import { createEvaluationAgent } from "../agents/evaluation/evaluation-agent";
 import type { OutcomeRow } from "../agents/evaluation/messages";
 import { fmix32, mulberry32 } from "../agents/random";
@@ -20,7 +21,7 @@ import { reviewRecommendations } from "../pipeline/review";
 import { createRun, executeRun } from "../pipeline/runs";
 import { startScratchServer } from "../simulator/scratch-database";
 import { DEFAULT_SIMULATOR_SEED, simulateOutcomes } from "../simulator/simulate";
-import { type SimulatedDecision, baselineChurn90, stayProbability } from "../simulator/truth";
+import { CONTACT_RATE, type SimulatedDecision, baselineChurn90, stayProbability, trueEffect } from "../simulator/truth";
 
 export type BacktestOptions = {
   days: number;
@@ -35,6 +36,20 @@ export type BacktestOptions = {
 
 export type TreatmentCoverage = { treatmentKey: string; treated: number; control: number; trueLift: number; low: number; high: number; isCovered: boolean };
 
+/** A learned effect as the learned world last refreshed it, beside the simulator's truth for the same treated customers. */
+export type EffectComparison = {
+  treatmentKey: string;
+  patternKey: string;
+  catalogEffect: number;
+  learnedEffect: number;
+  /** What the policy applies to these customers on average: a base row plus each one's catalog uplift; a pattern row as it is. */
+  appliedEffect: number;
+  /** Relative reduction of 90-day churn the decision to treat really bought them (contact rate × true effect, weighted by baseline churn). */
+  trueEffect: number;
+  outcomes: number;
+  hasEnoughEvidence: boolean;
+};
+
 export type BacktestResult = {
   days: number;
   customers: number;
@@ -42,6 +57,7 @@ export type BacktestResult = {
   valueGbp: { learned: number; catalog: number };
   learnedEffectsInUse: number;
   coverage: TreatmentCoverage[];
+  effects: EffectComparison[];
   durationMs: number;
 };
 
@@ -77,22 +93,40 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     const { rows: customerRows } = await worlds[0]!.pool.query<{ id: string }>(`SELECT id FROM "Customer" ORDER BY id`);
     const ids = customerRows.map((c) => c.id);
     const random = mulberry32(fmix32(seed ^ 0x5eed));
+    const phaseMs: Record<string, number> = {};
+    const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+      const t0 = Date.now();
+      try {
+        return await work();
+      } finally {
+        phaseMs[phase] = (phaseMs[phase] ?? 0) + Date.now() - t0;
+      }
+    };
     for (let day = 0; day < opts.days; day++) {
       const at = new Date(start.getTime() + day * DAY_MS);
       const perDay = opts.perDay ?? 40;
       const sample = ids.filter(() => random() < perDay / ids.length);
-      for (const world of worlds) {
-        const client = await world.pool.connect();
-        try {
-          await simulateOutcomes(client, { now: at, seed });
-        } finally {
-          client.release();
-        }
-        if (world.name === "learned") await refreshLearnedEffects(world.pool, { now: at });
-        if (sample.length > 0) await decideDay(world.pool, { customerIds: sample, at, share });
+      // The worlds share nothing but the server: deciding them side by side keeps both cores busy.
+      await Promise.all(
+        worlds.map(async (world) => {
+          await timed("simulate", async () => {
+            const client = await world.pool.connect();
+            try {
+              await simulateOutcomes(client, { now: at, seed });
+            } finally {
+              client.release();
+            }
+          });
+          if (world.name === "learned") await timed("refresh", () => refreshLearnedEffects(world.pool, { now: at }));
+          if (sample.length > 0) await decideDay(world.pool, { customerIds: sample, at, share, timed });
+        }),
+      );
+      if ((day + 1) % 10 === 0 || day + 1 === opts.days) {
+        const phases = Object.entries(phaseMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(", ");
+        log(`Day ${day + 1} of ${opts.days} (${((Date.now() - started) / 1000).toFixed(0)} s; both worlds' time in ${phases}).`);
       }
-      if ((day + 1) % 10 === 0 || day + 1 === opts.days) log(`Day ${day + 1} of ${opts.days} (${((Date.now() - started) / 1000).toFixed(0)} s).`);
     }
+    const effects = await compareEffects(worlds[0]!.pool);
     // Whatever the last day's windows reveal, then the 90 days after it for the lift.
     for (const world of worlds) {
       const client = await world.pool.connect();
@@ -111,6 +145,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       valueGbp: { learned: await expectedValue(learned.pool, start), catalog: await expectedValue(catalog.pool, start) },
       learnedEffectsInUse: learnedInUse,
       coverage: await liftCoverage(learned.pool, start),
+      effects,
       durationMs: Date.now() - started,
     };
   } finally {
@@ -120,19 +155,21 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
 }
 
 /** One day's run: decided, every proposal approved, dated to its day, capacity freed for the next. */
-async function decideDay(pool: pg.Pool, opts: { customerIds: string[]; at: Date; share: number }): Promise<void> {
+async function decideDay(pool: pg.Pool, opts: { customerIds: string[]; at: Date; share: number; timed: <T>(phase: string, work: () => Promise<T>) => Promise<T> }): Promise<void> {
   const { runId, customerIds } = await createRun(pool, { scope: { customerIds: opts.customerIds }, policy: "rules" });
-  const summary = await executeRun(pool, { runId, customerIds, policy: "rules", model: null, controlGroupShare: opts.share });
+  const summary = await opts.timed("run", () => executeRun(pool, { runId, customerIds, policy: "rules", model: null, controlGroupShare: opts.share }));
   if (!summary) throw new Error(`The backtest's run of ${opts.at.toISOString().slice(0, 10)} failed`);
   const { rows: pending } = await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "runId" = $1 AND status = 'pending_review'`, [runId]);
   const store = createPgCapacityStore(pool);
   if (pending.length > 0) {
-    await reviewRecommendations({ store, catalog: await loadCatalog(pool), recommendationIds: pending.map((r) => r.id), action: { kind: "approve" }, reviewer: ACTOR });
+    await opts.timed("review", async () => reviewRecommendations({ store, catalog: await loadCatalog(pool), recommendationIds: pending.map((r) => r.id), action: { kind: "approve" }, reviewer: ACTOR }));
   }
   await pool.query(`UPDATE "Run" SET "createdAt" = $2::timestamptz, "startedAt" = $2::timestamptz, "finishedAt" = $2::timestamptz WHERE id = $1`, [runId, opts.at]);
   await pool.query(`UPDATE "Recommendation" SET "createdAt" = $2::timestamptz, "reviewedAt" = CASE WHEN "reviewedAt" IS NULL THEN NULL ELSE $2::timestamptz END WHERE "runId" = $1`, [runId, opts.at]);
   const { rows: resources } = await pool.query<{ key: string; periodStart: Date }>(`SELECT key, "periodStart" FROM "ResourceConstraint" WHERE used > held`);
-  for (const r of resources) await resetConstraintPeriod({ store, actor: ACTOR, input: { resourceKey: r.key, expectedPeriodStart: r.periodStart.toISOString(), reason: "Backtest: the next day" } });
+  await opts.timed("reset", async () => {
+    for (const r of resources) await resetConstraintPeriod({ store, actor: ACTOR, input: { resourceKey: r.key, expectedPeriodStart: r.periodStart.toISOString(), reason: "Backtest: the next day" } });
+  });
 }
 
 const DECISIONS_SQL = `
@@ -196,4 +233,31 @@ async function liftCoverage(pool: pg.Pool, since: Date): Promise<TreatmentCovera
     out.push({ treatmentKey, treated: g.treated.length, control: g.control.length, trueLift, low, high, isCovered: low <= trueLift && trueLift <= high });
   }
   return out;
+}
+
+/** Each LearnedEffect row against the truth over the treated outcomes it was learned from. */
+async function compareEffects(pool: pg.Pool): Promise<EffectComparison[]> {
+  const { rows: learned } = await pool.query<{ treatmentKey: string; patternKey: string; catalogEffect: number; learnedEffect: number; outcomes: number; hasEnoughEvidence: boolean; refreshedAt: Date }>(
+    `SELECT "treatmentKey", "patternKey", "catalogEffect", "learnedEffect", outcomes, "hasEnoughEvidence", "refreshedAt" FROM "LearnedEffect" ORDER BY 1, 2`,
+  );
+  const refreshedAt = learned[0]?.refreshedAt;
+  if (!refreshedAt) return [];
+  const { rows: treatments } = await pool.query<EffectCatalogEntry>(`SELECT key, "expectedEffect", goal, eligibility, "isNoAction" FROM "Treatment"`);
+  const { rows } = await pool.query<DecisionRow & { patterns: string[] }>(`${DECISIONS_SQL.replace('r."createdAt" >= $1', 'o."recordedAt" <= $1 AND o."stayed90d" IS NOT NULL')} AND r."heldOutFrom" IS NULL`, [refreshedAt]);
+  return learned.map((l) => {
+    let weight = 0;
+    let reduced = 0;
+    let applied = 0;
+    const treatment = treatments.find((t) => t.key === l.treatmentKey);
+    for (const r of rows) {
+      if (r.treatmentKey !== l.treatmentKey || (l.patternKey !== "" && !r.patterns.includes(l.patternKey))) continue;
+      const churn = baselineChurn90(r.churnRisk);
+      const channel = r.channel as Channel | null;
+      weight += churn;
+      const uplift = treatment && l.patternKey === "" ? catalogUplift({ ...treatment, eligibility: treatment.eligibility ?? {} }, r.patterns.map((key) => ({ key, severity: "medium" }))).uplift : 0;
+      applied += churn * Math.min(1, l.learnedEffect + uplift);
+      reduced += churn * (channel ? CONTACT_RATE[channel] : 0) * trueEffect({ treatmentKey: r.treatmentKey, catalogEffect: r.catalogEffect, patterns: r.patterns });
+    }
+    return { treatmentKey: l.treatmentKey, patternKey: l.patternKey, catalogEffect: l.catalogEffect, learnedEffect: l.learnedEffect, appliedEffect: weight > 0 ? applied / weight : l.learnedEffect, trueEffect: weight > 0 ? reduced / weight : 0, outcomes: l.outcomes, hasEnoughEvidence: l.hasEnoughEvidence };
+  });
 }

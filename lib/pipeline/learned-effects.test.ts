@@ -11,15 +11,21 @@ import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "./
 type Ctx = ReturnType<typeof usePoolPerTest>;
 
 /** One decision and its 90-day outcome per customer: `treated` approved for retention_call, `heldOut` held out from it. */
-async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number }; pattern?: { key: string; severity: string } }) {
+async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number }; pattern?: { key: string; severity: string }; riskOf?: (isTreated: boolean, index: number) => number }) {
   const { db, pool } = ctx;
   await insertCatalog(db.url);
   const runId = await insertRun(db.url);
   const customers = await insertCustomers(db.url, { count: opts.treated.n + opts.heldOut.n });
   // The journey step of a decision's trace, as the orchestrator keeps it, with the patterns found then.
-  const trace = JSON.stringify(opts.pattern ? [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { patterns: [{ ...opts.pattern, label: "x", evidence: [] }] } } }] : []);
+  const traceOf = (risk: number | undefined) =>
+    JSON.stringify(
+      opts.pattern || risk !== undefined
+        ? [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { patterns: opts.pattern ? [{ ...opts.pattern, label: "x", evidence: [] }] : [], ...(risk !== undefined ? { metrics: { churnRisk: risk } } : {}) } } }]
+        : [],
+    );
   for (const [i, customerId] of customers.entries()) {
     const isTreated = i < opts.treated.n;
+    const trace = traceOf(opts.riskOf?.(isTreated, isTreated ? i : i - opts.treated.n));
     const stayed = isTreated ? i < opts.treated.retained : i - opts.treated.n < opts.heldOut.retained;
     const id = randomUUID();
     await pool.query(
@@ -50,7 +56,7 @@ describe("refreshLearnedEffects", () => {
     { title: "20 treated outcomes, the minimum, are used", treated: { n: 20, retained: 16 }, isUsed: true },
   ])("$title", async ({ treated, isUsed }) => {
     await record(ctx, { treated, heldOut: { n: 60, retained: 30 } });
-    const [effect] = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
+    const [effect] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
     expect(effect).toMatchObject({ treatmentKey: "retention_call", catalogEffect: 0.35, outcomes: treated.n, baselineOutcomes: 60, hasEnoughEvidence: isUsed });
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
     expect(call.expectedEffect).toBe(0.35);
@@ -60,26 +66,37 @@ describe("refreshLearnedEffects", () => {
 
   test("shrinks the observed effect towards the catalog's by the prior's weight", async () => {
     // Held out churn 50%; treated churn 20% (observed effect 60%). Prior retention 1 − 0.5 × 0.65 = 0.675
-    // with weight 20: (13.5 + 16) / 40 = 0.7375 retained, so the effect is 1 − 0.2625 / 0.5 = 0.475.
+    // with 10 leavers' weight, 20 outcomes at that churn: (13.5 + 16) / 40 = 0.7375 retained, so the effect is 1 − 0.2625 / 0.5 = 0.475.
     await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 30 } });
-    const [effect] = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
+    const [effect] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
     expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
     expect(call.learned).toEqual({ effect: expect.closeTo(0.475, 10), outcomes: 20 });
   });
 
   test.each([
-    { title: "50 held-out customers with the pattern give it its own effect", heldOut: 50, hasPatternRow: true },
-    { title: "49 held-out customers with the pattern are too few to compare", heldOut: 49, hasPatternRow: false },
-  ])("$title", async ({ heldOut, hasPatternRow }) => {
-    await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: heldOut, retained: 25 }, pattern: { key: "repeated_complaints", severity: "high" } });
-    const effects = await refreshLearnedEffects(ctx.pool, { priorStrength: 20, minOutcomes: 20 });
-    const patternRow = effects.find((e) => e.patternKey === "repeated_complaints");
-    expect(patternRow !== undefined).toBe(hasPatternRow);
-    // The prior for customers with a high pattern is the catalog's base plus its uplift: 35% + 6%.
+    { title: "50 held-out outcomes give a baseline, and the treated with a driver pattern their own effect", heldOut: 50, hasRows: true },
+    { title: "49 held-out outcomes, one short of 50, teach nothing", heldOut: 49, hasRows: false },
+  ])("$title", async ({ heldOut, hasRows }) => {
+    await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: heldOut, retained: 25 }, pattern: { key: "port_out_risk", severity: "high" } });
+    const effects = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
+    const patternRow = effects.find((e) => e.patternKey === "port_out_risk");
+    expect(patternRow !== undefined).toBe(hasRows);
+    expect(effects.length > 0).toBe(hasRows);
+    // The prior for customers with a high pattern the call answers is the catalog's base plus its uplift: 35% + 6%.
     if (patternRow) expect(patternRow).toMatchObject({ catalogEffect: expect.closeTo(0.41, 10), outcomes: 20, baselineOutcomes: heldOut, hasEnoughEvidence: true });
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
-    expect(call.learned?.byPattern?.repeated_complaints !== undefined).toBe(hasPatternRow);
+    expect(call.learned?.byPattern?.port_out_risk !== undefined).toBe(hasRows);
+  });
+
+  test("compares the treated with held-out customers of the same scored risk", async () => {
+    // Held out: 30 at risk 0.1 of whom 3 leave, 30 at risk 0.5 of whom 15 leave (30% churn overall).
+    // The 20 treated are at risk 0.5 and 4 leave: 20% churn against the 50% of their like, shrunk by
+    // 10 leavers' worth (20 outcomes) at retention 1 − 0.5 × 0.65: (13.5 + 16) / 40 = 0.7375, so 1 − 0.2625 / 0.5 = 47.5%.
+    // Against all held out (30% churn) it would read 34.2%.
+    await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 42 }, riskOf: (isTreated, i) => (isTreated || (i >= 27 && i < 57) ? 0.5 : 0.1) });
+    const [effect] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
+    expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
   });
 
   test("a run's decisions use a stored learned effect and say so in their rationale", async () => {

@@ -1,23 +1,23 @@
 // Effects learned from outcomes, kept in LearnedEffect and attached to the catalog the agents load.
 // A treated customer is one whose decision was approved or overridden to the treatment (whether or
-// not the contact then happened: that is what deciding to treat buys); the comparison is the
-// held-out customers the run would have sent the same treatment, or every held-out customer while
-// those are too few. Outcomes are read at 90 days. Per pattern, the patterns are those the journey
-// analysis found when the decision was made (its step in the decision's trace), and the baseline is
-// every held-out customer who had the pattern then: without enough of them no pattern row is written.
+// not the contact then happened: that is what deciding to treat buys). Each is compared with what
+// held-out customers of the same scored risk did (lib/agents/evaluation/learn-effects.ts), since
+// each treatment goes to its own kind of customer. Outcomes are read at 90 days; the risk and the
+// patterns are those the journey analysis found when the decision was made (its step in the trace).
 import type pg from "pg";
-import type { LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
-import { estimateEffects } from "../agents/evaluation/effects";
-import { SEVERITY_UPLIFT } from "../agents/treatment/rules-policy";
+import type { Eligibility, LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
+import { type TreatmentOutcome, learnEffects } from "../agents/evaluation/learn-effects";
 
-/** The catalog's weight in outcomes: a treatment needs about this many before its data outweighs the catalog. */
-export const LEARNED_PRIOR_STRENGTH = 200;
+/**
+ * The catalog's weight, in expected leavers: a treatment's data outweigh it once about this many of
+ * its treated would have left untreated. 100 leavers hold a relative effect to about ±10 points, as
+ * far as a catalog's figures are commonly off.
+ */
+export const LEARNED_PRIOR_LEAVERS = 100;
 /** Treated outcomes before the policy uses a learned effect. */
 export const LEARNED_MIN_OUTCOMES = 200;
-/** Held-out outcomes of one treatment before they, not the whole control group, are its baseline. */
-export const MIN_TREATMENT_BASELINE = 50;
-
-type Counts = { n: number; retained: number };
+/** Held-out outcomes before anything is learned: fewer leave every risk band to a handful. */
+export const MIN_HELD_OUT_BASELINE = 50;
 
 export type RefreshedEffect = {
   treatmentKey: string;
@@ -31,97 +31,81 @@ export type RefreshedEffect = {
   rationale: string;
 };
 
+const OUTCOMES_SQL = `
+  SELECT COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut", o."stayed90d" AS "hasStayed",
+         j.risk, COALESCE(j.patterns, '[]'::json) AS patterns
+    FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
+    LEFT JOIN LATERAL (
+      SELECT (s->'response'->'data'->'metrics'->>'churnRisk')::float8 AS risk,
+             (SELECT json_agg(json_build_object('key', p->>'key', 'severity', p->>'severity'))
+                FROM json_array_elements(CASE WHEN json_typeof(s->'response'->'data'->'patterns') = 'array' THEN s->'response'->'data'->'patterns' ELSE '[]'::json END) p
+               WHERE p->>'key' IS NOT NULL) AS patterns
+        FROM json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace ELSE '[]'::json END) s
+       WHERE s->>'type' = 'analyze_journey' LIMIT 1) j ON true
+   WHERE o."stayed90d" IS NOT NULL
+     AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')))`;
+
 /**
  * Recomputes every treatment's learned effect from the outcomes recorded so far and replaces the
- * LearnedEffect rows in one transaction; treatments without treated outcomes get no row.
+ * LearnedEffect rows in one transaction; treatments without treated outcomes get no row, and
+ * nothing is learned while fewer than MIN_HELD_OUT_BASELINE held-out outcomes exist.
  */
 export async function refreshLearnedEffects(
   pool: pg.Pool,
-  opts: { now?: Date; priorStrength?: number; minOutcomes?: number } = {},
+  opts: { now?: Date; priorLeavers?: number; minOutcomes?: number } = {},
 ): Promise<RefreshedEffect[]> {
-  const priorStrength = opts.priorStrength ?? LEARNED_PRIOR_STRENGTH;
+  const priorLeavers = opts.priorLeavers ?? LEARNED_PRIOR_LEAVERS;
   const minOutcomes = opts.minOutcomes ?? LEARNED_MIN_OUTCOMES;
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     // Two refreshes at once would each delete and insert the same keys: the second waits for the first.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('LearnedEffect'))`);
-    const { rows: catalog } = await client.query<{ key: string; expectedEffect: number }>(`SELECT key, "expectedEffect" FROM "Treatment" WHERE NOT "isNoAction"`);
-    const { rows: groups } = await client.query<{ treatmentKey: string; isHeldOut: boolean; n: number; retained: number }>(
-      `SELECT COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut",
-              count(*)::int AS n, count(*) FILTER (WHERE o."stayed90d")::int AS retained
-         FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
-        WHERE o."stayed90d" IS NOT NULL
-          AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')))
-        GROUP BY 1, 2`,
+    const { rows: catalog } = await client.query<{ key: string; expectedEffect: number; goal: string; eligibility: Eligibility | null; isNoAction: boolean }>(
+      `SELECT key, "expectedEffect", goal, eligibility, "isNoAction" FROM "Treatment" WHERE NOT "isNoAction" ORDER BY key`,
     );
-    const treated = new Map<string, Counts>();
-    const heldOut = new Map<string, Counts>();
-    const pooled: Counts = { n: 0, retained: 0 };
-    for (const g of groups) {
-      (g.isHeldOut ? heldOut : treated).set(g.treatmentKey, { n: g.n, retained: g.retained });
-      if (g.isHeldOut) {
-        pooled.n += g.n;
-        pooled.retained += g.retained;
-      }
-    }
-    const { rows: patternGroups } = await client.query<{ treatmentKey: string; isHeldOut: boolean; patternKey: string; severity: string; n: number; retained: number }>(
-      `SELECT COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut",
-              p->>'key' AS "patternKey", p->>'severity' AS severity,
-              count(*)::int AS n, count(*) FILTER (WHERE o."stayed90d")::int AS retained
-         FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
-        CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace ELSE '[]'::json END) s
-        CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(s->'response'->'data'->'patterns') = 'array' THEN s->'response'->'data'->'patterns' ELSE '[]'::json END) p
-        WHERE s->>'type' = 'analyze_journey' AND p->>'key' IS NOT NULL AND o."stayed90d" IS NOT NULL
-          AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')))
-        GROUP BY 1, 2, 3, 4`,
-    );
+    const { rows: outcomes } = await client.query<TreatmentOutcome>(OUTCOMES_SQL);
+    const learned = learnEffects({
+      catalog: catalog.map((t) => ({ ...t, eligibility: t.eligibility ?? {} })),
+      outcomes: outcomes.map((o) => ({ ...o, risk: o.risk !== null && Number.isFinite(o.risk) ? o.risk : null })),
+      priorLeavers,
+      minOutcomes,
+      minBaseline: MIN_HELD_OUT_BASELINE,
+    });
     const now = opts.now ?? new Date();
-    const refreshed: RefreshedEffect[] = [];
     await client.query(`DELETE FROM "LearnedEffect"`);
-    const insert = (row: { treatmentKey: string; patternKey: string; catalogEffect: number; learnedEffect: number; interval: { low: number; high: number } | null; treated: Counts; baseline: Counts; hasEnoughEvidence: boolean }) =>
-      client.query(
+    if (learned.length > 0) {
+      await client.query(
         `INSERT INTO "LearnedEffect" ("treatmentKey", "patternKey", "catalogEffect", "learnedEffect", "intervalLow", "intervalHigh", outcomes, retained,
                                       "baselineOutcomes", "baselineRetained", "hasEnoughEvidence", "refreshedAt")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [row.treatmentKey, row.patternKey, row.catalogEffect, row.learnedEffect, row.interval?.low ?? null, row.interval?.high ?? null, row.treated.n, row.treated.retained, row.baseline.n, row.baseline.retained, row.hasEnoughEvidence, now],
+         SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::int[], $8::int[], $9::int[], $10::int[], $11::bool[], $12::timestamptz[])`,
+        [
+          learned.map((r) => r.treatmentKey),
+          learned.map((r) => r.patternKey),
+          learned.map((r) => r.catalogEffect),
+          learned.map((r) => r.learnedEffect),
+          learned.map((r) => r.interval?.low ?? null),
+          learned.map((r) => r.interval?.high ?? null),
+          learned.map((r) => r.treated.n),
+          learned.map((r) => r.treated.retained),
+          learned.map((r) => r.baseline.n),
+          learned.map((r) => r.baseline.retained),
+          learned.map((r) => r.hasEnoughEvidence),
+          learned.map(() => now),
+        ],
       );
-    const heldOutByPattern = new Map<string, Counts>();
-    for (const g of patternGroups.filter((g) => g.isHeldOut)) {
-      const c = heldOutByPattern.get(g.patternKey) ?? { n: 0, retained: 0 };
-      heldOutByPattern.set(g.patternKey, { n: c.n + g.n, retained: c.retained + g.retained });
-    }
-    for (const t of catalog) {
-      const counts = treated.get(t.key);
-      if (!counts || counts.n === 0) continue;
-      const own = heldOut.get(t.key);
-      const baseline = own && own.n >= MIN_TREATMENT_BASELINE ? own : pooled;
-      const [effect] = estimateEffects({ baseline, treatments: [{ treatmentKey: t.key, catalogEffect: t.expectedEffect, treated: counts }], priorStrength, minOutcomes });
-      if (!effect) continue;
-      // An effect is a share of churn removed: below 0 the treatment made churn worse, above 1 is impossible.
-      const learnedEffect = Math.min(1, Math.max(0, effect.learnedEffect));
-      await insert({ treatmentKey: t.key, patternKey: "", catalogEffect: t.expectedEffect, learnedEffect, interval: effect.interval, treated: counts, baseline, hasEnoughEvidence: effect.hasEnoughEvidence });
-      refreshed.push({ treatmentKey: t.key, patternKey: "", catalogEffect: t.expectedEffect, learnedEffect, outcomes: counts.n, baselineOutcomes: baseline.n, hasEnoughEvidence: effect.hasEnoughEvidence, rationale: effect.rationale });
-      // Severities of one pattern differ between customers: the prior is the catalog's base plus their mean uplift.
-      const byPattern = new Map<string, { treated: Counts; upliftSum: number }>();
-      for (const g of patternGroups.filter((g) => !g.isHeldOut && g.treatmentKey === t.key)) {
-        const c = byPattern.get(g.patternKey) ?? { treated: { n: 0, retained: 0 }, upliftSum: 0 };
-        const uplift = SEVERITY_UPLIFT[g.severity as keyof typeof SEVERITY_UPLIFT] ?? 0;
-        byPattern.set(g.patternKey, { treated: { n: c.treated.n + g.n, retained: c.treated.retained + g.retained }, upliftSum: c.upliftSum + uplift * g.n });
-      }
-      for (const [patternKey, p] of byPattern) {
-        const patternBaseline = heldOutByPattern.get(patternKey);
-        if (!patternBaseline || patternBaseline.n < MIN_TREATMENT_BASELINE) continue;
-        const catalogEffect = Math.min(1, t.expectedEffect + p.upliftSum / p.treated.n);
-        const [pe] = estimateEffects({ baseline: patternBaseline, treatments: [{ treatmentKey: t.key, catalogEffect, treated: p.treated }], priorStrength, minOutcomes });
-        if (!pe) continue;
-        const patternEffect = Math.min(1, Math.max(0, pe.learnedEffect));
-        await insert({ treatmentKey: t.key, patternKey, catalogEffect, learnedEffect: patternEffect, interval: pe.interval, treated: p.treated, baseline: patternBaseline, hasEnoughEvidence: pe.hasEnoughEvidence });
-        refreshed.push({ treatmentKey: t.key, patternKey, catalogEffect, learnedEffect: patternEffect, outcomes: p.treated.n, baselineOutcomes: patternBaseline.n, hasEnoughEvidence: pe.hasEnoughEvidence, rationale: pe.rationale });
-      }
     }
     await client.query("COMMIT");
-    return refreshed;
+    return learned.map((r) => ({
+      treatmentKey: r.treatmentKey,
+      patternKey: r.patternKey,
+      catalogEffect: r.catalogEffect,
+      learnedEffect: r.learnedEffect,
+      outcomes: r.treated.n,
+      baselineOutcomes: r.baseline.n,
+      hasEnoughEvidence: r.hasEnoughEvidence,
+      rationale: r.rationale,
+    }));
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
     throw err;
