@@ -122,6 +122,20 @@ describe("model circuit breaker", () => {
     expect(guarded.counters()).toEqual({ faults: 1, circuitOpenedTimes: 1, skippedCalls: 1 });
   });
 
+  test("two scoped views share one breaker and each counts only its own calls: the fault that opens it, and the calls it then skips", async () => {
+    const clock = fakeClock();
+    const guarded = withCircuitBreaker(scriptedModel(["fault", "fault"]).model, { faultLimit: 2, coolDownMs: 60_000, now: clock.now });
+    const [a, b] = [guarded.scoped(), guarded.scoped()];
+    await a.complete(request).catch(() => {});
+    await b.complete(request).catch(() => {});
+    for (const view of [a, b, b]) await view.complete(request).catch(() => {});
+    expect([a.counters(), b.counters(), guarded.counters()]).toEqual([
+      { faults: 1, circuitOpenedTimes: 0, skippedCalls: 1 },
+      { faults: 1, circuitOpenedTimes: 1, skippedCalls: 2 },
+      { faults: 2, circuitOpenedTimes: 1, skippedCalls: 3 },
+    ]);
+  });
+
   test.each<[string, ChatModel | null, ModelFaultCounters | null]>([
     ["no model", null, null],
     ["a model without a breaker", scriptedModel([]).model, null],

@@ -22,6 +22,11 @@ export type CircuitBreakerOptions = {
 export type GuardedChatModel = ChatModel & {
   /** A copy of the counters since the model was wrapped. */
   counters(): ModelFaultCounters;
+  /**
+   * The same model and breaker, counting apart what its own calls met (their faults, a pause they
+   * started, their skipped calls): one chunk's share while other chunks call the model at once.
+   */
+  scoped(): GuardedChatModel;
 };
 
 type State = { kind: "closed"; consecutive: number } | { kind: "open"; until: number } | { kind: "half_open" };
@@ -44,23 +49,25 @@ export function withCircuitBreaker(model: ChatModel, options: CircuitBreakerOpti
   const counters: ModelFaultCounters = { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 };
   let state: State = { kind: "closed", consecutive: 0 };
 
-  function open() {
+  type Tally = (key: keyof ModelFaultCounters) => void;
+
+  function open(tally: Tally) {
     state = { kind: "open", until: now() + coolDownMs };
-    counters.circuitOpenedTimes += 1;
+    tally("circuitOpenedTimes");
   }
 
-  function skip(): never {
-    counters.skippedCalls += 1;
+  function skip(tally: Tally): never {
+    tally("skippedCalls");
     const until = state.kind === "open" ? ` until ${new Date(state.until).toISOString()}` : " while a trial call is under way";
     throw new ModelUnavailableError(`${pausedReason(faultLimit)}; no call is made${until}.`, "paused");
   }
 
-  async function complete(request: ChatRequest): Promise<ChatAnswer> {
+  async function complete(request: ChatRequest, tally: Tally): Promise<ChatAnswer> {
     if (state.kind === "open") {
-      if (now() < state.until) skip();
+      if (now() < state.until) skip(tally);
       state = { kind: "half_open" };
     } else if (state.kind === "half_open") {
-      skip();
+      skip(tally);
     }
     const isTrial = state.kind === "half_open";
     try {
@@ -73,18 +80,31 @@ export function withCircuitBreaker(model: ChatModel, options: CircuitBreakerOpti
         if (isTrial) state = { kind: "open", until: now() };
         throw err;
       }
-      counters.faults += 1;
-      if (isTrial) open();
+      tally("faults");
+      if (isTrial) open(tally);
       else if (state.kind === "closed") {
         const consecutive = state.consecutive + 1;
         state = { kind: "closed", consecutive };
-        if (consecutive >= faultLimit) open();
+        if (consecutive >= faultLimit) open(tally);
       }
       throw err;
     }
   }
 
-  return { name: model.name, complete, counters: () => ({ ...counters }) };
+  function view(own: ModelFaultCounters, parentTally: Tally): GuardedChatModel {
+    const tally: Tally = (key) => {
+      own[key] += 1;
+      parentTally(key);
+    };
+    return {
+      name: model.name,
+      complete: (request) => complete(request, tally),
+      counters: () => ({ ...own }),
+      scoped: () => view({ faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 }, tally),
+    };
+  }
+
+  return view(counters, () => {});
 }
 
 /** The breaker's counters of `model`, or null when it has no breaker (or there is no model). */
