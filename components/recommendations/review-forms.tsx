@@ -3,6 +3,7 @@
 import { useEffect, useId, useState } from "react";
 import { listOverrideChoicesAction } from "@/app/review/actions";
 import type { OverrideChoices } from "@/lib/pipeline/review";
+import type { OverridePrice } from "@/lib/pipeline/review/override-price";
 import { formatMoney, formatNumber, plural } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass, secondaryButtonClass } from "../ui/form-controls";
 
@@ -155,6 +156,12 @@ function roomText(available: number | null): string {
   return `${formatNumber(available)} free`;
 }
 
+/** Today's price beside an option, as the override will weigh it (OverridePrice says whether it pays). */
+function priceText({ price, gain }: OverridePrice): string {
+  if (price === 0) return "no price today";
+  return `worth ${formatMoney(price)} today; gain ${gain === null ? "not estimated" : formatMoney(gain)} clears it`;
+}
+
 /** Offers only the treatments this customer is eligible for and permitted on; the server checks again. */
 export function OverrideForm({ recommendationId, reasons, currentName, isPending, error, onSubmit, onCancel }: OverrideFormProps) {
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
@@ -215,7 +222,8 @@ export function OverrideForm({ recommendationId, reasons, currentName, isPending
                       name={`${groupId}-treatment`}
                       value={o.treatmentKey}
                       checked={choice === o.treatmentKey}
-                      disabled={o.available === 0}
+                      disabled={o.available === 0 || !o.price.isAdmitted}
+                      aria-describedby={`${groupId}-${o.treatmentKey}-price`}
                       onChange={() => {
                         setChoice(o.treatmentKey);
                         setProblem(null);
@@ -227,6 +235,13 @@ export function OverrideForm({ recommendationId, reasons, currentName, isPending
                       <span className="text-zinc-500"> · {o.channel ?? "no channel"}</span>
                       <span className="block text-xs text-zinc-600">
                         {formatMoney(o.expectedValue)} expected value · {roomText(o.available)}
+                      </span>
+                      <span
+                        id={`${groupId}-${o.treatmentKey}-price`}
+                        className={`block text-xs ${o.price.isAdmitted ? "text-zinc-600" : "text-amber-800"}`}
+                        data-testid="override-option-price"
+                      >
+                        {o.price.isAdmitted ? priceText(o.price) : `Would be refused: ${o.price.refusal}.`}
                       </span>
                     </span>
                   </label>

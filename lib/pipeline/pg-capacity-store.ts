@@ -171,7 +171,7 @@ async function readReviewFacts(client: pg.PoolClient, customerIds: string[]): Pr
 }
 
 /** Each treatment's expected value as a recommendation stored it; entries of another shape (older rows) are left out. */
-function storedValuesOf(r: { treatmentKey: string | null; expectedValue: number; alternatives: unknown; fates: unknown }): Record<string, number> {
+export function storedValuesOf(r: { treatmentKey: string | null; expectedValue: number; alternatives: unknown; fates: unknown }): Record<string, number> {
   const values: Record<string, number> = {};
   const take = (entries: unknown, field: "expectedValue" | "value") => {
     if (!Array.isArray(entries)) return;

@@ -10,6 +10,8 @@ import { isHighValueTier } from "../agents/rules/value-tier";
 import { loadContactPolicy } from "./contact-policy";
 import { type OverrideExclusion, type OverrideOption, customerFactsOf, loadCustomerJourney, overrideExclusions, overrideOptions } from "./customer-journey";
 import { OTHER_REASON } from "../validations/review";
+import { storedValuesOf } from "./pg-capacity-store";
+import { type OverridePrice, priceOverride } from "./review/override-price";
 import { reviewHandlerFor } from "./review/handlers";
 import { seeingOwnWrites } from "./review/own-writes";
 import type { LoadFacts, ReviewAction, ReviewContext, ReviewOutcome, Reviewer } from "./review/types";
@@ -145,6 +147,8 @@ export { describeReviewOutcome } from "./review/describe";
 export type OverrideChoice = OverrideOption & {
   /** Units this customer could still take on the treatment's resource now; null when it needs none. */
   available: number | null;
+  /** Today's price of its units and whether the gain pays it, as the override will check (a snapshot). */
+  price: OverridePrice;
 };
 
 export type OverrideChoices = {
@@ -162,8 +166,8 @@ export type OverrideChoices = {
  * resource (a snapshot: the override itself re-checks both under the lock). Null for an unknown id.
  */
 export async function listOverrideChoices(opts: { pool: pg.Pool; store: CapacityStore; catalog: TreatmentDefinition[]; recommendationId: string; now?: string }): Promise<OverrideChoices | null> {
-  const { rows } = await opts.pool.query<{ customerId: string; treatmentKey: string | null; status: string }>(
-    `SELECT "customerId", "treatmentKey", status::text AS status FROM "Recommendation" WHERE id = $1`,
+  const { rows } = await opts.pool.query<{ customerId: string; treatmentKey: string | null; status: string; expectedValue: number; alternatives: unknown; fates: unknown }>(
+    `SELECT "customerId", "treatmentKey", status::text AS status, "expectedValue"::float8 AS "expectedValue", alternatives, fates FROM "Recommendation" WHERE id = $1`,
     [opts.recommendationId],
   );
   const rec = rows[0];
@@ -175,14 +179,23 @@ export async function listOverrideChoices(opts: { pool: pg.Pool; store: Capacity
   const facts = customerFactsOf(journey, now, { contactPolicy: await loadContactPolicy(opts.pool), catalog: opts.catalog });
   const options = overrideOptions({ facts, catalog: opts.catalog, currentKey: rec.treatmentKey });
   const excluded = overrideExclusions({ facts, catalog: opts.catalog, currentKey: rec.treatmentKey });
-  const resources = new Map((await opts.store.readResources()).map((r) => [r.key, toStatus(r)]));
+  const locked = await opts.store.readResources();
+  const resources = new Map(locked.map((r) => [r.key, toStatus(r)]));
   const isHighValue = isHighValueTier(journey.analysis.metrics.valueTier);
+  const prices = (await opts.store.readPrices?.()) ?? null;
+  const values = storedValuesOf(rec);
+  const resourceNames = Object.fromEntries(locked.map((r) => [r.key, r.name]));
+  const byKey = new Map(opts.catalog.map((t) => [t.key, t]));
   return {
     ...base,
     excluded,
     options: options.map((o) => {
       const status = o.resourceKey ? resources.get(o.resourceKey) : undefined;
-      return { ...o, available: status ? (isHighValue ? status.availableHighValue : status.availableGeneral) : null };
+      const treatment = byKey.get(o.treatmentKey);
+      const price = treatment
+        ? priceOverride({ treatment, values, catalog: opts.catalog, prices, isHighValue, resourceNames })
+        : { price: 0, gain: null, isAdmitted: true, refusal: null };
+      return { ...o, available: status ? (isHighValue ? status.availableHighValue : status.availableGeneral) : null, price };
     }),
   };
 }

@@ -5,7 +5,7 @@ import { AppError } from "../../errors";
 import { loadCatalog } from "../catalog";
 import { customerFactsOf, loadCustomerJourney } from "../customer-journey";
 import { createPgCapacityStore } from "../pg-capacity-store";
-import { reviewRecommendations } from "../review";
+import { listOverrideChoices, reviewRecommendations } from "../review";
 import { createRun, executeRun } from "../runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "../testing/fixtures";
 
@@ -62,6 +62,12 @@ async function overrideToCall(id: string) {
   });
 }
 
+/** The call as the override dialog offers it: its price today and whether the gain pays it. */
+async function offeredCall(id: string) {
+  const choices = await listOverrideChoices({ pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool), recommendationId: id });
+  return choices?.options.find((o) => o.treatmentKey === "retention_call")?.price;
+}
+
 /** Everything an override could change: capacity counters, the recommendation, its history and the audit trail. */
 async function snapshot(id: string) {
   const q = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows;
@@ -79,10 +85,12 @@ describe("an override to a priced call slot pays today's price", () => {
     { title: "gain £40 beats a £39 slot: the call is taken", price: 39, isAdmitted: true },
     { title: "gain £40 does not beat a £40 slot: refused, nothing changes", price: 40, isAdmitted: false },
     { title: "gain £40 against a £169 slot: refused, naming the price and the gain", price: 169, isAdmitted: false },
-  ])("$title", async ({ price, isAdmitted }) => {
+  ])("$title; the dialog offers it so beforehand", async ({ price, isAdmitted }) => {
     const id = await smsRecommendation();
     if (price > 0) await priceCallSlots(price);
     const before = await snapshot(id);
+    const offered = await offeredCall(id);
+    expect(offered).toMatchObject({ price, gain: price > 0 ? CALL_VALUE - SMS_VALUE : null, isAdmitted });
 
     if (isAdmitted) {
       expect(await overrideToCall(id)).toEqual({ done: [id], skipped: [] });
@@ -98,14 +106,21 @@ describe("an override to a priced call slot pays today's price", () => {
         "The price is what the last batch run found this capacity worth and holds for managers too: choose another treatment, or a manager may raise the limit. " +
         "The recommendation keeps its treatment and capacity.",
     );
+    expect((error as AppError).userMessage).toContain(`Not overridden: ${offered!.refusal}. `);
     expect(await snapshot(id)).toEqual(before);
   });
 
-  test("a priced slot for a treatment the recommendation put no value on is refused", async () => {
+  test("a priced slot for a treatment the recommendation put no value on is refused, and the dialog says so", async () => {
     const id = await smsRecommendation();
     await pool.query(`UPDATE "Recommendation" SET alternatives = '[]' WHERE id = $1`, [id]);
     await priceCallSlots(10);
     const before = await snapshot(id);
+    expect(await offeredCall(id)).toEqual({
+      price: 10,
+      gain: null,
+      isAdmitted: false,
+      refusal: "Retention call takes capacity worth £10 today and this customer's recommendation estimated no value for it, so no gain can pay for it",
+    });
     await expect(overrideToCall(id)).rejects.toThrow(AppError);
     expect(await snapshot(id)).toEqual(before);
   });

@@ -1,9 +1,7 @@
-import { admitsAtPrice, priceOf } from "../../agents/allocation/bid-price";
-import { explainPriceRefusal } from "../../agents/allocation/explain";
-import type { PlanOption } from "../../agents/allocation/plan";
 import type { TreatmentDefinition } from "../../agents/domain";
 import { AppError } from "../../errors";
 import { overrideOptions } from "../customer-journey";
+import { priceOverride } from "./override-price";
 import { recheckOverride } from "./recheck";
 import type { LoadFacts, ReviewActionOf, ReviewContext, ReviewHandler } from "./types";
 
@@ -73,44 +71,23 @@ async function checkOverride(opts: {
 }
 
 /**
- * Bid-price control for an override, for managers as for marketers: a treatment taking a unit the
- * last batch run priced above 0 is refused unless the customer's gain from it over the best option
- * taking no priced unit (or no action, 0) is strictly greater than the units' price, as a run for
- * one customer decides. Values (GBP) are those the pending recommendation estimated; a treatment it
- * put no value on has no gain to weigh, so a priced one is refused. Nothing is priced: no check.
+ * Bid-price control for an override, for managers as for marketers (priceOverride): a treatment
+ * taking a unit the last batch run priced above 0 is refused unless the customer's gain from it
+ * beats the price, with the values the pending recommendation estimated. Nothing priced: no check.
  */
 async function checkPrice(ctx: ReviewContext<ReviewActionOf<"override">>, opts: { customerId: string; treatment: TreatmentDefinition; isHighValue: boolean }): Promise<void> {
-  const { treatment } = opts;
-  if (!treatment.resourceKey || !ctx.capacity.readReviewFacts) return;
+  if (!opts.treatment.resourceKey || !ctx.capacity.readReviewFacts) return;
   const facts = await ctx.capacity.readReviewFacts([opts.customerId]);
   if (!facts.prices) return;
-  const target: Omit<PlanOption, "value"> = { treatmentKey: treatment.key, resourceKey: treatment.resourceKey, units: treatment.unitsPerContact };
-  const price = priceOf(target, facts.prices, opts.isHighValue);
-  if (price <= 0) return;
-  const values = facts.pendingValues?.get(opts.customerId) ?? {};
-  const options: PlanOption[] = Object.entries(values).flatMap(([key, value]) => {
-    const t = ctx.catalogByKey.get(key);
-    return t && !t.isNoAction ? [{ treatmentKey: key, value, resourceKey: t.resourceKey, units: t.unitsPerContact }] : [];
+  const verdict = priceOverride({
+    treatment: opts.treatment,
+    values: facts.pendingValues?.get(opts.customerId) ?? {},
+    catalog: ctx.catalog,
+    prices: facts.prices,
+    isHighValue: opts.isHighValue,
+    resourceNames: Object.fromEntries([...ctx.capacity.resources.values()].map((r) => [r.key, r.name])),
   });
-  const option = options.find((o) => o.treatmentKey === treatment.key);
-  const names = {
-    treatments: Object.fromEntries(ctx.catalog.map((t) => [t.key, t.name])),
-    resources: Object.fromEntries([...ctx.capacity.resources.values()].map((r) => [r.key, r.name])),
-  };
+  if (verdict.isAdmitted) return;
   const advice = "The price is what the last batch run found this capacity worth and holds for managers too: choose another treatment, or a manager may raise the limit.";
-  if (!option) {
-    throw new AppError({
-      code: "capacity_exhausted",
-      userMessage: `Not overridden: ${treatment.name} takes capacity worth ${formatPounds(price)} today and this customer's recommendation estimated no value for it, so no gain can pay for it. ${advice}`,
-    });
-  }
-  const check = admitsAtPrice({ options: [option, ...options.filter((o) => o !== option)], isHighValue: opts.isHighValue }, facts.prices).checks[0]!;
-  if (check.isAdmitted) return;
-  const unpricedBest = options.filter((o) => priceOf(o, facts.prices!, opts.isHighValue) === 0).reduce<PlanOption | null>((best, o) => (!best || o.value > best.value ? o : best), null);
-  const sentence = explainPriceRefusal({ option, gain: check.gain, price: check.price, unpricedBest: unpricedBest && unpricedBest.value > 0 ? unpricedBest : null, names });
-  throw new AppError({ code: "capacity_exhausted", userMessage: `Not overridden: ${sentence}. ${advice} The recommendation keeps its treatment and capacity.` });
-}
-
-function formatPounds(gbp: number): string {
-  return `£${Math.round(gbp).toLocaleString("en-GB")}`;
+  throw new AppError({ code: "capacity_exhausted", userMessage: `Not overridden: ${verdict.refusal}. ${advice} The recommendation keeps its treatment and capacity.` });
 }
