@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { createExperiment, stopExperiment } from "@/lib/pipeline/experiments";
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
-import { experimentFormSchema, experimentInputOf, stopExperimentSchema } from "@/lib/validations/experiment";
+import { experimentFormSchema, experimentInputOf, formFieldOf, stopExperimentSchema } from "@/lib/validations/experiment";
 
 /**
  * An experiment decides which strategy and how much capacity a share of every run's customers
@@ -20,11 +20,8 @@ async function requireExperimentManager() {
   return actor;
 }
 
-// The stored experiment's fields as the form names them.
-const FORM_FIELD: Record<string, string> = { startsAt: "startsOn", endsAt: "endsOn" };
-
 function refused(fieldErrors: Record<string, string>): ActionResult<never> {
-  const entries = Object.entries(fieldErrors).map(([field, message]) => [FORM_FIELD[field] ?? field, [message]] as [string, string[]]);
+  const entries = Object.entries(fieldErrors).map(([field, message]) => [formFieldOf(field), [message]] as [string, string[]]);
   return { ok: false, message: entries[0]?.[1][0] ?? "The experiment was refused.", fieldErrors: Object.fromEntries(entries) };
 }
 

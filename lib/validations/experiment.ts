@@ -119,4 +119,9 @@ export function experimentInputOf(form: ParsedExperimentForm, now: Date): Experi
   };
 }
 
+/** The form's name of a stored experiment's field, so a refusal by the database check marks the field the person filled in. */
+export function formFieldOf(field: string): string {
+  return ({ startsAt: "startsOn", endsAt: "endsOn" } as Record<string, string>)[field] ?? field;
+}
+
 export const stopExperimentSchema = z.object({ key: z.string().trim().min(1, { error: "Name the experiment to stop" }).max(60) }).strict();
