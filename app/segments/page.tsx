@@ -7,22 +7,31 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
 import { can } from "@/lib/auth/roles";
 import { getPool } from "@/lib/pool";
-import { listSegmentsWithTrend } from "@/lib/queries/segments";
+import { getSegment, listSegmentsWithTrend } from "@/lib/queries/segments";
 import { requireSignedIn } from "@/lib/session/actor";
 
 export const metadata: Metadata = { title: "Segments" };
 
-export default async function SegmentsPage() {
+export default async function SegmentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const actor = await requireSignedIn();
   const canManage = can(actor.role, "segments.manage");
-  const segments = await listSegmentsWithTrend(getPool());
+  const { edit } = await searchParams;
+  const [segments, edited] = await Promise.all([
+    listSegmentsWithTrend(getPool()),
+    canManage && typeof edit === "string" ? getSegment(getPool(), edit) : Promise.resolve(null),
+  ]);
   return (
     <>
       <PageHeader
         title="Segments"
         description="Groups of customers by what their journey shows, read from the stored insights: a rule you set, or a group the Segmentation agent found. Each can scope a run and filter the customer list."
       />
+      {edited?.kind === "rule" ? (
+        <Section title={`Edit rule: ${edited.name}`} description="Change the name or any condition; saving counts the members again and keeps the change in the audit log.">
+          <RuleSegmentForm key={edited.id} editing={{ id: edited.id, name: edited.name, rule: edited.rule }} />
+        </Section>
+      ) : null}
       <Section title="Saved segments" description="Size and churn risk as counted today; the trend keeps one count a day.">
         <SegmentsTable segments={segments} canManage={canManage} />
       </Section>

@@ -1,23 +1,36 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useTransition } from "react";
-import { createRuleSegmentAction } from "@/app/segments/actions";
+import { createRuleSegmentAction, updateSegmentAction } from "@/app/segments/actions";
 import { type PatternKey, patternKeys, valueTiers } from "@/lib/agents/domain";
 import { patternLabels } from "@/lib/agents/journey/analyze";
 import { type SegmentMetric, segmentMetrics } from "@/lib/pipeline/segment-metrics";
+import type { SegmentRule } from "@/lib/pipeline/segments";
 import { humanize } from "../ui/format";
 import { inputClass, labelClass, primaryButtonClass } from "../ui/form-controls";
 
 const numberOrUndefined = (text: string, scale = 1) => (text.trim() === "" ? undefined : Number(text) / scale);
+/** A risk in [0, 1] as the whole-ish percent the form shows (0.37 → 37, not 37.00000000000001). */
+const percentText = (risk: number | undefined) => (risk === undefined ? "" : String(Math.round(risk * 10_000) / 100));
 
-/** A manager names a rule over the stored insights; the server checks it and answers with its size. */
-export function RuleSegmentForm() {
+export type EditedRuleSegment = { id: string; name: string; rule: SegmentRule };
+
+/**
+ * A manager names a rule over the stored insights, or changes a saved one (`editing`: the form
+ * starts from its name and rule); the server checks it and answers with its size.
+ */
+export function RuleSegmentForm({ editing }: { editing?: EditedRuleSegment } = {}) {
   const router = useRouter();
   const [isPending, startTransition] = useTransition();
-  const [patterns, setPatterns] = useState<PatternKey[]>([]);
-  const [tiers, setTiers] = useState<string[]>([]);
-  const [metric, setMetric] = useState<SegmentMetric | "">("");
+  const rule = editing?.rule;
+  const firstMetric = rule?.metrics?.[0];
+  // The form edits one metric bound; a rule saved with more keeps the others as they are.
+  const otherMetrics = rule?.metrics?.slice(1) ?? [];
+  const [patterns, setPatterns] = useState<PatternKey[]>(rule?.patterns ?? []);
+  const [tiers, setTiers] = useState<string[]>(rule?.valueTiers ?? []);
+  const [metric, setMetric] = useState<SegmentMetric | "">(firstMetric?.metric ?? "");
   const [result, setResult] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -34,14 +47,15 @@ export function RuleSegmentForm() {
       ...(numberOrUndefined(text("minTenure")) !== undefined ? { minTenureMonths: numberOrUndefined(text("minTenure")) } : {}),
       ...(numberOrUndefined(text("maxTenure")) !== undefined ? { maxTenureMonths: numberOrUndefined(text("maxTenure")) } : {}),
       ...(regions.length ? { regions } : {}),
-      ...(metric && metricValue !== undefined ? { metrics: [{ metric, op: text("metricOp"), value: metricValue }] } : {}),
+      ...(metric && metricValue !== undefined ? { metrics: [{ metric, op: text("metricOp"), value: metricValue }, ...otherMetrics] } : otherMetrics.length ? { metrics: otherMetrics } : {}),
     };
     const formElement = event.currentTarget;
     startTransition(async () => {
-      const answer = await createRuleSegmentAction({ name: text("name"), rule }).catch(() => null);
+      const answer = await (editing ? updateSegmentAction({ id: editing.id, name: text("name"), rule }) : createRuleSegmentAction({ name: text("name"), rule })).catch(() => null);
       if (!answer) return setResult({ tone: "error", text: "The server could not be reached; nothing was saved." });
       if (!answer.ok) return setResult({ tone: "error", text: answer.message });
       setResult({ tone: "ok", text: `Saved. ${answer.data.description}` });
+      if (editing) return router.push("/segments");
       formElement.reset();
       setPatterns([]);
       setTiers([]);
@@ -53,26 +67,26 @@ export function RuleSegmentForm() {
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
   return (
-    <form onSubmit={submit} className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="rule-segment-form" aria-label="New rule segment">
+    <form onSubmit={submit} className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="rule-segment-form" aria-label={editing ? `Edit rule segment ${editing.name}` : "New rule segment"}>
       <div className="grid gap-4 md:grid-cols-3">
         <div>
           <label htmlFor="segment-name" className={labelClass}>
             Name
           </label>
-          <input id="segment-name" name="name" required maxLength={80} className={inputClass} placeholder="e.g. Price-minded, usage falling" />
+          <input id="segment-name" name="name" required maxLength={80} defaultValue={editing?.name} className={inputClass} placeholder="e.g. Price-minded, usage falling" />
         </div>
         <div className="flex gap-2">
           <div className="flex-1">
             <label htmlFor="segment-min-risk" className={labelClass}>
               Churn risk from (%)
             </label>
-            <input id="segment-min-risk" name="minRisk" type="number" min={0} max={100} className={inputClass} />
+            <input id="segment-min-risk" name="minRisk" type="number" step="any" min={0} max={100} defaultValue={percentText(rule?.minRisk)} className={inputClass} />
           </div>
           <div className="flex-1">
             <label htmlFor="segment-max-risk" className={labelClass}>
               to (%)
             </label>
-            <input id="segment-max-risk" name="maxRisk" type="number" min={0} max={100} className={inputClass} />
+            <input id="segment-max-risk" name="maxRisk" type="number" step="any" min={0} max={100} defaultValue={percentText(rule?.maxRisk)} className={inputClass} />
           </div>
         </div>
         <div className="flex gap-2">
@@ -80,13 +94,13 @@ export function RuleSegmentForm() {
             <label htmlFor="segment-min-tenure" className={labelClass}>
               Tenure from (months)
             </label>
-            <input id="segment-min-tenure" name="minTenure" type="number" min={0} className={inputClass} />
+            <input id="segment-min-tenure" name="minTenure" type="number" min={0} defaultValue={rule?.minTenureMonths ?? ""} className={inputClass} />
           </div>
           <div className="flex-1">
             <label htmlFor="segment-max-tenure" className={labelClass}>
               to
             </label>
-            <input id="segment-max-tenure" name="maxTenure" type="number" min={0} className={inputClass} />
+            <input id="segment-max-tenure" name="maxTenure" type="number" min={0} defaultValue={rule?.maxTenureMonths ?? ""} className={inputClass} />
           </div>
         </div>
         <fieldset className="md:col-span-2">
@@ -115,7 +129,7 @@ export function RuleSegmentForm() {
           <label htmlFor="segment-regions" className={labelClass}>
             Regions (comma separated)
           </label>
-          <input id="segment-regions" name="regions" className={inputClass} placeholder="e.g. London, Wales" />
+          <input id="segment-regions" name="regions" defaultValue={rule?.regions?.join(", ")} className={inputClass} placeholder="e.g. London, Wales" />
         </div>
         <div className="md:col-span-2">
           <span className={labelClass}>Any other stored metric</span>
@@ -128,18 +142,23 @@ export function RuleSegmentForm() {
                 </option>
               ))}
             </select>
-            <select aria-label="Comparison" name="metricOp" className={`${inputClass} w-28`} disabled={!metric}>
+            <select aria-label="Comparison" name="metricOp" defaultValue={firstMetric?.op ?? "gte"} className={`${inputClass} w-28`} disabled={!metric}>
               <option value="gte">at least</option>
               <option value="lte">at most</option>
             </select>
-            <input aria-label="Value" name="metricValue" type="number" step="any" className={`${inputClass} w-32`} disabled={!metric} />
+            <input aria-label="Value" name="metricValue" type="number" step="any" defaultValue={firstMetric?.value ?? ""} className={`${inputClass} w-32`} disabled={!metric} />
           </div>
         </div>
       </div>
       <div className="mt-4 flex items-center gap-3">
         <button type="submit" className={primaryButtonClass} disabled={isPending} data-testid="rule-segment-save">
-          {isPending ? "Saving…" : "Save segment"}
+          {isPending ? "Saving…" : editing ? "Save changes" : "Save segment"}
         </button>
+        {editing ? (
+          <Link href="/segments" className="text-sm text-zinc-700 hover:underline">
+            Cancel
+          </Link>
+        ) : null}
         {result ? (
           <p role={result.tone === "error" ? "alert" : "status"} className={`text-sm ${result.tone === "error" ? "text-red-700" : "text-emerald-700"}`} data-testid="rule-segment-result">
             {result.text}

@@ -1,12 +1,13 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useTransition } from "react";
 import { deleteSegmentAction, updateSegmentAction } from "@/app/segments/actions";
 import { inputClass, secondaryButtonClass } from "../ui/form-controls";
 
-/** Rename and delete for managers; the list reloads from the server after either. */
-export function SegmentRowActions({ id, name }: { id: string; name: string }) {
+/** Rename, edit a rule segment's rule (the form above the list) and delete, for managers; the list reloads from the server after each. */
+export function SegmentRowActions({ id, name, isRule }: { id: string; name: string; isRule: boolean }) {
   const router = useRouter();
   const [isPending, startTransition] = useTransition();
   const [isRenaming, setIsRenaming] = useState(false);
@@ -47,6 +48,11 @@ export function SegmentRowActions({ id, name }: { id: string; name: string }) {
           <button type="button" className={secondaryButtonClass} onClick={() => setIsRenaming(true)} disabled={isPending}>
             Rename
           </button>
+          {isRule ? (
+            <Link href={`/segments?edit=${id}`} className={secondaryButtonClass} data-testid="segment-edit-rule">
+              Edit rule
+            </Link>
+          ) : null}
           <button type="button" className={secondaryButtonClass} onClick={remove} disabled={isPending} data-testid="segment-delete">
             Delete
           </button>

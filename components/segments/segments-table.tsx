@@ -41,7 +41,7 @@ export function SegmentsTable({ segments, canManage }: { segments: SegmentListIt
               <Link href={`/customers?saved=${s.id}`} className="whitespace-nowrap pt-1.5 text-sm text-indigo-700 hover:underline">
                 Customers
               </Link>
-              {canManage ? <SegmentRowActions id={s.id} name={s.name} /> : null}
+              {canManage ? <SegmentRowActions id={s.id} name={s.name} isRule={s.kind === "rule"} /> : null}
             </div>
           ),
         },

@@ -52,7 +52,7 @@ try {
   await pool.query(
     `INSERT INTO "CustomerInsight" ("customerId", "churnRisk", "lifetimeValue", "valueTier", "monthlyRevenue", "tenureMonths", "revenueTrend", "usageTrend",
         "complaintCount", "complaintsLast90Days", "incidentsLast90Days", "latePayments", "missedPayments", patterns, "maxSeverity", "asOf", "updatedAt")
-     SELECT c.id, (i * 7919 % 1000) / 1000.0, 200 + (i * 31 % 5000), c."valueTier", c."monthlyRevenue", c."tenureMonths",
+     SELECT c.id, (i::bigint * 7919 % 1000) / 1000.0, 200 + (i * 31 % 5000), c."valueTier", c."monthlyRevenue", c."tenureMonths",
             ((i * 13 % 61) - 30) / 100.0, ((i * 17 % 67) - 33) / 100.0, i % 4, i % 3, i % 2, i % 5, i % 7,
             p.patterns, CASE WHEN cardinality(p.patterns) > 0 THEN 'medium'::"PatternSeverity" END, now(), now()
        FROM (SELECT generate_series(1, $1::int) AS i) g

@@ -258,12 +258,15 @@ function auditView(s: SavedSegment, size: number) {
   return s.kind === "rule" ? { name: s.name, kind: s.kind, rule: s.rule, size } : { name: s.name, kind: s.kind, modelIndex: s.modelIndex, description: s.description, size };
 }
 
-/** Renames a segment and, for a rule segment, replaces its rule and its members; audited with before and after (each with its size). */
+/** Renames a segment and, for a rule segment, replaces its rule and its members (a found segment's rule is refused); audited with before and after (each with its size). */
 export async function updateSegment(pool: pg.Pool, opts: { id: string; name: string; rule?: SegmentRule; actor: Pick<Actor, "id" | "label"> }): Promise<SavedSegment> {
   try {
     return await withTransaction(pool, async (client) => {
       await lockSegmentMembers(client);
       const before = await loadSegmentForUpdate(client, opts.id);
+      if (before.kind === "found" && opts.rule !== undefined) {
+        throw new AppError({ code: "invalid_input", userMessage: "A found segment has no rule to edit: its members are the customers nearest its group's centre. Save a rule segment instead." });
+      }
       const sizeBefore = (await countSegment(client, before)).size;
       const isRuleChanged = before.kind === "rule" && opts.rule !== undefined && JSON.stringify(opts.rule) !== JSON.stringify(before.rule);
       const after: SavedSegment = before.kind === "rule" ? { ...before, name: opts.name, rule: opts.rule ?? before.rule } : { ...before, name: opts.name };
