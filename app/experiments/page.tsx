@@ -3,7 +3,8 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { ExperimentForm } from "@/components/experiments/experiment-form";
 import { StopExperimentButton } from "@/components/experiments/stop-experiment-button";
-import { armChanges, day, period, statusOf } from "@/components/experiments/describe";
+import { armColumns } from "@/components/experiments/arm-columns";
+import { day, period, statusOf } from "@/components/experiments/describe";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
@@ -80,9 +81,7 @@ export default async function ExperimentsPage() {
                     caption={`Arms of ${e.name}`}
                     rowTestId="experiment-arm"
                     columns={[
-                      { key: "arm", header: "Arm", cell: (a) => a.key },
-                      { key: "share", header: "Share", align: "right", cell: (a) => `${Math.round(a.share * 100)}%` },
-                      { key: "changes", header: "Changes", cell: (a) => armChanges(a, treatmentNames) },
+                      ...armColumns<(typeof e.arms)[number]>(treatmentNames),
                       { key: "decisions", header: "Decisions so far", align: "right", cell: (a) => a.decisions.toLocaleString("en-GB") },
                     ]}
                   />

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { armChanges, period } from "@/components/experiments/describe";
+import { armColumns } from "@/components/experiments/arm-columns";
+import { period } from "@/components/experiments/describe";
 import type { ExperimentSummary } from "@/lib/queries/experiments";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
@@ -39,9 +40,7 @@ export function ExperimentsSection({ experiments }: { experiments: ExperimentSum
                 empty="No arms."
                 caption={`Arms of ${e.name}`}
                 columns={[
-                  { key: "arm", header: "Arm", cell: (a) => a.key },
-                  { key: "share", header: "Share", align: "right", cell: (a) => `${Math.round(a.share * 100)}%` },
-                  { key: "changes", header: "Changes", cell: (a) => armChanges(a) },
+                  ...armColumns<(typeof e.arms)[number]>(),
                   { key: "decisions", header: "Decisions", align: "right", cell: (a) => a.decisions.toLocaleString("en-GB") },
                   { key: "treated", header: "Treated", align: "right", cell: (a) => a.treated.toLocaleString("en-GB") },
                   { key: "value", header: "Expected value", align: "right", cell: (a) => pounds(a.expectedValueGbp) },

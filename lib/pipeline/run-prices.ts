@@ -165,6 +165,17 @@ export async function planRunAllocation(opts: { store: CapacityStore; runId: str
   return planAtPrices({ customers, prices, catalog: opts.catalog, resourceNames: Object.fromEntries(resources.map((r) => [r.key, r.name])) });
 }
 
+type PlanByStrategyOptions = {
+  store: CapacityStore;
+  runId: string;
+  outcomes: readonly Outcome[];
+  catalog: readonly TreatmentDefinition[];
+  isFirstStep: boolean;
+  strategy: AllocationStrategy;
+  experiment: Pick<Experiment, "key" | "arms"> | null;
+  solver?: LpSolver;
+};
+
 /** Whether `experiment` compares allocations: some arm names one, so its arms must not share capacity. */
 export function isAllocationExperiment(experiment: Pick<Experiment, "arms"> | null): experiment is Pick<Experiment, "key" | "arms"> {
   return experiment?.arms.some((a) => a.allocation !== undefined) ?? false;
@@ -177,16 +188,7 @@ export function isAllocationExperiment(experiment: Pick<Experiment, "arms"> | nu
  * step the prices over all its customers are stored as a greedy run stores them. Null when
  * planning failed (logged).
  */
-async function planRunByArm(opts: {
-  store: CapacityStore;
-  runId: string;
-  outcomes: readonly Outcome[];
-  catalog: readonly TreatmentDefinition[];
-  isFirstStep: boolean;
-  strategy: AllocationStrategy;
-  experiment: Pick<Experiment, "key" | "arms">;
-  solver?: LpSolver;
-}): Promise<RunPlan | null> {
+async function planRunByArm(opts: PlanByStrategyOptions & { experiment: Pick<Experiment, "key" | "arms"> }): Promise<RunPlan | null> {
   const { experiment } = opts;
   const customers = planCustomersOf(opts.outcomes, opts.catalog);
   if (opts.isFirstStep) await refreshRunPrices(opts);
@@ -231,16 +233,7 @@ function mergedRunPlan(arms: readonly ArmPlan[], order: string[], opts: { catalo
  * capacity; otherwise "optimal" plans the whole run (planRunAllocation) and "greedy" only stores
  * prices on a batch's first step.
  */
-export async function planRunByStrategy(opts: {
-  store: CapacityStore;
-  runId: string;
-  outcomes: readonly Outcome[];
-  catalog: readonly TreatmentDefinition[];
-  isFirstStep: boolean;
-  strategy: AllocationStrategy;
-  experiment: Pick<Experiment, "key" | "arms"> | null;
-  solver?: LpSolver;
-}): Promise<RunPlan | null> {
+export async function planRunByStrategy(opts: PlanByStrategyOptions): Promise<RunPlan | null> {
   const { experiment } = opts;
   if (isAllocationExperiment(experiment)) return planRunByArm({ ...opts, experiment });
   if (opts.strategy === "optimal") return planRunAllocation(opts);
