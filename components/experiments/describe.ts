@@ -20,6 +20,7 @@ export function armChanges(arm: ExperimentArm, treatmentNames: Readonly<Record<s
 /** "1 Dec 2026 to 3 Dec 2026", or "from 1 Dec 2026" while it runs on. */
 export function period(e: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">): string {
   const end = e.stoppedAt ?? e.endsAt;
+  if (end && Date.parse(end) <= Date.parse(e.startsAt)) return `stopped ${day(end)}, before its start on ${day(e.startsAt)}`;
   return end ? `${day(e.startsAt)} to ${day(end)}` : `from ${day(e.startsAt)}`;
 }
 
