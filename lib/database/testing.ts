@@ -33,10 +33,10 @@ async function dropDatabase(name: string): Promise<void> {
   });
 }
 
-/** Clones the migrated template into a new empty database; `drop()` removes it. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** Clones the migrated template (or `template`, a seeded test database nobody is connected to) into a new database; `drop()` removes it. */
+export async function createTestDatabase(opts: { template?: string } = {}): Promise<TestDatabase> {
   const name = `cvm_test_${randomBytes(6).toString("hex")}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE cvm_template`));
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${opts.template ?? "cvm_template"}"`));
   const url = inject("pgServerUrl").replace(/\/postgres$/, `/${name}`);
   const prisma = createPrismaClient(url);
   return {

@@ -1,35 +1,45 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { type TestDatabase, createTestDatabase } from "../database/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { TestDatabase } from "../database/testing";
+import { type SeededTemplate, createSeededTemplate } from "../testing/seeded-template";
 import { insertCatalog, insertCustomers, insertRun } from "../pipeline/testing/fixtures";
 import { importOutcomes } from "./import";
 
 const HEADER = "recommendation_id,contact_made,response,stayed_30d,stayed_90d,revenue_change_gbp,recorded_at";
 
 describe("outcome import on PostgreSQL", () => {
+  let template: SeededTemplate;
   let db: TestDatabase;
   let decisions: string[];
 
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    await insertCatalog(db.url);
-    const customers = await insertCustomers(db.url, { count: 3 });
-    const runId = await insertRun(db.url);
-    decisions = customers.map(() => randomUUID());
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      for (const [i, customerId] of customers.entries()) {
-        await c.query(
-          `INSERT INTO "Recommendation" (id, "runId", "customerId", status, policy, rationale, confidence, "expectedValue", "permissionStatement", "updatedAt")
-           VALUES ($1, $2, $3, 'approved', 'rules', 'r', 0.5, 10, 'ok', now())`,
-          [decisions[i], runId, customerId],
-        );
+  // Three approved decisions, seeded once; each test imports into its own copy.
+  beforeAll(async () => {
+    template = await createSeededTemplate(async (url) => {
+      await insertCatalog(url);
+      const customers = await insertCustomers(url, { count: 3 });
+      const runId = await insertRun(url);
+      decisions = customers.map(() => randomUUID());
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        for (const [i, customerId] of customers.entries()) {
+          await c.query(
+            `INSERT INTO "Recommendation" (id, "runId", "customerId", status, policy, rationale, confidence, "expectedValue", "permissionStatement", "updatedAt")
+             VALUES ($1, $2, $3, 'approved', 'rules', 'r', 0.5, 10, 'ok', now())`,
+            [decisions[i], runId, customerId],
+          );
+        }
+      } finally {
+        await c.end();
       }
-    } finally {
-      await c.end();
-    }
+    });
+  });
+  afterAll(async () => {
+    await template.drop();
+  });
+  beforeEach(async () => {
+    db = await template.clone();
   });
   afterEach(async () => {
     await db.drop();
