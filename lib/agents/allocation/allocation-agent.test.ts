@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { TestDatabase } from "../../database/testing";
-import { createTestDatabase } from "../../database/testing";
+import { type SeededTemplate, createSeededTemplate } from "../../testing/seeded-template";
 import { createPgCapacityStore } from "../../pipeline/pg-capacity-store";
 import { insertCatalog, insertCustomers, insertRun, testCatalog } from "../../pipeline/testing/fixtures";
 import type { AllocationAgentResponse, AllocationRequest } from "../messages";
@@ -31,11 +31,20 @@ describe("allocation agent on PostgreSQL", () => {
   let store: CapacityStore;
   let agent: AllocationAgent;
   let customers: string[];
+  let template: SeededTemplate;
 
+  // The catalog with 10 call slots and 50 customers, seeded once; each test gets its own copy.
+  beforeAll(async () => {
+    template = await createSeededTemplate(async (url) => {
+      await insertCatalog(url, { limits: { call_slots: 10 } });
+      customers = await insertCustomers(url, { count: 50, highValueEvery: 5 });
+    });
+  });
+  afterAll(async () => {
+    await template.drop();
+  });
   beforeEach(async () => {
-    db = await createTestDatabase();
-    await insertCatalog(db.url, { limits: { call_slots: 10 } });
-    customers = await insertCustomers(db.url, { count: 50, highValueEvery: 5 });
+    db = await template.clone();
     pool = new pg.Pool({ connectionString: db.url, max: 20 });
     store = createPgCapacityStore(pool);
     agent = createAllocationAgent({ store, catalog: testCatalog });
@@ -44,7 +53,6 @@ describe("allocation agent on PostgreSQL", () => {
     await pool.end();
     await db.drop();
   });
-  afterAll(() => {});
 
   const request = (customerId: string, extra: Partial<AllocationRequest> = {}): AllocationRequest => ({
     requestId: randomUUID(),
