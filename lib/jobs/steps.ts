@@ -13,6 +13,7 @@ import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
 import { withTransaction } from "../database/transaction";
+import { modelFaultCounters, scopedModel } from "../llm/circuit-breaker";
 import { loadCatalog } from "../pipeline/catalog";
 import { loadContactPolicy } from "../pipeline/contact-policy";
 import { decideByArm, experimentOfRun, stampExperimentArms } from "../pipeline/experiments";
@@ -141,7 +142,9 @@ export async function decideRunChunk(
     return "stopped";
   }
   await pool.query(`UPDATE "Run" SET status = 'running', "startedAt" = coalesce("startedAt", now()) WHERE id = $1 AND status = 'queued'`, [run.id]);
-  const { data, decide } = await deciderFor(pool, run, opts);
+  // This chunk's own share of the breaker's counters, while other chunks call the same model.
+  const model = scopedModel(opts.model);
+  const { data, decide } = await deciderFor(pool, run, { ...opts, model });
   const isStopRequested = async () => {
     const now = await readRun(pool, run.id);
     return !now || !isLive(now) || now.cancelRequested || now.isPastDeadline;
@@ -180,9 +183,13 @@ export async function decideRunChunk(
        ON CONFLICT DO NOTHING`,
       [run.id, JSON.stringify(staged)],
     );
+    // A retried chunk whose customers were all staged already adds nothing, its breaker counters neither.
+    const isNew = (inserted.rowCount ?? 0) > 0;
+    const breaker = (isNew && modelFaultCounters(model)) || { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 };
     const { rows } = await client.query<{ decided: number; total: number }>(
-      `UPDATE "Run" SET decided = decided + $2 WHERE id = $1 RETURNING decided, total`,
-      [run.id, inserted.rowCount ?? 0],
+      `UPDATE "Run" SET decided = decided + $2, "modelFaults" = "modelFaults" + $3, "modelPauses" = "modelPauses" + $4, "modelSkippedCalls" = "modelSkippedCalls" + $5
+        WHERE id = $1 RETURNING decided, total`,
+      [run.id, inserted.rowCount ?? 0, breaker.faults, breaker.circuitOpenedTimes, breaker.skippedCalls],
     );
     if (rows[0]!.decided < rows[0]!.total) return "staged";
     await client.query(`UPDATE "Run" SET phase = 'allocating' WHERE id = $1`, [run.id]);
@@ -299,6 +306,11 @@ async function finishRun(pool: pg.Pool, opts: { run: RunRow; isStopped: boolean 
   });
   summary.isCancelled = opts.isStopped && summary.processed < run.total;
   summary.durationMs = run.startedAt ? Math.max(0, Date.now() - run.startedAt.getTime()) : 0;
+  const { rows: breaker } = await pool.query<{ faults: number; pauses: number; skippedCalls: number }>(
+    `SELECT "modelFaults" AS faults, "modelPauses" AS pauses, "modelSkippedCalls" AS "skippedCalls" FROM "Run" WHERE id = $1`,
+    [run.id],
+  );
+  if (breaker[0] && (run.policy === "llm" || breaker[0].faults > 0)) summary.modelBreaker = breaker[0];
   await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(
       `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = $5, "finishedAt" = now(),

@@ -112,3 +112,9 @@ export function modelFaultCounters(model: ChatModel | null | undefined): ModelFa
   if (!model || !("counters" in model) || typeof model.counters !== "function") return null;
   return (model as GuardedChatModel).counters();
 }
+
+/** A scoped view of `model`'s breaker (GuardedChatModel.scoped) when it has one; the model itself otherwise. */
+export function scopedModel(model: ChatModel | null): ChatModel | null {
+  if (!model || !("scoped" in model) || typeof model.scoped !== "function") return model;
+  return (model as GuardedChatModel).scoped();
+}

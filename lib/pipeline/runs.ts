@@ -10,7 +10,6 @@ import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { writeAudit } from "../audit/write";
 import { withTransaction } from "../database/transaction";
 import { AppError } from "../errors";
-import { modelFaultCounters } from "../llm/circuit-breaker";
 import { type RunOptions, allocateRunStep, decideRunChunk, defaultRunOptions, failRun, readRun, stopDecidingRun } from "../jobs/steps";
 import { loadSegment, segmentWhere } from "./segments";
 
@@ -164,7 +163,6 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
     ...(opts.allocationStrategy ? { allocationStrategy: opts.allocationStrategy } : {}),
   };
   await pool.query(`UPDATE "Run" SET options = $2 WHERE id = $1`, [opts.runId, JSON.stringify(options)]);
-  const breakerBefore = modelFaultCounters(opts.model);
   try {
     const customerIds = [...new Set(opts.customerIds)];
     for (let start = 0; start < customerIds.length; start += options.chunkSize) {
@@ -183,19 +181,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
     await failRun(pool, opts.runId, "The run stopped before every customer was decided.");
     return null;
   }
-  const breakerAfter = modelFaultCounters(opts.model);
-  if (!run.summary || !breakerBefore || !breakerAfter) return run.summary;
-  // The whole run was decided here by this one model, so its breaker's change is the run's own.
-  const summary: RunSummary = {
-    ...run.summary,
-    modelBreaker: {
-      faults: breakerAfter.faults - breakerBefore.faults,
-      pauses: breakerAfter.circuitOpenedTimes - breakerBefore.circuitOpenedTimes,
-      skippedCalls: breakerAfter.skippedCalls - breakerBefore.skippedCalls,
-    },
-  };
-  await pool.query(`UPDATE "Run" SET summary = $2 WHERE id = $1`, [opts.runId, JSON.stringify(summary)]);
-  return summary;
+  return run.summary;
 }
 
 /**
