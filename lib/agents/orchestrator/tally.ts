@@ -1,7 +1,7 @@
 // The run's summary: counts and sums over what was written, so the summary always agrees with the
 // stored recommendations, even for a run an outage stopped part way.
 import type { DecisionRecord } from "../allocation/ports";
-import type { PolicyKind } from "../domain";
+import type { PolicyKind, TreatmentDecision } from "../domain";
 import type { Outcome } from "./decide";
 import type { RunSummary } from "./messages";
 import type { SavedBatch } from "./save-batch";
@@ -23,6 +23,11 @@ export function tallySaved(summary: RunSummary, batch: { items: Outcome[]; saved
   summary.supersededEarlier += saved.superseded;
 }
 
+/** What the summary reads of a customer's staged outcome, so a run's summary need not read back every trace. */
+export type TalliedOutcome =
+  | { kind: "missing" | "failed"; customerId: string }
+  | { kind: "decided"; customerId: string; decision: Pick<TreatmentDecision, "usage" | "policy" | "modelFallback"> };
+
 /** What the summary reads of a stored recommendation. */
 export type TalliedRecord = Pick<DecisionRecord, "customerId" | "status" | "failureReason" | "treatmentKey" | "fallbackPath" | "expectedValue">;
 
@@ -30,12 +35,12 @@ export type TalliedRecord = Pick<DecisionRecord, "customerId" | "status" | "fail
  * Adds a whole run at once: every customer it decided and the recommendations stored for them, as
  * read back after the allocation (so a run allocated over several attempts is counted once).
  */
-export function tallyRun(summary: RunSummary, run: { items: Outcome[]; records: TalliedRecord[]; superseded: number }): void {
+export function tallyRun(summary: RunSummary, run: { items: TalliedOutcome[]; records: TalliedRecord[]; superseded: number }): void {
   tally(summary, run.items, run.records);
   summary.supersededEarlier += run.superseded;
 }
 
-function tally(summary: RunSummary, items: Outcome[], records: TalliedRecord[]) {
+function tally(summary: RunSummary, items: TalliedOutcome[], records: TalliedRecord[]) {
   const isModelRun = summary.policy === "llm";
   for (const item of items) {
     if (item.kind === "missing") summary.missingCustomers.push(item.customerId);
