@@ -16,12 +16,12 @@ async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }
   await insertCatalog(db.url);
   const runId = await insertRun(db.url);
   const customers = await insertCustomers(db.url, { count: opts.treated.n + opts.heldOut.n });
-  // The journey step of a decision's trace, as the orchestrator keeps it, with the patterns found then.
+  // The journey step of a decision's trace, as the orchestrator keeps it (under "steps"), with the risk and patterns found then.
   const traceOf = (risk: number | undefined) =>
     JSON.stringify(
       opts.pattern || risk !== undefined
-        ? [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { patterns: opts.pattern ? [{ ...opts.pattern, label: "x", evidence: [] }] : [], ...(risk !== undefined ? { metrics: { churnRisk: risk } } : {}) } } }]
-        : [],
+        ? { steps: [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { patterns: opts.pattern ? [{ ...opts.pattern, label: "x", evidence: [] }] : [], ...(risk !== undefined ? { metrics: { churnRisk: risk } } : {}) } } }] }
+        : { steps: [] },
     );
   for (const [i, customerId] of customers.entries()) {
     const isTreated = i < opts.treated.n;

@@ -3,7 +3,8 @@
 // not the contact then happened: that is what deciding to treat buys). Each is compared with what
 // held-out customers of the same scored risk did (lib/agents/evaluation/learn-effects.ts), since
 // each treatment goes to its own kind of customer. Outcomes are read at 90 days; the risk and the
-// patterns are those the journey analysis found when the decision was made (its step in the trace).
+// patterns are those the journey analysis found when the decision was made (its step in the trace,
+// whose steps a decision keeps under "steps"; older traces were the bare list).
 import type pg from "pg";
 import type { Eligibility, LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
 import { type TreatmentOutcome, learnEffects } from "../agents/evaluation/learn-effects";
@@ -32,7 +33,7 @@ export type RefreshedEffect = {
 };
 
 const OUTCOMES_SQL = `
-  SELECT COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut", o."stayed90d" AS "hasStayed",
+  SELECT r."customerId", COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut", o."stayed90d" AS "hasStayed",
          j.risk, COALESCE(j.patterns, '[]'::json) AS patterns
     FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
     LEFT JOIN LATERAL (
@@ -40,10 +41,16 @@ const OUTCOMES_SQL = `
              (SELECT json_agg(json_build_object('key', p->>'key', 'severity', p->>'severity'))
                 FROM json_array_elements(CASE WHEN json_typeof(s->'response'->'data'->'patterns') = 'array' THEN s->'response'->'data'->'patterns' ELSE '[]'::json END) p
                WHERE p->>'key' IS NOT NULL) AS patterns
-        FROM json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace ELSE '[]'::json END) s
+        FROM json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace WHEN json_typeof(r.trace->'steps') = 'array' THEN r.trace->'steps' ELSE '[]'::json END) s
        WHERE s->>'type' = 'analyze_journey' LIMIT 1) j ON true
    WHERE o."stayed90d" IS NOT NULL
      AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')))`;
+
+/** Every treated or held-out decision with its 90-day outcome, as the learned effects read them. */
+export async function readTreatmentOutcomes(client: pg.ClientBase | pg.Pool): Promise<(TreatmentOutcome & { customerId: string })[]> {
+  const { rows } = await client.query<TreatmentOutcome & { customerId: string }>(OUTCOMES_SQL);
+  return rows.map((o) => ({ ...o, risk: o.risk !== null && Number.isFinite(o.risk) ? o.risk : null }));
+}
 
 /**
  * Recomputes every treatment's learned effect from the outcomes recorded so far and replaces the
@@ -64,10 +71,10 @@ export async function refreshLearnedEffects(
     const { rows: catalog } = await client.query<{ key: string; expectedEffect: number; goal: string; eligibility: Eligibility | null; isNoAction: boolean }>(
       `SELECT key, "expectedEffect", goal, eligibility, "isNoAction" FROM "Treatment" WHERE NOT "isNoAction" ORDER BY key`,
     );
-    const { rows: outcomes } = await client.query<TreatmentOutcome>(OUTCOMES_SQL);
+    const outcomes = await readTreatmentOutcomes(client);
     const learned = learnEffects({
       catalog: catalog.map((t) => ({ ...t, eligibility: t.eligibility ?? {} })),
-      outcomes: outcomes.map((o) => ({ ...o, risk: o.risk !== null && Number.isFinite(o.risk) ? o.risk : null })),
+      outcomes,
       priorLeavers,
       minOutcomes,
       minBaseline: MIN_HELD_OUT_BASELINE,

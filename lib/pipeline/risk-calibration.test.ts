@@ -16,7 +16,8 @@ describe("recalibrateChurnRisk", () => {
     const customers = await insertCustomers(db.url, { count: outcomes.length });
     for (const [i, o] of outcomes.entries()) {
       const id = randomUUID();
-      const trace = [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { metrics: { churnRisk: o.risk }, patterns: [] } } }];
+      // As the orchestrator keeps a decision's trace: its steps under "steps".
+      const trace = { steps: [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { metrics: { churnRisk: o.risk }, patterns: [] } } }] };
       await pool.query(
         `INSERT INTO "Recommendation" (id, "runId", "customerId", status, policy, rationale, confidence, "expectedValue", "permissionStatement", "heldOutFrom", trace, "updatedAt")
          VALUES ($1, $2, $3, 'no_action', 'rules', 'test', 0.5, 0, 'test', 'retention_call', $4::json, now())`,
