@@ -7,8 +7,9 @@ import type pg from "pg";
 import { createDataAgent } from "../agents/data/data-agent";
 import type { PolicyKind } from "../agents/domain";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
-import { type AllocationStrategy, type Outcome, type RunPlan, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, plannedOrder, tallyRun, tallySaved } from "../agents/orchestrator";
-import type { RunSummary } from "../agents/orchestrator/messages";
+import { type AllocationStrategy, type Outcome, type RunPlan, type TalliedOutcome, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, plannedOrder, tallyRun, tallySaved } from "../agents/orchestrator";
+import type { RunSummary, TraceStep } from "../agents/orchestrator/messages";
+import type { TreatmentContext } from "../agents/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
@@ -228,13 +229,43 @@ export async function allocateRunStep(pool: pg.Pool, opts: { runId: string; maxC
   }
 }
 
-async function stagedOutcomes(pool: pg.Pool, runId: string, opts: { isUnsavedOnly: boolean }): Promise<Outcome[]> {
+/**
+ * The run's unsaved staged outcomes without their traces and contexts: most of their bytes, needed
+ * only for the customers an allocation step writes (withDetail), not to plan or order the run.
+ */
+async function stagedOutcomes(pool: pg.Pool, runId: string): Promise<Outcome[]> {
   const { rows } = await pool.query<{ outcome: Outcome }>(
-    `SELECT d.outcome FROM "RunDecision" d WHERE d."runId" = $1
-        ${opts.isUnsavedOnly ? `AND NOT EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."runId" = d."runId" AND r."customerId" = d."customerId")` : ""}`,
+    `SELECT d.outcome - 'trace' - 'context' AS outcome FROM "RunDecision" d WHERE d."runId" = $1
+        AND NOT EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."runId" = d."runId" AND r."customerId" = d."customerId")`,
     [runId],
   );
   return rows.map((r) => r.outcome);
+}
+
+/** Puts back the staged traces and contexts of `outcomes`, the customers about to be written. */
+async function withDetail(pool: pg.Pool, runId: string, outcomes: Outcome[]): Promise<void> {
+  const detailed = outcomes.filter((o) => o.kind !== "missing");
+  const { rows } = await pool.query<{ customerId: string; trace: TraceStep[]; context: TreatmentContext | null }>(
+    `SELECT "customerId", outcome->'trace' AS trace, outcome->'context' AS context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+    [runId, detailed.map((o) => o.customerId)],
+  );
+  const byCustomer = new Map(rows.map((r) => [r.customerId, r]));
+  for (const o of detailed) {
+    const row = byCustomer.get(o.customerId);
+    o.trace = row?.trace ?? [];
+    if (o.kind === "decided" && row?.context) o.context = row.context;
+  }
+}
+
+/** What the run's summary reads of each staged outcome, built in the database so no trace or context leaves it. */
+async function talliedOutcomes(pool: pg.Pool, runId: string): Promise<TalliedOutcome[]> {
+  const { rows } = await pool.query<{ item: TalliedOutcome }>(
+    `SELECT jsonb_build_object('kind', o->'kind', 'customerId', o->'customerId',
+              'decision', jsonb_build_object('usage', o->'decision'->'usage', 'policy', o->'decision'->'policy', 'modelFallback', o->'decision'->'modelFallback')) AS item
+       FROM (SELECT outcome - 'trace' - 'context' AS o FROM "RunDecision" WHERE "runId" = $1) d`,
+    [runId],
+  );
+  return rows.map((r) => r.item);
 }
 
 async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers: number; strategy: AllocationStrategy }): Promise<AllocationResult> {
@@ -247,7 +278,7 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
   const treatment = createTreatmentAgent({ catalog, model: null, contactPolicy: run.options.isWithoutContactPolicy ? null : await loadContactPolicy(pool) });
   const now = () => new Date();
   const store = createPgCapacityStore(pool);
-  const unsaved = await stagedOutcomes(pool, runId, { isUnsavedOnly: true });
+  const unsaved = await stagedOutcomes(pool, runId);
   // Before the first hold: prices over all the run's decided customers, for the decisions made until the next run.
   const isFirstStep = unsaved.length === run.total;
   // A later step plans what is left against the limits as they then stand.
@@ -258,6 +289,7 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
   const share = Math.max(run.options.batchSize, Math.floor(maxCustomers / run.options.batchSize) * run.options.batchSize);
   const ordered = plan ? plannedOrder(unsaved, plan) : greedyOrder(unsaved);
   const outcomes = ordered.slice(0, share);
+  await withDetail(pool, runId, outcomes);
   // Missing customers are never written, so they do not count as left once everyone else is.
   const isMoreLeft = ordered.slice(share).some((o) => o.kind !== "missing");
   // Progress counts what earlier steps wrote, so the bar never goes back.
@@ -287,7 +319,7 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
 /** Ends an allocated run with a summary counted from its staged outcomes and stored recommendations; its staging goes. */
 async function finishRun(pool: pg.Pool, opts: { run: RunRow; isStopped: boolean }): Promise<RunSummary> {
   const { run } = opts;
-  const items = await stagedOutcomes(pool, run.id, { isUnsavedOnly: false });
+  const items = await talliedOutcomes(pool, run.id);
   const { rows: records } = await pool.query<{ customerId: string; status: "pending_review" | "no_action" | "failed"; failureReason: string | null; treatmentKey: string | null; fallbackPath: unknown; expectedValue: string }>(
     `SELECT "customerId", status::text, "failureReason", "treatmentKey", "fallbackPath", "expectedValue" FROM "Recommendation" WHERE "runId" = $1 ORDER BY "createdAt", id`,
     [run.id],
