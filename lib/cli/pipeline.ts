@@ -1,8 +1,11 @@
 // Runs the agent pipeline from the command line.
 // Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY] [--min-risk 0..1] [--segment-id ID] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
 import pg from "pg";
+import { databaseRetryFrom } from "../database/command";
 import { openDatabase } from "../database/connection";
+import { type DatabaseRetryOptions, databaseFailureMessage } from "../database/outage";
 import { getEnv } from "../env";
+import { describeModelBreaker } from "../llm/circuit-breaker";
 import { chatModelFromEnv } from "../llm/select-model";
 import type { RunSummary } from "../agents/orchestrator/messages";
 import { startWorker } from "../jobs/worker";
@@ -61,8 +64,12 @@ try {
     process.exit(0);
   }
   console.log(`Run ${runId}: ${customerIds.length} customers, ${policy === "llm" ? `language model ${model?.name}` : "deterministic policy"}`);
-  const worker = await startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, log: (m) => console.error(m) });
-  const status = await waitForRun(pool, runId).finally(() => worker.stop());
+  const retry: DatabaseRetryOptions = {
+    ...databaseRetryFrom({ ...env, DATABASE_URL: db.url }),
+    onRetry: ({ error, delayMs }) => console.error(`[pipeline] ${databaseFailureMessage(error, db.url)} Trying again in ${(delayMs / 1000).toFixed(1)} s.`),
+  };
+  const worker = await startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, databaseRetry: retry, log: (m) => console.error(m) });
+  const status = await waitForRun(pool, runId, { retry }).finally(() => worker.stop());
   const { rows } = await pool.query<{ error: string | null; summary: RunSummary | null }>(`SELECT error, summary FROM "Run" WHERE id = $1`, [runId]);
   const summary = rows[0]?.summary;
   if (status === "failed" || !summary) fail(`Run failed: ${rows[0]?.error}`);
@@ -82,8 +89,13 @@ try {
   });
   console.table(summary.byTreatment);
   for (const f of summary.failures.slice(0, 10)) console.log(`failed ${f.customerId}: ${f.reason}`);
+  const breaker = summary.modelBreaker && describeModelBreaker(summary.modelBreaker, { faultLimit: env.MODEL_FAULT_LIMIT, decidedWhilePaused: summary.modelPaused ?? 0 });
+  if (breaker) console.log(breaker);
 } catch (err) {
   if (err instanceof RunRequestError) fail(err.message);
+  // An outage that outlasted the retries: one sentence, not a stack; the run itself stays with the workers.
+  const outage = databaseFailureMessage(err, db.url);
+  if (outage) fail(`${outage} The run, if it was created, goes on in the workers.`);
   throw err;
 } finally {
   await pool.end();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { type ChatAnswer, type ChatModel, type ChatRequest, ModelUnavailableError } from "../agents/ports";
-import { type ModelFaultCounters, modelFaultCounters, withCircuitBreaker } from "./circuit-breaker";
+import { type ModelFaultCounters, describeModelBreaker, modelFaultCounters, withCircuitBreaker } from "./circuit-breaker";
 
 const request: ChatRequest = { system: "s", user: "u", schema: { name: "n", schema: {} } };
 const answer: ChatAnswer = { content: "{}", promptTokens: 1, completionTokens: 1, model: "m" };
@@ -142,5 +142,17 @@ describe("model circuit breaker", () => {
     ["a model with a breaker", withCircuitBreaker(scriptedModel([]).model), { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 }],
   ])("counters of %s", (_title, model, counters) => {
     expect(modelFaultCounters(model)).toEqual(counters);
+  });
+});
+
+describe("what a run's summary says of the breaker", () => {
+  test.each<[string, { faults: number; pauses: number; skippedCalls: number }, number, number, string | null]>([
+    ["no fault at all", { faults: 0, pauses: 0, skippedCalls: 0 }, 5, 0, null],
+    ["faults below the limit", { faults: 3, pauses: 0, skippedCalls: 0 }, 5, 0, "The model faulted (3 faults) but was never paused; the rules decided those customers."],
+    ["one pause after 1 fault", { faults: 1, pauses: 1, skippedCalls: 1 }, 1, 1, "Model paused once after 1 consecutive fault; 1 decided by the rules meanwhile (1 fault, 1 call not made)."],
+    ["two pauses after 5 faults", { faults: 14, pauses: 2, skippedCalls: 320 }, 5, 312, "Model paused twice after 5 consecutive faults; 312 decided by the rules meanwhile (14 faults, 320 calls not made)."],
+    ["three pauses", { faults: 15, pauses: 3, skippedCalls: 40 }, 5, 40, "Model paused 3 times after 5 consecutive faults; 40 decided by the rules meanwhile (15 faults, 40 calls not made)."],
+  ])("%s", (_title, breaker, faultLimit, decidedWhilePaused, sentence) => {
+    expect(describeModelBreaker(breaker, { faultLimit, decidedWhilePaused })).toBe(sentence);
   });
 });

@@ -118,3 +118,18 @@ export function scopedModel(model: ChatModel | null): ChatModel | null {
   if (!model || !("scoped" in model) || typeof model.scoped !== "function") return model;
   return (model as GuardedChatModel).scoped();
 }
+
+const TIMES = ["never", "once", "twice"];
+
+/**
+ * One sentence on what the breaker did in a run, for its summary: "Model paused twice after 5
+ * consecutive faults; 312 decided by the rules meanwhile (14 faults, 320 calls not made)." Null
+ * when the model was never paused and never faulted.
+ */
+export function describeModelBreaker(breaker: { faults: number; pauses: number; skippedCalls: number }, opts: { faultLimit: number; decidedWhilePaused: number }): string | null {
+  if (breaker.pauses === 0 && breaker.faults === 0) return null;
+  const faults = `${breaker.faults} ${breaker.faults === 1 ? "fault" : "faults"}`;
+  if (breaker.pauses === 0) return `The model faulted (${faults}) but was never paused; the rules decided those customers.`;
+  const times = TIMES[breaker.pauses] ?? `${breaker.pauses} times`;
+  return `Model ${pausedReason(opts.faultLimit).replace("model paused", `paused ${times}`)}; ${opts.decidedWhilePaused} decided by the rules meanwhile (${faults}, ${breaker.skippedCalls} ${breaker.skippedCalls === 1 ? "call" : "calls"} not made).`;
+}

@@ -5,6 +5,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { ChatModel } from "../agents/ports";
 import type { RunSummary } from "../agents/orchestrator/messages";
+import { type DatabaseRetryOptions, withDatabaseRetry } from "../database/outage";
 import { getEnv } from "../env";
 import { type JobQueue, type RefreshKind, openJobQueue } from "../jobs/queue";
 import type { RunOptions } from "../jobs/steps";
@@ -93,11 +94,15 @@ export async function enqueueRun(
 /** Runs this process enqueued that may not have ended, by pool, so a test or the command line can wait for them. */
 const enqueued = new Map<pg.Pool, Set<string>>();
 
-/** Ends once run `runId` ended; its status. Without an answer in `timeoutMs`, "timeout" (the run stays queued for a worker). */
-export async function waitForRun(pool: pg.Pool, runId: string, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<string> {
+/**
+ * Ends once run `runId` ended; its status. Without an answer in `timeoutMs`, "timeout" (the run
+ * stays queued for a worker). With `retry`, a database outage is waited out like the workers do.
+ */
+export async function waitForRun(pool: pg.Pool, runId: string, opts: { timeoutMs?: number; pollMs?: number; retry?: DatabaseRetryOptions } = {}): Promise<string> {
   const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
+  const read = () => pool.query<{ status: string }>(`SELECT status::text FROM "Run" WHERE id = $1`, [runId]);
   for (;;) {
-    const { rows } = await pool.query<{ status: string }>(`SELECT status::text FROM "Run" WHERE id = $1`, [runId]);
+    const { rows } = opts.retry ? await withDatabaseRetry(read, opts.retry) : await read();
     const status = rows[0]?.status ?? "failed";
     if (status !== "queued" && status !== "running") return status;
     if (Date.now() >= deadline) return "timeout";
