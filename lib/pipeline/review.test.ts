@@ -1,66 +1,36 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { type TestDatabase, createTestDatabase } from "../database/testing";
+import { describe, expect, test } from "vitest";
 import { createAllocationAgent } from "../agents/allocation/allocation-agent";
 import { AppError } from "../errors";
 import { loadCatalog } from "./catalog";
-import { customerFactsOf, loadCustomerJourney } from "./customer-journey";
 import { createPgCapacityStore } from "./pg-capacity-store";
-import { type ReviewAction, describeReviewOutcome, listOverrideChoices, reviewRecommendations } from "./review";
-import { createRun, executeRun } from "./runs";
-import { insertCatalog, insertCustomers, insertPermissions } from "./testing/fixtures";
+import { type ReviewAction, describeReviewOutcome, listOverrideChoices } from "./review";
+import { countersOf, newCustomers, overrideChoicesOf, reviewAs, runPipeline, reviewDatabasePerTest } from "./review/test-fixture";
+import { insertCatalog } from "./testing/fixtures";
 
-let db: TestDatabase;
-let pool: pg.Pool;
-
-beforeEach(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 12 });
-});
-afterEach(async () => {
-  await pool.end();
-  await db.drop();
-});
+const t = reviewDatabasePerTest({ poolSize: 12 });
 
 const reviewer = { id: null, label: "Test reviewer" };
-const one = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0] as T;
-const counters = (key: string) => one<{ used: number; held: number; limit: number }>(`SELECT used, held, "limit" FROM "ResourceConstraint" WHERE key = $1`, [key]);
+const one = async <T>(sql: string, params: unknown[] = []) => (await t.pool.query(sql, params)).rows[0] as T;
+const counters = (key: string) => countersOf(t.pool, key);
 const outcomes = async (key: string) =>
   Object.fromEntries(
-    (await pool.query<{ outcome: string; n: number }>(`SELECT outcome::text, count(*)::int AS n FROM "Allocation" WHERE "resourceKey" = $1 GROUP BY outcome`, [key])).rows.map((r) => [r.outcome, r.n]),
+    (await t.pool.query<{ outcome: string; n: number }>(`SELECT outcome::text, count(*)::int AS n FROM "Allocation" WHERE "resourceKey" = $1 GROUP BY outcome`, [key])).rows.map((r) => [r.outcome, r.n]),
   );
 
-async function review(ids: string[], action: ReviewAction) {
-  return reviewRecommendations({
-    store: createPgCapacityStore(pool),
-    catalog: await loadCatalog(pool),
-    recommendationIds: ids,
-    action,
-    reviewer,
-    loadFacts: async (customerId) => {
-      const journey = await loadCustomerJourney(pool, customerId);
-      return journey ? customerFactsOf(journey, new Date().toISOString()) : null;
-    },
-  });
-}
+const review = (ids: string[], action: ReviewAction) => reviewAs(t.pool, reviewer, ids, action);
 
 /** Runs the pipeline over `count` customers with `callSlots` call slots; answers the call recommendations (held) by id. */
 async function pipeline(opts: { count: number; callSlots: number; smsQuota?: number; channels?: string[] }) {
-  await insertCatalog(db.url, { limits: { call_slots: opts.callSlots, sms_quota: opts.smsQuota ?? 1000 } });
-  const ids = await insertCustomers(db.url, { count: opts.count });
-  await insertPermissions(db.url, ids, opts.channels);
-  const run = await createRun(pool, { scope: { customerIds: ids }, policy: "rules" });
-  await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null });
-  const calls = await pool.query<{ id: string; customerId: string }>(
-    `SELECT id, "customerId" FROM "Recommendation" WHERE "treatmentKey" = 'retention_call' AND status = 'pending_review' ORDER BY "customerId"`,
-  );
-  return { runId: run.runId, callIds: calls.rows.map((r) => r.id), customers: calls.rows.map((r) => r.customerId) };
+  await insertCatalog(t.url, { limits: { call_slots: opts.callSlots, sms_quota: opts.smsQuota ?? 1000 } });
+  const { runId, pending } = await runPipeline(t.pool, await newCustomers(t.url, { count: opts.count, ...(opts.channels ? { channels: opts.channels } : {}) }));
+  const calls = pending.filter((r) => r.treatmentKey === "retention_call");
+  return { runId, callIds: calls.map((r) => r.id), customers: calls.map((r) => r.customerId) };
 }
 
 async function insertPending(runId: string, customerId: string, treatmentKey: string): Promise<string> {
   const id = randomUUID();
-  await pool.query(
+  await t.pool.query(
     `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue", "permissionStatement", "updatedAt")
      VALUES ($1, $2, $3, 'pending_review', $4, 'rules', 'Written without a hold', 0.5, 10, 'Call marketing allowed.', now())`,
     [id, runId, customerId, treatmentKey],
@@ -77,7 +47,7 @@ describe("approve and reject", () => {
     expect(outcome).toEqual({ done: callIds.slice(0, 4), skipped: [] });
     expect(await counters("call_slots")).toMatchObject({ used: 6, held: 2 });
     expect(await outcomes("call_slots")).toEqual({ held: 6, confirmed: 4 });
-    const statuses = await pool.query(`SELECT status::text, count(*)::int AS n FROM "Recommendation" WHERE id = ANY($1::uuid[]) GROUP BY status`, [callIds]);
+    const statuses = await t.pool.query(`SELECT status::text, count(*)::int AS n FROM "Recommendation" WHERE id = ANY($1::uuid[]) GROUP BY status`, [callIds]);
     expect(statuses.rows).toEqual(expect.arrayContaining([{ status: "approved", n: 4 }, { status: "pending_review", n: 2 }]));
     const audit = await one<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditLog" WHERE action = 'recommendation.approve'`);
     expect(audit.n).toBe(4);
@@ -123,8 +93,8 @@ describe("approve and reject", () => {
   test("approving a recommendation whose capacity was already confirmed takes no second unit", async () => {
     const { callIds } = await pipeline({ count: 1, callSlots: 10 });
     // Its capacity was confirmed through the allocation agent before anyone reviewed it.
-    const store = createPgCapacityStore(pool);
-    const agent = createAllocationAgent({ store, catalog: await loadCatalog(pool) });
+    const store = createPgCapacityStore(t.pool);
+    const agent = createAllocationAgent({ store, catalog: await loadCatalog(t.pool) });
     expect((await agent.process({ type: "confirm_allocation", recommendationIds: [callIds[0]!], actor: "Test" })).ok).toBe(true);
     expect(await counters("call_slots")).toMatchObject({ used: 1, held: 0 });
     expect(await review([callIds[0]!], { kind: "approve" })).toEqual({ done: [callIds[0]], skipped: [] });
@@ -134,7 +104,7 @@ describe("approve and reject", () => {
 
   test("a pending recommendation without a hold takes capacity on approval while there is room and is skipped once full", async () => {
     const { runId } = await pipeline({ count: 1, callSlots: 3 });
-    await insertPermissions(db.url, await insertCustomers(db.url, { count: 3, prefix: "H" }));
+    await newCustomers(t.url, { count: 3, prefix: "H" });
     const ids = [];
     for (const c of ["H-0001", "H-0002", "H-0003"]) ids.push(await insertPending(runId, c, "retention_call"));
     const outcome = await review(ids, { kind: "approve" });
@@ -147,7 +117,7 @@ describe("approve and reject", () => {
 
   test("a treatment without a resource is approved without touching capacity", async () => {
     const { runId } = await pipeline({ count: 1, callSlots: 3 });
-    await insertPermissions(db.url, await insertCustomers(db.url, { count: 1, prefix: "E" }));
+    await newCustomers(t.url, { count: 1, prefix: "E" });
     const id = await insertPending(runId, "E-0001", "retention_email");
     const before = await counters("call_slots");
     expect(await review([id], { kind: "approve" })).toEqual({ done: [id], skipped: [] });
@@ -165,7 +135,7 @@ describe("override", () => {
     expect(await counters("sms_quota")).toMatchObject({ used: 1, held: 0 });
     const rec = await one(`SELECT status::text, "treatmentKey", "overriddenFrom", "reviewReason" FROM "Recommendation" WHERE id = $1`, [id]);
     expect(rec).toEqual({ status: "overridden", treatmentKey: "retention_sms", overriddenFrom: "retention_call", reviewReason: "Prefers text messages" });
-    const history = await pool.query(`SELECT "resourceKey", outcome::text FROM "Allocation" WHERE "recommendationId" = $1 ORDER BY id`, [id]);
+    const history = await t.pool.query(`SELECT "resourceKey", outcome::text FROM "Allocation" WHERE "recommendationId" = $1 ORDER BY id`, [id]);
     expect(history.rows).toEqual([
       { resourceKey: "call_slots", outcome: "held" },
       { resourceKey: "call_slots", outcome: "released" },
@@ -192,13 +162,13 @@ describe("override", () => {
 
   test("is refused, changing nothing, when the new treatment's resource has no room", async () => {
     const { callIds } = await pipeline({ count: 2, callSlots: 10, smsQuota: 1 });
-    await pool.query(`UPDATE "ResourceConstraint" SET used = 1 WHERE key = 'sms_quota'`);
+    await t.pool.query(`UPDATE "ResourceConstraint" SET used = 1 WHERE key = 'sms_quota'`);
     await expectRefused(callIds[0]!, { kind: "override", treatmentKey: "retention_sms", reason: "Prefers texts" }, /Retention SMS has no room left/);
   });
 
   test("a refused override still leaves its denied attempt in the allocation history, and only that", async () => {
     const { callIds, customers } = await pipeline({ count: 2, callSlots: 10, smsQuota: 1 });
-    await pool.query(`UPDATE "ResourceConstraint" SET used = 1 WHERE key = 'sms_quota'`);
+    await t.pool.query(`UPDATE "ResourceConstraint" SET used = 1 WHERE key = 'sms_quota'`);
     const smsBefore = await outcomes("sms_quota");
     await expect(review([callIds[0]!], { kind: "override", treatmentKey: "retention_sms", reason: "Prefers texts" })).rejects.toThrow(/no room left/);
     expect(await outcomes("sms_quota")).toEqual({ ...smsBefore, denied: (smsBefore.denied ?? 0) + 1 });
@@ -253,7 +223,7 @@ describe("override", () => {
 describe("listOverrideChoices", () => {
   test("offers the allowed treatments other than the current one, with the room left on each", async () => {
     const { callIds } = await pipeline({ count: 2, callSlots: 10, smsQuota: 5 });
-    const choices = await listOverrideChoices({ pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool), recommendationId: callIds[0]! });
+    const choices = await overrideChoicesOf(t.pool, callIds[0]!);
     expect(choices).toMatchObject({ currentKey: "retention_call", isPending: true });
     expect(choices!.options.map((o) => [o.treatmentKey, o.available])).toEqual([
       ["retention_sms", 5],
@@ -264,7 +234,7 @@ describe("listOverrideChoices", () => {
   test("offers nothing once the recommendation is reviewed, and null for an unknown id", async () => {
     const { callIds } = await pipeline({ count: 1, callSlots: 10 });
     await review(callIds, { kind: "approve" });
-    const deps = { pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool) };
+    const deps = { pool: t.pool, store: createPgCapacityStore(t.pool), catalog: await loadCatalog(t.pool) };
     expect(await listOverrideChoices({ ...deps, recommendationId: callIds[0]! })).toMatchObject({ isPending: false, options: [] });
     expect(await listOverrideChoices({ ...deps, recommendationId: randomUUID() })).toBeNull();
   });
