@@ -5,6 +5,7 @@
 import pg from "pg";
 import { databaseRetryFrom } from "../database/command";
 import { openDatabase } from "../database/connection";
+import { databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 import { getEnv } from "../env";
 import { startWorker } from "../jobs/worker";
 import { chatModelFromEnv } from "../llm/select-model";
@@ -24,7 +25,17 @@ if (!maintenance.ok) exitOnBadArgs(maintenance, usage);
 
 const env = getEnv();
 const log = (m: string) => console.log(`[worker ${process.pid}] ${m}`);
-const db = await openDatabase({ log });
+// A worker started while the database is down (both started at once, or a restart) waits for it.
+const startRetry = databaseRetryFrom(env);
+const db = await withDatabaseRetry(() => openDatabase({ log }), {
+  ...startRetry,
+  onRetry: ({ error, delayMs }) => log(`${databaseFailureMessage(error, env.DATABASE_URL)} Trying again in ${(delayMs / 1000).toFixed(1)} s.`),
+}).catch((err: unknown) => {
+  const message = databaseFailureMessage(err, env.DATABASE_URL);
+  if (message === null) throw err;
+  console.error(`[worker ${process.pid}] ${message} Start the worker again once the database answers.`);
+  process.exit(1);
+});
 const pool = new pg.Pool({ connectionString: db.url, max: concurrency.value * 2 + 4 });
 // An idle connection cut by the server is replaced on the next query; unheard, its error would stop the worker.
 pool.on("error", (err) => log(`an idle database connection failed; it will be replaced (${err.message})`));
