@@ -76,11 +76,14 @@ const featureSql: Record<(typeof segmentFeatures)[number], string> = {
 function insightConditions(segment: SavedSegment, params: unknown[]): string[] {
   if (segment.kind === "found") {
     const { model, modelIndex } = segment;
-    const z = segmentFeatures.map((f, j) => `((${featureSql[f]} - ${literal(model.means[j]!)}) / ${literal(model.scales[j]!)})`);
-    const distance = (centroid: number[]) => z.map((zj, j) => `power(${zj} - ${literal(centroid[j]!)}, 2)`).join(" + ");
+    // Each standardised feature is worked out once per customer (a row of z0..z7), then every centre's
+    // squared distance summed in feature order with d * d, as squaredDistance does in code.
+    const z = segmentFeatures.map((f, j) => `((${featureSql[f]} - ${literal(model.means[j]!)}) / ${literal(model.scales[j]!)}) AS z${j}`);
+    const distance = (centroid: number[]) => centroid.map((c, j) => `(z.z${j} - ${literal(c)}) * (z.z${j} - ${literal(c)})`).join(" + ");
     const own = distance(model.centroids[modelIndex]!);
     // The nearest centre, ties to the lower index, as assign_segment places a customer.
-    return model.centroids.flatMap((c, i) => (i === modelIndex ? [] : [`(${own}) ${i < modelIndex ? "<" : "<="} (${distance(c)})`]));
+    const nearest = model.centroids.flatMap((c, i) => (i === modelIndex ? [] : [`(${own}) ${i < modelIndex ? "<" : "<="} (${distance(c)})`]));
+    return nearest.length ? [`(SELECT ${nearest.join(" AND ")} FROM (SELECT ${z.join(", ")}) z)`] : [];
   }
   const r = segment.rule;
   const out: string[] = [];
