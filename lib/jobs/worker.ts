@@ -9,6 +9,7 @@ import type { ChatModel } from "../agents/ports";
 import { type DatabaseRetryOptions, databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 import { refreshInsights } from "../pipeline/insights-refresh";
 import { refreshLearnedEffects } from "../pipeline/learned-effects";
+import { refreshRiskCalibration } from "../pipeline/risk-calibration";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
 import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
 
@@ -35,7 +36,7 @@ export const REFRESHES: Record<RefreshKind, (pool: pg.Pool) => Promise<string>> 
     const r = await refreshInsights(pool);
     return `insights refreshed for ${r.refreshed} of ${r.total} customers (${r.failed.length} failed), ${r.segmentsCounted} segments counted`;
   },
-  learnedEffects: async (pool) => `learned effects refreshed: ${(await refreshLearnedEffects(pool)).length} treatments`,
+  learnedEffects: async (pool) => `learned effects refreshed: ${(await refreshLearnedEffects(pool)).length} treatments; risk calibration from the ${(await refreshRiskCalibration(pool)).source}`,
 };
 
 export type Worker = { queue: JobQueue; stop(): Promise<void> };
@@ -59,10 +60,14 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const { boss } = queue;
   const sendAllocation = (client: Pick<pg.ClientBase, "query">, runId: string) => queue.enqueueAllocation(client, { runId, expireInSeconds: opts.expireInSeconds });
 
+  /** This process's allocate worker, woken when a chunk here staged a run's last customer rather than at its next poll. */
+  let allocateWorkerId: string | null = null;
+
   const decide = async ([job]: PgBoss.JobWithMetadata<DecideJob>[]) => {
     const { runId, chunk, customerIds } = job!.data;
     try {
       const result = await retrying(`run ${runId}: chunk ${chunk + 1}`, () => decideRunChunk(pool, { runId, customerIds, model, onLast: (client) => sendAllocation(client, runId) }));
+      if (result === "last" && allocateWorkerId) boss.notifyWorker(allocateWorkerId);
       return { result };
     } catch (err) {
       log(`[worker] run ${runId}: chunk ${chunk + 1} (attempt ${job!.retryCount + 1}) failed: ${describe(err)}`);
@@ -100,7 +105,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
 
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   for (let n = 0; n < concurrency; n++) await boss.work<DecideJob>(QUEUES.decide, { batchSize: 1, includeMetadata: true }, decide);
-  await boss.work<AllocateJob>(QUEUES.allocate, { batchSize: 1, includeMetadata: true }, allocate);
+  allocateWorkerId = await boss.work<AllocateJob>(QUEUES.allocate, { batchSize: 1, includeMetadata: true }, allocate);
   await boss.work<FailedJob>(QUEUES.failed, { batchSize: 1, includeMetadata: true }, deadLetter);
   await boss.work(QUEUES.refreshInsights, { batchSize: 1 }, refresh("insights"));
   await boss.work(QUEUES.refreshLearnedEffects, { batchSize: 1 }, refresh("learnedEffects"));
