@@ -1,11 +1,12 @@
 // Browser tests run against their own throw-away PostgreSQL under .data/, seeded with demo data,
 // and their own production server. Any other database is refused: these tests reset what they use.
+import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { DEMO_PASSWORD, demoUsers } from "../lib/auth/demo-users";
 import { seedDemo } from "../prisma/seed/index";
-import { buildApp, needsBuild, serveApp, waitUntilServing } from "../lib/cli/next-app";
+import { needsBuild, serveApp, waitUntilServing } from "../lib/cli/next-app";
 import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedded";
 import { applyMigrations } from "../lib/database/migrate";
 import { dataDir } from "../lib/database/paths";
@@ -14,8 +15,21 @@ import { createRun, executeRun } from "../lib/pipeline/runs";
 import { AUTH_STATE_DIR, E2E_AUTH_SECRET, authStatePath } from "./fixtures/auth";
 import { E2E_CUSTOMERS, E2E_DATABASE, E2E_PIPELINE_CUSTOMERS, E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
 
+/** `next build` in a child process: the build is CPU-bound and the seed mostly waits on PostgreSQL, so they overlap. */
+function buildInBackground(): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "fixtures", "build-app.ts")], { stdio: "inherit" });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error("next build failed"))));
+  });
+}
+
 export default async function globalSetup() {
   const port = Number(process.env.E2E_PORT ?? 3107);
+  // Decided before seeding writes anything under the project, and awaited before the app is served.
+  const building = needsBuild() ? buildInBackground() : Promise.resolve();
+  // A failed seed must not leave the build's rejection unhandled; it is awaited (and thrown) below.
+  building.catch(() => {});
   const server = await startLocalPostgres({ dir: path.join(dataDir, "e2e-pg"), isEphemeral: true });
   if (!server.isOwner) throw new Error("Another process uses .data/e2e-pg: stop it before running the browser tests.");
   const url = server.urlFor(E2E_DATABASE);
@@ -37,7 +51,7 @@ export default async function globalSetup() {
   // Read by the served app (it inherits this environment).
   process.env.RUN_BATCH_SIZE = String(E2E_RUN_BATCH_SIZE);
 
-  if (needsBuild()) buildApp();
+  await building;
   // Specs expect exact treatments for customers they create with random ids; a 5% hold-out would
   // take some of them at random, so the served app holds out nobody (control groups are tested in
   // lib/pipeline/control-group.test.ts and lib/agents/orchestrator/control-group.test.ts).
