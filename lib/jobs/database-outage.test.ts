@@ -14,7 +14,7 @@ import { enqueueRun } from "../pipeline/launch";
 import { insertCatalog, insertCustomers, insertPermissions } from "../pipeline/testing/fixtures";
 import { spawnWorker } from "./spawn";
 
-const CUSTOMERS = 240;
+const CUSTOMERS = 120;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("a run while its PostgreSQL stops and starts again", () => {
@@ -75,7 +75,7 @@ describe("a run while its PostgreSQL stops and starts again", () => {
   });
 
   test("stopped for 4 s once some customers are decided: the run completes with one recommendation per customer, counters equal the live holds, and both workers live on", async () => {
-    const { runId } = await enqueueRun(pool, { scope: { limit: CUSTOMERS }, policy: "llm", options: { chunkSize: 20, concurrency: 2, batchSize: 40 }, expireInSeconds: 10 });
+    const { runId } = await enqueueRun(pool, { scope: { limit: CUSTOMERS }, policy: "llm", options: { chunkSize: 10, concurrency: 2, batchSize: 40 }, expireInSeconds: 10 });
     await until("some customers are decided", async () => ((await read<{ decided: number }>(`SELECT decided FROM "Run" WHERE id = $1`, [runId]))?.decided ?? 0) > 0, 60_000);
     const atStop = await read<{ decided: number; status: string }>(`SELECT decided, status::text FROM "Run" WHERE id = $1`, [runId]);
     await server.stop();
