@@ -1,25 +1,9 @@
-import pg from "pg";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { type TestDatabase, createTestDatabase } from "../../database/testing";
+import { describe, expect, test } from "vitest";
 import { AppError } from "../../errors";
-import { loadCatalog } from "../catalog";
-import { customerFactsOf, loadCustomerJourney } from "../customer-journey";
-import { createPgCapacityStore } from "../pg-capacity-store";
-import { listOverrideChoices, reviewRecommendations } from "../review";
-import { createRun, executeRun } from "../runs";
-import { insertCatalog, insertCustomers, insertPermissions } from "../testing/fixtures";
+import { insertCatalog } from "../testing/fixtures";
+import { newCustomers, overrideChoicesOf, reviewAs, reviewDatabasePerTest, runPipeline } from "./test-fixture";
 
-let db: TestDatabase;
-let pool: pg.Pool;
-
-beforeEach(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-});
-afterEach(async () => {
-  await pool.end();
-  await db.drop();
-});
+const t = reviewDatabasePerTest({ poolSize: 6 });
 
 const SMS_VALUE = 95;
 const CALL_VALUE = 135;
@@ -29,48 +13,33 @@ const CALL_VALUE = 135;
  * its ranked alternative: a call's gain over the unpriced SMS is £40. Call slots are then free to take.
  */
 async function smsRecommendation(): Promise<string> {
-  await insertCatalog(db.url, { limits: { call_slots: 0, sms_quota: 100 } });
-  const ids = await insertCustomers(db.url, { count: 1 });
-  await insertPermissions(db.url, ids);
-  const run = await createRun(pool, { scope: { customerIds: ids }, policy: "rules" });
-  await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null });
-  const { rows } = await pool.query<{ id: string }>(
+  await insertCatalog(t.url, { limits: { call_slots: 0, sms_quota: 100 } });
+  await runPipeline(t.pool, await newCustomers(t.url, { count: 1 }));
+  const { rows } = await t.pool.query<{ id: string }>(
     `UPDATE "Recommendation" SET "treatmentKey" = 'retention_sms', "expectedValue" = $1, fates = NULL,
         alternatives = jsonb_build_array(jsonb_build_object('treatmentKey', 'retention_call', 'expectedValue', $2::float8, 'reason', 'Ranked second'))
       WHERE status = 'pending_review' RETURNING id`,
     [SMS_VALUE, CALL_VALUE],
   );
-  await pool.query(`UPDATE "ResourceConstraint" SET "limit" = 10 WHERE key = 'call_slots'`);
+  await t.pool.query(`UPDATE "ResourceConstraint" SET "limit" = 10 WHERE key = 'call_slots'`);
   return rows[0]!.id;
 }
 
 async function priceCallSlots(price: number) {
-  await pool.query(`UPDATE "ResourceConstraint" SET price = $1, "highValuePrice" = $1, "priceUpdatedAt" = now() WHERE key = 'call_slots'`, [price]);
+  await t.pool.query(`UPDATE "ResourceConstraint" SET price = $1, "highValuePrice" = $1, "priceUpdatedAt" = now() WHERE key = 'call_slots'`, [price]);
 }
 
-async function overrideToCall(id: string) {
-  return reviewRecommendations({
-    store: createPgCapacityStore(pool),
-    catalog: await loadCatalog(pool),
-    recommendationIds: [id],
-    action: { kind: "override", treatmentKey: "retention_call", reason: "Asked to be called" },
-    reviewer: { id: null, label: "Test manager" },
-    loadFacts: async (customerId) => {
-      const journey = await loadCustomerJourney(pool, customerId);
-      return journey ? customerFactsOf(journey, new Date().toISOString()) : null;
-    },
-  });
-}
+const overrideToCall = (id: string) => reviewAs(t.pool, { id: null, label: "Test manager" }, [id], { kind: "override", treatmentKey: "retention_call", reason: "Asked to be called" });
 
 /** The call as the override dialog offers it: its price today and whether the gain pays it. */
 async function offeredCall(id: string) {
-  const choices = await listOverrideChoices({ pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool), recommendationId: id });
+  const choices = await overrideChoicesOf(t.pool, id);
   return choices?.options.find((o) => o.treatmentKey === "retention_call")?.price;
 }
 
 /** Everything an override could change: capacity counters, the recommendation, its history and the audit trail. */
 async function snapshot(id: string) {
-  const q = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows;
+  const q = async (sql: string, params: unknown[] = []) => (await t.pool.query(sql, params)).rows;
   return {
     counters: await q(`SELECT key, used, held FROM "ResourceConstraint" ORDER BY key`),
     recommendation: await q(`SELECT status::text, "treatmentKey", "overriddenFrom", "reviewReason" FROM "Recommendation" WHERE id = $1`, [id]),
@@ -112,7 +81,7 @@ describe("an override to a priced call slot pays today's price", () => {
 
   test("a priced slot for a treatment the recommendation put no value on is refused, and the dialog says so", async () => {
     const id = await smsRecommendation();
-    await pool.query(`UPDATE "Recommendation" SET alternatives = '[]' WHERE id = $1`, [id]);
+    await t.pool.query(`UPDATE "Recommendation" SET alternatives = '[]' WHERE id = $1`, [id]);
     await priceCallSlots(10);
     const before = await snapshot(id);
     expect(await offeredCall(id)).toEqual({

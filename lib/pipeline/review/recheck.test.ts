@@ -1,77 +1,43 @@
 // Approvals and overrides check again, in their own transaction, what the decision depended on:
 // consent, whether the treatment is still active, eligibility and the contact policy. A refusal
 // names the rule and changes nothing; the others of a bulk approval go through.
-import pg from "pg";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { TreatmentFate } from "../../agents/domain";
+import { beforeEach, describe, expect, test } from "vitest";
 import { formatPolicyDay } from "../../agents/rules/contact-policy";
-import { type TestDatabase, createTestDatabase } from "../../database/testing";
 import { AppError } from "../../errors";
-import { loadCatalog } from "../catalog";
 import { updateContactPolicyRule } from "../contact-policy";
-import { customerFactsOf, loadCustomerJourney } from "../customer-journey";
-import { createPgCapacityStore } from "../pg-capacity-store";
-import { type ReviewAction, listOverrideChoices, reviewRecommendations } from "../review";
-import { createRun, executeRun } from "../runs";
-import { insertCatalog, insertCustomers, insertPermissions } from "../testing/fixtures";
+import type { ReviewAction } from "../review";
+import { createRun } from "../runs";
+import { insertCatalog } from "../testing/fixtures";
+import { type PendingRecommendation, newCustomers, overrideChoicesOf, reviewAs, reviewDatabasePerTest, runPipeline } from "./test-fixture";
 
 const DAY_MS = 86_400_000;
-let db: TestDatabase;
-let pool: pg.Pool;
-
-beforeEach(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 8 });
-  await insertCatalog(db.url, { limits: { call_slots: 10, sms_quota: 1000 } });
-});
-afterEach(async () => {
-  await pool.end();
-  await db.drop();
-});
+const t = reviewDatabasePerTest({ poolSize: 8 });
+beforeEach(() => insertCatalog(t.url, { limits: { call_slots: 10, sms_quota: 1000 } }));
 
 const manager = { id: null, label: "Maya Patel (manager)", role: "manager" as const };
 
-async function review(ids: string[], action: ReviewAction) {
-  return reviewRecommendations({
-    store: createPgCapacityStore(pool),
-    catalog: await loadCatalog(pool),
-    recommendationIds: ids,
-    action,
-    reviewer: { id: null, label: "Test reviewer" },
-    loadFacts: async (customerId) => {
-      const journey = await loadCustomerJourney(pool, customerId);
-      return journey ? customerFactsOf(journey, new Date().toISOString()) : null;
-    },
-  });
-}
+const review = (ids: string[], action: ReviewAction) => reviewAs(t.pool, { id: null, label: "Test reviewer" }, ids, action);
 
 /** Runs the deterministic pipeline over `customerIds`; answers each customer's pending recommendation. */
-async function run(customerIds: string[]): Promise<Map<string, { id: string; treatmentKey: string; fates: TreatmentFate[] | null }>> {
-  const created = await createRun(pool, { scope: { customerIds }, policy: "rules" });
-  await executeRun(pool, { runId: created.runId, customerIds: created.customerIds, policy: "rules", model: null });
-  const { rows } = await pool.query<{ id: string; customerId: string; treatmentKey: string; fates: TreatmentFate[] | null }>(
-    `SELECT id, "customerId", "treatmentKey", fates FROM "Recommendation" WHERE "runId" = $1 AND status = 'pending_review'`,
-    [created.runId],
-  );
-  return new Map(rows.map((r) => [r.customerId, r]));
+async function run(customerIds: string[]): Promise<Map<string, PendingRecommendation>> {
+  return new Map((await runPipeline(t.pool, customerIds)).pending.map((r) => [r.customerId, r]));
 }
 
 /** Everything an approval could change: the recommendation, its allocation history and the counters. */
 async function snapshot(recommendationId: string) {
-  const rec = (await pool.query(`SELECT status::text, "treatmentKey", "reviewedAt" FROM "Recommendation" WHERE id = $1`, [recommendationId])).rows[0];
-  const history = (await pool.query(`SELECT "resourceKey", outcome::text FROM "Allocation" WHERE "recommendationId" = $1 ORDER BY id`, [recommendationId])).rows;
-  const counters = (await pool.query(`SELECT key, used, held FROM "ResourceConstraint" ORDER BY key`)).rows;
+  const rec = (await t.pool.query(`SELECT status::text, "treatmentKey", "reviewedAt" FROM "Recommendation" WHERE id = $1`, [recommendationId])).rows[0];
+  const history = (await t.pool.query(`SELECT "resourceKey", outcome::text FROM "Allocation" WHERE "recommendationId" = $1 ORDER BY id`, [recommendationId])).rows;
+  const counters = (await t.pool.query(`SELECT key, used, held FROM "ResourceConstraint" ORDER BY key`)).rows;
   return { rec, history, counters };
 }
 
 describe("a run right after an approval", () => {
   test("does not recommend the approved treatment while its cooldown lasts, and its fate says until when", async () => {
-    const [customer] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [customer!]);
+    const [customer] = await newCustomers(t.url, { count: 1 });
     const first = (await run([customer!])).get(customer!)!;
     expect(first.treatmentKey).toBe("retention_call");
     expect(await review([first.id], { kind: "approve" })).toEqual({ done: [first.id], skipped: [] });
-    const { reviewedAt } = (await pool.query<{ reviewedAt: Date }>(`SELECT "reviewedAt" FROM "Recommendation" WHERE id = $1`, [first.id])).rows[0]!;
+    const { reviewedAt } = (await t.pool.query<{ reviewedAt: Date }>(`SELECT "reviewedAt" FROM "Recommendation" WHERE id = $1`, [first.id])).rows[0]!;
 
     const again = (await run([customer!])).get(customer!)!;
     expect(again.treatmentKey).not.toBe("retention_call");
@@ -84,14 +50,13 @@ describe("a run right after an approval", () => {
 
 
   test("a decline recorded as the outcome of an approved decision keeps the treatment out for 90 days", async () => {
-    const [customer] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [customer!]);
+    const [customer] = await newCustomers(t.url, { count: 1 });
     const first = (await run([customer!])).get(customer!)!;
     await review([first.id], { kind: "approve" });
     const recordedAt = new Date(Date.now() - 60 * DAY_MS);
     // The approval itself is older than its 30-day cooldown; only the decline still holds.
-    await pool.query(`UPDATE "Recommendation" SET "reviewedAt" = $2 WHERE id = $1`, [first.id, new Date(recordedAt.getTime() - DAY_MS)]);
-    await pool.query(
+    await t.pool.query(`UPDATE "Recommendation" SET "reviewedAt" = $2 WHERE id = $1`, [first.id, new Date(recordedAt.getTime() - DAY_MS)]);
+    await t.pool.query(
       `INSERT INTO "Outcome" (id, "recommendationId", "contactMade", response, source, "recordedAt", "updatedAt") VALUES (gen_random_uuid(), $1, true, 'declined', 'import', $2, now())`,
       [first.id, recordedAt],
     );
@@ -108,14 +73,14 @@ describe("approval re-checks", () => {
     [
       "after the customer withdrew call marketing consent",
       async (customerId) => {
-        await pool.query(`UPDATE "ContactPermission" SET marketing = false, "updatedAt" = $2 WHERE "customerId" = $1 AND channel = 'call'`, [customerId, yesterday()]);
+        await t.pool.query(`UPDATE "ContactPermission" SET marketing = false, "updatedAt" = $2 WHERE "customerId" = $1 AND channel = 'call'`, [customerId, yesterday()]);
       },
       () => `Retention call: Call marketing consent was withdrawn on ${formatPolicyDay(yesterday().getTime(), Date.now())}`,
     ],
     [
       "after the treatment was deactivated in the catalog",
       async () => {
-        await pool.query(`UPDATE "Treatment" SET "isActive" = false WHERE key = 'retention_call'`);
+        await t.pool.query(`UPDATE "Treatment" SET "isActive" = false WHERE key = 'retention_call'`);
       },
       () => "Retention call is no longer active in the catalog",
     ],
@@ -123,8 +88,8 @@ describe("approval re-checks", () => {
       "after the call limit was reached by another approval",
       async (customerId) => {
         // Approved from an earlier run while this one waited.
-        const other = await createRun(pool, { scope: { customerIds: [customerId] }, policy: "rules" });
-        await pool.query(
+        const other = await createRun(t.pool, { scope: { customerIds: [customerId] }, policy: "rules" });
+        await t.pool.query(
           `INSERT INTO "Recommendation" (id, "runId", "customerId", status, "treatmentKey", policy, rationale, confidence, "expectedValue", "permissionStatement", "reviewedAt", "updatedAt")
            VALUES (gen_random_uuid(), $1, $2, 'approved', 'retention_call', 'rules', 'earlier', 0.5, 10, 'Call marketing allowed', $3, now())`,
           [other.runId, customerId, yesterday()],
@@ -133,8 +98,7 @@ describe("approval re-checks", () => {
       () => `Retention call: contact policy: cooldown until`,
     ],
   ])("is refused %s, leaving the recommendation pending with its hold, the rule named", async (_title, change, reason) => {
-    const [customer] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [customer!]);
+    const [customer] = await newCustomers(t.url, { count: 1 });
     const pending = (await run([customer!])).get(customer!)!;
     await change(customer!);
     const before = await snapshot(pending.id);
@@ -147,28 +111,26 @@ describe("approval re-checks", () => {
   });
 
   test("a limit a manager lowers after the decision applies to its approval: the 7-day limit on all channels reached by an earlier approval", async () => {
-    const [customer] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [customer!], ["sms", "email"]);
+    const [customer] = await newCustomers(t.url, { count: 1, channels: ["sms", "email"] });
     const first = (await run([customer!])).get(customer!)!;
     await review([first.id], { kind: "approve" });
     const second = (await run([customer!])).get(customer!)!;
     expect(second.treatmentKey).not.toBe(first.treatmentKey);
-    await updateContactPolicyRule(pool, { actor: manager, input: { key: "overall_limit", isEnabled: true, maxCount: 1, windowDays: 7 } });
+    await updateContactPolicyRule(t.pool, { actor: manager, input: { key: "overall_limit", isEnabled: true, maxCount: 1, windowDays: 7 } });
     const before = await snapshot(second.id);
 
     const outcome = await review([second.id], { kind: "approve" });
     expect(outcome.skipped[0]?.reason).toMatch(/: contact policy: the 7-day limit of 1 contact on all channels was reached on \d+ \w{3}; no contact until \d+ \w{3}$/);
     expect(await snapshot(second.id)).toEqual(before);
     // The change never touched the approval made before it.
-    expect((await pool.query(`SELECT status::text FROM "Recommendation" WHERE id = $1`, [first.id])).rows[0].status).toBe("approved");
+    expect((await t.pool.query(`SELECT status::text FROM "Recommendation" WHERE id = $1`, [first.id])).rows[0].status).toBe("approved");
   });
 
   test("bulk approval reports each refusal and approves the others", async () => {
-    const customers = await insertCustomers(db.url, { count: 4 });
-    await insertPermissions(db.url, customers);
+    const customers = await newCustomers(t.url, { count: 4 });
     const pending = await run(customers);
     const ids = customers.map((c) => pending.get(c)!.id);
-    await pool.query(`UPDATE "ContactPermission" SET marketing = false WHERE "customerId" = ANY($1) AND channel = 'call'`, [[customers[1], customers[3]]]);
+    await t.pool.query(`UPDATE "ContactPermission" SET marketing = false WHERE "customerId" = ANY($1) AND channel = 'call'`, [[customers[1], customers[3]]]);
 
     const outcome = await review(ids, { kind: "approve" });
     expect(outcome.done).toEqual([ids[0], ids[2]]);
@@ -176,15 +138,14 @@ describe("approval re-checks", () => {
       { recommendationId: ids[1], reason: expect.stringMatching(/^Retention call: Call marketing consent was withdrawn on /) },
       { recommendationId: ids[3], reason: expect.stringMatching(/^Retention call: Call marketing consent was withdrawn on /) },
     ]);
-    const statuses = (await pool.query(`SELECT id, status::text FROM "Recommendation" WHERE id = ANY($1::uuid[])`, [ids])).rows;
+    const statuses = (await t.pool.query(`SELECT id, status::text FROM "Recommendation" WHERE id = ANY($1::uuid[])`, [ids])).rows;
     expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({ [ids[0]!]: "approved", [ids[1]!]: "pending_review", [ids[2]!]: "approved", [ids[3]!]: "pending_review" });
   });
 });
 
 describe("override re-checks and choices", () => {
   test("an override to a treatment in its cooldown is refused naming the rule; the dialog lists it disabled with that reason", async () => {
-    const [customer] = await insertCustomers(db.url, { count: 1 });
-    await insertPermissions(db.url, [customer!], ["sms", "email"]);
+    const [customer] = await newCustomers(t.url, { count: 1, channels: ["sms", "email"] });
     const first = (await run([customer!])).get(customer!)!;
     expect(first.treatmentKey).toBe("retention_sms");
     await review([first.id], { kind: "approve" });
@@ -196,7 +157,7 @@ describe("override re-checks and choices", () => {
     expect((error as AppError).userMessage).toMatch(/^Not overridden: Retention SMS: contact policy: cooldown until \d+ \w{3} after an approval on \d+ \w{3} \(30-day wait between approvals\)/);
     expect(await snapshot(second.id)).toEqual(before);
 
-    const choices = await listOverrideChoices({ pool, store: createPgCapacityStore(pool), catalog: await loadCatalog(pool), recommendationId: second.id });
+    const choices = await overrideChoicesOf(t.pool, second.id);
     expect(choices?.options.map((o) => o.treatmentKey)).not.toContain("retention_sms");
     expect(choices?.excluded).toEqual(
       expect.arrayContaining([

@@ -12,11 +12,11 @@ import { createRun, executeRun } from "../runs";
 import { insertCustomers, insertPermissions } from "../testing/fixtures";
 import type { Reviewer } from "./types";
 
-export type ReviewTestDatabase = { readonly pool: pg.Pool; readonly url: string };
+export type ReviewTestDatabase = { readonly pool: pg.Pool; readonly url: string; readonly prisma: TestDatabase["prisma"] };
 
 /**
  * A fresh migrated database for each test, with a pool of at most `poolSize` connections: reviews
- * move shared counters, so no test may see another's. Read `pool` and `url` inside a test.
+ * move shared counters, so no test may see another's. Read `pool`, `url` and `prisma` inside a test.
  */
 export function reviewDatabasePerTest({ poolSize }: { poolSize: number }): ReviewTestDatabase {
   let db: TestDatabase | undefined;
@@ -29,14 +29,20 @@ export function reviewDatabasePerTest({ poolSize }: { poolSize: number }): Revie
     await pool?.end();
     await db?.drop();
   });
+  const current = () => {
+    if (!db) throw new Error("The review test database exists only inside a test");
+    return db;
+  };
   return {
     get pool() {
       if (!pool) throw new Error("The review test database exists only inside a test");
       return pool;
     },
     get url() {
-      if (!db) throw new Error("The review test database exists only inside a test");
-      return db.url;
+      return current().url;
+    },
+    get prisma() {
+      return current().prisma;
     },
   };
 }
