@@ -54,12 +54,15 @@ ${Object.entries(m.weights).map(([k, v]) => `    ${k}: ${v},`).join("\n")}
 }
 
 if (parsed.values.json) {
-  console.log(JSON.stringify({ file: filePath, ...report, churn_auc_holdout: report.holdout.auc, churn_calibration_max_gap: report.holdout.maxGapPoints / 100, isOnTarget }));
+  console.log(JSON.stringify({ file: filePath, ...report, churn_auc_holdout: report.holdout.auc, churn_calibration_max_gap: report.holdout.maxGapPoints / 100, churn_calibration_max_gap_if_calibrated: report.holdoutGapIfCalibrated.mean / 100, isOnTarget }));
 } else {
   console.log(
     [
       `[model] ${filePath}: fitted on ${report.fit.rows.toLocaleString("en-GB")} customers${report.converged ? "" : " (the fit did not converge)"}, held out ${report.holdout.rows.toLocaleString("en-GB")}.`,
       ...table("Held out", report.holdout),
+      `  A perfectly calibrated score would show a largest decile gap of ${report.holdoutGapIfCalibrated.mean.toFixed(1)} points on these customers on average (95% of draws up to ${report.holdoutGapIfCalibrated.p95.toFixed(1)}): measured ${report.holdout.maxGapPoints.toFixed(1)}.`,
+      "Calibration chosen by 5-fold cross-validation on the fitting half (out-of-fold):",
+      ...report.crossValidation.map((c, i) => `  ${c.name.padEnd(32)} log loss ${c.logLoss.toFixed(4)}, AUC ${c.auc.toFixed(3)}, largest decile gap ${c.maxGapPoints.toFixed(1)}${i === 0 ? "  (in use)" : ""}`),
       ...table("All", report.all),
       `Weights: ${Object.entries(report.model.weights).map(([k, v]) => `${k} ${v}`).join(", ")}; calibration intercept ${report.model.calibration.intercept}, slope ${report.model.calibration.slope}.`,
       `Targets on held-out customers: AUC ≥ ${TARGET_AUC}, largest decile gap ≤ ${TARGET_MAX_GAP_POINTS} points: ${isOnTarget ? "met" : "NOT met"}.`,

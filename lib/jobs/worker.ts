@@ -9,6 +9,7 @@ import type { ChatModel } from "../agents/ports";
 import { type DatabaseRetryOptions, databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 import { refreshInsights } from "../pipeline/insights-refresh";
 import { refreshLearnedEffects } from "../pipeline/learned-effects";
+import { refreshRiskCalibration } from "../pipeline/risk-calibration";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
 import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
 
@@ -35,7 +36,7 @@ export const REFRESHES: Record<RefreshKind, (pool: pg.Pool) => Promise<string>> 
     const r = await refreshInsights(pool);
     return `insights refreshed for ${r.refreshed} of ${r.total} customers (${r.failed.length} failed), ${r.segmentsCounted} segments counted`;
   },
-  learnedEffects: async (pool) => `learned effects refreshed: ${(await refreshLearnedEffects(pool)).length} treatments`,
+  learnedEffects: async (pool) => `learned effects refreshed: ${(await refreshLearnedEffects(pool)).length} treatments; risk calibration from the ${(await refreshRiskCalibration(pool)).source}`,
 };
 
 export type Worker = { queue: JobQueue; stop(): Promise<void> };

@@ -8,6 +8,7 @@
 import type pg from "pg";
 import type { Eligibility, LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
 import { type TreatmentOutcome, learnEffects } from "../agents/evaluation/learn-effects";
+import { applyStoredRiskCalibration } from "./risk-calibration";
 
 /**
  * The catalog's weight, in expected leavers: a treatment's data outweigh it once about this many of
@@ -123,6 +124,8 @@ export async function refreshLearnedEffects(
 
 /** The learned effects with enough evidence, by treatment key, in the shape the policy reads. */
 export async function loadLearnedEffects(pool: pg.Pool | pg.PoolClient): Promise<Map<string, LearnedEffectInUse>> {
+  // What outcomes taught is read together: the effects, and the risk calibration the analyses that use them apply.
+  await applyStoredRiskCalibration(pool);
   const { rows } = await pool.query<{ treatmentKey: string; patternKey: string; learnedEffect: number; outcomes: number }>(
     `SELECT "treatmentKey", "patternKey", "learnedEffect", outcomes FROM "LearnedEffect" WHERE "hasEnoughEvidence" ORDER BY "treatmentKey", "patternKey"`,
   );

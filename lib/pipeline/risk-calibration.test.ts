@@ -1,9 +1,11 @@
 // Recalibration from held-out outcomes against PostgreSQL: the risks scored at decision time are
 // read from the decisions' traces, and a score that over-predicts is pulled down.
 import { randomUUID } from "node:crypto";
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
-import { recalibrateChurnRisk } from "./risk-calibration";
+import { RISK_CALIBRATION, churnRisk, riskCalibrationInForce, useRiskCalibration } from "../agents/journey/risk";
+import { loadCatalog } from "./catalog";
+import { loadRiskCalibration, recalibrateChurnRisk, refreshRiskCalibration } from "./risk-calibration";
 import { insertCatalog, insertCustomers, insertRun } from "./testing/fixtures";
 
 describe("recalibrateChurnRisk", () => {
@@ -38,5 +40,36 @@ describe("recalibrateChurnRisk", () => {
     expect(result.ok).toBe(isRefitted);
     if (isRefitted) expect(result.calibration.intercept).toBeLessThan(-0.3);
     else expect(result.calibration).toEqual(current);
+  });
+
+  describe("the calibration in force", () => {
+    afterEach(() => useRiskCalibration(null));
+
+    test.each([
+      { title: "with no outcomes the risk score keeps the churn file's calibration", count: 0, source: "file" },
+      { title: "with 9 held-out outcomes, one short of 10, it still keeps the file's", count: 9, source: "file" },
+      { title: "with 10 held-out outcomes, the minimum, the outcomes' calibration is stored and applied", count: 10, source: "outcomes" },
+    ])("$title", async ({ count, source }) => {
+      if (count === 0) await insertCatalog(ctx.db.url);
+      else await heldOut(Array.from({ length: count }, (_, i) => ({ risk: 0.6, stayed: i % 10 !== 0 })));
+      const inForce = await refreshRiskCalibration(ctx.pool, { minOutcomes: 10 });
+      expect(inForce.source).toBe(source);
+      expect((await loadRiskCalibration(ctx.pool)).source).toBe(source);
+      const isFile = source === "file";
+      expect(riskCalibrationInForce()).toEqual(isFile ? RISK_CALIBRATION : inForce.calibration);
+      // The score of a customer the file puts at 60% drops once outcomes say few of them leave.
+      const risk = churnRisk({ profileZ: Math.log(0.6 / 0.4) - RISK_CALIBRATION.intercept, journeyZ: 0, latestChurnScore: null });
+      if (isFile) expect(risk).toBeCloseTo(1 / (1 + Math.exp(-(RISK_CALIBRATION.intercept + RISK_CALIBRATION.slope * (Math.log(1.5) - RISK_CALIBRATION.intercept)))), 10);
+      else expect(risk).toBeLessThan(0.45);
+    });
+
+    test("a run's catalog load applies the stored calibration, and its removal goes back to the file's", async () => {
+      await insertCatalog(ctx.db.url);
+      await ctx.pool.query(`INSERT INTO "RiskCalibration" (key, intercept, slope, outcomes, leavers, "fittedAt") VALUES ('outcomes', -0.5, 0.9, 300, 40, now())`);
+      await loadCatalog(ctx.pool);
+      expect(riskCalibrationInForce()).toEqual({ intercept: -0.5, slope: 0.9 });
+      await refreshRiskCalibration(ctx.pool);
+      expect(riskCalibrationInForce()).toEqual(RISK_CALIBRATION);
+    });
   });
 });

@@ -47,8 +47,23 @@ export type ProfileWeights = Record<"intercept" | ProfileInputName, number>;
 /** Profile weights on the logit scale, as last fitted by `npm run model:fit`. */
 export const PROFILE_WEIGHTS: ProfileWeights = FITTED_CHURN_MODEL.weights;
 
-/** Calibration of the whole logit (profile and journey parts), as last fitted or recalibrated. */
+/** Calibration of the whole logit (profile and journey parts), as fitted on the churn file. */
 export const RISK_CALIBRATION: Calibration = FITTED_CHURN_MODEL.calibration;
+
+// The calibration the risk score applies: the file's until recorded outcomes give one
+// (lib/pipeline/risk-calibration.ts). Held per process, as the catalog is loaded per run: every
+// analysis of a run must read the same calibration, and it changes only when outcomes refresh it.
+let calibrationInForce: Calibration = RISK_CALIBRATION;
+
+/** Makes `calibration` the one churnRisk applies by default; null goes back to the file's. */
+export function useRiskCalibration(calibration: Calibration | null): void {
+  calibrationInForce = calibration ?? RISK_CALIBRATION;
+}
+
+/** The calibration churnRisk applies by default. */
+export function riskCalibrationInForce(): Calibration {
+  return calibrationInForce;
+}
 
 /** Journey weights on the logit scale (judgement; see the file comment). */
 export const JOURNEY_WEIGHTS = {
@@ -179,10 +194,10 @@ const logit = (p: number) => Math.log(p / (1 - p));
 
 /**
  * Churn risk in [0, 1]: logistic of the calibrated profile and journey parts, blended with a data
- * churn score if any. `calibration` defaults to the fitted one.
+ * churn score if any. `calibration` defaults to the one in force (the file's, or the outcomes').
  */
 export function churnRisk(opts: { profileZ: number; journeyZ: number; latestChurnScore: number | null; calibration?: Calibration }): number {
-  let z = calibrateLogit(opts.profileZ + opts.journeyZ, opts.calibration ?? RISK_CALIBRATION);
+  let z = calibrateLogit(opts.profileZ + opts.journeyZ, opts.calibration ?? calibrationInForce);
   if (opts.latestChurnScore !== null && Number.isFinite(opts.latestChurnScore)) {
     const score = Math.min(0.99, Math.max(0.01, opts.latestChurnScore));
     z = (1 - CHURN_SCORE_BLEND) * z + CHURN_SCORE_BLEND * logit(score);
