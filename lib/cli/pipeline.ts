@@ -3,7 +3,7 @@
 import pg from "pg";
 import { databaseRetryFrom } from "../database/command";
 import { openDatabase } from "../database/connection";
-import { type DatabaseRetryOptions, databaseFailureMessage } from "../database/outage";
+import { type DatabaseRetryOptions, databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 import { getEnv } from "../env";
 import { describeModelBreaker } from "../llm/circuit-breaker";
 import { chatModelFromEnv } from "../llm/select-model";
@@ -48,7 +48,17 @@ if (!["auto", "rules", "llm"].includes(values.policy)) fail("--policy is one of 
 const concurrencyArg = wholeNumberArg("--concurrency", values.concurrency, { min: 1, max: 64 });
 if (!concurrencyArg.ok) fail(concurrencyArg.error);
 
-const db = await openDatabase();
+// The database not answering yet (a restart under way) is waited for, then said in one sentence.
+const startEnv = getEnv();
+const db = await withDatabaseRetry(() => openDatabase(), {
+  ...databaseRetryFrom(startEnv),
+  onRetry: ({ error, delayMs }) => console.error(`[pipeline] ${databaseFailureMessage(error, startEnv.DATABASE_URL)} Trying again in ${(delayMs / 1000).toFixed(1)} s.`),
+}).catch((err: unknown) => {
+  const message = databaseFailureMessage(err, startEnv.DATABASE_URL);
+  if (message === null) throw err;
+  console.error(`[pipeline] ${message} Nothing was started.`);
+  process.exit(1);
+});
 const pool = new pg.Pool({ connectionString: db.url, max: 8 });
 pool.on("error", (err) => console.error(`[pipeline] an idle database connection failed; it will be replaced (${err.message})`));
 try {
@@ -95,7 +105,10 @@ try {
   if (err instanceof RunRequestError) fail(err.message);
   // An outage that outlasted the retries: one sentence, not a stack; the run itself stays with the workers.
   const outage = databaseFailureMessage(err, db.url);
-  if (outage) fail(`${outage} The run, if it was created, goes on in the workers.`);
+  if (outage) {
+    console.error(`[pipeline] ${outage} The run, if it was created, goes on in the workers.`);
+    process.exit(1);
+  }
   throw err;
 } finally {
   await pool.end();
