@@ -64,7 +64,7 @@ export function ExperimentForm({ treatments }: { treatments: EditableTreatment[]
 
   return (
     <form onSubmit={submit} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="experiment-form" noValidate>
-      <div className="grid gap-3 sm:grid-cols-4">
+      <div className="grid gap-3 sm:grid-cols-5">
         <div className="sm:col-span-2">
           <label className={labelClass} htmlFor="experiment-name">
             Name
@@ -79,7 +79,7 @@ export function ExperimentForm({ treatments }: { treatments: EditableTreatment[]
           <input id="experiment-key" className={inputClass} value={key} onChange={(e) => setKey(e.target.value)} placeholder="made from the name" />
           <FieldError messages={errors.key} testId="experiment-key-error" />
         </div>
-        <div className="grid grid-cols-2 gap-2">
+        <div className="grid grid-cols-2 gap-2 sm:col-span-2">
           <div>
             <label className={labelClass} htmlFor="experiment-starts">
               Starts (UTC)
