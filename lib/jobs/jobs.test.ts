@@ -52,7 +52,7 @@ describe("runs through the job queue", () => {
     const workerEnv = { OPENAI_API_KEY: "test", OPENAI_BASE_URL: fake.baseURL, RUN_JOB_EXPIRE_SECONDS: "2" };
     const doomed = spawnWorker({ databaseUrl: t.db.url, concurrency: 1, maintenanceSeconds: 1, env: workerEnv, stdio: "ignore" });
     children.push(doomed);
-    await until("the first chunk is staged", async () => (await one<{ decided: number }>(`SELECT decided FROM "Run" WHERE id = $1`, [runId])).decided > 0, 30_000);
+    await until("the first chunk is staged", async () => (await one<{ decided: number }>(`SELECT decided FROM "Run" WHERE id = $1`, [runId])).decided > 0, 60_000);
     doomed.kill("SIGKILL");
     const survivor = spawnWorker({ databaseUrl: t.db.url, concurrency: 2, maintenanceSeconds: 1, env: workerEnv, stdio: "ignore" });
     children.push(survivor);
@@ -72,7 +72,7 @@ describe("runs through the job queue", () => {
       expect(r.held, r.key).toBe(r.live);
     }
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "RunDecision" WHERE "runId" = $1`, [runId])).n).toBe(0);
-  }, 90_000);
+  }, 120_000);
 
   test("cancelled one second after start: no chunk is staged after the cancel, and nothing is allocated", async () => {
     const { model } = await seed(200, 40);
