@@ -111,6 +111,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     const step = Math.max(1, Math.floor(opts.daysPerRun ?? 3));
     const { rows: limits } = await worlds[0]!.pool.query<{ key: string; limit: number }>(`SELECT key, "limit" FROM "ResourceConstraint" ORDER BY key`);
     let lastLogged = 0;
+    let closedAtRefresh = -1;
     for (let day = 0; day < opts.days; day += step) {
       const at = new Date(start.getTime() + day * DAY_MS);
       const span = Math.min(step, opts.days - day);
@@ -127,7 +128,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
               client.release();
             }
           });
-          if (world.name === "learned") await timed("refresh", () => refreshLearnedEffects(world.pool, { now: at }));
+          if (world.name === "learned") {
+            // Effects learn only from closed 90-day windows: with none closed since the last refresh, it would write the same rows.
+            const { rows } = await world.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Outcome" WHERE "stayed90d" IS NOT NULL`);
+            if (rows[0]!.n !== closedAtRefresh) {
+              closedAtRefresh = rows[0]!.n;
+              await timed("refresh", () => refreshLearnedEffects(world.pool, { now: at }));
+            }
+          }
           if (sample.length > 0) await decideDays(world.pool, { customerIds: sample, at, share, timed, span, limits });
         }),
       );

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
-import { RISK_CALIBRATION, churnRisk, riskCalibrationInForce, useRiskCalibration } from "../agents/journey/risk";
+import { RISK_CALIBRATION, churnRisk, riskCalibrationInForce, setRiskCalibrationInForce } from "../agents/journey/risk";
 import { loadCatalog } from "./catalog";
 import { loadRiskCalibration, recalibrateChurnRisk, refreshRiskCalibration } from "./risk-calibration";
 import { insertCatalog, insertCustomers, insertRun } from "./testing/fixtures";
@@ -43,7 +43,7 @@ describe("recalibrateChurnRisk", () => {
   });
 
   describe("the calibration in force", () => {
-    afterEach(() => useRiskCalibration(null));
+    afterEach(() => setRiskCalibrationInForce(null));
 
     test.each([
       { title: "with no outcomes the risk score keeps the churn file's calibration", count: 0, source: "file" },

@@ -4,7 +4,7 @@
 // purpose, so counting them would read as over-prediction.
 import type pg from "pg";
 import { type Calibration, type Recalibration, recalibrateFromOutcomes } from "../agents/journey/calibration";
-import { RISK_CALIBRATION, useRiskCalibration } from "../agents/journey/risk";
+import { RISK_CALIBRATION, setRiskCalibrationInForce } from "../agents/journey/risk";
 
 /**
  * The calibration the recorded held-out outcomes support, composed with `current` (default the
@@ -45,7 +45,7 @@ export async function loadRiskCalibration(pool: pg.Pool | pg.PoolClient): Promis
 /** Loads the calibration in force and makes the risk score of this process apply it. */
 export async function applyStoredRiskCalibration(pool: pg.Pool | pg.PoolClient): Promise<CalibrationInForce> {
   const inForce = await loadRiskCalibration(pool);
-  useRiskCalibration(inForce.source === "outcomes" ? inForce.calibration : null);
+  setRiskCalibrationInForce(inForce.source === "outcomes" ? inForce.calibration : null);
   return inForce;
 }
 

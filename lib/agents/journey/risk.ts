@@ -56,7 +56,7 @@ export const RISK_CALIBRATION: Calibration = FITTED_CHURN_MODEL.calibration;
 let calibrationInForce: Calibration = RISK_CALIBRATION;
 
 /** Makes `calibration` the one churnRisk applies by default; null goes back to the file's. */
-export function useRiskCalibration(calibration: Calibration | null): void {
+export function setRiskCalibrationInForce(calibration: Calibration | null): void {
   calibrationInForce = calibration ?? RISK_CALIBRATION;
 }
 
