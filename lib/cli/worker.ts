@@ -2,6 +2,7 @@
 // the app's PostgreSQL (DATABASE_URL, or the project's own under .data/) until stopped; start as
 // many as the machines allow, anywhere that reaches the database. SIGTERM or Ctrl-C stops it after
 // its current jobs; a worker killed outright loses nothing: its jobs expire and another takes them.
+import { createRequire } from "node:module";
 import pg from "pg";
 import { databaseRetryFrom } from "../database/command";
 import { openDatabase } from "../database/connection";
@@ -51,15 +52,27 @@ const worker = await startWorker({
 });
 log(`Working runs' jobs, ${concurrency.value} chunk(s) at a time.`);
 
+/** pg-boss's own 10 s for the jobs in hand, and a little more. */
+const STOP_TIMEOUT_MS = 12_000;
 let isStopping = false;
 async function stop() {
   if (isStopping) return;
   isStopping = true;
   log("Stopping after the current jobs...");
-  await worker.stop().catch((err: unknown) => log(`stopping the queue failed: ${(err as Error).message}`));
+  // The queue's last statements wait for a database that is down; a stop does not wait for ever:
+  // jobs left active expire and are retried by another worker.
+  const stopped = worker.stop().catch((err: unknown) => log(`stopping the queue failed: ${(err as Error).message}`));
+  const gaveUp = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), STOP_TIMEOUT_MS).unref());
+  if ((await Promise.race([stopped, gaveUp])) === "timeout") {
+    log(`The queue did not stop within ${STOP_TIMEOUT_MS / 1000} s (is the database down?); exiting, and the jobs in hand will be retried by another worker.`);
+    process.exit(1);
+  }
   await pool.end();
   await db.release();
-  process.exit(0);
+  log("Stopped.");
 }
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+// The database module's exit hook ends the process at once on SIGINT or SIGTERM, so the stop is a
+// hook of the same kind, which the process waits for before it exits.
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { (hook: (done: () => void) => void): void; forceExitTimeout(ms: number): void };
+exitHook.forceExitTimeout(STOP_TIMEOUT_MS + 1_000);
+exitHook((done) => void stop().finally(done));
