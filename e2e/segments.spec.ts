@@ -50,6 +50,7 @@ test("a manager edits a saved rule's risk floor, and the review queue lists only
   await expect(edit.getByLabel("Name")).toHaveValue(name);
   await expect(edit.getByLabel("Churn risk from (%)")).toHaveValue("40");
   await edit.getByLabel("Churn risk from (%)").fill("70");
+  await capture(page, "segments-rule-edit-form");
   await edit.getByRole("button", { name: "Save changes" }).click();
   await expect(page).toHaveURL(/\/segments$/);
 

@@ -49,7 +49,7 @@ export function SegmentRowActions({ id, name, isRule }: { id: string; name: stri
             Rename
           </button>
           {isRule ? (
-            <Link href={`/segments?edit=${id}`} className={secondaryButtonClass} data-testid="segment-edit-rule">
+            <Link href={`/segments?edit=${id}`} className={`${secondaryButtonClass} whitespace-nowrap`} data-testid="segment-edit-rule">
               Edit rule
             </Link>
           ) : null}
