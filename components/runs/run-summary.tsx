@@ -76,6 +76,13 @@ export function RunSummary({ summary, decisionsNow, isModelRun }: RunSummaryProp
           {isModelRun && s.modelPaused > 0 ? (
             <Figure label="Of those, model paused after repeated faults (no call made)" value={formatNumber(s.modelPaused)} testId="summary-model-paused" />
           ) : null}
+          {isModelRun && s.modelBreaker && (s.modelBreaker.faults > 0 || s.modelBreaker.pauses > 0) ? (
+            <Figure
+              label="Model faults / pauses / calls not made"
+              value={`${formatNumber(s.modelBreaker.faults)} / ${formatNumber(s.modelBreaker.pauses)} / ${formatNumber(s.modelBreaker.skippedCalls)}`}
+              testId="summary-model-breaker"
+            />
+          ) : null}
           {isModelRun ? (
             <Figure label="Decided without the model (only no action allowed)" value={formatNumber(s.decidedWithoutModel)} testId="summary-decided-without-model" />
           ) : null}

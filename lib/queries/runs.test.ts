@@ -128,6 +128,16 @@ describe("run details", () => {
   });
 
   test.each([
+    { label: "a summary written before the breaker was counted", breaker: undefined, expected: null },
+    { label: "a breaker that never faulted", breaker: { faults: 0, pauses: 0, skippedCalls: 0 }, expected: { faults: 0, pauses: 0, skippedCalls: 0 } },
+    { label: "a breaker that paused twice", breaker: { faults: 14, pauses: 2, skippedCalls: 320 }, expected: { faults: 14, pauses: 2, skippedCalls: 320 } },
+    { label: "a breaker that is not an object", breaker: "open", expected: null },
+  ])("the run summary's model breaker: $label", ({ breaker, expected }) => {
+    const stored = { byStatus: { pending_review: 1, no_action: 0, failed: 0 }, ...(breaker === undefined ? {} : { modelBreaker: breaker }) };
+    expect(toRunSummaryView(stored)?.modelBreaker).toEqual(expected);
+  });
+
+  test.each([
     { scope: {}, expected: "All customers" },
     { scope: { limit: 1500 }, expected: "All customers · at most 1,500" },
     { scope: { valueTier: "premium" }, expected: "Value tier: premium" },

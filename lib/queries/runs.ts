@@ -87,6 +87,8 @@ const storedSummarySchema = z.object({
   modelFallbacks: count,
   /** Of those, decisions for which the circuit breaker made no call (the model paused after repeated faults). */
   modelPaused: count,
+  /** The circuit breaker over the run: model faults, times it paused, calls it did not make; absent in older summaries. */
+  modelBreaker: z.object({ faults: count, pauses: count, skippedCalls: count }).nullable().catch(null),
   /** Decisions of a model run made without asking the model (only no action was allowed). */
   decidedWithoutModel: count,
   /** Earlier pending recommendations this run replaced. */
@@ -151,6 +153,7 @@ export function toRunSummaryView(stored: unknown, treatmentNames: ReadonlyMap<st
     fallbacks: s.fallbacks,
     modelFallbacks: s.modelFallbacks,
     modelPaused: s.modelPaused,
+    modelBreaker: s.modelBreaker,
     decidedWithoutModel: s.decidedWithoutModel,
     supersededEarlier: s.supersededEarlier,
     failures: s.failures.slice(0, RUN_FAILURE_LIMIT),

@@ -29,9 +29,8 @@ export type RunSummary = {
   /** Of those, decisions for which the circuit breaker made no call (the model paused after repeated faults); absent in older summaries. */
   modelPaused?: number;
   /**
-   * The breaker's counters over the run (model faults, times it paused, calls it skipped), when the
-   * whole run was decided by one model in this process; absent for runs spread over workers, whose
-   * breakers each serve many runs.
+   * The breaker's counters over the run (model faults, times it paused, calls it skipped): each
+   * decide chunk adds the share of its own calls; absent in older summaries.
    */
   modelBreaker?: { faults: number; pauses: number; skippedCalls: number };
   /** Decisions of a model run made without asking the model: only no action was allowed for the customer. */
