@@ -159,6 +159,8 @@ test("a marketer runs the pipeline for a customer, reads the trace, approves one
   const choice = override.getByRole("radio", { disabled: false }).first();
   await expect(choice).toBeVisible();
   await expect(override.getByRole("radio", { name: new RegExp(treatment.name) })).toHaveCount(0);
+  // Each option says what its capacity costs today before the reviewer chooses it.
+  await expect(override.getByTestId("override-option-price").first()).toContainText(/today/);
   await choice.check();
   await override.getByTestId("override-reason").fill("Prefers a smaller offer");
   await capture(page, "review-override-dialog");
