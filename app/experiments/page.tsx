@@ -4,7 +4,8 @@ import { connection } from "next/server";
 import { ExperimentForm } from "@/components/experiments/experiment-form";
 import { StopExperimentButton } from "@/components/experiments/stop-experiment-button";
 import { armColumns } from "@/components/experiments/arm-columns";
-import { day, period, statusOf } from "@/components/experiments/describe";
+import { day, period } from "@/components/experiments/describe";
+import { type ExperimentStatus, experimentStatus } from "@/lib/agents/evaluation/experiments";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
@@ -18,7 +19,7 @@ import { requireSignedIn } from "@/lib/session/actor";
 
 export const metadata: Metadata = { title: "Experiments" };
 
-const STATUS: Record<ReturnType<typeof statusOf>, { label: string; tone: BadgeTone }> = {
+const STATUS: Record<ExperimentStatus, { label: string; tone: BadgeTone }> = {
   running: { label: "Running", tone: "success" },
   scheduled: { label: "Scheduled", tone: "info" },
   stopped: { label: "Stopped", tone: "neutral" },
@@ -55,7 +56,7 @@ export default async function ExperimentsPage() {
         ) : (
           <div className="space-y-6">
             {experiments.map((e) => {
-              const status = statusOf(e, now);
+              const status = experimentStatus(e, now);
               return (
                 <article key={e.key} className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm" data-testid="experiment-card" data-key={e.key} data-status={status}>
                   <div className="mb-3 flex flex-wrap items-center gap-x-3 gap-y-2 text-sm">

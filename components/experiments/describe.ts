@@ -23,11 +23,3 @@ export function period(e: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">)
   if (end && Date.parse(end) <= Date.parse(e.startsAt)) return `stopped ${day(end)}, before its start on ${day(e.startsAt)}`;
   return end ? `${day(e.startsAt)} to ${day(end)}` : `from ${day(e.startsAt)}`;
 }
-
-export type ExperimentStatus = "running" | "scheduled" | "stopped" | "ended";
-
-export function statusOf(e: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">, now: Date): ExperimentStatus {
-  if (e.stoppedAt !== null && Date.parse(e.stoppedAt) <= now.getTime()) return "stopped";
-  if (e.endsAt !== null && Date.parse(e.endsAt) <= now.getTime()) return "ended";
-  return Date.parse(e.startsAt) > now.getTime() ? "scheduled" : "running";
-}

@@ -4,7 +4,8 @@
 // command line's.
 import { readFile } from "node:fs/promises";
 import pg from "pg";
-import { armChanges, period, statusOf } from "../../components/experiments/describe";
+import { armChanges, period } from "../../components/experiments/describe";
+import { experimentStatus } from "../agents/evaluation/experiments";
 import { openDatabase } from "../database/connection";
 import { createExperiment, listExperiments, stopExperiment } from "../pipeline/experiments";
 import { experimentFormSchema, experimentInputOf, formFieldOf } from "../validations/experiment";
@@ -53,7 +54,7 @@ try {
     const experiments = await listExperiments(pool);
     if (experiments.length === 0) console.log("No experiment has been started yet.");
     for (const e of experiments) {
-      console.log(`${e.key}  ${statusOf(e, now)}  ${period(e)}  ${e.name}`);
+      console.log(`${e.key}  ${experimentStatus(e, now)}  ${period(e)}  ${e.name}`);
       for (const arm of e.arms) console.log(`  ${arm.key}  ${Math.round(arm.share * 100)}%  ${armChanges(arm)}`);
     }
   } else if (command === "stop") {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { testCatalog } from "../treatment/testing/fixtures";
-import { type Experiment, activeExperiment, armDecideOptions, armFor, experimentSchema, isExperimentActive } from "./experiments";
+import { type Experiment, activeExperiment, armDecideOptions, armFor, experimentSchema, experimentStatus, isExperimentActive } from "./experiments";
 
 const ids = Array.from({ length: 20_000 }, (_, i) => `CUS-${String(i).padStart(6, "0")}`);
 
@@ -55,6 +55,17 @@ describe("when an experiment is active", () => {
     { title: "not at the instant it ends", at: "2026-12-31T00:00:00.000Z", isActive: false },
   ])("$title", ({ at, isActive }) => {
     expect(isExperimentActive(e, new Date(at))).toBe(isActive);
+  });
+
+  test.each([
+    { title: "scheduled up to a millisecond before its start", at: "2026-11-30T23:59:59.999Z", stoppedAt: null, status: "scheduled" },
+    { title: "running from its start", at: "2026-12-01T00:00:00.000Z", stoppedAt: null, status: "running" },
+    { title: "ended from its end", at: "2026-12-31T00:00:00.000Z", stoppedAt: null, status: "ended" },
+    { title: "stopped from its stop, before its end", at: "2026-12-10T12:00:00.000Z", stoppedAt: "2026-12-10T12:00:00.000Z", status: "stopped" },
+    { title: "stopped, not ended, when both have passed", at: "2027-01-05T00:00:00.000Z", stoppedAt: "2026-12-10T12:00:00.000Z", status: "stopped" },
+    { title: "stopped before its start", at: "2026-11-20T00:00:00.000Z", stoppedAt: "2026-11-15T00:00:00.000Z", status: "stopped" },
+  ] as const)("its status: $title", ({ at, stoppedAt, status }) => {
+    expect(experimentStatus({ ...e, stoppedAt }, new Date(at))).toBe(status);
   });
 
   test("a stopped experiment is over from the stop", () => {

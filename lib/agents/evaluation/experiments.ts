@@ -75,12 +75,18 @@ export const experimentSchema = z
   .refine((e) => e.endsAt === null || Date.parse(e.endsAt) > Date.parse(e.startsAt), { error: "must end after it starts", path: ["endsAt"] });
 
 /** True from `startsAt` (inclusive) until `endsAt` or `stoppedAt`, whichever comes first (exclusive). */
-export function isExperimentActive(experiment: Experiment, at: Date): boolean {
+export type ExperimentStatus = "running" | "scheduled" | "stopped" | "ended";
+
+/** Where an experiment stands at `at`: stopped or ended from those times on, scheduled before its start, else running. */
+export function experimentStatus(experiment: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">, at: Date): ExperimentStatus {
   const t = at.getTime();
-  if (t < Date.parse(experiment.startsAt)) return false;
-  if (experiment.endsAt !== null && t >= Date.parse(experiment.endsAt)) return false;
-  if (experiment.stoppedAt !== null && t >= Date.parse(experiment.stoppedAt)) return false;
-  return true;
+  if (experiment.stoppedAt !== null && t >= Date.parse(experiment.stoppedAt)) return "stopped";
+  if (experiment.endsAt !== null && t >= Date.parse(experiment.endsAt)) return "ended";
+  return t < Date.parse(experiment.startsAt) ? "scheduled" : "running";
+}
+
+export function isExperimentActive(experiment: Experiment, at: Date): boolean {
+  return experimentStatus(experiment, at) === "running";
 }
 
 /**
