@@ -11,8 +11,7 @@ import { loadCatalog } from "./catalog";
 import { loadContactPolicy } from "./contact-policy";
 import { createCustomerCache } from "./customer-cache";
 import { createPgCustomerSource } from "./customer-source";
-import { type RunScope, RunRequestError } from "./runs";
-import { loadSegment, segmentWhere } from "./segments";
+import { type RunScope, runScopeConditions } from "./runs";
 
 /** Customers decided for a preview: enough to show the mix, few enough to answer well within a second. */
 export const PREVIEW_SAMPLE = 40;
@@ -34,25 +33,10 @@ const EXACT_SAMPLE_UP_TO = 5_000;
 /** A Bernoulli sample aims at this many times PREVIEW_SAMPLE in-scope rows, so falling short is very unlikely. */
 const SAMPLE_MARGIN = 5;
 
-/**
- * The scope as conditions over the customer alias `c`, as selectCustomers reads it (its tests
- * compare the two); a limit is the id of the scope's last customer in id order.
- */
+/** The run's own scope conditions over the customer alias `c`; a limit is the id of the scope's last customer in id order. */
 async function scopeConditions(pool: Pick<pg.ClientBase, "query">, scope: RunScope): Promise<{ where: string[]; params: unknown[] }> {
-  const where: string[] = [];
   const params: unknown[] = [];
-  if (scope.customerIds) where.push(`c.id = ANY($${params.push(scope.customerIds)}::text[])`);
-  if (scope.segment) where.push(`c.segment = $${params.push(scope.segment)}`);
-  if (scope.valueTier) where.push(`c."valueTier" = $${params.push(scope.valueTier)}::"ValueTier"`);
-  const insight: string[] = [];
-  if (scope.pattern) insight.push(`i.patterns @> ARRAY[$${params.push(scope.pattern)}]::text[]`);
-  if (scope.minRisk !== undefined) insight.push(`i."churnRisk" >= $${params.push(scope.minRisk)}`);
-  if (insight.length) where.push(`EXISTS (SELECT 1 FROM "CustomerInsight" i WHERE i."customerId" = c.id AND ${insight.join(" AND ")})`);
-  if (scope.segmentId) {
-    const segment = await loadSegment(pool, scope.segmentId);
-    if (!segment) throw new RunRequestError(`No saved segment has the id ${scope.segmentId}.`);
-    where.push(segmentWhere(segment, { customerId: "c.id", params }));
-  }
+  const where = await runScopeConditions(pool, scope, params);
   if (scope.limit) {
     const { rows } = await pool.query<{ id: string }>(
       `SELECT c.id FROM "Customer" c ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY c.id OFFSET $${params.length + 1} LIMIT 1`,

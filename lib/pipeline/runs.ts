@@ -42,30 +42,39 @@ export function resolvePolicy(choice: PolicyChoice, model: ChatModel | null): Po
 }
 
 /**
+ * The scope's conditions over the customer alias `c`, its limit aside: what a run selects and what
+ * its preview counts and samples. Throws RunRequestError for a saved segment that does not exist.
+ */
+export async function runScopeConditions(pool: Pick<pg.ClientBase, "query">, scope: RunScope, params: unknown[]): Promise<string[]> {
+  const where: string[] = [];
+  if (scope.customerIds) where.push(`c.id = ANY($${params.push(scope.customerIds)}::text[])`);
+  if (scope.segment) where.push(`c.segment = $${params.push(scope.segment)}`);
+  if (scope.valueTier) where.push(`c."valueTier" = $${params.push(scope.valueTier)}::"ValueTier"`);
+  // Pattern and risk come from the stored insights: a customer no run has analysed yet has neither.
+  const insight: string[] = [];
+  if (scope.pattern) insight.push(`i.patterns @> ARRAY[$${params.push(scope.pattern)}]::text[]`);
+  if (scope.minRisk !== undefined) insight.push(`i."churnRisk" >= $${params.push(scope.minRisk)}`);
+  if (insight.length) where.push(`EXISTS (SELECT 1 FROM "CustomerInsight" i WHERE i."customerId" = c.id AND ${insight.join(" AND ")})`);
+  if (scope.segmentId) {
+    const segment = await loadSegment(pool, scope.segmentId);
+    if (!segment) throw new RunRequestError(`No saved segment has the id ${scope.segmentId}.`);
+    where.push(segmentWhere(segment, { customerId: "c.id", params }));
+  }
+  return where;
+}
+
+/**
  * Customer ids in scope (with a limit, the first ones by id), in the order the run serves them:
  * the most valuable first (value tier, then monthly revenue), so that scarce capacity reaches them
  * before earlier batches of lesser customers use it up. Within a batch, priority decides.
  */
 export async function selectCustomers(pool: Pick<pg.ClientBase, "query">, scope: RunScope): Promise<string[]> {
-  const where: string[] = [];
   const params: unknown[] = [];
-  if (scope.customerIds) where.push(`id = ANY($${params.push(scope.customerIds)}::text[])`);
-  if (scope.segment) where.push(`segment = $${params.push(scope.segment)}`);
-  if (scope.valueTier) where.push(`"valueTier" = $${params.push(scope.valueTier)}::"ValueTier"`);
-  // Pattern and risk come from the stored insights: a customer no run has analysed yet has neither.
-  const insight: string[] = [];
-  if (scope.pattern) insight.push(`i.patterns @> ARRAY[$${params.push(scope.pattern)}]::text[]`);
-  if (scope.minRisk !== undefined) insight.push(`i."churnRisk" >= $${params.push(scope.minRisk)}`);
-  if (insight.length) where.push(`EXISTS (SELECT 1 FROM "CustomerInsight" i WHERE i."customerId" = "Customer".id AND ${insight.join(" AND ")})`);
-  if (scope.segmentId) {
-    const segment = await loadSegment(pool, scope.segmentId);
-    if (!segment) throw new RunRequestError(`No saved segment has the id ${scope.segmentId}.`);
-    where.push(segmentWhere(segment, { customerId: `"Customer".id`, params }));
-  }
+  const where = await runScopeConditions(pool, scope, params);
   const limit = scope.limit ? ` LIMIT $${params.push(scope.limit)}` : "";
   const { rows } = await pool.query<{ id: string }>(
     `SELECT id FROM (
-       SELECT id, "valueTier", "monthlyRevenue" FROM "Customer" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id${limit}
+       SELECT c.id, c."valueTier", c."monthlyRevenue" FROM "Customer" c ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY c.id${limit}
      ) chosen
      ORDER BY "valueTier" DESC, "monthlyRevenue" DESC, id`,
     params,
