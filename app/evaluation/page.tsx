@@ -50,7 +50,8 @@ export default async function EvaluationPage({ searchParams }: { searchParams: P
   await connection();
   await requireSignedIn();
   const horizon: Horizon = (await searchParams).horizon === "30d" ? "30d" : "90d";
-  const [overview, experiments] = await Promise.all([evaluateTreatments(db, { horizon }), listExperimentSummaries(getPool())]);
+  const now = new Date();
+  const [overview, experiments] = await Promise.all([evaluateTreatments(db, { horizon }), listExperimentSummaries(getPool(), now)]);
   const measured = overview.lifts.filter((l) => l.isMeasured);
   const days = horizon === "90d" ? "90" : "30";
 
@@ -97,7 +98,7 @@ export default async function EvaluationPage({ searchParams }: { searchParams: P
           lifts={overview.strategies}
           testId="evaluation-strategies"
         />
-        <ExperimentsSection experiments={experiments} />
+        <ExperimentsSection experiments={experiments} now={now} treatmentNames={Object.fromEntries(overview.lifts.map((l) => [l.treatmentKey, l.name]))} />
         <GroupSection title="Per segment" description="Every treatment in a segment against that segment's held-out customers." lifts={overview.segments} testId="evaluation-segments" />
         <Section title="Lift per treatment" description="Incremental value counts each customer kept at the treated customers' mean lifetime value." testId="evaluation-lifts">
           <DataTable

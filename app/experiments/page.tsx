@@ -4,9 +4,9 @@ import { connection } from "next/server";
 import { ExperimentForm } from "@/components/experiments/experiment-form";
 import { StopExperimentButton } from "@/components/experiments/stop-experiment-button";
 import { armColumns } from "@/components/experiments/arm-columns";
-import { day, period } from "@/components/experiments/describe";
-import { type ExperimentStatus, experimentStatus } from "@/lib/agents/evaluation/experiments";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { periodFor } from "@/components/experiments/describe";
+import { ExperimentStatusBadge } from "@/components/experiments/status-badge";
+import { experimentStatus } from "@/lib/agents/evaluation/experiments";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Section } from "@/components/ui/section";
@@ -18,13 +18,6 @@ import { getPool } from "@/lib/pool";
 import { requireSignedIn } from "@/lib/session/actor";
 
 export const metadata: Metadata = { title: "Experiments" };
-
-const STATUS: Record<ExperimentStatus, { label: string; tone: BadgeTone }> = {
-  running: { label: "Running", tone: "success" },
-  scheduled: { label: "Scheduled", tone: "info" },
-  stopped: { label: "Stopped", tone: "neutral" },
-  ended: { label: "Ended", tone: "neutral" },
-};
 
 export default async function ExperimentsPage() {
   await connection();
@@ -62,11 +55,9 @@ export default async function ExperimentsPage() {
                   <div className="mb-3 flex flex-wrap items-center gap-x-3 gap-y-2 text-sm">
                     <h3 className="font-semibold text-zinc-900">{e.name}</h3>
                     <span className="font-mono text-xs text-zinc-500">{e.key}</span>
-                    <Badge tone={STATUS[status].tone} testId="experiment-status">
-                      {STATUS[status].label}
-                    </Badge>
+                    <ExperimentStatusBadge status={status} />
                     <span className="text-zinc-600" data-testid="experiment-period">
-                      {status === "scheduled" ? `starts ${day(e.startsAt)}` : period(e)}
+                      {periodFor(e, status)}
                     </span>
                     <span className="ml-auto flex items-center gap-3">
                       <Link href={`/evaluation#experiment-${e.key}`} className="font-medium text-indigo-700 hover:underline" data-testid="experiment-lift-link">

@@ -1,15 +1,16 @@
 import Link from "next/link";
 import { armColumns } from "@/components/experiments/arm-columns";
-import { period } from "@/components/experiments/describe";
+import { periodFor } from "@/components/experiments/describe";
+import { ExperimentStatusBadge } from "@/components/experiments/status-badge";
+import { experimentStatus } from "@/lib/agents/evaluation/experiments";
 import type { ExperimentSummary } from "@/lib/queries/experiments";
-import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { Section } from "@/components/ui/section";
 
 const pounds = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
 
-/** Champion/challenger experiments on the Evaluation screen: each arm's share, change, decisions and retention so far. */
-export function ExperimentsSection({ experiments }: { experiments: ExperimentSummary[] }) {
+/** Champion/challenger experiments on the Evaluation screen: each arm's share, change, decisions and retention so far, with each status as of `now`. */
+export function ExperimentsSection({ experiments, now, treatmentNames }: { experiments: ExperimentSummary[]; now: Date; treatmentNames: Readonly<Record<string, string>> }) {
   return (
     <Section
       title="Experiments"
@@ -27,28 +28,33 @@ export function ExperimentsSection({ experiments }: { experiments: ExperimentSum
         <p className="text-sm text-zinc-600">No experiment has run yet.</p>
       ) : (
         <div className="space-y-6">
-          {experiments.map((e) => (
-            <div key={e.key} id={`experiment-${e.key}`} data-testid={`experiment-${e.key}`}>
-              <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
-                <span className="font-medium text-zinc-900">{e.name}</span>
-                <Badge tone={e.isActive ? "success" : "neutral"}>{e.isActive ? "Running" : e.stoppedAt ? "Stopped" : "Not running"}</Badge>
-                <span className="text-zinc-600">{period(e)}</span>
+          {experiments.map((e) => {
+            const status = experimentStatus(e, now);
+            return (
+              <div key={e.key} id={`experiment-${e.key}`} data-testid={`experiment-${e.key}`} data-status={status}>
+                <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
+                  <span className="font-medium text-zinc-900">{e.name}</span>
+                  <ExperimentStatusBadge status={status} />
+                  <span className="text-zinc-600" data-testid="experiment-period">
+                    {periodFor(e, status)}
+                  </span>
+                </div>
+                <DataTable
+                  rows={e.arms}
+                  rowKey={(a) => a.key}
+                  empty="No arms."
+                  caption={`Arms of ${e.name}`}
+                  columns={[
+                    ...armColumns<(typeof e.arms)[number]>(treatmentNames),
+                    { key: "decisions", header: "Decisions", align: "right", cell: (a) => a.decisions.toLocaleString("en-GB") },
+                    { key: "treated", header: "Treated", align: "right", cell: (a) => a.treated.toLocaleString("en-GB") },
+                    { key: "value", header: "Expected value", align: "right", cell: (a) => pounds(a.expectedValueGbp) },
+                    { key: "retention", header: "Retained at 90 days", align: "right", cell: (a) => (a.outcomes > 0 ? `${Math.round((a.retained / a.outcomes) * 100)}% of ${a.outcomes.toLocaleString("en-GB")}` : "—") },
+                  ]}
+                />
               </div>
-              <DataTable
-                rows={e.arms}
-                rowKey={(a) => a.key}
-                empty="No arms."
-                caption={`Arms of ${e.name}`}
-                columns={[
-                  ...armColumns<(typeof e.arms)[number]>(),
-                  { key: "decisions", header: "Decisions", align: "right", cell: (a) => a.decisions.toLocaleString("en-GB") },
-                  { key: "treated", header: "Treated", align: "right", cell: (a) => a.treated.toLocaleString("en-GB") },
-                  { key: "value", header: "Expected value", align: "right", cell: (a) => pounds(a.expectedValueGbp) },
-                  { key: "retention", header: "Retained at 90 days", align: "right", cell: (a) => (a.outcomes > 0 ? `${Math.round((a.retained / a.outcomes) * 100)}% of ${a.outcomes.toLocaleString("en-GB")}` : "—") },
-                ]}
-              />
-            </div>
-          ))}
+            );
+          })}
         </div>
       )}
     </Section>

@@ -1,5 +1,5 @@
 // Experiments in words, the same on the Experiments and Evaluation screens.
-import type { Experiment, ExperimentArm } from "@/lib/agents/evaluation/experiments";
+import type { Experiment, ExperimentArm, ExperimentStatus } from "@/lib/agents/evaluation/experiments";
 
 const POLICY_NAMES = { rules: "deterministic policy", llm: "language model" } as const;
 const pence = (x: number) => x.toLocaleString("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -22,4 +22,12 @@ export function period(e: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">)
   const end = e.stoppedAt ?? e.endsAt;
   if (end && Date.parse(end) <= Date.parse(e.startsAt)) return `stopped ${day(end)}, before its start on ${day(e.startsAt)}`;
   return end ? `${day(e.startsAt)} to ${day(end)}` : `from ${day(e.startsAt)}`;
+}
+
+/** The word for each status of `experimentStatus`, on every screen that shows one. */
+export const STATUS_LABELS: Readonly<Record<ExperimentStatus, string>> = { running: "Running", scheduled: "Scheduled", stopped: "Stopped", ended: "Ended" };
+
+/** The dates beside a status: a scheduled experiment has only its start to show. */
+export function periodFor(e: Pick<Experiment, "startsAt" | "endsAt" | "stoppedAt">, status: ExperimentStatus): string {
+  return status === "scheduled" ? `starts ${day(e.startsAt)}` : period(e);
 }
