@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { mulberry32 } from "../random";
-import { crossValidate, isotonicMap, maxGapIfCalibrated } from "./calibration-check";
+import { crossValidate, isotonicMap, logisticCandidate, maxGapIfCalibrated } from "./calibration-check";
 
 describe("maxGapIfCalibrated", () => {
   test.each([
@@ -27,8 +27,16 @@ describe("crossValidate", () => {
     const random = mulberry32(3);
     const x = Array.from({ length: 2000 }, () => [random() * 4 - 2, random()]);
     const labels = x.map((r) => random() < 1 / (1 + Math.exp(-2 * r[0]!)));
-    const ids = x.map((_, i) => `c${i}`);
-    const [right, wrong] = crossValidate({ ids, labels, candidates: [{ name: "right", inputs: (i) => [x[i]![0]!], isIsotonic: false }, { name: "wrong", inputs: (i) => [x[i]![1]!], isIsotonic: false }] });
+    const foldOf = x.map((_, i) => i % 5);
+    const [right, wrong] = crossValidate({
+      rows: x,
+      labels,
+      foldOf,
+      candidates: [
+        { name: "right", fit: logisticCandidate<number[]>({ inputs: (r) => [r[0]!], isIsotonic: false }) },
+        { name: "wrong", fit: logisticCandidate<number[]>({ inputs: (r) => [r[1]!], isIsotonic: false }) },
+      ],
+    });
     expect(right!.logLoss).toBeLessThan(wrong!.logLoss);
     expect(right!.auc).toBeGreaterThan(0.8);
   });
