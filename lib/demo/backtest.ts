@@ -56,11 +56,20 @@ export type EffectComparison = {
   hasEnoughEvidence: boolean;
 };
 
+/** How often each world chose a treatment (held-out customers count for the one they would have had). */
+export type TreatmentChoices = { treatmentKey: string; learned: number; catalog: number };
+
+/** The same customers on the same days in both worlds: how many were decided differently, and what that was worth under the truth. */
+export type PairedChoices = { pairs: number; differing: number; learnedGainGbp: number; learnedLossGbp: number };
+
 export type BacktestResult = {
   days: number;
   customers: number;
+  seed: number;
   decisions: { learned: number; catalog: number };
   valueGbp: { learned: number; catalog: number };
+  choices: TreatmentChoices[];
+  paired: PairedChoices;
   learnedEffectsInUse: number;
   coverage: TreatmentCoverage[];
   effects: EffectComparison[];
@@ -87,7 +96,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     await seedDemo({ url: baseUrl, customers: opts.customers, anchor: start });
     // The history before day 0 gives the learned world outcomes to learn from on its first day.
     // A year of weekly history: three quarters of it old enough for its 90-day outcomes.
-    const history = await seedDemoHistory({ url: baseUrl, customers: opts.customers, weeks: 52, now: start, seed, controlGroupShare: share });
+    const history = await seedDemoHistory({ url: baseUrl, customers: opts.customers, weeks: 52, now: start, epoch: start, seed, controlGroupShare: share });
     log(`Seeded ${opts.customers} customers and ${history.decisions} decisions of history (${history.outcomes} outcomes) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     for (const name of ["learned", "catalog"] as const) {
       const pool = new pg.Pool({ connectionString: await server.copy("backtest_base", `backtest_${name}`), max: 4 });
@@ -123,7 +132,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
           await timed("simulate", async () => {
             const client = await world.pool.connect();
             try {
-              await simulateOutcomes(client, { now: at, seed });
+              await simulateOutcomes(client, { now: at, seed, epoch: start });
             } finally {
               client.release();
             }
@@ -151,18 +160,23 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     for (const world of worlds) {
       const client = await world.pool.connect();
       try {
-        await simulateOutcomes(client, { now: new Date(today.getTime() + 91 * DAY_MS), seed });
+        await simulateOutcomes(client, { now: new Date(today.getTime() + 91 * DAY_MS), seed, epoch: start });
       } finally {
         client.release();
       }
     }
     const [learned, catalog] = worlds as [World, World];
     const learnedInUse = (await learned.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "LearnedEffect" WHERE "hasEnoughEvidence"`)).rows[0]!.n;
+    const learnedValues = await decisionValues(learned.pool, start);
+    const catalogValues = await decisionValues(catalog.pool, start);
     return {
       days: opts.days,
       customers: opts.customers,
+      seed,
       decisions: { learned: await countDecisions(learned.pool, start), catalog: await countDecisions(catalog.pool, start) },
-      valueGbp: { learned: await expectedValue(learned.pool, start), catalog: await expectedValue(catalog.pool, start) },
+      valueGbp: { learned: totalValue(learnedValues), catalog: totalValue(catalogValues) },
+      choices: countChoices(learnedValues, catalogValues),
+      paired: pairChoices(learnedValues, catalogValues),
       learnedEffectsInUse: learnedInUse,
       coverage: await liftCoverage(learned.pool, start),
       effects,
@@ -209,7 +223,7 @@ const DECISIONS_SQL = `
     LEFT JOIN "Outcome" o ON o."recommendationId" = r.id
    WHERE r."createdAt" >= $1 AND ((r.status IN ('approved', 'overridden') AND r."treatmentKey" IS NOT NULL) OR r."heldOutFrom" IS NOT NULL)`;
 
-type DecisionRow = Omit<SimulatedDecision, "channel"> & { channel: string | null; cost: number; lifetimeValue: number; stayed90d: boolean | null };
+type DecisionRow = Omit<SimulatedDecision, "channel"> & { id: string; channel: string | null; cost: number; lifetimeValue: number; stayed90d: boolean | null };
 
 async function decisionsSince(pool: pg.Pool, since: Date): Promise<DecisionRow[]> {
   return (await pool.query<DecisionRow>(DECISIONS_SQL, [since])).rows;
@@ -221,15 +235,56 @@ async function countDecisions(pool: pg.Pool, since: Date): Promise<number> {
 
 const asDecision = (r: DecisionRow): SimulatedDecision => ({ ...r, channel: r.channel as Channel | null });
 
-/** Expected value of the treatments approved since `since` under the ground truth, GBP. */
-async function expectedValue(pool: pg.Pool, since: Date): Promise<number> {
-  let total = 0;
-  for (const r of await decisionsSince(pool, since)) {
-    if (r.isHeldOut) continue;
-    const kept = stayProbability(asDecision(r)) - (1 - baselineChurn90(r.churnRisk));
-    total += kept * r.lifetimeValue - r.cost;
+/** A decision of the backtest's days: "" for no action, its value under the ground truth (0 when not treated). */
+type DecisionValue = { key: string; treatmentKey: string; isTreated: boolean; valueGbp: number };
+
+/** Every decision made since `since`, keyed by customer and day, with what it was worth under the truth in GBP. */
+async function decisionValues(pool: pg.Pool, since: Date): Promise<Map<string, DecisionValue>> {
+  const treated = new Map((await decisionsSince(pool, since)).map((r) => [r.id, r]));
+  const { rows } = await pool.query<{ id: string; customerId: string; createdAt: Date; treatmentKey: string | null }>(
+    `SELECT id::text AS id, "customerId", "createdAt", COALESCE("treatmentKey", "heldOutFrom") AS "treatmentKey" FROM "Recommendation" WHERE "createdAt" >= $1 AND status <> 'superseded'`,
+    [since],
+  );
+  const out = new Map<string, DecisionValue>();
+  for (const r of rows) {
+    const t = treated.get(r.id);
+    const isTreated = t !== undefined && !t.isHeldOut;
+    const kept = isTreated ? stayProbability(asDecision(t)) - (1 - baselineChurn90(t.churnRisk)) : 0;
+    out.set(`${r.customerId}@${r.createdAt.toISOString()}`, { key: r.customerId, treatmentKey: r.treatmentKey ?? "", isTreated, valueGbp: isTreated ? kept * t.lifetimeValue - t.cost : 0 });
   }
-  return Math.round(total * 100) / 100;
+  return out;
+}
+
+const totalValue = (values: ReadonlyMap<string, DecisionValue>) => Math.round([...values.values()].reduce((s, v) => s + v.valueGbp, 0) * 100) / 100;
+
+function countChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: ReadonlyMap<string, DecisionValue>): TreatmentChoices[] {
+  const counts = new Map<string, TreatmentChoices>();
+  const add = (values: ReadonlyMap<string, DecisionValue>, world: "learned" | "catalog") => {
+    for (const v of values.values()) {
+      const key = v.treatmentKey || "(no action)";
+      const c = counts.get(key) ?? { treatmentKey: key, learned: 0, catalog: 0 };
+      c[world]++;
+      counts.set(key, c);
+    }
+  };
+  add(learned, "learned");
+  add(catalog, "catalog");
+  return [...counts.values()].sort((a, b) => b.learned + b.catalog - (a.learned + a.catalog));
+}
+
+function pairChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: ReadonlyMap<string, DecisionValue>): PairedChoices {
+  const paired: PairedChoices = { pairs: 0, differing: 0, learnedGainGbp: 0, learnedLossGbp: 0 };
+  for (const [key, l] of learned) {
+    const c = catalog.get(key);
+    if (!c) continue;
+    paired.pairs++;
+    if (l.treatmentKey === c.treatmentKey && l.isTreated === c.isTreated) continue;
+    paired.differing++;
+    const gain = l.valueGbp - c.valueGbp;
+    if (gain >= 0) paired.learnedGainGbp += gain;
+    else paired.learnedLossGbp -= gain;
+  }
+  return { ...paired, learnedGainGbp: Math.round(paired.learnedGainGbp), learnedLossGbp: Math.round(paired.learnedLossGbp) };
 }
 
 /** Per treatment with 10 outcomes each side: does the 95% interval of the measured lift cover the truth's? */

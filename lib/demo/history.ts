@@ -28,6 +28,8 @@ export type DemoHistoryOptions = {
   rejectShare?: number;
   seed?: number;
   now?: Date;
+  /** Where the simulator counts decision days from (simulateOutcomes); calendar days when absent. */
+  epoch?: Date;
   log?: (message: string) => void;
 };
 
@@ -57,7 +59,7 @@ export async function seedDemoHistory(opts: DemoHistoryOptions): Promise<DemoHis
     const summary = await executeRun(pool, { runId, customerIds, policy: "rules", model: null, controlGroupShare: opts.controlGroupShare ?? 0.15 });
     if (!summary) throw new Error("The demo history's run failed");
 
-    const { rows: pending } = await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "runId" = $1 AND status = 'pending_review' ORDER BY id`, [runId]);
+    const { rows: pending } = await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "runId" = $1 AND status = 'pending_review' ORDER BY "customerId"`, [runId]);
     const rejected = new Set(pending.filter(() => random() < (opts.rejectShare ?? 0.1)).map((r) => r.id));
     const catalog = await loadCatalog(pool);
     const review = async (ids: string[], action: Parameters<typeof reviewRecommendations>[0]["action"]) => {
@@ -73,7 +75,8 @@ export async function seedDemoHistory(opts: DemoHistoryOptions): Promise<DemoHis
     }
     for (const l of limits) await pool.query(`UPDATE "ResourceConstraint" SET "limit" = $2 WHERE key = $1`, [l.key, l.limit]);
 
-    const { rows: decided } = await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "runId" = $1`, [runId]);
+    // In customer order, not by the decisions' random ids: the same seed spreads the same decisions over the same weeks.
+    const { rows: decided } = await pool.query<{ id: string }>(`SELECT id FROM "Recommendation" WHERE "runId" = $1 ORDER BY "customerId"`, [runId]);
     const order = decided.map((d) => ({ id: d.id, u: random() })).sort((a, b) => a.u - b.u);
     for (let week = weeks; week >= 1; week--) {
       const slice = order.filter((_, i) => i % weeks === week - 1).map((d) => d.id);
@@ -105,7 +108,7 @@ export async function seedDemoHistory(opts: DemoHistoryOptions): Promise<DemoHis
     const client = await pool.connect();
     let outcomes = 0;
     try {
-      outcomes = (await simulateOutcomes(client, { now, seed })).written;
+      outcomes = (await simulateOutcomes(client, { now, seed, ...(opts.epoch ? { epoch: opts.epoch } : {}) })).written;
     } finally {
       client.release();
     }

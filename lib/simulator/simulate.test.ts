@@ -5,10 +5,11 @@ import { type TestDatabase, createTestDatabase } from "../database/testing";
 import { loadCustomersFromPg } from "../pipeline/customer-source";
 import { insertCatalog, insertCustomers, insertRun } from "../pipeline/testing/fixtures";
 import { simulateOutcomes } from "./simulate";
-import { type SimulatedDecision, TRUE_EFFECTS, drawFate, trueEffect } from "./truth";
+import { type FateKey, type SimulatedDecision, TRUE_EFFECTS, drawFate, trueEffect } from "./truth";
 
-const decision = (i: number, over: Partial<SimulatedDecision> = {}): SimulatedDecision => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+const decision = (i: number, over: Partial<SimulatedDecision & FateKey> = {}): SimulatedDecision & FateKey => ({
+  customerId: `CUST-${String(i).padStart(5, "0")}`,
+  day: 12,
   treatmentKey: "marketing_call_back",
   isHeldOut: false,
   channel: "call",
@@ -26,6 +27,30 @@ describe("ground truth", () => {
     const once = decisions.map((d) => drawFate(seed, d));
     expect(decisions.map((d) => drawFate(seed, d))).toEqual(once);
     expect(decisions.map((d) => drawFate(seed + 1, d))).not.toEqual(once);
+  });
+
+  const sms = { treatmentKey: "retention_sms", channel: "sms", catalogEffect: 0.08 } as const;
+  test.each([
+    { title: "the same customer, day and treatment meet the same fate", other: {}, isSame: true },
+    { title: "another day is drawn afresh", other: { day: 13 }, isSame: false },
+    { title: "another treatment is drawn afresh", other: sms, isSame: false },
+  ])("$title", ({ other, isSame }) => {
+    const fates = (over: Partial<SimulatedDecision & FateKey>) => Array.from({ length: 200 }, (_, i) => drawFate(7, decision(i, over)));
+    const contacts = (over: Partial<SimulatedDecision & FateKey>) => fates(over).map((f) => [f.contactMade, f.response, f.revenueChangeGbp]);
+    if (isSame) expect(fates(other)).toEqual(fates({}));
+    else expect(contacts(other)).not.toEqual(contacts({}));
+  });
+
+  test.each([
+    { title: "a retention SMS", over: sms },
+    { title: "a call-back", over: {} },
+  ])("a customer who stays when held out also stays after $title on the same day (who leaves is drawn without the treatment)", ({ over }) => {
+    const customers = Array.from({ length: 2000 }, (_, i) => i);
+    const heldOut = customers.map((i) => drawFate(11, decision(i, { isHeldOut: true })));
+    const treated = customers.map((i) => drawFate(11, decision(i, over)));
+    expect(customers.filter((i) => heldOut[i]!.stayed90d && !treated[i]!.stayed90d)).toEqual([]);
+    // The treatment works: some held-out leavers are stayers once treated.
+    expect(customers.filter((i) => !heldOut[i]!.stayed90d && treated[i]!.stayed90d).length).toBeGreaterThan(20);
   });
 
   test("differs from the catalog's effect for every treatment of the default catalog", () => {

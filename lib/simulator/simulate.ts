@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
 export const RESPONSE_AFTER_DAYS = 2;
 
 const PENDING_SQL = `
-  SELECT r.id::text AS id, COALESCE(r."treatmentKey", r."heldOutFrom") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut",
+  SELECT r.id::text AS id, r."customerId", COALESCE(r."treatmentKey", r."heldOutFrom") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut",
          COALESCE(r."reviewedAt", r."createdAt") AS "decidedAt", t.channel::text AS channel, t.goal::text AS goal, t."expectedEffect" AS "catalogEffect",
          ci."churnRisk" AS "churnRisk", COALESCE(ci.patterns, '{}') AS patterns, c."monthlyRevenue"::float8 AS "monthlyRevenue"
     FROM "Recommendation" r
@@ -27,20 +27,26 @@ const PENDING_SQL = `
      AND COALESCE(r."reviewedAt", r."createdAt") <= $1::timestamptz - make_interval(days => ${RESPONSE_AFTER_DAYS})
      AND (o.id IS NULL OR (o.source = 'simulator' AND o."stayed90d" IS NULL))`;
 
-type PendingRow = Omit<SimulatedDecision, "channel"> & { decidedAt: Date; channel: string | null };
+type PendingRow = Omit<SimulatedDecision, "channel"> & { id: string; customerId: string; decidedAt: Date; channel: string | null };
 
 export type SimulationResult = { decisions: number; written: number; complete: number };
 
-/** Simulates outcomes for every decision `now` reveals something of, in one transaction on `client` (which must not be in one). */
-export async function simulateOutcomes(client: pg.ClientBase, opts: { now: Date; seed?: number }): Promise<SimulationResult> {
+/**
+ * Simulates outcomes for every decision `now` reveals something of, in one transaction on `client`
+ * (which must not be in one). A fate is fixed by the seed, the customer, the treatment and the whole
+ * days from `epoch` (default 1970-01-01, so calendar days) to the decision: a backtest that dates its
+ * decisions from its own start passes that start, and meets the same fates whenever it is run.
+ */
+export async function simulateOutcomes(client: pg.ClientBase, opts: { now: Date; seed?: number; epoch?: Date }): Promise<SimulationResult> {
   const seed = opts.seed ?? DEFAULT_SIMULATOR_SEED;
+  const epochMs = opts.epoch?.getTime() ?? 0;
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock($1)", [OUTCOME_IMPORT_LOCK_KEY]);
     const { rows } = await client.query<PendingRow>(PENDING_SQL, [opts.now.toISOString()]);
     let complete = 0;
     const outcomes = rows.map((r) => {
-      const fate = drawFate(seed, { ...r, channel: r.channel as Channel | null });
+      const fate = drawFate(seed, { ...r, channel: r.channel as Channel | null, day: Math.floor((r.decidedAt.getTime() - epochMs) / DAY_MS) });
       const age = (opts.now.getTime() - r.decidedAt.getTime()) / DAY_MS;
       const has30 = age >= 30;
       const has90 = age >= 90;

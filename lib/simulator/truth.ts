@@ -52,7 +52,6 @@ export function baselineChurn90(churnRisk: number | null): number {
 
 /** A decision as the simulator sees it. Held out: `isHeldOut` with the treatment it would have had. */
 export type SimulatedDecision = {
-  id: string;
   treatmentKey: string;
   isHeldOut: boolean;
   channel: Channel | null;
@@ -62,6 +61,9 @@ export type SimulatedDecision = {
   patterns: readonly string[];
   monthlyRevenue: number;
 };
+
+/** Whose fate and when: the customer, and the whole days from the simulation's epoch to the decision. */
+export type FateKey = { customerId: string; day: number };
 
 /** Everything that will happen after a decision; the caller reveals what `now` allows. */
 export type Fate = {
@@ -74,10 +76,11 @@ export type Fate = {
   stayProbability: number;
 };
 
-/** A uniform stream fixed by the seed and the decision, so a redraw later reveals the same fate. */
-function streamFor(seed: number, decisionId: string): () => number {
+/** A uniform stream fixed by the seed and the parts of `key`, so a redraw later reveals the same fate. */
+function streamFor(seed: number, key: readonly (string | number)[]): () => number {
   let h = fmix32(seed >>> 0);
-  for (let i = 0; i < decisionId.length; i++) h = fmix32(h ^ decisionId.charCodeAt(i));
+  const text = key.join("\u0000");
+  for (let i = 0; i < text.length; i++) h = fmix32(h ^ text.charCodeAt(i));
   return mulberry32(h);
 }
 
@@ -89,10 +92,18 @@ export function stayProbability(d: SimulatedDecision): number {
   return 1 - churn * (1 - CONTACT_RATE[d.channel] * effect);
 }
 
-/** Draws a decision's fate from the ground truth; the same seed and decision always give the same fate. */
-export function drawFate(seed: number, d: SimulatedDecision): Fate {
-  const next = streamFor(seed, d.id);
-  const [uContact, uResponse, uStay, uEarly, uRevenue] = [next(), next(), next(), next(), next()];
+/**
+ * Draws a decision's fate from the ground truth, fixed by the seed, the customer, the day and the
+ * treatment, so the same decision made in two worlds (or two runs) meets the same fate. Whether the
+ * customer leaves is drawn without the treatment: a customer decided differently in two worlds
+ * faces the same chance of leaving, and a treatment that works turns some of their leavers into
+ * stayers instead of drawing anew who leaves (common random numbers).
+ */
+export function drawFate(seed: number, d: SimulatedDecision & FateKey): Fate {
+  const contact = streamFor(seed, [d.customerId, d.day, d.treatmentKey]);
+  const [uContact, uResponse, uRevenue] = [contact(), contact(), contact()];
+  const stay = streamFor(seed, [d.customerId, d.day]);
+  const [uStay, uEarly] = [stay(), stay()];
   const churn = baselineChurn90(d.churnRisk);
   const isContactable = !d.isHeldOut && d.channel !== null;
   const contactMade = isContactable && uContact < CONTACT_RATE[d.channel!];
