@@ -33,6 +33,14 @@ test.describe("experiments", () => {
     await expect(card.getByTestId("experiment-lift-link")).toHaveAttribute("href", `/evaluation#experiment-${key}`);
     await capture(page, "experiments-started");
 
+    // The Evaluation screen words the same status with the same badge.
+    await page.goto(`/evaluation#experiment-${key}`);
+    const section = page.getByTestId(`experiment-${key}`);
+    await expect(section.getByTestId("experiment-status")).toHaveText("Scheduled");
+    await expect(section.getByTestId("experiment-period")).toHaveText("starts 1 Jan 2099");
+    await page.getByTestId("evaluation-experiments").screenshot({ path: "test-results/screens/evaluation-experiments.png" });
+    await page.goto("/experiments");
+
     await card.getByTestId("experiment-stop").click();
     const dialog = page.getByTestId("experiment-stop-dialog");
     await expect(dialog).toBeVisible();
