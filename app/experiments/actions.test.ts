@@ -2,13 +2,13 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { insertCatalog } from "@/lib/pipeline/testing/fixtures";
-import type { Actor } from "@/lib/auth/roles";
+import { type Actor, SIGN_IN_REQUIRED, can } from "@/lib/auth/roles";
 import { DEMO_ACTOR } from "@/lib/auth/testing";
 
 const { revalidatePath } = vi.hoisted(() => ({ revalidatePath: vi.fn() }));
 vi.mock("next/cache", () => ({ revalidatePath, revalidateTag: vi.fn() }));
 
-let currentActor: Actor = DEMO_ACTOR;
+let currentActor: Actor | null = DEMO_ACTOR;
 vi.mock("@/lib/session/actor", () => ({ getCurrentActor: async () => currentActor }));
 
 let db: TestDatabase;
@@ -126,18 +126,27 @@ describe("stopExperimentAction", () => {
 });
 
 describe("roles", () => {
-  test.each(["viewer", "marketer"] as const)("a %s may neither start nor stop an experiment, and nothing changes", async (role) => {
+  // Starting and stopping are held by experiments.manage alone; the refusal names it and a refused call changes nothing.
+  test.each([
+    { title: "someone signed out is asked to sign in", role: null, isAllowed: false, message: SIGN_IN_REQUIRED },
+    { title: "a viewer is refused", role: "viewer", isAllowed: false, message: "Only managers and administrators may start or stop experiments." },
+    { title: "a marketer, who reviews but does not steer, is refused", role: "marketer", isAllowed: false, message: "Only managers and administrators may start or stop experiments." },
+    { title: "a manager stops one and starts another", role: "manager", isAllowed: true, message: null },
+    { title: "an administrator stops one and starts another", role: "admin", isAllowed: true, message: null },
+  ] as const)("$title; a refusal changes nothing", async ({ role, isAllowed, message }) => {
+    expect(can(role, "experiments.manage")).toBe(isAllowed);
     await actions.startExperimentAction(form());
     const before = { rows: await experiments(), audit: await audit() };
-    currentActor = { id: null, label: `Someone (${role})`, role };
-    const refusal = { ok: false, message: "Only managers and administrators may start or stop experiments." };
-    expect(await actions.startExperimentAction(form({ name: "Another" }))).toEqual(refusal);
-    expect(await actions.stopExperimentAction({ key: "cheaper-sms" })).toEqual(refusal);
+    currentActor = role ? { id: null, label: `Someone (${role})`, role } : null;
+    // Stopped first: a second experiment may not run beside the first.
+    const stopped = await actions.stopExperimentAction({ key: "cheaper-sms" });
+    const started = await actions.startExperimentAction(form({ name: "Another" }));
+    if (isAllowed) {
+      expect([stopped.ok, started.ok]).toEqual([true, true]);
+      expect((await audit()).map((a) => a.action)).toEqual(["experiment.create", "experiment.stop", "experiment.create"]);
+      return;
+    }
+    expect([stopped, started]).toEqual([{ ok: false, message }, { ok: false, message }]);
     expect({ rows: await experiments(), audit: await audit() }).toEqual(before);
-  });
-
-  test("an administrator may start one", async () => {
-    currentActor = { id: null, label: "Ada (admin)", role: "admin" };
-    expect((await actions.startExperimentAction(form())).ok).toBe(true);
   });
 });

@@ -3,22 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-result";
 import type { Experiment } from "@/lib/agents/evaluation/experiments";
-import { authorize, can } from "@/lib/auth/roles";
-import { AppError } from "@/lib/errors";
+import { authorize } from "@/lib/auth/roles";
 import { createExperiment, stopExperiment } from "@/lib/pipeline/experiments";
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
 import { experimentFormSchema, experimentInputOf, formFieldOf, stopExperimentSchema } from "@/lib/validations/experiment";
-
-/**
- * An experiment decides which strategy and how much capacity a share of every run's customers
- * gets, so it is for those who may already set capacity: managers and administrators.
- */
-async function requireExperimentManager() {
-  const actor = authorize(await getCurrentActor());
-  if (!can(actor.role, "constraints.manage")) throw new AppError({ code: "forbidden", userMessage: "Only managers and administrators may start or stop experiments." });
-  return actor;
-}
 
 function refused(fieldErrors: Record<string, string>): ActionResult<never> {
   const entries = Object.entries(fieldErrors).map(([field, message]) => [formFieldOf(field), [message]] as [string, string[]]);
@@ -33,7 +22,7 @@ const revalidate = () => {
 /** Starts an experiment from the form; refusals name the field and change nothing. Audited. */
 export async function startExperimentAction(input: unknown): Promise<ActionResult<Experiment>> {
   try {
-    const actor = await requireExperimentManager();
+    const actor = authorize(await getCurrentActor(), "experiments.manage");
     const parsed = parseActionInput(experimentFormSchema, input);
     if (!parsed.ok) return parsed;
     const result = await createExperiment(getPool(), { input: experimentInputOf(parsed.data, new Date()), actor });
@@ -48,7 +37,7 @@ export async function startExperimentAction(input: unknown): Promise<ActionResul
 /** Stops an experiment now: runs from then on decide without it; its decisions keep their arm. Audited. */
 export async function stopExperimentAction(input: unknown): Promise<ActionResult<{ key: string }>> {
   try {
-    const actor = await requireExperimentManager();
+    const actor = authorize(await getCurrentActor(), "experiments.manage");
     const parsed = parseActionInput(stopExperimentSchema, input);
     if (!parsed.ok) return parsed;
     const isStopped = await stopExperiment(getPool(), { key: parsed.data.key, actor });

@@ -9,8 +9,8 @@ import { PERMISSIONS, type Permission, ROLES, type Role, SIGN_IN_REQUIRED, autho
 const expected: Record<Role, Permission[]> = {
   viewer: [],
   marketer: ["runs.start", "runs.cancel", "recommendations.review"],
-  manager: ["runs.start", "runs.cancel", "recommendations.review", "constraints.manage", "catalog.manage", "contact_policy.manage", "imports.run", "segments.manage", "demo.reset"],
-  admin: ["runs.start", "runs.cancel", "recommendations.review", "constraints.manage", "catalog.manage", "contact_policy.manage", "imports.run", "segments.manage", "demo.reset", "users.manage"],
+  manager: ["runs.start", "runs.cancel", "recommendations.review", "constraints.manage", "catalog.manage", "contact_policy.manage", "imports.run", "segments.manage", "experiments.manage", "demo.reset"],
+  admin: ["runs.start", "runs.cancel", "recommendations.review", "constraints.manage", "catalog.manage", "contact_policy.manage", "imports.run", "segments.manage", "experiments.manage", "demo.reset", "users.manage"],
 };
 
 test.each(ROLES)("%s holds exactly its permissions", (role) => {

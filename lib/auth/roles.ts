@@ -20,7 +20,7 @@ export const ROLE_LABELS: Record<Role, string> = { viewer: "Viewer", marketer: "
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   viewer: "Reads every screen; changes nothing.",
   marketer: "Runs the pipeline and reviews recommendations: approve, reject, override.",
-  manager: "Everything a marketer does, plus limits, reserved shares, period resets, the treatment catalog and imports.",
+  manager: "Everything a marketer does, plus limits, reserved shares, period resets, the treatment catalog, experiments and imports.",
   admin: "Everything a manager does, plus users and their roles.",
 };
 
@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   "contact_policy.manage": { roles: MANAGERS, refusal: "Only managers and administrators may change the contact policy." },
   "imports.run": { roles: MANAGERS, refusal: "Only managers and administrators may import data." },
   "segments.manage": { roles: MANAGERS, refusal: "Only managers and administrators may save, change or delete segments." },
+  // An experiment decides which strategy and how much of each resource a share of every run's
+  // customers gets: the same stake as capacity, so the same roles, under a name of its own.
+  "experiments.manage": { roles: MANAGERS, refusal: "Only managers and administrators may start or stop experiments." },
   "demo.reset": { roles: MANAGERS, refusal: "Only managers and administrators may reset the demo." },
   "users.manage": { roles: ["admin"], refusal: "Only administrators may manage users and roles." },
 } as const satisfies Record<string, { roles: readonly Role[]; refusal: string }>;
