@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { type Actor, ROLES } from "@/lib/auth/roles";
 import { DEMO_ACTOR, demoActor } from "@/lib/auth/testing";
-import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
+import { openActionTest } from "@/lib/testing/action-test";
 
 const { revalidatePath } = vi.hoisted(() => ({ revalidatePath: vi.fn() }));
 vi.mock("next/cache", () => ({ revalidatePath, revalidateTag: vi.fn() }));
@@ -10,25 +10,14 @@ vi.mock("next/cache", () => ({ revalidatePath, revalidateTag: vi.fn() }));
 let currentActor: Actor | null = DEMO_ACTOR;
 vi.mock("@/lib/session/actor", () => ({ getCurrentActor: async () => currentActor }));
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let actions: typeof import("./actions");
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url });
-  for (const role of ROLES) {
-    const actor = demoActor(role);
-    await pool.query(`INSERT INTO "User" (id, email, name, role, "updatedAt") VALUES ($1, $2, $3, $4, now())`, [actor.id, `${role}@example.com`, actor.label, role]);
-  }
-  process.env.DATABASE_URL = db.url;
-  actions = await import("./actions");
+  ({ pool, actions, close } = await openActionTest({ load: () => import("./actions") }));
 });
-afterAll(async () => {
-  await (globalThis as { cvmPool?: pg.Pool }).cvmPool?.end();
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => close());
 beforeEach(async () => {
   currentActor = DEMO_ACTOR;
   revalidatePath.mockClear();

@@ -1,9 +1,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { insertCatalog } from "@/lib/pipeline/testing/fixtures";
 import { type Actor, SIGN_IN_REQUIRED, can } from "@/lib/auth/roles";
 import { DEMO_ACTOR } from "@/lib/auth/testing";
+import { openActionTest } from "@/lib/testing/action-test";
 
 const { revalidatePath } = vi.hoisted(() => ({ revalidatePath: vi.fn() }));
 vi.mock("next/cache", () => ({ revalidatePath, revalidateTag: vi.fn() }));
@@ -11,24 +11,14 @@ vi.mock("next/cache", () => ({ revalidatePath, revalidateTag: vi.fn() }));
 let currentActor: Actor | null = DEMO_ACTOR;
 vi.mock("@/lib/session/actor", () => ({ getCurrentActor: async () => currentActor }));
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let actions: typeof import("./actions");
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await insertCatalog(db.url);
-  pool = new pg.Pool({ connectionString: db.url });
-  await pool.query(`INSERT INTO "User" (id, email, name, role, "updatedAt") VALUES ($1, 'gareth@example.com', 'Gareth Lloyd', 'manager', now())`, [DEMO_ACTOR.id]);
-  // The actions read their settings from the environment on first use.
-  process.env.DATABASE_URL = db.url;
-  actions = await import("./actions");
+  ({ pool, actions, close } = await openActionTest({ load: () => import("./actions"), seed: ({ url }) => insertCatalog(url) }));
 });
-afterAll(async () => {
-  await (globalThis as { cvmPool?: pg.Pool }).cvmPool?.end();
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => close());
 beforeEach(async () => {
   currentActor = DEMO_ACTOR;
   revalidatePath.mockClear();

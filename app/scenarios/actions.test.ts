@@ -1,37 +1,33 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { insertCatalog, insertCustomers, insertPermissions } from "@/lib/pipeline/testing/fixtures";
 import type { Actor, Role } from "@/lib/auth/roles";
 import { DEMO_ACTOR } from "@/lib/auth/testing";
+import { openActionTest } from "@/lib/testing/action-test";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 
 let currentActor: Actor = DEMO_ACTOR;
 vi.mock("@/lib/session/actor", () => ({ getCurrentActor: async () => currentActor }));
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let actions: typeof import("./actions");
+let close: () => Promise<void>;
 let savedId: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await insertCatalog(db.url, { limits: { call_slots: 5 } });
-  await insertPermissions(db.url, await insertCustomers(db.url, { count: 12 }));
-  pool = new pg.Pool({ connectionString: db.url });
-  await pool.query(`INSERT INTO "User" (id, email, name, role, "updatedAt") VALUES ($1, 'gareth@example.com', 'Gareth Lloyd', 'manager', now())`, [DEMO_ACTOR.id]);
-  process.env.DATABASE_URL = db.url;
-  actions = await import("./actions");
+  ({ pool, actions, close } = await openActionTest({
+    load: () => import("./actions"),
+    seed: async ({ url }) => {
+      await insertCatalog(url, { limits: { call_slots: 5 } });
+      await insertPermissions(url, await insertCustomers(url, { count: 12 }));
+    },
+  }));
   const saved = await actions.saveScenarioAction({ name: "Eight slots", changes: { resources: [{ key: "call_slots", limit: 8 }] } });
   if (!saved.ok) throw new Error(saved.message);
   savedId = saved.data.id;
 });
-afterAll(async () => {
-  await (globalThis as { cvmPool?: pg.Pool }).cvmPool?.end();
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => close());
 
 const as = (role: Role) => {
   currentActor = { ...DEMO_ACTOR, role, label: `Someone (${role})` };

@@ -3,27 +3,24 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { segmentFeatures } from "@/lib/agents/segmentation/messages";
 import type { Actor, Role } from "@/lib/auth/roles";
 import { DEMO_ACTOR } from "@/lib/auth/testing";
-import { type TestDatabase, createTestDatabase } from "@/lib/database/testing";
 import { createSegment } from "@/lib/pipeline/segments";
 import { insertCustomers } from "@/lib/pipeline/testing/fixtures";
+import { openActionTest } from "@/lib/testing/action-test";
 
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 
 let currentActor: Actor = DEMO_ACTOR;
 vi.mock("@/lib/session/actor", () => ({ getCurrentActor: async () => currentActor }));
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let actions: typeof import("./actions");
+let close: () => Promise<void>;
 let ruleId = "";
 let foundId = "";
 
 /** Customers T-0001..T-0020 with churn risk i / 20 (0.05 .. 1.0). */
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await insertCustomers(db.url, { count: 20 });
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  await pool.query(`INSERT INTO "User" (id, email, name, role, "updatedAt") VALUES ($1, 'gareth@example.com', 'Gareth Lloyd', 'manager', now())`, [DEMO_ACTOR.id]);
+async function seed({ url, pool }: { url: string; pool: pg.Pool }) {
+  await insertCustomers(url, { count: 20 });
   await pool.query(
     `INSERT INTO "CustomerInsight" ("customerId", "churnRisk", "lifetimeValue", "valueTier", "monthlyRevenue", "tenureMonths", "complaintCount",
         "complaintsLast90Days", "incidentsLast90Days", "latePayments", "missedPayments", patterns, "asOf", "updatedAt")
@@ -34,14 +31,12 @@ beforeAll(async () => {
   const d = segmentFeatures.length;
   const model = { features: [...segmentFeatures], means: Array<number>(d).fill(0), scales: Array<number>(d).fill(1), centroids: [Array<number>(d).fill(0), Array<number>(d).fill(1)] };
   foundId = (await createSegment(pool, { segment: { name: "Found group", kind: "found", model, modelIndex: 0, description: "Found group: 20 customers" }, actor })).id;
-  process.env.DATABASE_URL = db.url;
-  actions = await import("./actions");
+}
+
+beforeAll(async () => {
+  ({ pool, actions, close } = await openActionTest({ load: () => import("./actions"), seed }));
 });
-afterAll(async () => {
-  await (globalThis as { cvmPool?: pg.Pool }).cvmPool?.end();
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => close());
 
 const as = (role: Role) => {
   currentActor = { ...DEMO_ACTOR, role, label: `Someone (${role})` };
