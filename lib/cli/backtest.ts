@@ -11,7 +11,8 @@ const usage = `Usage: npm run backtest -- [--days 90] [--customers 2000] [--per-
 Seeds a demo of N customers with a year of history on its own temporary PostgreSQL, then runs the
 deterministic policy for --days days over --per-day customers a day in two worlds (learned effects;
 the catalog's effects), one run per --days-per-run days with their customers and capacity. --seed
-changes the simulator's draws, the history and the days' customers: run several to see the spread.
+changes the simulator's draws, the history and the days' customers, and the same seed gives the same
+run again: run several seeds to see the spread.
 Targets: lift interval coverage ≥ 0.9, learned value above the catalog's, churn AUC ≥ 0.84 held out.`;
 
 const parsed = parseCommandArgs(process.argv.slice(2), { days: { type: "string", default: "90" }, customers: { type: "string", default: "2000" }, "per-day": { type: "string", default: "40" }, "days-per-run": { type: "string", default: "3" }, seed: { type: "string" }, json: { type: "boolean" } });
@@ -50,6 +51,9 @@ log(`${result.days} days, ${result.customers} customers, ${(result.durationMs / 
 log(`Lift intervals covering the simulator's true lift: ${covered} of ${result.coverage.length}${coverage === null ? "" : ` (${coverage.toFixed(2)}; target ≥ 0.9)`}`);
 for (const c of result.coverage) log(`  ${c.treatmentKey.padEnd(20)} true ${pts(c.trueLift)} points, 95% CI ${pts(c.low)} to ${pts(c.high)} (${c.treated} treated, ${c.control} held out)${c.isCovered ? "" : "  NOT covered"}`);
 log(`Expected value earned (ground truth): learned effects ${pounds(result.valueGbp.learned)}, catalog effects ${pounds(result.valueGbp.catalog)}${ratio === null ? "" : `, ratio ${ratio.toFixed(3)} (target > 1)`}; ${result.learnedEffectsInUse} learned effects in use at the end.`);
+log(`Treatments chosen (learned / catalog): ${result.choices.map((c) => `${c.treatmentKey} ${c.learned}/${c.catalog}`).join(", ")}.`);
+log(`The same ${result.paired.pairs} customers and days: ${result.paired.differing} decided differently, worth ${pounds(result.paired.learnedGainGbp)} more where learned effects chose better and ${pounds(result.paired.learnedLossGbp)} less where they chose worse.`);
+for (const w of result.paired.switches.slice(0, 8)) log(`  catalog ${w.catalog} → learned ${w.learned}: ${w.count} times, ${w.learnedGainGbp >= 0 ? "+" : "−"}${pounds(Math.abs(w.learnedGainGbp))}`);
 log("Learned effects at the last refresh against the simulator's truth for the same treated customers (relative reduction of 90-day churn):");
 for (const e of result.effects) log(`  ${(e.treatmentKey + (e.patternKey ? ` / ${e.patternKey}` : "")).padEnd(40)} catalog ${pct(e.catalogEffect)}  learned ${pct(e.learnedEffect)}  applied ${pct(e.appliedEffect)}  true ${pct(e.trueEffect)}  (${e.outcomes} outcomes${e.hasEnoughEvidence ? ", in use" : ""})`);
 log(churn ? `Churn model on the Telco file, every customer scored by a model fitted without them (10-fold cross-fitting): AUC ${churn.auc.toFixed(3)} (target ≥ 0.84), largest decile gap ${churn.maxGapPoints.toFixed(1)} points (target ≤ 3; a perfectly calibrated score would show ${churn.gapIfCalibrated.mean.toFixed(1)} on average, up to ${churn.gapIfCalibrated.p95.toFixed(1)} in 95% of draws).` : `Churn model ${churnNote}`);
@@ -57,12 +61,13 @@ console.log(
   JSON.stringify({
     days: result.days,
     customers: result.customers,
-    seed: seed?.ok ? seed.value : null,
+    seed: result.seed,
     lift_ci_coverage: coverage,
     treatments_measured: result.coverage.length,
     learned_over_catalog_value: ratio,
     value_learned_gbp: result.valueGbp.learned,
     value_catalog_gbp: result.valueGbp.catalog,
+    decisions_differing: result.paired.differing,
     learned_effects_in_use: result.learnedEffectsInUse,
     churn_auc_holdout: churn?.auc ?? null,
     churn_calibration_max_gap: churn ? churn.maxGapPoints / 100 : null,

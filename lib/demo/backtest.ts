@@ -60,7 +60,14 @@ export type EffectComparison = {
 export type TreatmentChoices = { treatmentKey: string; learned: number; catalog: number };
 
 /** The same customers on the same days in both worlds: how many were decided differently, and what that was worth under the truth. */
-export type PairedChoices = { pairs: number; differing: number; learnedGainGbp: number; learnedLossGbp: number };
+export type PairedChoices = {
+  pairs: number;
+  differing: number;
+  learnedGainGbp: number;
+  learnedLossGbp: number;
+  /** Each kind of change (the catalog world's choice, the learned world's) with its count and net worth to the learned world, largest first. */
+  switches: { catalog: string; learned: string; count: number; learnedGainGbp: number }[];
+};
 
 export type BacktestResult = {
   days: number;
@@ -120,7 +127,6 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     const step = Math.max(1, Math.floor(opts.daysPerRun ?? 3));
     const { rows: limits } = await worlds[0]!.pool.query<{ key: string; limit: number }>(`SELECT key, "limit" FROM "ResourceConstraint" ORDER BY key`);
     let lastLogged = 0;
-    let closedAtRefresh = -1;
     for (let day = 0; day < opts.days; day += step) {
       const at = new Date(start.getTime() + day * DAY_MS);
       const span = Math.min(step, opts.days - day);
@@ -137,14 +143,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
               client.release();
             }
           });
-          if (world.name === "learned") {
-            // Effects learn only from closed 90-day windows: with none closed since the last refresh, it would write the same rows.
-            const { rows } = await world.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Outcome" WHERE "stayed90d" IS NOT NULL`);
-            if (rows[0]!.n !== closedAtRefresh) {
-              closedAtRefresh = rows[0]!.n;
-              await timed("refresh", () => refreshLearnedEffects(world.pool, { now: at }));
-            }
-          }
+          // Every run's outcomes teach something within days (contacts made, then 30-day stays): learn before each run.
+          if (world.name === "learned") await timed("refresh", () => refreshLearnedEffects(world.pool, { now: at }));
           if (sample.length > 0) await decideDays(world.pool, { customerIds: sample, at, share, timed, span, limits });
         }),
       );
@@ -273,7 +273,8 @@ function countChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: Read
 }
 
 function pairChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: ReadonlyMap<string, DecisionValue>): PairedChoices {
-  const paired: PairedChoices = { pairs: 0, differing: 0, learnedGainGbp: 0, learnedLossGbp: 0 };
+  const paired: PairedChoices = { pairs: 0, differing: 0, learnedGainGbp: 0, learnedLossGbp: 0, switches: [] };
+  const switches = new Map<string, PairedChoices["switches"][number]>();
   for (const [key, l] of learned) {
     const c = catalog.get(key);
     if (!c) continue;
@@ -281,10 +282,16 @@ function pairChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: Reado
     if (l.treatmentKey === c.treatmentKey && l.isTreated === c.isTreated) continue;
     paired.differing++;
     const gain = l.valueGbp - c.valueGbp;
+    const label = (v: DecisionValue) => (v.isTreated ? v.treatmentKey : v.treatmentKey ? `held out or not approved (${v.treatmentKey})` : "no action");
+    const change = switches.get(`${label(c)}→${label(l)}`) ?? { catalog: label(c), learned: label(l), count: 0, learnedGainGbp: 0 };
+    change.count++;
+    change.learnedGainGbp += gain;
+    switches.set(`${label(c)}→${label(l)}`, change);
     if (gain >= 0) paired.learnedGainGbp += gain;
     else paired.learnedLossGbp -= gain;
   }
-  return { ...paired, learnedGainGbp: Math.round(paired.learnedGainGbp), learnedLossGbp: Math.round(paired.learnedLossGbp) };
+  const ranked = [...switches.values()].map((w) => ({ ...w, learnedGainGbp: Math.round(w.learnedGainGbp) })).sort((a, b) => Math.abs(b.learnedGainGbp) - Math.abs(a.learnedGainGbp));
+  return { ...paired, learnedGainGbp: Math.round(paired.learnedGainGbp), learnedLossGbp: Math.round(paired.learnedLossGbp), switches: ranked };
 }
 
 /** Per treatment with 10 outcomes each side: does the 95% interval of the measured lift cover the truth's? */
@@ -341,3 +348,4 @@ async function compareEffects(pool: pg.Pool): Promise<EffectComparison[]> {
     return { treatmentKey: l.treatmentKey, patternKey: l.patternKey, catalogEffect: l.catalogEffect, learnedEffect: l.learnedEffect, appliedEffect: weight > 0 ? applied / weight : l.learnedEffect, trueEffect: weight > 0 ? reduced / weight : 0, outcomes: l.outcomes, hasEnoughEvidence: l.hasEnoughEvidence };
   });
 }
+
