@@ -10,8 +10,14 @@ import { insertCatalog, insertCustomers, insertPermissions, insertRun } from "./
 
 type Ctx = ReturnType<typeof usePoolPerTest>;
 
-/** One decision and its 90-day outcome per customer: `treated` approved for retention_call, `heldOut` held out from it. */
-async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number }; pattern?: { key: string; severity: string }; riskOf?: (isTreated: boolean, index: number) => number }) {
+/**
+ * One decision and its outcome per customer: `treated` approved for retention_call (the first
+ * `contactsMade` of them reached, default all; their stays at 90 days, or only at 30 with `isTreatedAt30d`), `heldOut` held out from it.
+ */
+async function record(
+  ctx: Ctx,
+  opts: { treated: { n: number; retained: number }; heldOut: { n: number; retained: number }; pattern?: { key: string; severity: string }; riskOf?: (isTreated: boolean, index: number) => number; contactsMade?: number; isTreatedAt30d?: boolean },
+) {
   const { db, pool } = ctx;
   await insertCatalog(db.url);
   const runId = await insertRun(db.url);
@@ -35,8 +41,8 @@ async function record(ctx: Ctx, opts: { treated: { n: number; retained: number }
     );
     await pool.query(
       `INSERT INTO "Outcome" (id, "recommendationId", "contactMade", "stayed30d", "stayed90d", source, "recordedAt", "updatedAt")
-       VALUES ($1, $2, false, $3, $3, 'simulator', now(), now())`,
-      [randomUUID(), id, stayed],
+       VALUES ($1, $2, $3, $4, $5, 'simulator', now(), now())`,
+      [randomUUID(), id, isTreated && i < (opts.contactsMade ?? opts.treated.n), stayed, isTreated && opts.isTreatedAt30d ? null : stayed],
     );
   }
 }
@@ -72,6 +78,17 @@ describe("refreshLearnedEffects", () => {
     expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
     expect(call.learned).toEqual({ effect: expect.closeTo(0.475, 10), outcomes: 20 });
+  });
+
+  test.each([
+    // As above, but the prior is the catalog's 35% times the 50% of calls that reached the customer:
+    // retention 1 − 0.5 × (1 − 0.175) = 0.5875, so (11.75 + 16) / 40 = 0.69375 retained and 1 − 0.30625 / 0.5 = 38.75%.
+    { title: "half the calls reaching the customer halve the catalog's figure it is shrunk towards", opts: { contactsMade: 10 }, effect: 0.3875 },
+    { title: "treated customers whose 90 days have not passed count with their 30-day stay", opts: { isTreatedAt30d: true }, effect: 0.475 },
+  ])("$title", async ({ opts, effect }) => {
+    await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 30 }, ...opts });
+    const [row] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
+    expect(row).toMatchObject({ outcomes: 20, learnedEffect: expect.closeTo(effect, 10) });
   });
 
   test.each([

@@ -2,12 +2,13 @@
 // A treated customer is one whose decision was approved or overridden to the treatment (whether or
 // not the contact then happened: that is what deciding to treat buys). Each is compared with what
 // held-out customers of the same scored risk did (lib/agents/evaluation/learn-effects.ts), since
-// each treatment goes to its own kind of customer. Outcomes are read at 90 days; the risk and the
+// each treatment goes to its own kind of customer. Outcomes are read at 90 days, or at 30 while the
+// 90 have not passed; every recorded contact attempt tells the treatment's reach. The risk and the
 // patterns are those the journey analysis found when the decision was made (its step in the trace,
 // whose steps a decision keeps under "steps"; older traces were the bare list).
 import type pg from "pg";
 import type { Eligibility, LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
-import { type TreatmentOutcome, learnEffects } from "../agents/evaluation/learn-effects";
+import { type ContactCounts, type TreatmentOutcome, learnEffects } from "../agents/evaluation/learn-effects";
 import { applyStoredRiskCalibration } from "./risk-calibration";
 
 /**
@@ -16,8 +17,12 @@ import { applyStoredRiskCalibration } from "./risk-calibration";
  * far as a catalog's figures are commonly off.
  */
 export const LEARNED_PRIOR_LEAVERS = 100;
-/** Treated outcomes before the policy uses a learned effect. */
-export const LEARNED_MIN_OUTCOMES = 200;
+/**
+ * Treated outcomes before the policy uses a learned effect. The estimate is already pulled towards
+ * the catalog (times the reach) in proportion to how little its outcomes say, so this only keeps out
+ * the rows that rest on a handful of customers.
+ */
+export const LEARNED_MIN_OUTCOMES = 50;
 /** Held-out outcomes before anything is learned: fewer leave every risk band to a handful. */
 export const MIN_HELD_OUT_BASELINE = 50;
 
@@ -34,7 +39,7 @@ export type RefreshedEffect = {
 };
 
 const OUTCOMES_SQL = `
-  SELECT r."customerId", COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut", o."stayed90d" AS "hasStayed",
+  SELECT r."customerId", COALESCE(r."heldOutFrom", r."treatmentKey") AS "treatmentKey", r."heldOutFrom" IS NOT NULL AS "isHeldOut", o."stayed90d" AS "hasStayed", o."stayed30d" AS "hasStayed30d",
          j.risk, COALESCE(j.patterns, '[]'::json) AS patterns
     FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
     LEFT JOIN LATERAL (
@@ -44,10 +49,16 @@ const OUTCOMES_SQL = `
                WHERE p->>'key' IS NOT NULL) AS patterns
         FROM json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace WHEN json_typeof(r.trace->'steps') = 'array' THEN r.trace->'steps' ELSE '[]'::json END) s
        WHERE s->>'type' = 'analyze_journey' LIMIT 1) j ON true
-   WHERE o."stayed90d" IS NOT NULL
+   WHERE (o."stayed90d" IS NOT NULL OR o."stayed30d" IS NOT NULL)
      AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')))`;
 
-/** Every treated or held-out decision with its 90-day outcome, as the learned effects read them. */
+const CONTACTS_SQL = `
+  SELECT r."treatmentKey", count(*)::int AS attempts, count(*) FILTER (WHERE o."contactMade")::int AS made
+    FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
+   WHERE r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')
+   GROUP BY r."treatmentKey"`;
+
+/** Every treated or held-out decision with a 90- or 30-day outcome, as the learned effects read them. */
 export async function readTreatmentOutcomes(client: pg.ClientBase | pg.Pool): Promise<(TreatmentOutcome & { customerId: string })[]> {
   const { rows } = await client.query<TreatmentOutcome & { customerId: string }>(OUTCOMES_SQL);
   return rows.map((o) => ({ ...o, risk: o.risk !== null && Number.isFinite(o.risk) ? o.risk : null }));
@@ -69,13 +80,15 @@ export async function refreshLearnedEffects(
     await client.query("BEGIN");
     // Two refreshes at once would each delete and insert the same keys: the second waits for the first.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('LearnedEffect'))`);
-    const { rows: catalog } = await client.query<{ key: string; expectedEffect: number; goal: string; eligibility: Eligibility | null; isNoAction: boolean }>(
-      `SELECT key, "expectedEffect", goal, eligibility, "isNoAction" FROM "Treatment" WHERE NOT "isNoAction" ORDER BY key`,
+    const { rows: catalog } = await client.query<{ key: string; expectedEffect: number; goal: string; eligibility: Eligibility | null; isNoAction: boolean; channel: string | null }>(
+      `SELECT key, "expectedEffect", goal, eligibility, "isNoAction", channel::text AS channel FROM "Treatment" WHERE NOT "isNoAction" ORDER BY key`,
     );
     const outcomes = await readTreatmentOutcomes(client);
+    const { rows: contactRows } = await client.query<ContactCounts & { treatmentKey: string }>(CONTACTS_SQL);
     const learned = learnEffects({
       catalog: catalog.map((t) => ({ ...t, eligibility: t.eligibility ?? {} })),
       outcomes,
+      contacts: Object.fromEntries(contactRows.map((c) => [c.treatmentKey, { attempts: c.attempts, made: c.made }])),
       priorLeavers,
       minOutcomes,
       minBaseline: MIN_HELD_OUT_BASELINE,

@@ -1,12 +1,19 @@
 import { describe, expect, test } from "vitest";
 import { fitBaseline } from "./effect-baseline";
-import { type EffectCatalogEntry, type TreatmentOutcome, learnEffects } from "./learn-effects";
+import { type ContactCounts, type EffectCatalogEntry, type TreatmentOutcome, learnEffects, reachOf } from "./learn-effects";
 
 const offer: EffectCatalogEntry = { key: "offer", expectedEffect: 0.2, goal: "retention", eligibility: {}, isNoAction: false };
 
-/** `n` outcomes of one kind, the first `left` of them leavers. */
-function outcomes(opts: { n: number; left: number; risk: number | null; isHeldOut: boolean; patterns?: TreatmentOutcome["patterns"] }): TreatmentOutcome[] {
-  return Array.from({ length: opts.n }, (_, i) => ({ treatmentKey: "offer", isHeldOut: opts.isHeldOut, risk: opts.risk, patterns: opts.patterns ?? [], hasStayed: i >= opts.left }));
+/** `n` outcomes of one kind, the first `left` of them leavers (at 90 days, or at 30 with the 90 still open when `isAt30d`). */
+function outcomes(opts: { n: number; left: number; risk: number | null; isHeldOut: boolean; patterns?: TreatmentOutcome["patterns"]; isAt30d?: boolean }): TreatmentOutcome[] {
+  return Array.from({ length: opts.n }, (_, i) => ({
+    treatmentKey: "offer",
+    isHeldOut: opts.isHeldOut,
+    risk: opts.risk,
+    patterns: opts.patterns ?? [],
+    hasStayed: opts.isAt30d ? null : i >= opts.left,
+    hasStayed30d: opts.isAt30d ? i >= opts.left : null,
+  }));
 }
 
 describe("fitBaseline", () => {
@@ -95,5 +102,74 @@ describe("learnEffects", () => {
   ])("$title", ({ n, hasEnoughEvidence }) => {
     const [row] = learnEffects({ ...exact, minOutcomes: 200, catalog: [offer], outcomes: [...outcomes({ n: 100, left: 50, risk: 0.5, isHeldOut: true }), ...outcomes({ n, left: 60, risk: 0.5, isHeldOut: false })] });
     expect(row!.hasEnoughEvidence).toBe(hasEnoughEvidence);
+  });
+});
+
+describe("reachOf", () => {
+  const call = (key: string): EffectCatalogEntry => ({ ...offer, key, channel: "call" });
+  test.each<{ title: string; contacts: Record<string, ContactCounts>; reach: number }>([
+    { title: "a channel never attempted reaches everyone, as the catalog assumes", contacts: {}, reach: 1 },
+    { title: "a treatment never tried starts at its channel's rate", contacts: { b: { attempts: 100, made: 60 } }, reach: 0.6 },
+    { title: "20 attempts of its own weigh as much as the channel", contacts: { a: { attempts: 20, made: 20 }, b: { attempts: 180, made: 100 } }, reach: (20 + 20 * 0.6) / 40 },
+    { title: "many attempts of its own outweigh the channel", contacts: { a: { attempts: 2000, made: 1000 }, b: { attempts: 2000, made: 2000 } }, reach: (1000 + 20 * 0.75) / 2020 },
+  ])("$title", ({ contacts, reach }) => {
+    expect(reachOf([call("a"), call("b")], contacts).get("a")).toBeCloseTo(reach, 10);
+  });
+});
+
+describe("learnEffects from contacts and 30-day stays", () => {
+  const exact = { priorLeavers: 0, minOutcomes: 1, minBaseline: 1, bands: 2 };
+
+  test.each([
+    // No data to speak of (one treated outcome), a strong prior: the estimate is the prior.
+    { title: "every contact made: shrunk towards the catalog's 20%", made: 100, expected: 0.2 },
+    { title: "half the contacts made: shrunk towards 10%, what deciding to treat buys", made: 50, expected: 0.1 },
+  ])("$title", ({ made, expected }) => {
+    const [row] = learnEffects({
+      ...exact,
+      priorLeavers: 1e9,
+      catalog: [{ ...offer, channel: "email" }],
+      contacts: { offer: { attempts: 100, made } },
+      outcomes: [...outcomes({ n: 100, left: 50, risk: 0.5, isHeldOut: true }), ...outcomes({ n: 1, left: 0, risk: 0.5, isHeldOut: false })],
+    });
+    expect(row!.learnedEffect).toBeCloseTo(expected, 6);
+  });
+
+  test.each([
+    // 30-day baseline: 20 of 100 leave at risk 0.5; the 100 treated seen only at 30 days lose 15: effect 1 − 15/20 = 25%.
+    { title: "a treated customer seen only at 30 days is read against the held-out 30-day stays", heldOut30: 100, treatedRows: 1, effect: 0.25 },
+    { title: "with too few held-out 30-day stays to compare with, 30-day outcomes teach nothing", heldOut30: 49, treatedRows: 0, effect: null },
+  ])("$title", ({ heldOut30, treatedRows, effect }) => {
+    const rows = learnEffects({
+      ...exact,
+      minBaseline: 50,
+      catalog: [offer],
+      outcomes: [
+        ...outcomes({ n: 100, left: 50, risk: 0.5, isHeldOut: true }),
+        ...outcomes({ n: heldOut30, left: heldOut30 / 5, risk: 0.5, isHeldOut: true, isAt30d: true }),
+        ...outcomes({ n: 100, left: 15, risk: 0.5, isHeldOut: false, isAt30d: true }),
+      ],
+    });
+    expect(rows).toHaveLength(treatedRows);
+    if (effect !== null) expect(rows[0]!.learnedEffect).toBeCloseTo(effect, 10);
+  });
+
+  test.each([
+    // A catalog at 35% for a call that reaches 65% of customers and removes 18% of churn when it does
+    // (11.7% bought by deciding to call): 400 treated at risk 0.5 against 400 held out, churn exact.
+    { title: "with the calls' reach, the estimate lands nearer the 11.7% truth than the catalog's 35%", made: 65 },
+    { title: "without it, the same outcomes still move the estimate from 35% towards the truth", made: 100 },
+  ])("$title", ({ made }) => {
+    const truth = 0.65 * 0.18;
+    const left = Math.round(200 * (1 - truth));
+    const [row] = learnEffects({
+      ...exact,
+      priorLeavers: 100,
+      catalog: [{ ...offer, expectedEffect: 0.35, channel: "call" }],
+      contacts: { offer: { attempts: 100, made } },
+      outcomes: [...outcomes({ n: 400, left: 200, risk: 0.5, isHeldOut: true }), ...outcomes({ n: 400, left, risk: 0.5, isHeldOut: false })],
+    });
+    expect(Math.abs(row!.learnedEffect - truth)).toBeLessThan(Math.abs(0.35 - truth) / 2);
+    if (made < 100) expect(row!.learnedEffect).toBeLessThan(0.35 * 0.65);
   });
 });
