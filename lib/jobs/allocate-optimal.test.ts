@@ -56,4 +56,34 @@ describe("a run's allocation step", () => {
       expect(call!.price).toBeGreaterThan(0);
     }
   });
+
+  test.each([
+    { title: "optimal, one customer a step: the plan of the first step is kept to the end, with the LP optimum held", strategy: "optimal" as const, calls: 2 },
+    { title: "greedy, one customer a step: priority order kept across steps", strategy: "greedy" as const, calls: 1 },
+  ])("$title", async ({ strategy, calls }) => {
+    await insertCatalog(t.db.url, { limits: { call_slots: 2, sms_quota: 10 }, reserves: { call_slots: 1 } });
+    const ids = await insertCustomers(t.db.url, { count: 3, highValueEvery: 3 });
+    await insertPermissions(t.db.url, ids);
+    const run = await createRun(t.pool, { scope: { customerIds: ids }, policy: "rules", options: { batchSize: 1, allocationStrategy: strategy } });
+    expect(await decideRunChunk(t.pool, { runId: run.runId, customerIds: run.customerIds, model: null })).toBe("last");
+
+    expect(await allocateRunStep(t.pool, { runId: run.runId, maxCustomers: 1 })).toEqual({ isMore: true });
+    const { rows: first } = await t.pool.query<{ plan: { order: string[]; isPlanned: boolean } | null; processed: number }>(`SELECT "allocationPlan" AS plan, processed FROM "Run" WHERE id = $1`, [run.runId]);
+    expect(first[0]!.processed).toBe(1);
+    expect(first[0]!.plan).toMatchObject({ isPlanned: strategy === "optimal" });
+    expect([...first[0]!.plan!.order].sort()).toEqual([...ids].sort());
+    expect(await allocateRunStep(t.pool, { runId: run.runId, maxCustomers: 1 })).toEqual({ isMore: true });
+    const last = await allocateRunStep(t.pool, { runId: run.runId, maxCustomers: 1 });
+    expect(last.isMore).toBe(false);
+
+    // Each customer written once, in the order the first step fixed; the plan goes with the run's end.
+    const { rows: written } = await t.pool.query<{ customerId: string; treatmentKey: string | null }>(
+      `SELECT "customerId", "treatmentKey" FROM "Recommendation" WHERE "runId" = $1 ORDER BY "createdAt", id`,
+      [run.runId],
+    );
+    expect(written.map((r) => r.customerId)).toEqual(first[0]!.plan!.order);
+    expect(written.filter((r) => r.treatmentKey === "retention_call")).toHaveLength(calls);
+    const { rows: ended } = await t.pool.query<{ status: string; plan: unknown; processed: number }>(`SELECT status::text, "allocationPlan" AS plan, processed FROM "Run" WHERE id = $1`, [run.runId]);
+    expect(ended[0]).toEqual({ status: "completed", plan: null, processed: 3 });
+  });
 });

@@ -7,7 +7,7 @@ import type pg from "pg";
 import { createDataAgent } from "../agents/data/data-agent";
 import type { ModelFallback, ModelUsage, PolicyKind } from "../agents/domain";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
-import { type AllocationStrategy, type Outcome, type RunPlan, type TalliedOutcome, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, plannedOrder, tallyRun, tallySaved } from "../agents/orchestrator";
+import { type AllocationStrategy, type Decided, type Outcome, type RunPlan, type TalliedOutcome, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, plannedOrder, tallyRun, tallySaved } from "../agents/orchestrator";
 import type { RunSummary, TraceStep } from "../agents/orchestrator/messages";
 import type { TreatmentContext } from "../agents/messages";
 import type { ChatModel } from "../agents/ports";
@@ -63,7 +63,7 @@ export async function readRun(db: Pick<pg.ClientBase, "query">, runId: string, o
   const { rows } = await db.query<Omit<RunRow, "options"> & { options: Partial<RunOptions> | null }>(
     `SELECT id, status::text, phase::text, policy::text, total, decided, processed, "cancelRequested",
             ("deadlineAt" IS NOT NULL AND "deadlineAt" < now()) AS "isPastDeadline", options, "startedAt"
-       FROM "Run" WHERE id = $1${opts.isLocked ? " FOR UPDATE" : ""}`,
+       FROM "Run" WHERE id = $1${opts.isLocked ? " FOR NO KEY UPDATE" : ""}`,
     [runId],
   );
   const row = rows[0];
@@ -94,7 +94,7 @@ export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pic
 export async function failRun(pool: pg.Pool, runId: string, reason: string): Promise<void> {
   await withTransaction(pool, async (client) => {
     const { rowCount } = await client.query(
-      `UPDATE "Run" r SET status = 'failed', error = $2, "finishedAt" = now(),
+      `UPDATE "Run" r SET status = 'failed', error = $2, "finishedAt" = now(), "allocationPlan" = NULL,
               processed = (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = r.id),
               failed = (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = r.id AND status = 'failed')
         WHERE id = $1 AND status IN ('queued', 'running')`,
@@ -163,41 +163,56 @@ export async function decideRunChunk(
     if (now) await stopDecidingRun(pool, now);
     return "stopped";
   }
-  return withTransaction(pool, async (client) => {
-    // The run row locked first: chunks landing at once count one after another, so exactly one sees the last customer.
-    const locked = await readRun(client, run.id, { isLocked: true });
-    if (!locked || !isLive(locked) || locked.phase !== "deciding") return "stopped";
-    if (locked.cancelRequested || locked.isPastDeadline) {
-      await stopDecidingRun(client, locked);
-      return "stopped";
-    }
-    const staged = outcomes.map((o) => ({
-      customerId: o.customerId,
-      priority: o.kind === "decided" ? o.priority : 0,
-      isHighValue: o.kind === "decided" ? o.isHighValue : false,
-      outcome: o,
-    }));
-    const inserted = await client.query(
-      `INSERT INTO "RunDecision" ("runId", "customerId", priority, "isHighValue", outcome)
-       SELECT $1, x->>'customerId', (x->>'priority')::float8, (x->>'isHighValue')::boolean, x->'outcome'
-         FROM jsonb_array_elements($2::jsonb) x
-       ON CONFLICT DO NOTHING`,
-      [run.id, JSON.stringify(staged)],
-    );
-    // A retried chunk whose customers were all staged already adds nothing, its breaker counters neither.
-    const isNew = (inserted.rowCount ?? 0) > 0;
-    const breaker = (isNew && modelFaultCounters(model)) || { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 };
-    const { rows } = await client.query<{ decided: number; total: number }>(
-      `UPDATE "Run" SET decided = decided + $2, "modelFaults" = "modelFaults" + $3, "modelPauses" = "modelPauses" + $4, "modelSkippedCalls" = "modelSkippedCalls" + $5
-        WHERE id = $1 RETURNING decided, total`,
-      [run.id, inserted.rowCount ?? 0, breaker.faults, breaker.circuitOpenedTimes, breaker.skippedCalls],
-    );
-    if (rows[0]!.decided < rows[0]!.total) return "staged";
-    await client.query(`UPDATE "Run" SET phase = 'allocating' WHERE id = $1`, [run.id]);
-    await opts.onLast?.(client);
-    return "last";
-  });
+  try {
+    return await withTransaction(pool, async (client) => {
+      const staged = outcomes.map((o) => ({
+        customerId: o.customerId,
+        priority: o.kind === "decided" ? o.priority : 0,
+        isHighValue: o.kind === "decided" ? o.isHighValue : false,
+        outcome: o,
+      }));
+      // The rows first and the run row's lock after, so the chunks of a run write their rows at the
+      // same time and queue only to count them. The lock (FOR NO KEY UPDATE) leaves the key-share
+      // locks of other chunks' inserts alone, so two chunks never wait on each other.
+      const inserted = await client.query(
+        `INSERT INTO "RunDecision" ("runId", "customerId", priority, "isHighValue", outcome)
+         SELECT $1, x->>'customerId', (x->>'priority')::float8, (x->>'isHighValue')::boolean, x->'outcome'
+           FROM jsonb_array_elements($2::jsonb) x
+         ON CONFLICT DO NOTHING`,
+        [run.id, JSON.stringify(staged)],
+      );
+      const locked = await readRun(client, run.id, { isLocked: true });
+      // Ended or allocating meanwhile: this chunk's rows go with the rollback.
+      if (!locked || !isLive(locked) || locked.phase !== "deciding") throw new ChunkNotStaged();
+      if (locked.cancelRequested || locked.isPastDeadline) {
+        // Ends the run and removes its staged rows, this chunk's with them.
+        await stopDecidingRun(client, locked);
+        return "stopped";
+      }
+      // Chunks count one after another under the lock, so exactly one sees the last customer. A
+      // retried chunk whose customers were all staged already adds nothing, its breaker counters neither.
+      const isNew = (inserted.rowCount ?? 0) > 0;
+      const breaker = (isNew && modelFaultCounters(model)) || { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 };
+      const { rows } = await client.query<{ decided: number; total: number }>(
+        `UPDATE "Run" SET decided = decided + $2, "modelFaults" = "modelFaults" + $3, "modelPauses" = "modelPauses" + $4, "modelSkippedCalls" = "modelSkippedCalls" + $5
+          WHERE id = $1 RETURNING decided, total`,
+        [run.id, inserted.rowCount ?? 0, breaker.faults, breaker.circuitOpenedTimes, breaker.skippedCalls],
+      );
+      if (rows[0]!.decided < rows[0]!.total) return "staged";
+      await client.query(`UPDATE "Run" SET phase = 'allocating' WHERE id = $1`, [run.id]);
+      await opts.onLast?.(client);
+      return "last";
+    });
+  } catch (err) {
+    // The run ended, or was deleted (a demo reset) so its rows could not be written: nothing to stage.
+    if (err instanceof ChunkNotStaged || (err as { code?: string }).code === FOREIGN_KEY_VIOLATION) return "stopped";
+    throw err;
+  }
 }
+
+/** Rolls a chunk's staging back: its run ended or moved on while the chunk was decided. */
+class ChunkNotStaged extends Error {}
+const FOREIGN_KEY_VIOLATION = "23503";
 
 /** Key space of the allocation lock: one allocation per run at a time, released if its worker dies. */
 const ALLOCATION_LOCK_CLASS = 7_204_312;
@@ -278,6 +293,39 @@ async function talliedOutcomes(pool: pg.Pool, runId: string): Promise<TalliedOut
   );
 }
 
+/**
+ * The allocation's order over the run's unsaved customers as its first step fixed it, with what
+ * the plan set aside for each planned customer: later steps follow it, so each reads only its own
+ * customers instead of every staged one and does not plan again. The capacity lock still grants
+ * each unit, and the fallback chain serves a customer whose planned unit went meanwhile.
+ */
+type StoredPlan = {
+  /** Whether a plan ordered the run (the "optimal" strategy); otherwise the order is greedy priority order. */
+  isPlanned: boolean;
+  order: string[];
+  /** Customers who vanished before they were decided: never written, last in the order. */
+  missing: string[];
+  setAside: Record<string, NonNullable<Decided["setAside"]>>;
+};
+
+function storedPlanOf(ordered: readonly Outcome[], isPlanned: boolean): StoredPlan {
+  const setAside: StoredPlan["setAside"] = {};
+  for (const o of ordered) if (o.kind === "decided" && o.setAside) setAside[o.customerId] = o.setAside;
+  return { isPlanned, order: ordered.map((o) => o.customerId), missing: ordered.filter((o) => o.kind === "missing").map((o) => o.customerId), setAside };
+}
+
+/** What plannedOrder needs of a plan to serve customers in the stored order with their set-aside options. */
+function runPlanOfStored(stored: StoredPlan): RunPlan {
+  const choices = new Map(Object.entries(stored.setAside).map(([id, a]) => [id, { treatmentKey: null, value: 0, passedOver: a.keys }]));
+  return { choices, order: stored.order, setAside: (id) => stored.setAside[id] ?? null };
+}
+
+/** The staged outcomes, traces and contexts included, of `customerIds`. */
+async function stagedOutcomesOf(pool: pg.Pool, runId: string, customerIds: string[]): Promise<Outcome[]> {
+  const { rows } = await pool.query<{ outcome: Outcome }>(`SELECT outcome FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`, [runId, customerIds]);
+  return rows.map((r) => r.outcome);
+}
+
 async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers: number; strategy: AllocationStrategy }): Promise<AllocationResult> {
   const { runId, maxCustomers } = opts;
   const run = await readRun(pool, runId);
@@ -288,23 +336,42 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
   const treatment = createTreatmentAgent({ catalog, model: null, contactPolicy: run.options.isWithoutContactPolicy ? null : await loadContactPolicy(pool) });
   const now = () => new Date();
   const store = createPgCapacityStore(pool);
-  const unsaved = await stagedOutcomes(pool, runId);
-  // Before the first hold: prices over all the run's decided customers, for the decisions made until the next run.
-  const isFirstStep = unsaved.length === run.total;
-  // A later step plans what is left against the limits as they then stand.
-  // A run of a few customers pays the prices the last batch run stored instead (bid-price control).
-  const plan: RunPlan | null = await planRunByStrategy({ store, runId, outcomes: unsaved, catalog, isFirstStep, strategy, experiment: await experimentOfRun(pool, runId) });
-  const saveBatch = createBatchSaver({ store, catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare, isInOrder: plan !== null });
-  // The run's order over all its unsaved customers, cut after this step's share (whole batches).
+  // This step's customers (whole batches) in the run's order.
   const share = Math.max(run.options.batchSize, Math.floor(maxCustomers / run.options.batchSize) * run.options.batchSize);
-  const ordered = plan ? plannedOrder(unsaved, plan) : greedyOrder(unsaved);
-  const outcomes = ordered.slice(0, share);
-  await withDetail(pool, runId, outcomes);
+  const { rows: storedRows } = await pool.query<{ plan: StoredPlan | null }>(`SELECT "allocationPlan" AS plan FROM "Run" WHERE id = $1`, [runId]);
+  let stored = storedRows[0]?.plan ?? null;
+  let remaining: string[];
+  let outcomes: Outcome[];
+  let plan: RunPlan | null;
+  if (stored) {
+    // A later step: the customers the first step ordered that no step has written yet.
+    const { rows: saved } = await pool.query<{ customerId: string }>(`SELECT "customerId" FROM "Recommendation" WHERE "runId" = $1`, [runId]);
+    const written = new Set(saved.map((r) => r.customerId));
+    remaining = stored.order.filter((id) => !written.has(id));
+    plan = stored.isPlanned ? runPlanOfStored(stored) : null;
+    const step = await stagedOutcomesOf(pool, runId, remaining.slice(0, share));
+    outcomes = plan ? plannedOrder(step, plan) : greedyOrder(step);
+  } else {
+    const unsaved = await stagedOutcomes(pool, runId);
+    // Before the first hold: prices over all the run's decided customers, for the decisions made until the next run.
+    const isFirstStep = unsaved.length === run.total;
+    // A run of a few customers pays the prices the last batch run stored instead (bid-price control).
+    plan = await planRunByStrategy({ store, runId, outcomes: unsaved, catalog, isFirstStep, strategy, experiment: await experimentOfRun(pool, runId) });
+    const ordered = plan ? plannedOrder(unsaved, plan) : greedyOrder(unsaved);
+    stored = storedPlanOf(ordered, plan !== null);
+    remaining = stored.order;
+    if (ordered.length > share) await pool.query(`UPDATE "Run" SET "allocationPlan" = $2 WHERE id = $1`, [runId, JSON.stringify(stored)]);
+    outcomes = ordered.slice(0, share);
+    await withDetail(pool, runId, outcomes);
+  }
+  const saveBatch = createBatchSaver({ store, catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare, isInOrder: plan !== null });
   // Missing customers are never written, so they do not count as left once everyone else is.
-  const isMoreLeft = ordered.slice(share).some((o) => o.kind !== "missing");
+  const missing = new Set(stored.missing);
+  const isMoreLeft = remaining.slice(share).some((id) => !missing.has(id));
   // Progress counts what earlier steps wrote, so the bar never goes back.
-  const progress = { ...emptySummary({ runId, policy: run.policy, customers: run.total }), processed: run.total - unsaved.length };
+  const progress = { ...emptySummary({ runId, policy: run.policy, customers: run.total }), processed: run.total - remaining.length };
   const { isStopped } = await allocateRun({
+    // In the order fixed above: a plan's order is kept as it is.
     strategy: plan ? "optimal" : "greedy",
     ...(plan ? { plan } : {}),
     outcomes,
@@ -355,7 +422,7 @@ async function finishRun(pool: pg.Pool, opts: { run: RunRow; isStopped: boolean 
   if (breaker[0] && (run.policy === "llm" || breaker[0].faults > 0)) summary.modelBreaker = breaker[0];
   await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(
-      `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = $5, "finishedAt" = now(),
+      `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = $5, "finishedAt" = now(), "allocationPlan" = NULL,
               error = CASE WHEN $2 = 'cancelled' AND NOT "cancelRequested" THEN $6 ELSE error END
         WHERE id = $1 AND status = 'running' RETURNING id`,
       [run.id, summary.isCancelled ? "cancelled" : "completed", summary.processed, summary.byStatus.failed, JSON.stringify(summary), DEADLINE_REASON],

@@ -202,7 +202,7 @@ export async function executeRun(pool: pg.Pool, opts: ExecuteOptions): Promise<R
 export async function requestCancel(pool: pg.Pool, opts: { runId: string; actor: { id: string | null; label: string } }): Promise<{ isAlreadyRequested: boolean }> {
   const { runId, actor } = opts;
   return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ status: string; cancelRequested: boolean }>(`SELECT status::text AS status, "cancelRequested" FROM "Run" WHERE id = $1 FOR UPDATE`, [runId]);
+    const { rows } = await client.query<{ status: string; cancelRequested: boolean }>(`SELECT status::text AS status, "cancelRequested" FROM "Run" WHERE id = $1 FOR NO KEY UPDATE`, [runId]);
     const run = rows[0];
     if (!run) throw new AppError({ code: "not_found", userMessage: "This run does not exist." });
     // A second click after the first ended the run is the same request, not a new one to refuse.
@@ -212,7 +212,7 @@ export async function requestCancel(pool: pg.Pool, opts: { runId: string; actor:
     }
     await client.query(`UPDATE "Run" SET "cancelRequested" = true WHERE id = $1`, [runId]);
     // Still deciding, nothing is held yet: the run ends now, and a chunk landing later finds it ended
-    // (chunks lock this row before staging). An allocating run stops after its current batch.
+    // (a chunk locks this row before counting what it staged, and rolls back). An allocating run stops after its current batch.
     const locked = await readRun(client, runId);
     if (locked && locked.phase === "deciding") await stopDecidingRun(client, locked);
     await writeAudit(client, {
