@@ -19,6 +19,11 @@ export function copyField(value: CopyValue): string {
   return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ESCAPES[c] ?? c) : text;
 }
 
+/** JSON text as a COPY field: JSON.stringify leaves no raw tab, newline or carriage return, only backslashes to double. */
+export function copyJson(value: unknown): string {
+  return (JSON.stringify(value) ?? "null").replaceAll("\\", "\\\\");
+}
+
 /** One row in COPY text format, newline-terminated. */
 export function copyRow(values: readonly CopyValue[]): string {
   let line = "";

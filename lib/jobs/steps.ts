@@ -13,6 +13,7 @@ import type { TreatmentContext } from "../agents/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
+import { copyField, copyJson, copyRows } from "../database/copy";
 import { withTransaction } from "../database/transaction";
 import { modelFaultCounters, scopedModel } from "../llm/circuit-breaker";
 import { loadCatalog } from "../pipeline/catalog";
@@ -163,56 +164,76 @@ export async function decideRunChunk(
     if (now) await stopDecidingRun(pool, now);
     return "stopped";
   }
-  try {
-    return await withTransaction(pool, async (client) => {
-      const staged = outcomes.map((o) => ({
-        customerId: o.customerId,
-        priority: o.kind === "decided" ? o.priority : 0,
-        isHighValue: o.kind === "decided" ? o.isHighValue : false,
-        outcome: o,
-      }));
-      // The rows first and the run row's lock after, so the chunks of a run write their rows at the
-      // same time and queue only to count them. The lock (FOR NO KEY UPDATE) leaves the key-share
-      // locks of other chunks' inserts alone, so two chunks never wait on each other.
-      const inserted = await client.query(
-        `INSERT INTO "RunDecision" ("runId", "customerId", priority, "isHighValue", outcome)
-         SELECT $1, x->>'customerId', (x->>'priority')::float8, (x->>'isHighValue')::boolean, x->'outcome'
-           FROM jsonb_array_elements($2::jsonb) x
-         ON CONFLICT DO NOTHING`,
-        [run.id, JSON.stringify(staged)],
-      );
-      const locked = await readRun(client, run.id, { isLocked: true });
-      // Ended or allocating meanwhile: this chunk's rows go with the rollback.
-      if (!locked || !isLive(locked) || locked.phase !== "deciding") throw new ChunkNotStaged();
-      if (locked.cancelRequested || locked.isPastDeadline) {
-        // Ends the run and removes its staged rows, this chunk's with them.
-        await stopDecidingRun(client, locked);
-        return "stopped";
-      }
-      // Chunks count one after another under the lock, so exactly one sees the last customer. A
-      // retried chunk whose customers were all staged already adds nothing, its breaker counters neither.
-      const isNew = (inserted.rowCount ?? 0) > 0;
-      const breaker = (isNew && modelFaultCounters(model)) || { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 };
-      const { rows } = await client.query<{ decided: number; total: number }>(
-        `UPDATE "Run" SET decided = decided + $2, "modelFaults" = "modelFaults" + $3, "modelPauses" = "modelPauses" + $4, "modelSkippedCalls" = "modelSkippedCalls" + $5
-          WHERE id = $1 RETURNING decided, total`,
-        [run.id, inserted.rowCount ?? 0, breaker.faults, breaker.circuitOpenedTimes, breaker.skippedCalls],
-      );
-      if (rows[0]!.decided < rows[0]!.total) return "staged";
-      await client.query(`UPDATE "Run" SET phase = 'allocating' WHERE id = $1`, [run.id]);
-      await opts.onLast?.(client);
-      return "last";
-    });
-  } catch (err) {
-    // The run ended, or was deleted (a demo reset) so its rows could not be written: nothing to stage.
-    if (err instanceof ChunkNotStaged || (err as { code?: string }).code === FOREIGN_KEY_VIOLATION) return "stopped";
-    throw err;
+  // A chunk retried while its first attempt still stages the same customers meets their rows
+  // there (a unique violation) and tries once more, then finds them staged and adds nothing.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await stageChunk(pool, { run, outcomes, model, onLast: opts.onLast });
+    } catch (err) {
+      // The run ended, or was deleted (a demo reset) so its rows could not be written: nothing to stage.
+      if (err instanceof ChunkNotStaged || (err as { code?: string }).code === FOREIGN_KEY_VIOLATION) return "stopped";
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 3) throw err;
+    }
   }
+}
+
+/**
+ * Stages a decided chunk with the run's progress in one transaction: the rows first, through COPY,
+ * and the run row's lock after, so the chunks of a run write their rows at the same time and queue
+ * only to count them. The lock (FOR NO KEY UPDATE) leaves the key-share locks of other chunks'
+ * inserts alone, so two chunks never wait on each other.
+ */
+async function stageChunk(
+  pool: pg.Pool,
+  opts: { run: RunRow; outcomes: Outcome[]; model: ChatModel | null; onLast?: (client: pg.PoolClient) => Promise<void> },
+): Promise<ChunkResult> {
+  const { run, outcomes, model } = opts;
+  return withTransaction(pool, async (client) => {
+    // Customers a retried chunk staged already stay as they were.
+    const { rows: present } = await client.query<{ customerId: string }>(
+      `SELECT "customerId" FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+      [run.id, outcomes.map((o) => o.customerId)],
+    );
+    const isStaged = new Set(present.map((r) => r.customerId));
+    const fresh = outcomes.filter((o) => !isStaged.has(o.customerId));
+    if (fresh.length > 0) await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace, context)`, fresh.map((o) => stagedRow(run.id, o)));
+    const locked = await readRun(client, run.id, { isLocked: true });
+    // Ended or allocating meanwhile: this chunk's rows go with the rollback.
+    if (!locked || !isLive(locked) || locked.phase !== "deciding") throw new ChunkNotStaged();
+    if (locked.cancelRequested || locked.isPastDeadline) {
+      // Ends the run and removes its staged rows, this chunk's with them.
+      await stopDecidingRun(client, locked);
+      return "stopped";
+    }
+    // Chunks count one after another under the lock, so exactly one sees the last customer. A
+    // retried chunk whose customers were all staged already adds nothing, its breaker counters neither.
+    const breaker = (fresh.length > 0 && modelFaultCounters(model)) || { faults: 0, circuitOpenedTimes: 0, skippedCalls: 0 };
+    const { rows } = await client.query<{ decided: number; total: number }>(
+      `UPDATE "Run" SET decided = decided + $2, "modelFaults" = "modelFaults" + $3, "modelPauses" = "modelPauses" + $4, "modelSkippedCalls" = "modelSkippedCalls" + $5
+        WHERE id = $1 RETURNING decided, total`,
+      [run.id, fresh.length, breaker.faults, breaker.circuitOpenedTimes, breaker.skippedCalls],
+    );
+    if (rows[0]!.decided < rows[0]!.total) return "staged";
+    await client.query(`UPDATE "Run" SET phase = 'allocating' WHERE id = $1`, [run.id]);
+    await opts.onLast?.(client);
+    return "last";
+  });
+}
+
+/** A staged customer as a COPY row: the outcome without its trace and context, which have columns of their own. */
+function stagedRow(runId: string, o: Outcome): string {
+  const { trace, context, ...light } = o as Outcome & { trace?: TraceStep[]; context?: TreatmentContext };
+  const isDecided = o.kind === "decided";
+  return [
+    copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false),
+    copyJson(light), trace === undefined ? copyField(null) : copyJson(trace), context === undefined ? copyField(null) : copyJson(context),
+  ].join("\t") + "\n";
 }
 
 /** Rolls a chunk's staging back: its run ended or moved on while the chunk was decided. */
 class ChunkNotStaged extends Error {}
 const FOREIGN_KEY_VIOLATION = "23503";
+const UNIQUE_VIOLATION = "23505";
 
 /** Key space of the allocation lock: one allocation per run at a time, released if its worker dies. */
 const ALLOCATION_LOCK_CLASS = 7_204_312;
@@ -245,27 +266,25 @@ export async function allocateRunStep(pool: pg.Pool, opts: { runId: string; maxC
 }
 
 /**
- * The run's unsaved staged outcomes without their traces and contexts: most of their bytes, needed
- * only for the customers an allocation step writes (withDetail), not to plan or order the run.
+ * The run's unsaved staged outcomes without their traces and contexts (columns of their own): most
+ * of their bytes, needed only for the customers an allocation step writes (withDetail), not to
+ * plan or order the run.
  */
 async function stagedOutcomes(pool: pg.Pool, runId: string): Promise<Outcome[]> {
-  // jsonb_to_record reads each outcome once, about 4x faster than deleting the two keys from it.
-  const { rows } = await pool.query<Record<string, unknown>>(
-    `SELECT x.* FROM "RunDecision" d,
-            jsonb_to_record(d.outcome) AS x(kind text, id text, "customerId" text, decision jsonb, priority float8, "isHighValue" boolean, reason text, policy text)
+  const { rows } = await pool.query<{ outcome: Outcome }>(
+    `SELECT d.outcome FROM "RunDecision" d
       WHERE d."runId" = $1
         AND NOT EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."runId" = d."runId" AND r."customerId" = d."customerId")`,
     [runId],
   );
-  // The fields a kind of outcome has are those not null.
-  return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as Outcome);
+  return rows.map((r) => r.outcome);
 }
 
 /** Puts back the staged traces and contexts of `outcomes`, the customers about to be written. */
 async function withDetail(pool: pg.Pool, runId: string, outcomes: Outcome[]): Promise<void> {
   const detailed = outcomes.filter((o) => o.kind !== "missing");
   const { rows } = await pool.query<{ customerId: string; trace: TraceStep[]; context: TreatmentContext | null }>(
-    `SELECT "customerId", outcome->'trace' AS trace, outcome->'context' AS context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+    `SELECT "customerId", trace, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
     [runId, detailed.map((o) => o.customerId)],
   );
   const byCustomer = new Map(rows.map((r) => [r.customerId, r]));
@@ -322,8 +341,11 @@ function runPlanOfStored(stored: StoredPlan): RunPlan {
 
 /** The staged outcomes, traces and contexts included, of `customerIds`. */
 async function stagedOutcomesOf(pool: pg.Pool, runId: string, customerIds: string[]): Promise<Outcome[]> {
-  const { rows } = await pool.query<{ outcome: Outcome }>(`SELECT outcome FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`, [runId, customerIds]);
-  return rows.map((r) => r.outcome);
+  const { rows } = await pool.query<{ outcome: Outcome; trace: TraceStep[] | null; context: TreatmentContext | null }>(
+    `SELECT outcome, trace, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+    [runId, customerIds],
+  );
+  return rows.map(({ outcome, trace, context }) => ({ ...outcome, ...(trace ? { trace } : {}), ...(context ? { context } : {}) }) as Outcome);
 }
 
 async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers: number; strategy: AllocationStrategy }): Promise<AllocationResult> {

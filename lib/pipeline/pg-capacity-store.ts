@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { copyField } from "../database/copy";
+import { copyField, copyJson } from "../database/copy";
 import { withTransaction } from "../database/transaction";
 import type { LockedResource } from "../agents/allocation/capacity";
 import type {
@@ -39,11 +39,6 @@ const DECISION_COLUMNS = [
   "alternatives", "fallbackPath", "permissionStatement", "nextContactAt", "failureReason", "trace", "fates", "heldOutFrom", "createdAt", "updatedAt",
 ].map((c) => `"${c}"`).join(", ");
 
-/** JSON text as a COPY field: JSON.stringify leaves no raw tab, newline or carriage return, only backslashes to double. */
-function jsonField(value: unknown): string {
-  return (JSON.stringify(value) ?? "null").replaceAll("\\", "\\\\");
-}
-
 /**
  * Recommendations through COPY: each row is read once by PostgreSQL (traces are most of the bytes),
  * where a JSON record set would be parsed whole and then each trace again.
@@ -54,9 +49,9 @@ async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<Bat
     text +=
       [
         copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
-        copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), jsonField(d.alternatives), jsonField(d.fallbackPath),
-        copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), jsonField(d.trace),
-        d.fates === undefined || d.fates === null ? copyField(null) : jsonField(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now),
+        copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), copyJson(d.alternatives), copyJson(d.fallbackPath),
+        copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(d.trace),
+        d.fates === undefined || d.fates === null ? copyField(null) : copyJson(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now),
       ].join("\t") + "\n";
   }
   await pipeline(Readable.from([text]), client.query(copyFrom(`COPY "Recommendation" (${DECISION_COLUMNS}) FROM STDIN`)));
