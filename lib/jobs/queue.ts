@@ -107,12 +107,17 @@ export type OpenQueueOptions = {
 };
 
 async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
-  if (await boss.getQueue(name)) return;
-  try {
-    await boss.createQueue(name, { name, ...options });
-  } catch (err) {
-    // Another process created it first.
-    if (!(await boss.getQueue(name))) throw err;
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) return;
+    try {
+      await boss.createQueue(name, { name, ...options });
+      return;
+    } catch (err) {
+      // Workers started together create the queues at the same moment: another one created it, or
+      // PostgreSQL chose this one as a deadlock's victim while the other has not yet committed. Look again.
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
   }
 }
 

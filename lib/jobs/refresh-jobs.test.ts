@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterEach, describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
 import { type JobQueue, QUEUES, type RefreshKind, openJobQueue, requestRefreshes } from "./queue";
@@ -15,6 +16,19 @@ describe("refreshes after new data run as jobs", () => {
   });
   const waiting = async (name: string) =>
     (await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'created'`, [name])).rows[0]!.n;
+
+  test("workers started together on a fresh database all open the queue, though they create its queues at the same moment", async () => {
+    // A pool each, as separate worker processes have.
+    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: t.db.url, max: 2 }));
+    try {
+      const opened = await Promise.all(pools.map((pool) => openJobQueue(pool)));
+      for (const q of opened) await q.stop();
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+    const { rows } = await t.pool.query<{ name: string }>(`SELECT name FROM pgboss.queue ORDER BY name`);
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining([QUEUES.decide, QUEUES.allocate, QUEUES.failed, QUEUES.refreshInsights, QUEUES.refreshLearnedEffects]));
+  });
 
   test.each([
     { kind: "insights" as RefreshKind, queue: QUEUES.refreshInsights },
