@@ -62,7 +62,7 @@ describe("refreshLearnedEffects", () => {
     { title: "20 treated outcomes, the minimum, are used", treated: { n: 20, retained: 16 }, isUsed: true },
   ])("$title", async ({ treated, isUsed }) => {
     await record(ctx, { treated, heldOut: { n: 60, retained: 30 } });
-    const [effect] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
+    const [effect] = await refreshLearnedEffects(ctx.pool, { spread: 0.5, minOutcomes: 20 });
     expect(effect).toMatchObject({ treatmentKey: "retention_call", catalogEffect: 0.35, outcomes: treated.n, baselineOutcomes: 60, hasEnoughEvidence: isUsed });
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
     expect(call.expectedEffect).toBe(0.35);
@@ -70,24 +70,29 @@ describe("refreshLearnedEffects", () => {
     expect((await loadCatalog(ctx.pool, { learnedEffects: "ignore" })).find((t) => t.key === "retention_call")!.learned).toBeUndefined();
   });
 
+  // Held out churn 50% (30 leavers); the 20 treated would lose 10 and lose 4: a reading of 60% with
+  // variance 4/10² + 0.4²/30. The prior is the catalog's 35% times the reach, its variance (0.5 × prior)² + 0.01².
+  const posterior = (prior: number, heldOutLeavers: number) => {
+    const variance = 4 / 100 + 0.16 / heldOutLeavers;
+    const priorVariance = (0.5 * prior) ** 2 + 0.0001;
+    return prior + (priorVariance / (priorVariance + variance)) * (0.6 - prior);
+  };
+
   test("shrinks the observed effect towards the catalog's by the prior's weight", async () => {
-    // Held out churn 50%; treated churn 20% (observed effect 60%). Prior retention 1 − 0.5 × 0.65 = 0.675
-    // with 10 leavers' weight, 20 outcomes at that churn: (13.5 + 16) / 40 = 0.7375 retained, so the effect is 1 − 0.2625 / 0.5 = 0.475.
     await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 30 } });
-    const [effect] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
-    expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
+    const [effect] = await refreshLearnedEffects(ctx.pool, { spread: 0.5, minOutcomes: 20 });
+    expect(effect!.learnedEffect).toBeCloseTo(posterior(0.35, 30), 10);
     const call = (await loadCatalog(ctx.pool)).find((t) => t.key === "retention_call")!;
-    expect(call.learned).toEqual({ effect: expect.closeTo(0.475, 10), outcomes: 20 });
+    expect(call.learned).toEqual({ effect: expect.closeTo(posterior(0.35, 30), 10), outcomes: 20 });
   });
 
   test.each([
-    // As above, but the prior is the catalog's 35% times the 50% of calls that reached the customer:
-    // retention 1 − 0.5 × (1 − 0.175) = 0.5875, so (11.75 + 16) / 40 = 0.69375 retained and 1 − 0.30625 / 0.5 = 38.75%.
-    { title: "half the calls reaching the customer halve the catalog's figure it is shrunk towards", opts: { contactsMade: 10 }, effect: 0.3875 },
-    { title: "treated customers whose 90 days have not passed count with their 30-day stay", opts: { isTreatedAt30d: true }, effect: 0.475 },
+    // Reach (10 made + 20 attempts at the channel's 50%) / 40 = 50%: the prior is 17.5%.
+    { title: "half the calls reaching the customer halve the catalog's figure it is shrunk towards", opts: { contactsMade: 10 }, effect: posterior(0.175, 30) },
+    { title: "treated customers whose 90 days have not passed count with their 30-day stay", opts: { isTreatedAt30d: true }, effect: posterior(0.35, 30) },
   ])("$title", async ({ opts, effect }) => {
     await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 30 }, ...opts });
-    const [row] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
+    const [row] = await refreshLearnedEffects(ctx.pool, { spread: 0.5, minOutcomes: 20 });
     expect(row).toMatchObject({ outcomes: 20, learnedEffect: expect.closeTo(effect, 10) });
   });
 
@@ -96,7 +101,7 @@ describe("refreshLearnedEffects", () => {
     { title: "49 held-out outcomes, one short of 50, teach nothing", heldOut: 49, hasRows: false },
   ])("$title", async ({ heldOut, hasRows }) => {
     await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: heldOut, retained: 25 }, pattern: { key: "port_out_risk", severity: "high" } });
-    const effects = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
+    const effects = await refreshLearnedEffects(ctx.pool, { spread: 0.5, minOutcomes: 20 });
     const patternRow = effects.find((e) => e.patternKey === "port_out_risk");
     expect(patternRow !== undefined).toBe(hasRows);
     expect(effects.length > 0).toBe(hasRows);
@@ -108,12 +113,11 @@ describe("refreshLearnedEffects", () => {
 
   test("compares the treated with held-out customers of the same scored risk", async () => {
     // Held out: 30 at risk 0.1 of whom 3 leave, 30 at risk 0.5 of whom 15 leave (30% churn overall).
-    // The 20 treated are at risk 0.5 and 4 leave: 20% churn against the 50% of their like, shrunk by
-    // 10 leavers' worth (20 outcomes) at retention 1 − 0.5 × 0.65: (13.5 + 16) / 40 = 0.7375, so 1 − 0.2625 / 0.5 = 47.5%.
-    // Against all held out (30% churn) it would read 34.2%.
+    // The 20 treated are at risk 0.5 and 4 leave: 20% churn against the 50% of their like, a reading
+    // of 60% resting on 18 held-out leavers. Against all held out (30% churn) it would read 33%.
     await record(ctx, { treated: { n: 20, retained: 16 }, heldOut: { n: 60, retained: 42 }, riskOf: (isTreated, i) => (isTreated || (i >= 27 && i < 57) ? 0.5 : 0.1) });
-    const [effect] = await refreshLearnedEffects(ctx.pool, { priorLeavers: 10, minOutcomes: 20 });
-    expect(effect!.learnedEffect).toBeCloseTo(0.475, 10);
+    const [effect] = await refreshLearnedEffects(ctx.pool, { spread: 0.5, minOutcomes: 20 });
+    expect(effect!.learnedEffect).toBeCloseTo(posterior(0.35, 18), 10);
   });
 
   test("a run's decisions use a stored learned effect and say so in their rationale", async () => {

@@ -12,12 +12,6 @@ import { type ContactCounts, type TreatmentOutcome, learnEffects } from "../agen
 import { applyStoredRiskCalibration } from "./risk-calibration";
 
 /**
- * The catalog's weight, in expected leavers: a treatment's data outweigh it once about this many of
- * its treated would have left untreated. 100 leavers hold a relative effect to about ±10 points, as
- * far as a catalog's figures are commonly off.
- */
-export const LEARNED_PRIOR_LEAVERS = 100;
-/**
  * Treated outcomes before the policy uses a learned effect. The estimate is already pulled towards
  * the catalog (times the reach) in proportion to how little its outcomes say, so this only keeps out
  * the rows that rest on a handful of customers.
@@ -71,9 +65,8 @@ export async function readTreatmentOutcomes(client: pg.ClientBase | pg.Pool): Pr
  */
 export async function refreshLearnedEffects(
   pool: pg.Pool,
-  opts: { now?: Date; priorLeavers?: number; minOutcomes?: number } = {},
+  opts: { now?: Date; spread?: number; minOutcomes?: number } = {},
 ): Promise<RefreshedEffect[]> {
-  const priorLeavers = opts.priorLeavers ?? LEARNED_PRIOR_LEAVERS;
   const minOutcomes = opts.minOutcomes ?? LEARNED_MIN_OUTCOMES;
   const client = await pool.connect();
   try {
@@ -89,7 +82,7 @@ export async function refreshLearnedEffects(
       catalog: catalog.map((t) => ({ ...t, eligibility: t.eligibility ?? {} })),
       outcomes,
       contacts: Object.fromEntries(contactRows.map((c) => [c.treatmentKey, { attempts: c.attempts, made: c.made }])),
-      priorLeavers,
+      ...(opts.spread !== undefined ? { spread: opts.spread } : {}),
       minOutcomes,
       minBaseline: MIN_HELD_OUT_BASELINE,
     });

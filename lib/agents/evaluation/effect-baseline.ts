@@ -13,22 +13,31 @@ export type BaselineObservation = {
 
 /** Bands of the held-out customers' risk, equal in size: enough to follow the curve, few enough that each has leavers. */
 export const BASELINE_RISK_BANDS = 5;
+/**
+ * Held-out leavers each band needs: a band's rate is known to about 1/√leavers, and every treated
+ * customer of that risk is judged against it, so a band of 15 leavers would move their effects by a
+ * quarter. Fewer leavers than this in all make fewer bands, down to one.
+ */
+export const MIN_LEAVERS_PER_BAND = 40;
 
 export type Baseline = {
   /** Probability that a customer of this risk leaves within the window when held out, in [0, 1]. */
   expectedChurn: (risk: number | null) => number;
+  /** Which group of held-out customers that expectation is read from, and its relative variance (1 / their leavers). */
+  sourceOf: (risk: number | null) => { key: string; relativeVariance: number };
   heldOut: number;
   leavers: number;
 };
 
-type Band = { upperRisk: number; ratePerRisk: number; flatRate: number };
+type Band = { upperRisk: number; ratePerRisk: number; flatRate: number; leavers: number };
 
 const churnOf = (group: readonly BaselineObservation[]) => (group.length === 0 ? 0 : group.filter((o) => o.hasLeft).length / group.length);
 
 /**
- * Fits the baseline on held-out outcomes: risk bands of about equal size (about `bands`), in each
- * expected churn = risk × leavers / Σ risk, capped at 1; customers without a scored risk are
- * compared with the held-out customers without one (or all of them, if none).
+ * Fits the baseline on held-out outcomes: risk bands of about equal size (`bands`, default as many
+ * as give each MIN_LEAVERS_PER_BAND leavers, between 1 and BASELINE_RISK_BANDS), in each expected
+ * churn = risk × leavers / Σ risk, capped at 1; customers without a scored risk are compared with the
+ * held-out customers without one (or all of them, if none).
  */
 export function fitBaseline(heldOut: readonly BaselineObservation[], opts: { bands?: number } = {}): Baseline {
   const scored = heldOut.filter((o): o is BaselineObservation & { risk: number } => o.risk !== null && Number.isFinite(o.risk)).sort((a, b) => a.risk - b.risk);
@@ -36,7 +45,9 @@ export function fitBaseline(heldOut: readonly BaselineObservation[], opts: { ban
   const overall = churnOf(heldOut);
   const unscoredRate = unscored.length > 0 ? churnOf(unscored) : overall;
   // Customers of equal risk stay in one band: split between two, each band would read a different rate for the same risk.
-  const target = scored.length / Math.max(1, opts.bands ?? BASELINE_RISK_BANDS);
+  const scoredLeavers = scored.filter((o) => o.hasLeft).length;
+  const bandCount = opts.bands ?? Math.min(BASELINE_RISK_BANDS, Math.max(1, Math.floor(scoredLeavers / MIN_LEAVERS_PER_BAND)));
+  const target = scored.length / Math.max(1, bandCount);
   const groups: (typeof scored)[] = [];
   for (const o of scored) {
     const current = groups[groups.length - 1];
@@ -46,8 +57,10 @@ export function fitBaseline(heldOut: readonly BaselineObservation[], opts: { ban
   const bands: Band[] = groups.map((members, b) => {
     const riskSum = members.reduce((s, o) => s + o.risk, 0);
     const leavers = members.filter((o) => o.hasLeft).length;
-    return { upperRisk: b === groups.length - 1 ? Number.POSITIVE_INFINITY : members[members.length - 1]!.risk, ratePerRisk: riskSum > 0 ? leavers / riskSum : 0, flatRate: churnOf(members) };
+    return { upperRisk: b === groups.length - 1 ? Number.POSITIVE_INFINITY : members[members.length - 1]!.risk, ratePerRisk: riskSum > 0 ? leavers / riskSum : 0, flatRate: churnOf(members), leavers };
   });
+  const allLeavers = heldOut.filter((o) => o.hasLeft).length;
+  const unscoredLeavers = unscored.length > 0 ? unscored.filter((o) => o.hasLeft).length : allLeavers;
   return {
     expectedChurn: (risk) => {
       if (risk === null || !Number.isFinite(risk)) return unscoredRate;
@@ -56,7 +69,12 @@ export function fitBaseline(heldOut: readonly BaselineObservation[], opts: { ban
       // A band scored all zero has no risk to scale: its customers leave at its plain rate.
       return Math.min(1, band.ratePerRisk > 0 ? band.ratePerRisk * risk : band.flatRate);
     },
+    sourceOf: (risk) => {
+      const index = risk === null || !Number.isFinite(risk) ? -1 : bands.findIndex((b) => risk <= b.upperRisk);
+      const leavers = index >= 0 ? bands[index]!.leavers : risk === null || !Number.isFinite(risk) ? unscoredLeavers : allLeavers;
+      return { key: index >= 0 ? `band ${index}` : risk === null || !Number.isFinite(risk) ? "unscored" : "all", relativeVariance: 1 / Math.max(1, leavers) };
+    },
     heldOut: heldOut.length,
-    leavers: heldOut.filter((o) => o.hasLeft).length,
+    leavers: allLeavers,
   };
 }

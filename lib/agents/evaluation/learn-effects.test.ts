@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { fitBaseline } from "./effect-baseline";
-import { type ContactCounts, type EffectCatalogEntry, type TreatmentOutcome, learnEffects, reachOf } from "./learn-effects";
+import { CATALOG_SPREAD_BOUNDS, type ContactCounts, DEFAULT_CATALOG_SPREAD, type EffectCatalogEntry, type TreatmentOutcome, catalogSpread, learnEffects, reachOf } from "./learn-effects";
 
 const offer: EffectCatalogEntry = { key: "offer", expectedEffect: 0.2, goal: "retention", eligibility: {}, isNoAction: false };
 
@@ -31,13 +31,25 @@ describe("fitBaseline", () => {
     expect(fitBaseline(heldOut, { bands: 2 }).expectedChurn(risk)).toBeCloseTo(expected, 10);
   });
 
+  test.each([
+    { title: "79 leavers, one short of two bands' 40 each, make one band", leavers: 79, bands: 1 },
+    { title: "80 leavers make two bands", leavers: 80, bands: 2 },
+    { title: "400 leavers make five bands, the most", leavers: 400, bands: 5 },
+  ])("$title", ({ leavers, bands }) => {
+    // Every held-out customer at a risk of their own, half of them leavers: count the distinct groups expectations are read from.
+    const heldOut = Array.from({ length: leavers * 2 }, (_, i) => ({ risk: (i + 1) / (leavers * 2 + 1), hasLeft: i % 2 === 0 }));
+    const baseline = fitBaseline(heldOut);
+    expect(new Set(heldOut.map((o) => baseline.sourceOf(o.risk).key)).size).toBe(bands);
+    expect(baseline.sourceOf(heldOut[0]!.risk).relativeVariance).toBeCloseTo(1 / Math.round(leavers / bands), 1);
+  });
+
   test("with no held-out customer scored, a scored customer gets the plain held-out churn", () => {
     expect(fitBaseline([{ risk: null, hasLeft: true }, { risk: null, hasLeft: false }]).expectedChurn(0.7)).toBe(0.5);
   });
 });
 
 describe("learnEffects", () => {
-  const exact = { priorLeavers: 0, minOutcomes: 1, minBaseline: 1, bands: 2 };
+  const exact = { spread: Number.POSITIVE_INFINITY, minOutcomes: 1, minBaseline: 1, bands: 2 };
 
   test("compares the treated with held-out customers of their own risk, not with every held-out customer", () => {
     // Held out: churn 10% at risk 0.1 and 50% at risk 0.5 (30% overall). The treated are all at
@@ -76,15 +88,15 @@ describe("learnEffects", () => {
   });
 
   test.each([
-    // c0 = 0.5: 25 leavers' worth is 50 outcomes at retention 1 − 0.5 × 0.8 = 0.6; (30 + 70) / 150
-    // retained, so the effect is 1 − (1/3) / 0.5 = 1/3 (the data alone say 40%, the catalog 20%).
-    { title: "a group leaving at 50% is pulled a third of the way to the catalog by 25 leavers' worth", heldOutLeft: 50, treatedLeft: 30, expected: 1 / 3 },
-    // c0 = 0.1: the same 25 leavers are 250 outcomes at retention 1 − 0.1 × 0.8 = 0.92; (230 + 94) / 350
-    // retained, so 1 − (26/350) / 0.1 = 25.7%: the data (40%) weigh less where few leave.
-    { title: "a group leaving at 10% is pulled further, its 100 outcomes holding only 10 leavers", heldOutLeft: 10, treatedLeft: 6, expected: 1 - 26 / 350 / 0.1 },
-  ])("$title", ({ heldOutLeft, treatedLeft, expected }) => {
-    const risk = heldOutLeft / 100;
-    const rows = learnEffects({ ...exact, priorLeavers: 25, catalog: [offer], outcomes: [...outcomes({ n: 100, left: heldOutLeft, risk, isHeldOut: true }), ...outcomes({ n: 100, left: treatedLeft, risk, isHeldOut: false })] });
+    // 100 held out at risk 0.5, 50 leave; 100 treated, 30 leave: 50 expected, reading 1 − 30/50 = 40%,
+    // variance 30/50² + (30/50)²/50 = 0.0192 (its own leavers, then the 50 held-out leavers it rests on).
+    // Prior 20% with variance (spread × 20%)² + 0.01²; the estimate moves by prior variance / (prior variance + 0.0192).
+    { title: "a catalog off by half of itself keeps two thirds of the weight against 30 leavers", spread: 0.5, heldOut: 100, expected: 0.2 + (0.0101 / (0.0101 + 0.0192)) * 0.2 },
+    { title: "a catalog off by twice itself keeps a tenth", spread: 2, heldOut: 100, expected: 0.2 + (0.1601 / (0.1601 + 0.0192)) * 0.2 },
+    // 20 held out, 10 leave: the same reading rests on 10 held-out leavers, variance 0.012 + 0.36/10 = 0.048.
+    { title: "a small control group leaves more weight to the catalog, its error shared by every treatment", spread: 0.5, heldOut: 20, expected: 0.2 + (0.0101 / (0.0101 + 0.048)) * 0.2 },
+  ])("$title", ({ spread, heldOut, expected }) => {
+    const rows = learnEffects({ ...exact, spread, catalog: [offer], outcomes: [...outcomes({ n: heldOut, left: heldOut / 2, risk: 0.5, isHeldOut: true }), ...outcomes({ n: 100, left: 30, risk: 0.5, isHeldOut: false })] });
     expect(rows[0]!.learnedEffect).toBeCloseTo(expected, 10);
   });
 
@@ -118,7 +130,7 @@ describe("reachOf", () => {
 });
 
 describe("learnEffects from contacts and 30-day stays", () => {
-  const exact = { priorLeavers: 0, minOutcomes: 1, minBaseline: 1, bands: 2 };
+  const exact = { spread: Number.POSITIVE_INFINITY, minOutcomes: 1, minBaseline: 1, bands: 2 };
 
   test.each([
     // No data to speak of (one treated outcome), a strong prior: the estimate is the prior.
@@ -127,12 +139,12 @@ describe("learnEffects from contacts and 30-day stays", () => {
   ])("$title", ({ made, expected }) => {
     const [row] = learnEffects({
       ...exact,
-      priorLeavers: 1e9,
+      spread: 0,
       catalog: [{ ...offer, channel: "email" }],
       contacts: { offer: { attempts: 100, made } },
       outcomes: [...outcomes({ n: 100, left: 50, risk: 0.5, isHeldOut: true }), ...outcomes({ n: 1, left: 0, risk: 0.5, isHeldOut: false })],
     });
-    expect(row!.learnedEffect).toBeCloseTo(expected, 6);
+    expect(row!.learnedEffect).toBeCloseTo(expected, 3);
   });
 
   test.each([
@@ -156,20 +168,34 @@ describe("learnEffects from contacts and 30-day stays", () => {
 
   test.each([
     // A catalog at 35% for a call that reaches 65% of customers and removes 18% of churn when it does
-    // (11.7% bought by deciding to call): 400 treated at risk 0.5 against 400 held out, churn exact.
+    // (11.7% bought by deciding to call): 400 treated at risk 0.5 against 400 held out, churn exact,
+    // one treatment so the catalog's spread is the default.
     { title: "with the calls' reach, the estimate lands nearer the 11.7% truth than the catalog's 35%", made: 65 },
     { title: "without it, the same outcomes still move the estimate from 35% towards the truth", made: 100 },
   ])("$title", ({ made }) => {
     const truth = 0.65 * 0.18;
     const left = Math.round(200 * (1 - truth));
     const [row] = learnEffects({
-      ...exact,
-      priorLeavers: 100,
+      minOutcomes: 1,
+      minBaseline: 1,
       catalog: [{ ...offer, expectedEffect: 0.35, channel: "call" }],
       contacts: { offer: { attempts: 100, made } },
       outcomes: [...outcomes({ n: 400, left: 200, risk: 0.5, isHeldOut: true }), ...outcomes({ n: 400, left, risk: 0.5, isHeldOut: false })],
     });
     expect(Math.abs(row!.learnedEffect - truth)).toBeLessThan(Math.abs(0.35 - truth) / 2);
     if (made < 100) expect(row!.learnedEffect).toBeLessThan(0.35 * 0.65);
+  });
+});
+
+describe("catalogSpread", () => {
+  const reading = (observed: number, prior: number, variance = 0) => ({ observed, prior, variance });
+  test.each([
+    { title: "two treatments are too few to read it: the default", readings: [reading(0.4, 0.2), reading(0.1, 0.2)], spread: DEFAULT_CATALOG_SPREAD },
+    { title: "readings on their priors: the lower bound, not certainty", readings: [reading(0.2, 0.2), reading(0.1, 0.1), reading(0.3, 0.3)], spread: CATALOG_SPREAD_BOUNDS.min },
+    { title: "readings off by half of their priors: a half", readings: [reading(0.3, 0.2), reading(0.05, 0.1), reading(0.45, 0.3)], spread: 0.5 },
+    { title: "the same distances, all explained by the readings' own variance: the lower bound", readings: [reading(0.3, 0.2, 0.01), reading(0.05, 0.1, 0.0025), reading(0.45, 0.3, 0.0225)], spread: CATALOG_SPREAD_BOUNDS.min },
+    { title: "readings three times their priors: the upper bound", readings: [reading(0.6, 0.2), reading(0.3, 0.1), reading(0.9, 0.3)], spread: CATALOG_SPREAD_BOUNDS.max },
+  ])("$title", ({ readings, spread }) => {
+    expect(catalogSpread(readings)).toBeCloseTo(spread, 10);
   });
 });

@@ -15,8 +15,7 @@
 import type { TreatmentDefinition } from "../domain";
 import { GOAL_PATTERNS, SEVERITY_UPLIFT } from "../treatment/rules-policy";
 import { fitBaseline } from "./effect-baseline";
-import { estimateEffects } from "./effects";
-import type { GroupCounts, Interval } from "./lift";
+import { type GroupCounts, type Interval, Z_95 } from "./lift";
 
 export type TreatmentOutcome = {
   /** The treatment decided, or the one a held-out customer would have had. */
@@ -36,6 +35,13 @@ export type TreatmentOutcome = {
 export type ContactCounts = { attempts: number; made: number };
 
 export type EffectCatalogEntry = Pick<TreatmentDefinition, "key" | "expectedEffect" | "goal" | "eligibility" | "isNoAction"> & { channel?: string | null };
+
+/** How far a catalog's figure is off, as a share of itself, while too few treatments have outcomes to read it from. */
+export const DEFAULT_CATALOG_SPREAD = 0.5;
+/** The spread read from the outcomes stays within these: a few noisy treatments must not make the catalog certain or worthless. */
+export const CATALOG_SPREAD_BOUNDS = { min: 0.2, max: 1.5 } as const;
+/** Prior uncertainty of an effect never goes below this many points: a catalog figure of 0 is not certain either. */
+const PRIOR_FLOOR = 0.01;
 
 /** Attempts a channel's reach counts for in a treatment's own: a treatment seldom tried starts at its channel's rate. */
 export const REACH_PRIOR_ATTEMPTS = 20;
@@ -92,19 +98,65 @@ export function reachOf(catalog: readonly EffectCatalogEntry[], contacts: Readon
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
+/** A treated outcome as read: its expected churn had it been held out, and which held-out group (and its relative variance) that came from. */
+type Member = { hasStayed: boolean; expected: number; source: string; sourceVariance: number; uplift: number; drivers: string[] };
+
+type Evidence = { n: number; retained: number; expectedLeavers: number; observed: number; variance: number; prior: number; meanUplift: number; catalogEffect: number };
+
+/**
+ * What one group of treated says: the effect read from its leavers against those expected, and that
+ * reading's variance, from its own leavers (Poisson) and from the held-out leavers each expectation
+ * was read from (a risk band's rate is shared by every treated customer of that risk).
+ */
+function evidenceOf(members: readonly Member[], opts: { expectedEffect: number; reach: number }): Evidence {
+  const n = members.length;
+  const retained = members.filter((o) => o.hasStayed).length;
+  const expectedLeavers = members.reduce((s, o) => s + o.expected, 0);
+  const meanUplift = expectedLeavers > 0 ? members.reduce((s, o) => s + o.expected * o.uplift, 0) / expectedLeavers : 0;
+  const catalogEffect = clamp01(opts.expectedEffect + meanUplift);
+  const prior = clamp01(catalogEffect * opts.reach);
+  if (expectedLeavers <= 0) return { n, retained, expectedLeavers, observed: prior, variance: Number.POSITIVE_INFINITY, prior, meanUplift, catalogEffect };
+  const bySource = new Map<string, { expected: number; variance: number }>();
+  for (const o of members) {
+    const b = bySource.get(o.source) ?? { expected: 0, variance: o.sourceVariance };
+    b.expected += o.expected;
+    bySource.set(o.source, b);
+  }
+  const baselineVariance = [...bySource.values()].reduce((s, b) => s + b.expected ** 2 * b.variance, 0) / expectedLeavers ** 2;
+  const leavers = n - retained;
+  const ratio = leavers / expectedLeavers;
+  return { n, retained, expectedLeavers, observed: 1 - ratio, variance: Math.max(1, leavers) / expectedLeavers ** 2 + ratio ** 2 * baselineVariance, prior, meanUplift, catalogEffect };
+}
+
+/**
+ * The catalog's spread read from the treatments' own readings (empirical Bayes, by moments): the
+ * squared distance of each reading from its prior, less the reading's own variance, over the squared
+ * priors; DEFAULT_CATALOG_SPREAD with fewer than three readings, else within CATALOG_SPREAD_BOUNDS.
+ */
+export function catalogSpread(readings: readonly { observed: number; variance: number; prior: number }[]): number {
+  const usable = readings.filter((r) => Number.isFinite(r.variance) && r.prior > 0);
+  if (usable.length < 3) return DEFAULT_CATALOG_SPREAD;
+  const excess = usable.reduce((s, r) => s + (r.observed - r.prior) ** 2 - r.variance, 0);
+  const scale = usable.reduce((s, r) => s + r.prior ** 2, 0);
+  const spread = Math.sqrt(Math.max(0, excess / scale));
+  return Math.min(CATALOG_SPREAD_BOUNDS.max, Math.max(CATALOG_SPREAD_BOUNDS.min, spread));
+}
+
 /**
  * One base row per treatment with treated outcomes, one row per driver pattern with treated outcomes;
  * nothing while fewer than `minBaseline` held-out 90-day outcomes exist. Effects are shares of 90-day
  * churn removed by deciding to treat, in [0, 1]; uplifts are weighted by each customer's expected
- * churn, as value is. The catalog's figure times the treatment's reach (`contacts`, absent: 1) weighs
- * as much as `priorLeavers` expected leavers would. A treated outcome without its 90 days counts with
- * its 30-day stay once `minBaseline` held-out 30-day outcomes exist.
+ * churn, as value is. Each reading is combined with its prior, the catalog's figure times the
+ * treatment's reach (`contacts`, absent: 1), whose uncertainty is `spread` (default: read from the
+ * treatments by catalogSpread; Infinity: the readings alone) times the prior, normal against normal. A
+ * treated outcome without its 90 days counts with its 30-day stay once `minBaseline` held-out 30-day
+ * outcomes exist.
  */
 export function learnEffects(opts: {
   catalog: readonly EffectCatalogEntry[];
   outcomes: readonly TreatmentOutcome[];
   contacts?: Readonly<Record<string, ContactCounts>>;
-  priorLeavers: number;
+  spread?: number;
   minOutcomes: number;
   minBaseline: number;
   bands?: number;
@@ -117,54 +169,49 @@ export function learnEffects(opts: {
   const baseline30 = heldOut30.length >= opts.minBaseline ? fitBaseline(heldOut30.map((o) => ({ risk: o.risk, hasLeft: !o.hasStayed30d })), bandOpts) : null;
   const baselineCounts = { n: baseline.heldOut, retained: baseline.heldOut - baseline.leavers };
   const reach = reachOf(opts.catalog, opts.contacts ?? {});
-  const rows: LearnedEffectRow[] = [];
+  const groups: { t: EffectCatalogEntry; patternKey: string; evidence: Evidence }[] = [];
   for (const t of opts.catalog) {
     if (t.isNoAction) continue;
     const treated = opts.outcomes
       .filter((o) => !o.isHeldOut && o.treatmentKey === t.key)
-      .flatMap((o) => {
-        const read =
-          o.hasStayed !== null ? { hasStayed: o.hasStayed, expected: baseline.expectedChurn(o.risk) } : baseline30 && typeof o.hasStayed30d === "boolean" ? { hasStayed: o.hasStayed30d, expected: baseline30.expectedChurn(o.risk) } : null;
-        return read ? [{ ...o, ...read, ...catalogUplift(t, o.patterns) }] : [];
+      .flatMap((o): Member[] => {
+        const { uplift, drivers } = catalogUplift(t, o.patterns);
+        const read = o.hasStayed !== null ? { hasStayed: o.hasStayed, fit: baseline, window: "90d" } : baseline30 && typeof o.hasStayed30d === "boolean" ? { hasStayed: o.hasStayed30d, fit: baseline30, window: "30d" } : null;
+        if (!read) return [];
+        const source = read.fit.sourceOf(o.risk);
+        return [{ hasStayed: read.hasStayed, expected: read.fit.expectedChurn(o.risk), source: `${read.window} ${source.key}`, sourceVariance: source.relativeVariance, uplift, drivers }];
       });
     if (treated.length === 0) continue;
-    const tReach = reach.get(t.key) ?? 1;
-    const groups: { patternKey: string; members: typeof treated }[] = [{ patternKey: "", members: treated }];
-    const patternKeys = [...new Set(treated.flatMap((o) => o.drivers))].sort();
-    for (const key of patternKeys) groups.push({ patternKey: key, members: treated.filter((o) => o.drivers.includes(key)) });
-    for (const { patternKey, members } of groups) {
-      const expectedLeavers = members.reduce((s, o) => s + o.expected, 0);
-      const counts = { n: members.length, retained: members.filter((o) => o.hasStayed).length };
-      const meanUplift = expectedLeavers > 0 ? members.reduce((s, o) => s + o.expected * o.uplift, 0) / expectedLeavers : 0;
-      const catalogEffect = clamp01(t.expectedEffect + meanUplift);
-      // The treated as if held out: the same number, retained as their risks predict.
-      const asIfHeldOut = { n: counts.n, retained: counts.n - expectedLeavers };
-      // What a group says about a relative effect grows with its leavers, not its size (a group that
-      // barely churns says little), so the catalog's weight is counted in leavers too.
-      const priorStrength = expectedLeavers > 0 ? (opts.priorLeavers * counts.n) / expectedLeavers : 0;
-      const [estimate] = estimateEffects({ baseline: asIfHeldOut, treatments: [{ treatmentKey: t.key, catalogEffect: catalogEffect * tReach, treated: counts }], priorStrength, minOutcomes: opts.minOutcomes });
-      if (!estimate) continue;
-      // The base row gives back the uplift the policy adds on top of it; a pattern row keeps it.
-      const shift = patternKey === "" ? meanUplift : 0;
-      const learnedEffect = clamp01(estimate.learnedEffect - shift);
-      const hasEnoughEvidence = estimate.hasEnoughEvidence && expectedLeavers > 0;
-      const reported = patternKey === "" ? t.expectedEffect : catalogEffect;
-      rows.push({
-        treatmentKey: t.key,
-        patternKey,
-        catalogEffect: reported,
-        reach: tReach,
-        learnedEffect,
-        interval: estimate.interval ? { low: estimate.interval.low - shift, high: estimate.interval.high - shift } : null,
-        treated: counts,
-        baseline: baselineCounts,
-        expectedLeavers,
-        hasEnoughEvidence,
-        rationale: hasEnoughEvidence
-          ? `effect ${percent(learnedEffect)}, learned from ${counts.n.toLocaleString("en-GB")} outcomes; catalog ${percent(reported)}`
-          : `effect ${percent(reported)} from the catalog; ${counts.n.toLocaleString("en-GB")} of ${opts.minOutcomes.toLocaleString("en-GB")} outcomes needed to learn it`,
-      });
-    }
+    const of = (members: readonly Member[]) => evidenceOf(members, { expectedEffect: t.expectedEffect, reach: reach.get(t.key) ?? 1 });
+    groups.push({ t, patternKey: "", evidence: of(treated) });
+    for (const key of [...new Set(treated.flatMap((o) => o.drivers))].sort()) groups.push({ t, patternKey: key, evidence: of(treated.filter((o) => o.drivers.includes(key))) });
   }
-  return rows;
+  // Read from the treatments' base rows with enough outcomes: the pattern rows are the same customers again.
+  const spread = opts.spread ?? catalogSpread(groups.filter((g) => g.patternKey === "" && g.evidence.n >= opts.minOutcomes).map((g) => g.evidence));
+  return groups.map(({ t, patternKey, evidence: e }) => {
+    const priorVariance = Number.isFinite(spread) ? (spread * e.prior) ** 2 + PRIOR_FLOOR ** 2 : Number.POSITIVE_INFINITY;
+    const dataWeight = !Number.isFinite(e.variance) ? 0 : !Number.isFinite(priorVariance) ? 1 : priorVariance / (priorVariance + e.variance);
+    const estimate = e.prior + dataWeight * (e.observed - e.prior);
+    const sd = Math.sqrt(!Number.isFinite(e.variance) ? priorVariance : !Number.isFinite(priorVariance) ? e.variance : (priorVariance * e.variance) / (priorVariance + e.variance));
+    // The base row gives back the uplift the policy adds on top of it; a pattern row keeps it.
+    const shift = patternKey === "" ? e.meanUplift : 0;
+    const learnedEffect = clamp01(estimate - shift);
+    const hasEnoughEvidence = e.n >= opts.minOutcomes && e.expectedLeavers > 0;
+    const reported = patternKey === "" ? t.expectedEffect : e.catalogEffect;
+    return {
+      treatmentKey: t.key,
+      patternKey,
+      catalogEffect: reported,
+      reach: reach.get(t.key) ?? 1,
+      learnedEffect,
+      interval: Number.isFinite(sd) ? { low: estimate - Z_95 * sd - shift, high: estimate + Z_95 * sd - shift } : null,
+      treated: { n: e.n, retained: e.retained },
+      baseline: baselineCounts,
+      expectedLeavers: e.expectedLeavers,
+      hasEnoughEvidence,
+      rationale: hasEnoughEvidence
+        ? `effect ${percent(learnedEffect)}, learned from ${e.n.toLocaleString("en-GB")} outcomes; catalog ${percent(reported)}`
+        : `effect ${percent(reported)} from the catalog; ${e.n.toLocaleString("en-GB")} of ${opts.minOutcomes.toLocaleString("en-GB")} outcomes needed to learn it`,
+    };
+  });
 }
