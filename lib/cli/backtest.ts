@@ -53,7 +53,10 @@ for (const c of result.coverage) log(`  ${c.treatmentKey.padEnd(20)} true ${pts(
 log(`Expected value earned (ground truth): learned effects ${pounds(result.valueGbp.learned)}, catalog effects ${pounds(result.valueGbp.catalog)}${ratio === null ? "" : `, ratio ${ratio.toFixed(3)} (target > 1)`}; ${result.learnedEffectsInUse} learned effects in use at the end.`);
 log(`Treatments chosen (learned / catalog): ${result.choices.map((c) => `${c.treatmentKey} ${c.learned}/${c.catalog}`).join(", ")}.`);
 log(`The same ${result.paired.pairs} customers and days: ${result.paired.differing} decided differently, worth ${pounds(result.paired.learnedGainGbp)} more where learned effects chose better and ${pounds(result.paired.learnedLossGbp)} less where they chose worse.`);
-for (const w of result.paired.switches.slice(0, 8)) log(`  catalog ${w.catalog} → learned ${w.learned}: ${w.count} times, ${w.learnedGainGbp >= 0 ? "+" : "−"}${pounds(Math.abs(w.learnedGainGbp))}`);
+for (const w of result.paired.switches.slice(0, 8)) {
+  const why = Object.entries(w.why).map(([k, n]) => `${k} ${n}`).join(", ");
+  log(`  catalog ${w.catalog} → learned ${w.learned}: ${w.count} times, ${w.learnedGainGbp >= 0 ? "+" : "−"}${pounds(Math.abs(w.learnedGainGbp))} (${why})`);
+}
 log("Learned effects at the last refresh against the simulator's truth for the same treated customers (relative reduction of 90-day churn):");
 for (const e of result.effects) log(`  ${(e.treatmentKey + (e.patternKey ? ` / ${e.patternKey}` : "")).padEnd(40)} catalog ${pct(e.catalogEffect)}  learned ${pct(e.learnedEffect)}  applied ${pct(e.appliedEffect)}  true ${pct(e.trueEffect)}  (${e.outcomes} outcomes${e.hasEnoughEvidence ? ", in use" : ""})`);
 log(churn ? `Churn model on the Telco file, every customer scored by a model fitted without them (10-fold cross-fitting): AUC ${churn.auc.toFixed(3)} (target ≥ 0.84), largest decile gap ${churn.maxGapPoints.toFixed(1)} points (target ≤ 3; a perfectly calibrated score would show ${churn.gapIfCalibrated.mean.toFixed(1)} on average, up to ${churn.gapIfCalibrated.p95.toFixed(1)} in 95% of draws).` : `Churn model ${churnNote}`);

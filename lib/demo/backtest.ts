@@ -65,8 +65,12 @@ export type PairedChoices = {
   differing: number;
   learnedGainGbp: number;
   learnedLossGbp: number;
-  /** Each kind of change (the catalog world's choice, the learned world's) with its count and net worth to the learned world, largest first. */
-  switches: { catalog: string; learned: string; count: number; learnedGainGbp: number }[];
+  /**
+   * Each kind of change (the catalog world's choice, the learned world's) with its count and net
+   * worth to the learned world, largest first, and why the learned world did not choose the catalog
+   * world's treatment: ranked below on value, or excluded by a rule (capacity, contact policy, ...).
+   */
+  switches: { catalog: string; learned: string; count: number; learnedGainGbp: number; why: Record<string, number> }[];
 };
 
 export type BacktestResult = {
@@ -235,14 +239,14 @@ async function countDecisions(pool: pg.Pool, since: Date): Promise<number> {
 
 const asDecision = (r: DecisionRow): SimulatedDecision => ({ ...r, channel: r.channel as Channel | null });
 
-/** A decision of the backtest's days: "" for no action, its value under the ground truth (0 when not treated). */
-type DecisionValue = { key: string; treatmentKey: string; isTreated: boolean; valueGbp: number };
+/** A decision of the backtest's days: "" for no action, its value under the ground truth (0 when not treated), and why each treatment was or was not chosen. */
+type DecisionValue = { key: string; treatmentKey: string; isTreated: boolean; valueGbp: number; fates: readonly { treatmentKey: string; fate: string; rule?: string }[] };
 
 /** Every decision made since `since`, keyed by customer and day, with what it was worth under the truth in GBP. */
 async function decisionValues(pool: pg.Pool, since: Date): Promise<Map<string, DecisionValue>> {
   const treated = new Map((await decisionsSince(pool, since)).map((r) => [r.id, r]));
-  const { rows } = await pool.query<{ id: string; customerId: string; createdAt: Date; treatmentKey: string | null }>(
-    `SELECT id::text AS id, "customerId", "createdAt", COALESCE("treatmentKey", "heldOutFrom") AS "treatmentKey" FROM "Recommendation" WHERE "createdAt" >= $1 AND status <> 'superseded'`,
+  const { rows } = await pool.query<{ id: string; customerId: string; createdAt: Date; treatmentKey: string | null; fates: DecisionValue["fates"] | null }>(
+    `SELECT id::text AS id, "customerId", "createdAt", COALESCE("treatmentKey", "heldOutFrom") AS "treatmentKey", fates FROM "Recommendation" WHERE "createdAt" >= $1 AND status <> 'superseded'`,
     [since],
   );
   const out = new Map<string, DecisionValue>();
@@ -250,7 +254,7 @@ async function decisionValues(pool: pg.Pool, since: Date): Promise<Map<string, D
     const t = treated.get(r.id);
     const isTreated = t !== undefined && !t.isHeldOut;
     const kept = isTreated ? stayProbability(asDecision(t)) - (1 - baselineChurn90(t.churnRisk)) : 0;
-    out.set(`${r.customerId}@${r.createdAt.toISOString()}`, { key: r.customerId, treatmentKey: r.treatmentKey ?? "", isTreated, valueGbp: isTreated ? kept * t.lifetimeValue - t.cost : 0 });
+    out.set(`${r.customerId}@${r.createdAt.toISOString()}`, { key: r.customerId, treatmentKey: r.treatmentKey ?? "", isTreated, valueGbp: isTreated ? kept * t.lifetimeValue - t.cost : 0, fates: r.fates ?? [] });
   }
   return out;
 }
@@ -283,8 +287,11 @@ function pairChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: Reado
     paired.differing++;
     const gain = l.valueGbp - c.valueGbp;
     const label = (v: DecisionValue) => (v.isTreated ? v.treatmentKey : v.treatmentKey ? `held out or not approved (${v.treatmentKey})` : "no action");
-    const change = switches.get(`${label(c)}→${label(l)}`) ?? { catalog: label(c), learned: label(l), count: 0, learnedGainGbp: 0 };
+    const change = switches.get(`${label(c)}→${label(l)}`) ?? { catalog: label(c), learned: label(l), count: 0, learnedGainGbp: 0, why: {} };
     change.count++;
+    const fate = l.fates.find((f) => f.treatmentKey === c.treatmentKey);
+    const why = !fate ? "not decided" : fate.fate === "excluded" ? `excluded: ${fate.rule ?? "?"}` : fate.fate === "alternative" ? "ranked below" : "chosen, then not approved or held out";
+    change.why[why] = (change.why[why] ?? 0) + 1;
     change.learnedGainGbp += gain;
     switches.set(`${label(c)}→${label(l)}`, change);
     if (gain >= 0) paired.learnedGainGbp += gain;
