@@ -3,9 +3,10 @@
 // Risk is a logistic model: risk = 1 / (1 + e^-z), with z = profile part + journey part.
 //  - The profile part uses only what every customer has (contract, tenure, monthly charge) and the
 //    services and billing facts an import may carry in `attributes`, so an imported customer with no
-//    events still gets a ranked risk. Its weights are fitted by logistic regression on one half (ids
-//    with an even hash) of the public Telco Customer Churn data set by `npm run model:fit`, which
-//    writes them to weights.ts and reports the AUC and per-decile calibration on the other half.
+//    events still gets a ranked risk. Its weights are fitted by logistic regression on every customer
+//    of the public Telco Customer Churn data set by `npm run model:fit`, which writes them to
+//    weights.ts and reports the AUC and per-decile calibration by 10-fold cross-fitting (each
+//    customer scored by a model fitted without them).
 //  - The sum is calibrated (calibration.ts): an intercept and slope on the logit, Platt-fitted with
 //    the weights and refitted later from the outcomes of untreated customers, so the probability and
 //    not only the ranking is right: value = risk × effect × lifetime value.
