@@ -7,6 +7,7 @@ import { type FakeOpenAIServer, startFakeOpenAIServer } from "../llm/testing/fak
 import { enqueueRun, waitForRun } from "../pipeline/launch";
 import { createRun, executeRun, requestCancel } from "../pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "../pipeline/testing/fixtures";
+import { QUEUES } from "./queue";
 import { spawnWorker } from "./spawn";
 import { decideRunChunk } from "./steps";
 import { type Worker, startWorker } from "./worker";
@@ -94,6 +95,24 @@ describe("runs through the job queue", () => {
     );
     expect(atCancel.decided).toBeLessThan(200);
     expect(after).toEqual({ decided: atCancel.decided, staged: 0, recs: 0, holds: 0 });
+  });
+
+  test("a run of several allocation steps is allocated by one job while they fit well inside its expiry: every customer written once", async () => {
+    await insertCatalog(t.db.url, { limits: { call_slots: 15, sms_quota: 40 } });
+    const ids = await insertCustomers(t.db.url, { count: 300, highValueEvery: 4 });
+    await insertPermissions(t.db.url, ids);
+    workers.push(await startWorker({ pool: t.pool, model: null, concurrency: 2, expireInSeconds: 60, allocationStep: 100, log: () => {} }));
+    const { runId } = await enqueueRun(t.pool, { scope: { limit: 300 }, policy: "rules", options: { chunkSize: 100, batchSize: 50 } });
+    expect(await waitForRun(t.pool, runId, { timeoutMs: 60_000 })).toBe("completed");
+    const run = await one<{ processed: number; recs: number; customers: number; jobs: number; plan: unknown }>(
+      `SELECT processed, "allocationPlan" AS plan,
+              (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs,
+              (SELECT count(DISTINCT "customerId")::int FROM "Recommendation" WHERE "runId" = $1) AS customers,
+              (SELECT count(*)::int FROM pgboss.job WHERE name = $2 AND data->>'runId' = $1::text) AS jobs
+         FROM "Run" WHERE id = $1`,
+      [runId, QUEUES.allocate],
+    );
+    expect(run).toEqual({ processed: 300, recs: 300, customers: 300, jobs: 1, plan: null });
   });
 
   test.each([

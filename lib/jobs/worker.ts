@@ -24,6 +24,8 @@ export type WorkerOptions = OpenQueueOptions & {
   concurrency?: number;
   /** Seconds an allocate job this worker sends may stay active before another worker takes it. */
   expireInSeconds: number;
+  /** Customers one allocation step serves (ALLOCATION_STEP when unset). */
+  allocationStep?: number;
   /** How runs that name no strategy share capacity out (ALLOCATION_STRATEGY); "optimal" when unset. */
   allocationStrategy?: AllocationStrategy;
   /** What each refresh job runs; the pipeline's refreshes unless a test replaces them. */
@@ -79,8 +81,12 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const allocate = async ([job]: PgBoss.JobWithMetadata<AllocateJob>[]) => {
     const { runId } = job!.data;
     try {
-      const result = await retrying(`run ${runId}: allocating`, () => allocateRunStep(pool, { runId, maxCustomers: ALLOCATION_STEP, ...(opts.allocationStrategy ? { strategy: opts.allocationStrategy } : {}) }));
-      // The rest of the run goes to a new job, so no job outlives its expiry on a large run.
+      const step = () => retrying(`run ${runId}: allocating`, () => allocateRunStep(pool, { runId, maxCustomers: opts.allocationStep ?? ALLOCATION_STEP, ...(opts.allocationStrategy ? { strategy: opts.allocationStrategy } : {}) }));
+      // Steps follow one another in this job while two more fit well inside its expiry (no hand-over
+      // to wait for); the rest of the run goes to a new job, so no job outlives its expiry.
+      const started = Date.now();
+      let result = await step();
+      while (result.isMore && (Date.now() - started) * 3 < opts.expireInSeconds * 1000) result = await step();
       if (result.isMore) await boss.send(QUEUES.allocate, { runId } satisfies AllocateJob, { retryLimit: job!.retryLimit, retryDelay: job!.retryDelay, retryBackoff: true, expireInSeconds: opts.expireInSeconds, deadLetter: QUEUES.failed });
       return { isMore: result.isMore };
     } catch (err) {
