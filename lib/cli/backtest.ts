@@ -6,7 +6,7 @@ import { DEFAULT_CHURN_FILE, readChurnFile } from "../model/churn-file";
 import { runBacktest } from "../demo/backtest";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
-const usage = `Usage: npm run backtest -- [--days 90] [--customers 2000] [--per-day 40] [--days-per-run 3] [--seed N] [--json]
+const usage = `Usage: npm run backtest -- [--days 90] [--customers 6000] [--per-day 40] [--days-per-run 3] [--seed N] [--json]
 
 Seeds a demo of N customers with a year of history on its own temporary PostgreSQL, then runs the
 deterministic policy for --days days over --per-day customers a day in two worlds (learned effects;
@@ -15,7 +15,7 @@ changes the simulator's draws, the history and the days' customers, and the same
 run again: run several seeds to see the spread.
 Targets: lift interval coverage ≥ 0.9, learned value above the catalog's, churn AUC ≥ 0.84 held out.`;
 
-const parsed = parseCommandArgs(process.argv.slice(2), { days: { type: "string", default: "90" }, customers: { type: "string", default: "2000" }, "per-day": { type: "string", default: "40" }, "days-per-run": { type: "string", default: "3" }, seed: { type: "string" }, json: { type: "boolean" } });
+const parsed = parseCommandArgs(process.argv.slice(2), { days: { type: "string", default: "90" }, customers: { type: "string", default: "6000" }, "per-day": { type: "string", default: "40" }, "days-per-run": { type: "string", default: "3" }, seed: { type: "string" }, json: { type: "boolean" } });
 if (!parsed.ok) exitOnBadArgs(parsed, usage);
 const days = wholeNumberArg("--days", parsed.values.days, { min: 1, max: 365 });
 if (!days.ok) exitOnBadArgs(days, usage);
