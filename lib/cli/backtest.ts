@@ -31,8 +31,13 @@ const isJson = parsed.values.json === true;
 const log = (m: string) => (isJson ? console.error : console.log)(`[backtest] ${m}`);
 
 const result = await runBacktest({ days: days.value, customers: customers.value, perDay: perDay.value, daysPerRun: daysPerRun.value, ...(seed?.ok ? { seed: seed.value } : {}), log });
-const covered = result.coverage.filter((c) => c.isCovered).length;
-const coverage = result.coverage.length > 0 ? covered / result.coverage.length : null;
+// Coverage is judged on the intervals the Evaluation agent calls reliable (5 or more stayed and left
+// in each group): below that a Wald interval is too narrow, and the screen says so beside it.
+const reliable = result.coverage.filter((c) => c.isReliable);
+const covered = reliable.filter((c) => c.isCovered).length;
+const coverage = reliable.length > 0 ? covered / reliable.length : null;
+const coveredAll = result.coverage.filter((c) => c.isCovered).length;
+const coverageAll = result.coverage.length > 0 ? coveredAll / result.coverage.length : null;
 const ratio = result.valueGbp.catalog !== 0 ? result.valueGbp.learned / result.valueGbp.catalog : null;
 const pts = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
@@ -48,8 +53,8 @@ try {
 }
 
 log(`${result.days} days, ${result.customers} customers, ${(result.durationMs / 1000).toFixed(0)} s; decisions: ${result.decisions.learned} (learned), ${result.decisions.catalog} (catalog).`);
-log(`Lift intervals covering the simulator's true lift: ${covered} of ${result.coverage.length}${coverage === null ? "" : ` (${coverage.toFixed(2)}; target ≥ 0.9)`}`);
-for (const c of result.coverage) log(`  ${c.treatmentKey.padEnd(20)} true ${pts(c.trueLift)} points, 95% CI ${pts(c.low)} to ${pts(c.high)} (${c.treated} treated, ${c.control} held out)${c.isCovered ? "" : "  NOT covered"}`);
+log(`Reliable lift intervals covering the simulator's true lift: ${covered} of ${reliable.length}${coverage === null ? "" : ` (${coverage.toFixed(2)}; target ≥ 0.9)`}; all intervals: ${coveredAll} of ${result.coverage.length}${coverageAll === null ? "" : ` (${coverageAll.toFixed(2)})`}`);
+for (const c of result.coverage) log(`  ${c.treatmentKey.padEnd(20)} true ${pts(c.trueLift)} points, 95% CI ${pts(c.low)} to ${pts(c.high)} (${c.treated} treated, ${c.control} held out)${c.isReliable ? "" : ", not reliable (under 5 stayed or left in a group)"}${c.isCovered ? "" : "  NOT covered"}`);
 log(`Expected value earned (ground truth): learned effects ${pounds(result.valueGbp.learned)}, catalog effects ${pounds(result.valueGbp.catalog)}${ratio === null ? "" : `, ratio ${ratio.toFixed(3)} (target > 1)`}; ${result.learnedEffectsInUse} learned effects in use at the end.`);
 log(`Treatments chosen (learned / catalog): ${result.choices.map((c) => `${c.treatmentKey} ${c.learned}/${c.catalog}`).join(", ")}.`);
 log(`The same ${result.paired.pairs} customers and days: ${result.paired.differing} decided differently, worth ${pounds(result.paired.learnedGainGbp)} more where learned effects chose better and ${pounds(result.paired.learnedLossGbp)} less where they chose worse.`);
@@ -66,7 +71,9 @@ console.log(
     customers: result.customers,
     seed: result.seed,
     lift_ci_coverage: coverage,
+    lift_ci_coverage_all: coverageAll,
     treatments_measured: result.coverage.length,
+    treatments_reliable: reliable.length,
     learned_over_catalog_value: ratio,
     value_learned_gbp: result.valueGbp.learned,
     value_catalog_gbp: result.valueGbp.catalog,

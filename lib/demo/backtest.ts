@@ -40,7 +40,8 @@ export type BacktestOptions = {
   log?: (m: string) => void;
 };
 
-export type TreatmentCoverage = { treatmentKey: string; treated: number; control: number; trueLift: number; low: number; high: number; isCovered: boolean };
+/** `isReliable`: the Evaluation agent calls the interval reliable (5 or more stayed and left in each group). */
+export type TreatmentCoverage = { treatmentKey: string; treated: number; control: number; trueLift: number; low: number; high: number; isCovered: boolean; isReliable: boolean };
 
 /** A learned effect as the learned world last refreshed it, beside the simulator's truth for the same treated customers. */
 export type EffectComparison = {
@@ -324,7 +325,7 @@ async function liftCoverage(pool: pg.Pool, since: Date): Promise<TreatmentCovera
     if (!answer.ok || answer.type !== "evaluate") continue;
     const trueLift = g.truth.reduce((a, b) => a + b, 0) / g.truth.length;
     const { low, high } = answer.data.absoluteInterval;
-    out.push({ treatmentKey, treated: g.treated.length, control: g.control.length, trueLift, low, high, isCovered: low <= trueLift && trueLift <= high });
+    out.push({ treatmentKey, treated: g.treated.length, control: g.control.length, trueLift, low, high, isCovered: low <= trueLift && trueLift <= high, isReliable: answer.data.isIntervalReliable });
   }
   return out;
 }

@@ -157,6 +157,17 @@ describe("evaluate", () => {
     );
   });
 
+  test.each([
+    { title: "5 stayed and 5 left in each group: reliable", treated: [10, 5], control: [10, 5], isReliable: true },
+    { title: "4 left among the held out: not reliable", treated: [100, 50], control: [13, 9], isReliable: false },
+    { title: "4 stayed among the treated: not reliable", treated: [10, 4], control: [100, 50], isReliable: false },
+    { title: "nobody left among the held out (an interval of width zero on that side): not reliable", treated: [100, 90], control: [20, 20], isReliable: false },
+  ])("$title", async ({ treated, control, isReliable }) => {
+    const e = await evaluate(rows(treated[0]!, treated[1]!), rows(control[0]!, control[1]!));
+    expect(e.isIntervalReliable).toBe(isReliable);
+    expect(e.sentence.endsWith("(fewer than 5 customers stayed or left in a group: the interval is not yet reliable)")).toBe(!isReliable);
+  });
+
   test("values the lift at what keeping one customer is worth", async () => {
     // 0.1 × 1,000 treated × £500 = £50,000; interval 0.019427 × 500,000 = £9,713.32 to 0.180573 × 500,000 = £90,286.68.
     const e = await evaluate(rows(1000, 900), rows(100, 80));

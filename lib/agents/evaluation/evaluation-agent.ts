@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type Agent, type HandlerMap, dispatch } from "../protocol";
 import { assignArm } from "./assign";
 import { estimateEffects } from "./effects";
-import { computeLift } from "./lift";
+import { RELIABLE_MIN, computeLift } from "./lift";
 import type { Evaluation, EvaluationError, EvaluationMessage, EvaluationResponse, Horizon, OutcomeRow } from "./messages";
 import { normaliseOutcome, outcomeInputSchema } from "./outcome";
 
@@ -69,6 +69,11 @@ const whole = (n: number) => n.toLocaleString("en-GB");
 function sentenceFor(e: Omit<Evaluation, "sentence">): string {
   const points = (x: number) => signed(x * 100, 1);
   const head = `${e.label}: ${points(e.absoluteLift)} points of retention (95% CI ${points(e.absoluteInterval.low)} to ${points(e.absoluteInterval.high)}), ${whole(e.treatedCount)} treated, ${whole(e.controlCount)} held out`;
+  const said = sentenceOfPower(head, e);
+  return e.isIntervalReliable ? said : `${said} (fewer than ${RELIABLE_MIN} customers stayed or left in a group: the interval is not yet reliable)`;
+}
+
+function sentenceOfPower(head: string, e: Omit<Evaluation, "sentence">): string {
   if (e.power.status === "significant") return head;
   if (e.power.status === "no_difference") return `${head}; no difference seen yet`;
   return `${head}; not significant yet: about ${whole(e.power.treated)} more treated and ${whole(e.power.control)} more held-out outcomes would detect it 4 times in 5`;

@@ -26,8 +26,18 @@ export type Lift = {
   relativeLift: number | null;
   relativeInterval: Interval | null;
   isSignificant: boolean;
+  /**
+   * Each group has at least RELIABLE_MIN customers who stayed and as many who left: the usual
+   * condition for the normal approximation behind a Wald interval. Below it (a control group of 13
+   * with one leaver) the interval comes out too narrow and misses the true lift far more often than
+   * 1 time in 20.
+   */
+  isIntervalReliable: boolean;
   power: PowerNeed;
 };
+
+/** Customers who stayed, and who left, each group needs for its Wald interval to be reliable. */
+export const RELIABLE_MIN = 5;
 
 /**
  * Lift of `treated` over `control`: difference of proportions with a Wald interval, relative lift
@@ -46,6 +56,7 @@ export function computeLift(treated: GroupCounts, control: GroupCounts): Lift {
   const relativeSe = p0 > 0 ? Math.sqrt(variance1 / p0 ** 2 + (p1 ** 2 * variance0) / p0 ** 4) : null;
   const relativeInterval = relative !== null && relativeSe !== null ? { low: relative - Z_95 * relativeSe, high: relative + Z_95 * relativeSe } : null;
   const isSignificant = absoluteInterval.low > 0 || absoluteInterval.high < 0;
+  const isGroupReliable = (g: GroupCounts) => g.retained >= RELIABLE_MIN && g.n - g.retained >= RELIABLE_MIN;
   return {
     treatedRate: p1,
     controlRate: p0,
@@ -54,6 +65,7 @@ export function computeLift(treated: GroupCounts, control: GroupCounts): Lift {
     relativeLift: relative,
     relativeInterval,
     isSignificant,
+    isIntervalReliable: isGroupReliable(treated) && isGroupReliable(control),
     power: isSignificant ? { status: "significant" } : powerNeed({ p1, p0, n1: treated.n, n0: control.n }),
   };
 }
