@@ -4,8 +4,7 @@ import { connection } from "next/server";
 import { ExperimentForm } from "@/components/experiments/experiment-form";
 import { StopExperimentButton } from "@/components/experiments/stop-experiment-button";
 import { armColumns } from "@/components/experiments/arm-columns";
-import { periodFor } from "@/components/experiments/describe";
-import { ExperimentStatusBadge } from "@/components/experiments/status-badge";
+import { ExperimentStatusLine } from "@/components/experiments/status-badge";
 import { experimentStatus } from "@/lib/agents/evaluation/experiments";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
@@ -55,10 +54,7 @@ export default async function ExperimentsPage() {
                   <div className="mb-3 flex flex-wrap items-center gap-x-3 gap-y-2 text-sm">
                     <h3 className="font-semibold text-zinc-900">{e.name}</h3>
                     <span className="font-mono text-xs text-zinc-500">{e.key}</span>
-                    <ExperimentStatusBadge status={status} />
-                    <span className="text-zinc-600" data-testid="experiment-period">
-                      {periodFor(e, status)}
-                    </span>
+                    <ExperimentStatusLine experiment={e} status={status} />
                     <span className="ml-auto flex items-center gap-3">
                       <Link href={`/evaluation#experiment-${e.key}`} className="font-medium text-indigo-700 hover:underline" data-testid="experiment-lift-link">
                         Lift on Evaluation

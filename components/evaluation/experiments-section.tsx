@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { armColumns } from "@/components/experiments/arm-columns";
-import { periodFor } from "@/components/experiments/describe";
-import { ExperimentStatusBadge } from "@/components/experiments/status-badge";
+import { ExperimentStatusLine } from "@/components/experiments/status-badge";
 import { experimentStatus } from "@/lib/agents/evaluation/experiments";
 import type { ExperimentSummary } from "@/lib/queries/experiments";
 import { DataTable } from "@/components/ui/data-table";
@@ -34,10 +33,7 @@ export function ExperimentsSection({ experiments, now, treatmentNames }: { exper
               <div key={e.key} id={`experiment-${e.key}`} data-testid={`experiment-${e.key}`} data-status={status}>
                 <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
                   <span className="font-medium text-zinc-900">{e.name}</span>
-                  <ExperimentStatusBadge status={status} />
-                  <span className="text-zinc-600" data-testid="experiment-period">
-                    {periodFor(e, status)}
-                  </span>
+                  <ExperimentStatusLine experiment={e} status={status} />
                 </div>
                 <DataTable
                   rows={e.arms}
