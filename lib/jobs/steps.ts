@@ -13,7 +13,7 @@ import type { TreatmentContext } from "../agents/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
-import { copyField, copyJson, copyRows } from "../database/copy";
+import { copyRow, copyRows } from "../database/copy";
 import { withTransaction } from "../database/transaction";
 import { modelFaultCounters, scopedModel } from "../llm/circuit-breaker";
 import { loadCatalog } from "../pipeline/catalog";
@@ -224,10 +224,8 @@ async function stageChunk(
 function stagedRow(runId: string, o: Outcome): string {
   const { trace, context, ...light } = o as Outcome & { trace?: TraceStep[]; context?: TreatmentContext };
   const isDecided = o.kind === "decided";
-  return [
-    copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false),
-    copyJson(light), trace === undefined ? copyField(null) : copyJson(trace), context === undefined ? copyField(null) : copyJson(context),
-  ].join("\t") + "\n";
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  return copyRow([runId, o.customerId, isDecided ? o.priority : 0, isDecided ? o.isHighValue : false, json(light), json(trace), json(context)]);
 }
 
 /** Rolls a chunk's staging back: its run ended or moved on while the chunk was decided. */
@@ -267,8 +265,8 @@ export async function allocateRunStep(pool: pg.Pool, opts: { runId: string; maxC
 
 /**
  * The run's unsaved staged outcomes without their traces and contexts (columns of their own): most
- * of their bytes, needed only for the customers an allocation step writes (withDetail), not to
- * plan or order the run.
+ * of their bytes, needed only for the customers an allocation step writes (stagedOutcomesOf), not
+ * to plan or order the run.
  */
 async function stagedOutcomes(pool: pg.Pool, runId: string): Promise<Outcome[]> {
   const { rows } = await pool.query<{ outcome: Outcome }>(
@@ -278,21 +276,6 @@ async function stagedOutcomes(pool: pg.Pool, runId: string): Promise<Outcome[]> 
     [runId],
   );
   return rows.map((r) => r.outcome);
-}
-
-/** Puts back the staged traces and contexts of `outcomes`, the customers about to be written. */
-async function withDetail(pool: pg.Pool, runId: string, outcomes: Outcome[]): Promise<void> {
-  const detailed = outcomes.filter((o) => o.kind !== "missing");
-  const { rows } = await pool.query<{ customerId: string; trace: TraceStep[]; context: TreatmentContext | null }>(
-    `SELECT "customerId", trace, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
-    [runId, detailed.map((o) => o.customerId)],
-  );
-  const byCustomer = new Map(rows.map((r) => [r.customerId, r]));
-  for (const o of detailed) {
-    const row = byCustomer.get(o.customerId);
-    o.trace = row?.trace ?? [];
-    if (o.kind === "decided" && row?.context) o.context = row.context;
-  }
 }
 
 /** What the run's summary reads of each staged outcome, built in the database so no trace or context leaves it. */
@@ -360,10 +343,10 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
   const store = createPgCapacityStore(pool);
   // This step's customers (whole batches) in the run's order.
   const share = Math.max(run.options.batchSize, Math.floor(maxCustomers / run.options.batchSize) * run.options.batchSize);
+  const experiment = await experimentOfRun(pool, runId);
   const { rows: storedRows } = await pool.query<{ plan: StoredPlan | null }>(`SELECT "allocationPlan" AS plan FROM "Run" WHERE id = $1`, [runId]);
   let stored = storedRows[0]?.plan ?? null;
   let remaining: string[];
-  let outcomes: Outcome[];
   let plan: RunPlan | null;
   if (stored) {
     // A later step: the customers the first step ordered that no step has written yet.
@@ -371,21 +354,18 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
     const written = new Set(saved.map((r) => r.customerId));
     remaining = stored.order.filter((id) => !written.has(id));
     plan = stored.isPlanned ? runPlanOfStored(stored) : null;
-    const step = await stagedOutcomesOf(pool, runId, remaining.slice(0, share));
-    outcomes = plan ? plannedOrder(step, plan) : greedyOrder(step);
   } else {
     const unsaved = await stagedOutcomes(pool, runId);
     // Before the first hold: prices over all the run's decided customers, for the decisions made until the next run.
     const isFirstStep = unsaved.length === run.total;
     // A run of a few customers pays the prices the last batch run stored instead (bid-price control).
-    plan = await planRunByStrategy({ store, runId, outcomes: unsaved, catalog, isFirstStep, strategy, experiment: await experimentOfRun(pool, runId) });
-    const ordered = plan ? plannedOrder(unsaved, plan) : greedyOrder(unsaved);
-    stored = storedPlanOf(ordered, plan !== null);
+    plan = await planRunByStrategy({ store, runId, outcomes: unsaved, catalog, isFirstStep, strategy, experiment });
+    stored = storedPlanOf(plan ? plannedOrder(unsaved, plan) : greedyOrder(unsaved), plan !== null);
     remaining = stored.order;
-    if (ordered.length > share) await pool.query(`UPDATE "Run" SET "allocationPlan" = $2 WHERE id = $1`, [runId, JSON.stringify(stored)]);
-    outcomes = ordered.slice(0, share);
-    await withDetail(pool, runId, outcomes);
+    if (remaining.length > share) await pool.query(`UPDATE "Run" SET "allocationPlan" = $2 WHERE id = $1`, [runId, JSON.stringify(stored)]);
   }
+  // This step's customers whole, traces and contexts included; allocateRun serves them in the run's order.
+  const outcomes = await stagedOutcomesOf(pool, runId, remaining.slice(0, share));
   const saveBatch = createBatchSaver({ store, catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare, isInOrder: plan !== null });
   // Missing customers are never written, so they do not count as left once everyone else is.
   const missing = new Set(stored.missing);
@@ -393,7 +373,6 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
   // Progress counts what earlier steps wrote, so the bar never goes back.
   const progress = { ...emptySummary({ runId, policy: run.policy, customers: run.total }), processed: run.total - remaining.length };
   const { isStopped } = await allocateRun({
-    // In the order fixed above: a plan's order is kept as it is.
     strategy: plan ? "optimal" : "greedy",
     ...(plan ? { plan } : {}),
     outcomes,
@@ -410,7 +389,7 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
       return { isStopRequested: rows[0]?.stop ?? true };
     },
   });
-  await stampExperimentArms(pool, { runId, experiment: await experimentOfRun(pool, runId) });
+  await stampExperimentArms(pool, { runId, experiment });
   if (!isStopped && isMoreLeft) return { isMore: true };
   return { isMore: false, summary: await finishRun(pool, { run, isStopped }) };
 }
