@@ -26,7 +26,8 @@ export async function decideChunk(opts: DecideChunkOptions): Promise<{ outcomes:
   // A chunk that cannot be loaded at once is not fatal: each customer is then read on its own, and
   // one that still cannot be read fails alone.
   await opts.prefetch(customerIds).catch((err: unknown) => {
-    console.error(`[orchestrator] run ${runId}: loading ${customerIds.length} customers at once failed`, err);
+    // One line: the failure is handled here, and a stack trace in the log reads like a crash.
+    console.error(`[orchestrator] run ${runId}: loading ${customerIds.length} customers at once failed (${err instanceof Error ? err.message : String(err)}); reading them one by one`);
   });
   const outcomes: (Outcome | undefined)[] = new Array(customerIds.length);
   let next = 0;
