@@ -75,6 +75,9 @@ describe("a run while its PostgreSQL stops and starts again", () => {
   });
 
   test("stopped for 4 s once some customers are decided: the run completes with one recommendation per customer, counters equal the live holds, and both workers live on", async () => {
+    // Both workers up before the run: on a busy machine one may still be booting when the database
+    // stops, and then it waits out the outage at start-up, not in the middle of work.
+    await until("both workers work runs' jobs", async () => workers.every((w) => /Working runs' jobs/.test(w.output.join(""))), 90_000);
     const { runId } = await enqueueRun(pool, { scope: { limit: CUSTOMERS }, policy: "llm", options: { chunkSize: 10, concurrency: 2, batchSize: 40 }, expireInSeconds: 10 });
     await until("some customers are decided", async () => ((await read<{ decided: number }>(`SELECT decided FROM "Run" WHERE id = $1`, [runId]))?.decided ?? 0) > 0, 60_000);
     const atStop = await read<{ decided: number; status: string }>(`SELECT decided, status::text FROM "Run" WHERE id = $1`, [runId]);
@@ -102,5 +105,5 @@ describe("a run while its PostgreSQL stops and starts again", () => {
     // Each worker said when the database went and when it was back.
     for (const log of logs) expect(log).toMatch(/is unavailable \(.*\)\. Waiting for it, retrying with backoff\.[\s\S]*The database answers again\./);
     expect(logs.join("\n")).not.toMatch(/Unhandled|uncaught|node:internal/i);
-  }, 120_000);
+  }, 180_000);
 });
