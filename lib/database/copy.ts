@@ -31,17 +31,26 @@ export function copyRow(values: readonly CopyValue[]): string {
   return `${line}\n`;
 }
 
-/** Joins rows into strings of about `chunkChars` so the stream moves few, large pieces. */
-export function* inChunks(rows: Iterable<string>, chunkChars = 256 * 1024): Generator<string> {
-  let chunk = "";
+/**
+ * Encodes rows into buffers of about `chunkBytes` so the stream moves few, large pieces. Each row is
+ * encoded on its own and the bytes joined, not the text: Node encodes a string of a few hundred
+ * kilobytes built by concatenation about four times slower per byte than rows of a few kilobytes
+ * each (measured on this machine: 116 MB of JSON rows in 1.0 s as 256 KB strings, 0.3 s row by row).
+ */
+export function* inChunks(rows: Iterable<string>, chunkBytes = 256 * 1024): Generator<Buffer> {
+  let pieces: Buffer[] = [];
+  let size = 0;
   for (const row of rows) {
-    chunk += row;
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = "";
+    const bytes = Buffer.from(row);
+    pieces.push(bytes);
+    size += bytes.length;
+    if (size >= chunkBytes) {
+      yield Buffer.concat(pieces, size);
+      pieces = [];
+      size = 0;
     }
   }
-  if (chunk.length > 0) yield chunk;
+  if (size > 0) yield Buffer.concat(pieces, size);
 }
 
 /**

@@ -1,11 +1,8 @@
 // Capacity in PostgreSQL. Every transaction locks all resource rows in key order (so two
 // transactions can never deadlock on them), decides in memory, then writes decisions, history and
 // counters before committing. The table's CHECK (0 <= used <= limit) backs the arithmetic.
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
-import { copyField, copyJson } from "../database/copy";
+import { copyField, copyJson, copyRows } from "../database/copy";
 import { withTransaction } from "../database/transaction";
 import type { LockedResource } from "../agents/allocation/capacity";
 import type {
@@ -44,17 +41,16 @@ const DECISION_COLUMNS = [
  * where a JSON record set would be parsed whole and then each trace again.
  */
 async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>, now: string) {
-  let text = "";
-  for (const d of decisions) {
-    text +=
+  const rows = decisions.map(
+    (d) =>
       [
         copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
         copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), copyJson(d.alternatives), copyJson(d.fallbackPath),
         copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(d.trace),
         d.fates === undefined || d.fates === null ? copyField(null) : copyJson(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now),
-      ].join("\t") + "\n";
-  }
-  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY "Recommendation" (${DECISION_COLUMNS}) FROM STDIN`)));
+      ].join("\t") + "\n",
+  );
+  await copyRows(client, `"Recommendation" (${DECISION_COLUMNS})`, rows);
 }
 
 /** The insights of the analysed customers among `decisions`, one per customer. */
