@@ -322,13 +322,17 @@ function runPlanOfStored(stored: StoredPlan): RunPlan {
   return { choices, order: stored.order, setAside: (id) => stored.setAside[id] ?? null };
 }
 
-/** The staged outcomes, traces and contexts included, of `customerIds`. */
+/**
+ * The staged outcomes of `customerIds` with their contexts (the fallback chain asks for alternatives
+ * with them) and an empty trace: the steps staged with them stay in the database, and the capacity
+ * store puts them in front of the allocation's own when it writes each recommendation.
+ */
 async function stagedOutcomesOf(pool: pg.Pool, runId: string, customerIds: string[]): Promise<Outcome[]> {
-  const { rows } = await pool.query<{ outcome: Outcome; trace: TraceStep[] | null; context: TreatmentContext | null }>(
-    `SELECT outcome, trace, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+  const { rows } = await pool.query<{ outcome: Outcome; context: TreatmentContext | null }>(
+    `SELECT outcome, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
     [runId, customerIds],
   );
-  return rows.map(({ outcome, trace, context }) => ({ ...outcome, ...(trace ? { trace } : {}), ...(context ? { context } : {}) }) as Outcome);
+  return rows.map(({ outcome, context }) => (outcome.kind === "missing" ? outcome : ({ ...outcome, trace: [], ...(context ? { context } : {}) } as Outcome)));
 }
 
 async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers: number; strategy: AllocationStrategy }): Promise<AllocationResult> {
@@ -364,7 +368,7 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
     remaining = stored.order;
     if (remaining.length > share) await pool.query(`UPDATE "Run" SET "allocationPlan" = $2 WHERE id = $1`, [runId, JSON.stringify(stored)]);
   }
-  // This step's customers whole, traces and contexts included; allocateRun serves them in the run's order.
+  // This step's customers with their contexts; allocateRun serves them in the run's order.
   const outcomes = await stagedOutcomesOf(pool, runId, remaining.slice(0, share));
   const saveBatch = createBatchSaver({ store, catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare, isInOrder: plan !== null });
   // Missing customers are never written, so they do not count as left once everyone else is.

@@ -15,7 +15,7 @@ describe("decisions written with the capacity transaction", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertCatalog(db.url);
-    customers = await insertCustomers(db.url, { count: 3 });
+    customers = await insertCustomers(db.url, { count: 4 });
     runId = await insertRun(db.url);
     pool = new pg.Pool({ connectionString: db.url, max: 3 });
   });
@@ -60,6 +60,32 @@ describe("decisions written with the capacity transaction", () => {
     );
     expect(rows.map(({ isSameTime: _, ...r }) => r)).toEqual(written);
     expect(rows.every((r) => r.isSameTime)).toBe(true);
+  });
+
+  const staged = [
+    { agent: "data", type: "get_customer_data", message: { customerId: "x" }, response: { ok: true, data: { note: awkward } } },
+    { agent: "treatment", type: "recommend_treatment", message: {}, response: { ok: true, data: { n: 2 } } },
+  ];
+  const own = [{ agent: "allocation", type: "allocate_resource", message: { requests: [] }, response: { ok: true, data: { results: [] } } }];
+  test.each([
+    { title: "staged steps come first, then the allocation's, and the rest of the trace stays", staged, own, rest: { notes: [awkward], usage: { calls: 0 } }, steps: [...staged, ...own] },
+    { title: "a decision with no steps of its own keeps the staged ones", staged, own: [], rest: { notes: [] }, steps: staged },
+    { title: "a failed decision's trace (steps alone) takes the staged steps", staged, own, rest: {}, steps: [...staged, ...own] },
+    { title: "an empty staged list adds nothing", staged: [], own, rest: {}, steps: own },
+    { title: "a customer with nothing staged keeps the trace as given", staged: null, own, rest: { notes: ["n"] }, steps: own },
+  ])("$title", async ({ staged: stagedSteps, own: ownSteps, rest, steps }) => {
+    const customerId = customers[3]!;
+    await pool.query(`DELETE FROM "Recommendation" WHERE "customerId" = $1`, [customerId]);
+    await pool.query(`DELETE FROM "RunDecision" WHERE "customerId" = $1`, [customerId]);
+    if (stagedSteps) {
+      await pool.query(`INSERT INTO "RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace) VALUES ($1, $2, 1, false, '{}', $3::json)`, [runId, customerId, JSON.stringify(stagedSteps)]);
+    }
+    const written = decision(customerId, { trace: { steps: ownSteps, ...rest } });
+    await createPgCapacityStore(pool).transact(async () => ({ value: null, writes: { decisions: [written] } }));
+    const { rows } = await pool.query(`SELECT trace FROM "Recommendation" WHERE id = $1`, [written.id]);
+    expect(rows[0].trace).toEqual({ steps, ...rest });
+    // The order of keys is the one written: steps first.
+    expect(Object.keys(rows[0].trace)).toEqual(["steps", ...Object.keys(rest)]);
   });
 
   test("a failing write leaves no decision and no counter change behind", async () => {

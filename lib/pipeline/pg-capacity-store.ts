@@ -37,20 +37,38 @@ const DECISION_COLUMNS = [
 ].map((c) => `"${c}"`).join(", ");
 
 /**
- * Recommendations through COPY: each row is read once by PostgreSQL (traces are most of the bytes),
- * where a JSON record set would be parsed whole and then each trace again.
+ * Recommendations through COPY, into a table of this transaction first: each row is read once by
+ * PostgreSQL, where a JSON record set would be parsed whole and then each field again. A run's
+ * customer gets the steps the run staged when it decided them (RunDecision, most of a trace's
+ * bytes) put in front of the allocation's own in the database, so a worker never reads them back
+ * nor writes them again. Both lists are JSON arrays as JSON.stringify wrote them, joined as text;
+ * the cast to json checks the result.
  */
 async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>, now: string) {
-  const rows = decisions.map(
-    (d) =>
+  await client.query(`CREATE TEMP TABLE recommendation_in ON COMMIT DROP AS SELECT ${DECISION_COLUMNS}, ''::text AS "traceRest" FROM "Recommendation" WITH NO DATA`);
+  const rows = decisions.map((d) => {
+    const { steps, ...rest } = d.trace;
+    return (
       [
         copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
         copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), copyJson(d.alternatives), copyJson(d.fallbackPath),
-        copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(d.trace),
-        d.fates === undefined || d.fates === null ? copyField(null) : copyJson(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now),
-      ].join("\t") + "\n",
+        copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(steps),
+        d.fates === undefined || d.fates === null ? copyField(null) : copyJson(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now), copyJson(rest),
+      ].join("\t") + "\n"
+    );
+  });
+  await copyRows(client, `recommendation_in (${DECISION_COLUMNS}, "traceRest")`, rows);
+  const columns = DECISION_COLUMNS.split(", ").map((c) => (c === `"trace"` ? "" : `i.${c}`));
+  const steps = `CASE WHEN d.trace IS NULL OR d.trace::text = '[]' THEN i.trace::text
+                      WHEN i.trace::text = '[]' THEN d.trace::text
+                      ELSE left(d.trace::text, -1) || ',' || substr(i.trace::text, 2) END`;
+  const trace = `('{"steps":' || ${steps} || CASE WHEN i."traceRest" = '{}' THEN '}' ELSE ',' || substr(i."traceRest", 2) END)::json`;
+  await client.query(
+    `INSERT INTO "Recommendation" (${DECISION_COLUMNS})
+     SELECT ${columns.map((c) => c || trace).join(", ")}
+       FROM recommendation_in i LEFT JOIN "RunDecision" d ON d."runId" = i."runId" AND d."customerId" = i."customerId"`,
   );
-  await copyRows(client, `"Recommendation" (${DECISION_COLUMNS})`, rows);
+  await client.query(`DROP TABLE recommendation_in`);
 }
 
 /** The insights of the analysed customers among `decisions`, one per customer. */

@@ -77,7 +77,7 @@ describe("allocation agent on PostgreSQL", () => {
       const decision: DecisionRecord = {
         id, runId, customerId, status: outcome === "held" ? "pending_review" : "no_action", treatmentKey: outcome === "held" ? "retention_call" : null,
         policy: "rules", rationale: "test", confidence: 0.5, expectedValue: 10, alternatives: [], fallbackPath: [], permissionStatement: "Call marketing allowed",
-        nextContactAt: null, failureReason: null, trace: [],
+        nextContactAt: null, failureReason: null, trace: { steps: [] },
       };
       return { value: { id, outcome }, writes: { decisions: [decision] } };
     });

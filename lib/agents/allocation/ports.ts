@@ -42,7 +42,11 @@ export type DecisionRecord = {
   permissionStatement: string;
   nextContactAt: string | null;
   failureReason: string | null;
-  trace: unknown;
+  /**
+   * The agents' steps and what the decision noted. Steps a run staged for the customer before
+   * allocating (deciding it) are kept by the store and put in front of these, so they are never read back.
+   */
+  trace: { steps: unknown[] } & Record<string, unknown>;
   /** Every catalog treatment's fate (TreatmentFate[]); null or absent when the decision has none. */
   fates?: unknown;
   /** The journey analysis the decision read, stored as the customer's insight with it; absent when the customer was not analysed. */
