@@ -13,8 +13,12 @@ import { refreshRiskCalibration } from "../pipeline/risk-calibration";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
 import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
 
-/** Customers one allocate job serves before handing the rest to the next: a few seconds of work, well inside its expiry. */
-const ALLOCATION_STEP = 2_000;
+/**
+ * Customers one allocation step serves: a few seconds of work (about 0.8 ms a customer on two
+ * cores), well inside a job's expiry. Each step reads the run's state and stored order again, which
+ * cost 10,000 customers about 0.8 s in steps of 2,000.
+ */
+const ALLOCATION_STEP = 5_000;
 
 export type WorkerOptions = OpenQueueOptions & {
   pool: pg.Pool;
