@@ -188,6 +188,8 @@ async function stageChunk(
   opts: { run: RunRow; outcomes: Outcome[]; model: ChatModel | null; onLast?: (client: pg.PoolClient) => Promise<void> },
 ): Promise<ChunkResult> {
   const { run, outcomes, model } = opts;
+  // Written out before the transaction, which then holds no lock while this process works.
+  const staged = outcomes.map((o) => stagedRow(run.id, o));
   return withTransaction(pool, async (client) => {
     // Customers a retried chunk staged already stay as they were.
     const { rows: present } = await client.query<{ customerId: string }>(
@@ -196,7 +198,7 @@ async function stageChunk(
     );
     const isStaged = new Set(present.map((r) => r.customerId));
     const fresh = outcomes.filter((o) => !isStaged.has(o.customerId));
-    if (fresh.length > 0) await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace, context)`, fresh.map((o) => stagedRow(run.id, o)));
+    if (fresh.length > 0) await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace, context)`, staged.filter((_, n) => !isStaged.has(outcomes[n]!.customerId)));
     const locked = await readRun(client, run.id, { isLocked: true });
     // Ended or allocating meanwhile: this chunk's rows go with the rollback.
     if (!locked || !isLive(locked) || locked.phase !== "deciding") throw new ChunkNotStaged();

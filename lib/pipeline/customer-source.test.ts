@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../database/testing";
 import { insertCustomers, insertRecommendation, insertRun, insertTreatment } from "../queries/test-fixtures";
+import { CONTACT_STATUSES } from "../agents/journey/build";
 import { createPgCustomerSource, loadCustomersFromPg, utcIsoFromPg } from "./customer-source";
 
 let t: TestDatabase;
@@ -170,4 +171,23 @@ describe("utcIsoFromPg", () => {
     expect(rows).toHaveLength(4);
     for (const r of rows) expect(utcIsoFromPg(r.raw)).toBe(r.formatted);
   });
+});
+
+test("a customer's contacts are read through the partial index of contacts, which holds exactly the contact statuses", async () => {
+  const { rows: index } = await pool.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname = 'Recommendation_contacts_idx'`);
+  expect([...index[0]!.indexdef.matchAll(/'(\w+)'::"RecommendationStatus"/g)].map((m) => m[1]).sort()).toEqual([...CONTACT_STATUSES].sort());
+  // The statement the load sends, explained with sequential scans ruled out: the planner may use the partial index only if the statement implies its condition.
+  const sent: { text: string; values: unknown[] }[] = [];
+  const recording = { query: (text: string, values: unknown[]) => (sent.push({ text, values }), pool.query(text, values)) } as unknown as pg.Pool;
+  await loadCustomersFromPg(recording, ["SEED-1"]);
+  const contacts = sent.find((s) => s.text.includes("row_number()"))!;
+  const client = await pool.connect();
+  try {
+    await client.query("SET enable_seqscan = off");
+    const { rows: plan } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${contacts.text}`, contacts.values);
+    expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("Recommendation_contacts_idx");
+  } finally {
+    await client.query("RESET enable_seqscan");
+    client.release();
+  }
 });
