@@ -13,7 +13,7 @@ import type { TreatmentContext } from "../agents/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
-import { copyRow, copyRows } from "../database/copy";
+import { copyField, copyJson, copyRows } from "../database/copy";
 import { withTransaction } from "../database/transaction";
 import { modelFaultCounters, scopedModel } from "../llm/circuit-breaker";
 import { loadCatalog } from "../pipeline/catalog";
@@ -226,8 +226,9 @@ async function stageChunk(
 function stagedRow(runId: string, o: Outcome): string {
   const { trace, context, ...light } = o as Outcome & { trace?: TraceStep[]; context?: TreatmentContext };
   const isDecided = o.kind === "decided";
-  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-  return copyRow([runId, o.customerId, isDecided ? o.priority : 0, isDecided ? o.isHighValue : false, json(light), json(trace), json(context)]);
+  // JSON text has no raw tab or newline, so its fields only need their backslashes doubled (copyJson).
+  const json = (value: unknown) => (value === undefined ? copyField(null) : copyJson(value));
+  return `${[copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), json(light), json(trace), json(context)].join("\t")}\n`;
 }
 
 /** Rolls a chunk's staging back: its run ended or moved on while the chunk was decided. */
