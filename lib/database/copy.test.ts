@@ -1,19 +1,6 @@
-import pg from "pg";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { copyField, copyJson, copyRow, copyRows, inChunks } from "./copy";
-import { type TestDatabase, createTestDatabase } from "./testing";
-
-let db: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-});
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+import { describe, expect, test } from "vitest";
+import { copyField, copyJson, copyJsonOrNull, copyLine, copyRow, copyRows, inChunks } from "./copy";
+import { usePoolPerTest } from "./testing";
 
 test.each([
   { value: null, field: "\\N" },
@@ -26,6 +13,20 @@ test.each([
   expect(copyField(value)).toBe(field);
 });
 
+test.each([
+  { value: undefined, field: "\\N" },
+  { value: null, field: "\\N" },
+  { value: [], field: "[]" },
+  { value: { note: 'a "b" \\ c' }, field: '{"note":"a \\\\"b\\\\" \\\\\\\\ c"}' },
+])("copyJsonOrNull($value) is $field", ({ value, field }) => {
+  expect(copyJsonOrNull(value)).toBe(field);
+});
+
+test("copyLine joins encoded fields with tabs and ends the row, as copyRow does for raw values", () => {
+  expect(copyLine([copyField("a\tb"), copyField(null), copyJson({ x: 1 })])).toBe('a\\tb\t\\N\t{"x":1}\n');
+  expect(copyLine(["x", "\\N", "1"])).toBe(copyRow(["x", null, 1]));
+});
+
 test("inChunks joins rows into pieces of about the size asked, each a whole number of rows, losing no byte", () => {
   const rows = Array.from({ length: 300 }, (_, n) => `${n}\tcafé — ${"x".repeat(n)}\n`);
   const chunks = [...inChunks(rows, 4_096)];
@@ -36,17 +37,21 @@ test("inChunks joins rows into pieces of about the size asked, each a whole numb
   expect([...inChunks([])]).toEqual([]);
 });
 
-test("copyRows loads rows of text and JSON across many chunks exactly as written, multi-byte characters and escapes included", async () => {
-  await pool.query(`CREATE TABLE copied (n int PRIMARY KEY, label text, doc json)`);
-  const docs = Array.from({ length: 2_000 }, (_, n) => ({ n, text: `Retention call — £${n}… "quoted" \\ back\tslash`, steps: Array.from({ length: n % 7 }, (_, k) => ({ k, note: "é".repeat(k) })) }));
-  const client = await pool.connect();
-  try {
-    await copyRows(client, "copied (n, label, doc)", docs.map((d) => `${copyRow([d.n, `line ${d.n}\nnext`])}`.slice(0, -1) + `\t${copyJson(d)}\n`));
-  } finally {
-    client.release();
-  }
-  const { rows } = await pool.query<{ n: number; label: string; doc: unknown }>(`SELECT n, label, doc FROM copied ORDER BY n`);
-  expect(rows).toHaveLength(2_000);
-  expect(rows.map((r) => r.doc)).toEqual(docs);
-  expect(rows[1_999]!.label).toBe("line 1999\nnext");
+describe("copyRows", () => {
+  const t = usePoolPerTest({ max: 2 });
+
+  test("loads rows of text and JSON across many chunks exactly as written, multi-byte characters and escapes included", async () => {
+    await t.pool.query(`CREATE TABLE copied (n int PRIMARY KEY, label text, doc json)`);
+    const docs = Array.from({ length: 2_000 }, (_, n) => ({ n, text: `Retention call — £${n}… "quoted" \\ back\tslash`, steps: Array.from({ length: n % 7 }, (_, k) => ({ k, note: "é".repeat(k) })) }));
+    const client = await t.pool.connect();
+    try {
+      await copyRows(client, "copied (n, label, doc)", docs.map((d) => copyLine([copyField(d.n), copyField(`line ${d.n}\nnext`), copyJson(d)])));
+    } finally {
+      client.release();
+    }
+    const { rows } = await t.pool.query<{ n: number; label: string; doc: unknown }>(`SELECT n, label, doc FROM copied ORDER BY n`);
+    expect(rows).toHaveLength(2_000);
+    expect(rows.map((r) => r.doc)).toEqual(docs);
+    expect(rows[1_999]!.label).toBe("line 1999\nnext");
+  });
 });

@@ -24,6 +24,16 @@ export function copyJson(value: unknown): string {
   return (JSON.stringify(value) ?? "null").replaceAll("\\", "\\\\");
 }
 
+/** copyJson for a nullable JSON column: undefined and null are SQL NULL (\N), not the JSON value null. */
+export function copyJsonOrNull(value: unknown): string {
+  return value === undefined || value === null ? "\\N" : copyJson(value);
+}
+
+/** One row in COPY text format from fields already encoded (copyField, copyJson), newline-terminated. */
+export function copyLine(fields: readonly string[]): string {
+  return `${fields.join("\t")}\n`;
+}
+
 /** One row in COPY text format, newline-terminated. */
 export function copyRow(values: readonly CopyValue[]): string {
   let line = "";

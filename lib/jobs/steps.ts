@@ -13,7 +13,7 @@ import type { TreatmentContext } from "../agents/messages";
 import type { ChatModel } from "../agents/ports";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { createTreatmentAgent } from "../agents/treatment/treatment-agent";
-import { copyField, copyJson, copyRows } from "../database/copy";
+import { copyField, copyJson, copyJsonOrNull, copyLine, copyRows } from "../database/copy";
 import { withTransaction } from "../database/transaction";
 import { modelFaultCounters, scopedModel } from "../llm/circuit-breaker";
 import { loadCatalog } from "../pipeline/catalog";
@@ -189,16 +189,16 @@ async function stageChunk(
 ): Promise<ChunkResult> {
   const { run, outcomes, model } = opts;
   // Written out before the transaction, which then holds no lock while this process works.
-  const staged = outcomes.map((o) => stagedRow(run.id, o));
+  const staged = outcomes.map((o) => ({ customerId: o.customerId, row: stagedRow(run.id, o) }));
   return withTransaction(pool, async (client) => {
     // Customers a retried chunk staged already stay as they were.
     const { rows: present } = await client.query<{ customerId: string }>(
       `SELECT "customerId" FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
-      [run.id, outcomes.map((o) => o.customerId)],
+      [run.id, staged.map((s) => s.customerId)],
     );
     const isStaged = new Set(present.map((r) => r.customerId));
-    const fresh = outcomes.filter((o) => !isStaged.has(o.customerId));
-    if (fresh.length > 0) await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace, context)`, staged.filter((_, n) => !isStaged.has(outcomes[n]!.customerId)));
+    const fresh = staged.filter((s) => !isStaged.has(s.customerId));
+    if (fresh.length > 0) await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace, context)`, fresh.map((s) => s.row));
     const locked = await readRun(client, run.id, { isLocked: true });
     // Ended or allocating meanwhile: this chunk's rows go with the rollback.
     if (!locked || !isLive(locked) || locked.phase !== "deciding") throw new ChunkNotStaged();
@@ -226,9 +226,7 @@ async function stageChunk(
 function stagedRow(runId: string, o: Outcome): string {
   const { trace, context, ...light } = o as Outcome & { trace?: TraceStep[]; context?: TreatmentContext };
   const isDecided = o.kind === "decided";
-  // JSON text has no raw tab or newline, so its fields only need their backslashes doubled (copyJson).
-  const json = (value: unknown) => (value === undefined ? copyField(null) : copyJson(value));
-  return `${[copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), json(light), json(trace), json(context)].join("\t")}\n`;
+  return copyLine([copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), copyJson(light), copyJsonOrNull(trace), copyJsonOrNull(context)]);
 }
 
 /** Rolls a chunk's staging back: its run ended or moved on while the chunk was decided. */

@@ -2,7 +2,7 @@
 // transactions can never deadlock on them), decides in memory, then writes decisions, history and
 // counters before committing. The table's CHECK (0 <= used <= limit) backs the arithmetic.
 import type pg from "pg";
-import { copyField, copyJson, copyRows } from "../database/copy";
+import { copyField, copyJson, copyJsonOrNull, copyLine, copyRows } from "../database/copy";
 import { withTransaction } from "../database/transaction";
 import type { LockedResource } from "../agents/allocation/capacity";
 import type {
@@ -45,17 +45,16 @@ const DECISION_COLUMNS = [
  * the cast to json checks the result.
  */
 async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>, now: string) {
+  // One call per capacity transaction: the table goes with its commit (or its rollback).
   await client.query(`CREATE TEMP TABLE recommendation_in ON COMMIT DROP AS SELECT ${DECISION_COLUMNS}, ''::text AS "traceRest" FROM "Recommendation" WITH NO DATA`);
   const rows = decisions.map((d) => {
     const { steps, ...rest } = d.trace;
-    return (
-      [
-        copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
-        copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), copyJson(d.alternatives), copyJson(d.fallbackPath),
-        copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(steps),
-        d.fates === undefined || d.fates === null ? copyField(null) : copyJson(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now), copyJson(rest),
-      ].join("\t") + "\n"
-    );
+    return copyLine([
+      copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
+      copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), copyJson(d.alternatives), copyJson(d.fallbackPath),
+      copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(steps),
+      copyJsonOrNull(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now), copyJson(rest),
+    ]);
   });
   await copyRows(client, `recommendation_in (${DECISION_COLUMNS}, "traceRest")`, rows);
   const columns = DECISION_COLUMNS.split(", ").map((c) => (c === `"trace"` ? "" : `i.${c}`));
@@ -68,7 +67,6 @@ async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<Bat
      SELECT ${columns.map((c) => c || trace).join(", ")}
        FROM recommendation_in i LEFT JOIN "RunDecision" d ON d."runId" = i."runId" AND d."customerId" = i."customerId"`,
   );
-  await client.query(`DROP TABLE recommendation_in`);
 }
 
 /** The insights of the analysed customers among `decisions`, one per customer. */
