@@ -280,6 +280,7 @@ function countChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: Read
 function pairChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: ReadonlyMap<string, DecisionValue>): PairedChoices {
   const paired: PairedChoices = { pairs: 0, differing: 0, learnedGainGbp: 0, learnedLossGbp: 0, switches: [] };
   const switches = new Map<string, PairedChoices["switches"][number]>();
+  const label = (v: DecisionValue) => (v.isTreated ? v.treatmentKey : v.treatmentKey ? `held out or not approved (${v.treatmentKey})` : "no action");
   for (const [key, l] of learned) {
     const c = catalog.get(key);
     if (!c) continue;
@@ -287,14 +288,14 @@ function pairChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: Reado
     if (l.treatmentKey === c.treatmentKey && l.isTreated === c.isTreated) continue;
     paired.differing++;
     const gain = l.valueGbp - c.valueGbp;
-    const label = (v: DecisionValue) => (v.isTreated ? v.treatmentKey : v.treatmentKey ? `held out or not approved (${v.treatmentKey})` : "no action");
-    const change = switches.get(`${label(c)}→${label(l)}`) ?? { catalog: label(c), learned: label(l), count: 0, learnedGainGbp: 0, why: {} };
+    const kind = `${label(c)}→${label(l)}`;
+    const change = switches.get(kind) ?? { catalog: label(c), learned: label(l), count: 0, learnedGainGbp: 0, why: {} };
     change.count++;
     const fate = l.fates.find((f) => f.treatmentKey === c.treatmentKey);
     const why = !fate ? "not decided" : fate.fate === "excluded" ? `excluded: ${fate.rule ?? "?"}` : fate.fate === "alternative" ? "ranked below" : "chosen, then not approved or held out";
     change.why[why] = (change.why[why] ?? 0) + 1;
     change.learnedGainGbp += gain;
-    switches.set(`${label(c)}→${label(l)}`, change);
+    switches.set(kind, change);
     if (gain >= 0) paired.learnedGainGbp += gain;
     else paired.learnedLossGbp -= gain;
   }
@@ -356,4 +357,3 @@ async function compareEffects(pool: pg.Pool): Promise<EffectComparison[]> {
     return { treatmentKey: l.treatmentKey, patternKey: l.patternKey, catalogEffect: l.catalogEffect, learnedEffect: l.learnedEffect, appliedEffect: weight > 0 ? applied / weight : l.learnedEffect, trueEffect: weight > 0 ? reduced / weight : 0, outcomes: l.outcomes, hasEnoughEvidence: l.hasEnoughEvidence };
   });
 }
-

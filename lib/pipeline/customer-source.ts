@@ -5,8 +5,8 @@ import type pg from "pg";
 import { channels } from "../agents/domain";
 import type { Channel, ChannelPermission, ContactPreferences, CustomerData, CustomerProfile, JourneyEvent, PriorContact } from "../agents/domain";
 import { asAttributes, findKey, readString } from "../agents/journey/attributes";
-import { CONTACT_STATUSES } from "../agents/journey/build";
 import type { CustomerDataSource } from "../agents/ports";
+import { CONTACT_STATUSES_SQL } from "./contact-statuses";
 
 export const DEFAULT_LANGUAGE = "en";
 export const DEFAULT_TIME_ZONE = "Europe/London";
@@ -94,8 +94,7 @@ const PREFERENCES_SQL = `
 // Our contacts (CONTACT_STATUSES), dated from the review; filtered before the latest few are taken,
 // so decisions that never reached the customer cannot crowd real contacts out. The channel is the
 // treatment's, read even when it has since been deactivated, so the contact policy still counts it;
-// the customer's answer comes from the decision's recorded outcome, when there is one. The statuses
-// are written into the statement so that the partial index of contacts (Recommendation_contacts_idx) serves it.
+// the customer's answer comes from the decision's recorded outcome, when there is one.
 const DECISIONS_SQL = `
   SELECT "customerId", "treatmentKey", status, "decidedAt", channel, response, "respondedAt" FROM (
     SELECT r."customerId", r."treatmentKey", r.status::text AS status, t.channel::text AS channel,
@@ -103,7 +102,7 @@ const DECISIONS_SQL = `
            o.response::text AS response, to_char(o."recordedAt", ${ISO}) AS "respondedAt",
            row_number() OVER (PARTITION BY r."customerId" ORDER BY COALESCE(r."reviewedAt", r."createdAt") DESC, r.id) AS n
     FROM "Recommendation" r LEFT JOIN "Treatment" t ON t.key = r."treatmentKey" LEFT JOIN "Outcome" o ON o."recommendationId" = r.id
-    WHERE r."customerId" = ANY($1::text[]) AND r."treatmentKey" IS NOT NULL AND r.status IN (${CONTACT_STATUSES.map((s) => `'${s}'`).join(", ")})
+    WHERE r."customerId" = ANY($1::text[]) AND r."treatmentKey" IS NOT NULL AND r.status IN (${CONTACT_STATUSES_SQL})
   ) d WHERE n <= ${PRIOR_CONTACT_LIMIT}
   ORDER BY "customerId", "decidedAt"`;
 

@@ -9,6 +9,7 @@
 import type pg from "pg";
 import type { Eligibility, LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
 import { type ContactCounts, type TreatmentOutcome, learnEffects } from "../agents/evaluation/learn-effects";
+import { CONTACT_STATUSES_SQL } from "./contact-statuses";
 import { applyStoredRiskCalibration } from "./risk-calibration";
 
 /**
@@ -44,12 +45,12 @@ const OUTCOMES_SQL = `
         FROM json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace WHEN json_typeof(r.trace->'steps') = 'array' THEN r.trace->'steps' ELSE '[]'::json END) s
        WHERE s->>'type' = 'analyze_journey' LIMIT 1) j ON true
    WHERE (o."stayed90d" IS NOT NULL OR o."stayed30d" IS NOT NULL)
-     AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')))`;
+     AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN (${CONTACT_STATUSES_SQL})))`;
 
 const CONTACTS_SQL = `
   SELECT r."treatmentKey", count(*)::int AS attempts, count(*) FILTER (WHERE o."contactMade")::int AS made
     FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
-   WHERE r."treatmentKey" IS NOT NULL AND r.status IN ('approved', 'overridden')
+   WHERE r."treatmentKey" IS NOT NULL AND r.status IN (${CONTACT_STATUSES_SQL})
    GROUP BY r."treatmentKey"`;
 
 /** Every treated or held-out decision with a 90- or 30-day outcome, as the learned effects read them. */

@@ -31,6 +31,7 @@ export type Baseline = {
 
 type Band = { upperRisk: number; ratePerRisk: number; flatRate: number; leavers: number };
 
+const isScored = (risk: number | null): risk is number => risk !== null && Number.isFinite(risk);
 const churnOf = (group: readonly BaselineObservation[]) => (group.length === 0 ? 0 : group.filter((o) => o.hasLeft).length / group.length);
 
 /**
@@ -40,8 +41,8 @@ const churnOf = (group: readonly BaselineObservation[]) => (group.length === 0 ?
  * held-out customers without one (or all of them, if none).
  */
 export function fitBaseline(heldOut: readonly BaselineObservation[], opts: { bands?: number } = {}): Baseline {
-  const scored = heldOut.filter((o): o is BaselineObservation & { risk: number } => o.risk !== null && Number.isFinite(o.risk)).sort((a, b) => a.risk - b.risk);
-  const unscored = heldOut.filter((o) => o.risk === null || !Number.isFinite(o.risk));
+  const scored = heldOut.filter((o): o is BaselineObservation & { risk: number } => isScored(o.risk)).sort((a, b) => a.risk - b.risk);
+  const unscored = heldOut.filter((o) => !isScored(o.risk));
   const overall = churnOf(heldOut);
   const unscoredRate = unscored.length > 0 ? churnOf(unscored) : overall;
   // Customers of equal risk stay in one band: split between two, each band would read a different rate for the same risk.
@@ -61,18 +62,20 @@ export function fitBaseline(heldOut: readonly BaselineObservation[], opts: { ban
   });
   const allLeavers = heldOut.filter((o) => o.hasLeft).length;
   const unscoredLeavers = unscored.length > 0 ? unscored.filter((o) => o.hasLeft).length : allLeavers;
+  const bandIndexOf = (risk: number) => bands.findIndex((b) => risk <= b.upperRisk);
+  const source = (key: string, leavers: number) => ({ key, relativeVariance: 1 / Math.max(1, leavers) });
   return {
     expectedChurn: (risk) => {
-      if (risk === null || !Number.isFinite(risk)) return unscoredRate;
-      const band = bands.find((b) => risk <= b.upperRisk);
+      if (!isScored(risk)) return unscoredRate;
+      const band = bands[bandIndexOf(risk)];
       if (!band) return overall;
       // A band scored all zero has no risk to scale: its customers leave at its plain rate.
       return Math.min(1, band.ratePerRisk > 0 ? band.ratePerRisk * risk : band.flatRate);
     },
     sourceOf: (risk) => {
-      const index = risk === null || !Number.isFinite(risk) ? -1 : bands.findIndex((b) => risk <= b.upperRisk);
-      const leavers = index >= 0 ? bands[index]!.leavers : risk === null || !Number.isFinite(risk) ? unscoredLeavers : allLeavers;
-      return { key: index >= 0 ? `band ${index}` : risk === null || !Number.isFinite(risk) ? "unscored" : "all", relativeVariance: 1 / Math.max(1, leavers) };
+      if (!isScored(risk)) return source("unscored", unscoredLeavers);
+      const index = bandIndexOf(risk);
+      return index >= 0 ? source(`band ${index}`, bands[index]!.leavers) : source("all", allLeavers);
     },
     heldOut: heldOut.length,
     leavers: allLeavers,
