@@ -221,10 +221,17 @@ describe("runCustomerPipelineAction", () => {
     const rec = result.data.recommendation!;
     expect(rec.policy).toBe("rules");
     expect(rec.rationale.length).toBeGreaterThan(20);
-    const stored = (await pool.query(`SELECT "customerId", status, trace FROM "Recommendation" WHERE id = $1`, [rec.id])).rows[0];
+    const stored = (
+      await pool.query(
+        `SELECT r."customerId", r.status, r.trace, t.steps AS decided FROM "Recommendation" r
+           JOIN "DecisionTrace" t ON t."runId" = r."runId" AND t."customerId" = r."customerId" WHERE r.id = $1`,
+        [rec.id],
+      )
+    ).rows[0];
     expect(stored.customerId).toBe("T-0003");
     expect(stored.status).toBe(rec.status);
-    expect(stored.trace.steps.length).toBeGreaterThanOrEqual(5);
+    // The decision's steps, kept for the run, and the recommendation's own after them.
+    expect(stored.decided.length + stored.trace.steps.length).toBeGreaterThanOrEqual(5);
   });
 
   test.each([

@@ -9,7 +9,7 @@ import { createRun, executeRun, requestCancel } from "../pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "../pipeline/testing/fixtures";
 import { QUEUES } from "./queue";
 import { spawnWorker } from "./spawn";
-import { decideRunChunk } from "./steps";
+import { allocateRunStep, decideRunChunk } from "./steps";
 import { type Worker, startWorker } from "./worker";
 
 const children: ChildProcess[] = [];
@@ -73,6 +73,13 @@ describe("runs through the job queue", () => {
       expect(r.held, r.key).toBe(r.live);
     }
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "RunDecision" WHERE "runId" = $1`, [runId])).n).toBe(0);
+    // Each customer's decision steps are kept once, beside its recommendation.
+    const kept = await one<{ n: number; matched: number }>(
+      `SELECT count(*)::int AS n, count(r.id)::int AS matched FROM "DecisionTrace" t
+         LEFT JOIN "Recommendation" r ON r."runId" = t."runId" AND r."customerId" = t."customerId" WHERE t."runId" = $1`,
+      [runId],
+    );
+    expect(kept).toEqual({ n: 120, matched: 120 });
   }, 120_000);
 
   test("cancelled one second after start: no chunk is staged after the cancel, and nothing is allocated", async () => {
@@ -87,7 +94,7 @@ describe("runs through the job queue", () => {
     await sleep(1_500);
     const after = await one<{ decided: number; staged: number; recs: number; holds: number }>(
       `SELECT decided,
-              (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged,
+              (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) + (SELECT count(*)::int FROM "DecisionTrace" WHERE "runId" = $1) AS staged,
               (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs,
               (SELECT count(*)::int FROM "Allocation" WHERE "runId" = $1) AS holds
          FROM "Run" WHERE id = $1`,
@@ -126,12 +133,56 @@ describe("runs through the job queue", () => {
     for (const [from, to] of chunks) {
       await decideRunChunk(t.pool, { runId: run.runId, customerIds: run.customerIds.slice(from, to), model: null, onLast: async () => void lasts++ });
     }
-    const row = await one<{ decided: number; phase: string; staged: number }>(
-      `SELECT decided, phase::text, (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged FROM "Run" WHERE id = $1`,
+    const row = await one<{ decided: number; phase: string; staged: number; steps: number }>(
+      `SELECT decided, phase::text, (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged,
+              (SELECT count(*)::int FROM "DecisionTrace" WHERE "runId" = $1) AS steps FROM "Run" WHERE id = $1`,
       [run.runId],
     );
-    expect(row).toEqual({ decided, phase: "allocating", staged: decided });
+    expect(row).toEqual({ decided, phase: "allocating", staged: decided, steps: decided });
     expect(lasts).toBe(1);
+  });
+
+  test("cancelled between allocation steps: the decision steps of customers written stay with them, the others' go with the staging", async () => {
+    await insertCatalog(t.db.url);
+    const ids = await insertCustomers(t.db.url, { count: 30 });
+    await insertPermissions(t.db.url, ids);
+    const run = await createRun(t.pool, { scope: { limit: 30 }, policy: "rules" });
+    await t.pool.query(`UPDATE "Run" SET options = '{"batchSize": 5, "chunkSize": 30, "concurrency": 2}' WHERE id = $1`, [run.runId]);
+    expect(await decideRunChunk(t.pool, { runId: run.runId, customerIds: run.customerIds, model: null })).toBe("last");
+    expect(await allocateRunStep(t.pool, { runId: run.runId, maxCustomers: 10 })).toEqual({ isMore: true });
+    await requestCancel(t.pool, { runId: run.runId, actor: { id: null, label: "test" } });
+    const ended = await allocateRunStep(t.pool, { runId: run.runId, maxCustomers: 10 });
+    expect(ended.isMore).toBe(false);
+    const row = await one<{ status: string; recs: number; kept: number; keptWritten: number; staged: number }>(
+      `SELECT status::text,
+              (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs,
+              (SELECT count(*)::int FROM "DecisionTrace" WHERE "runId" = $1) AS kept,
+              (SELECT count(*)::int FROM "DecisionTrace" d JOIN "Recommendation" r ON r."runId" = d."runId" AND r."customerId" = d."customerId" WHERE d."runId" = $1) AS "keptWritten",
+              (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged
+         FROM "Run" WHERE id = $1`,
+      [run.runId],
+    );
+    expect(row.status).toBe("cancelled");
+    expect(row.recs).toBeGreaterThan(0);
+    expect(row.recs).toBeLessThan(30);
+    expect(row).toMatchObject({ kept: row.recs, keptWritten: row.recs, staged: 0 });
+  });
+
+  test("a customer deleted while their chunk is staged: the chunk stages, without steps to keep for them", async () => {
+    await insertCatalog(t.db.url);
+    await insertCustomers(t.db.url, { count: 6 });
+    const run = await createRun(t.pool, { scope: { limit: 6 }, policy: "rules" });
+    const gone = run.customerIds[2]!;
+    // Inside the staging transaction, after the customers were decided and before their steps are written.
+    await t.pool.query(`CREATE FUNCTION vanish() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM "Customer" WHERE id = '${gone}'; RETURN NULL; END $$`);
+    await t.pool.query(`CREATE TRIGGER vanish AFTER INSERT ON "RunDecision" FOR EACH STATEMENT EXECUTE FUNCTION vanish()`);
+    expect(await decideRunChunk(t.pool, { runId: run.runId, customerIds: run.customerIds, model: null })).toBe("last");
+    const row = await one<{ decided: number; staged: number; kept: string[] }>(
+      `SELECT decided, (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged,
+              (SELECT array_agg("customerId" ORDER BY "customerId") FROM "DecisionTrace" WHERE "runId" = $1) AS kept FROM "Run" WHERE id = $1`,
+      [run.runId],
+    );
+    expect(row).toEqual({ decided: 6, staged: 6, kept: run.customerIds.filter((id) => id !== gone).sort() });
   });
 
   test("a run past its deadline stops like a cancel, holds nothing and says why", async () => {

@@ -87,7 +87,7 @@ export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pic
       WHERE id = $1 AND status IN ('queued', 'running') AND phase = 'deciding'`,
     [run.id, JSON.stringify(summary), run.isPastDeadline ? DEADLINE_REASON : null],
   );
-  if (rowCount) await db.query(`DELETE FROM "RunDecision" WHERE "runId" = $1`, [run.id]);
+  if (rowCount) await dropStaging(db, run.id);
   return (rowCount ?? 0) > 0;
 }
 
@@ -101,8 +101,21 @@ export async function failRun(pool: pg.Pool, runId: string, reason: string): Pro
         WHERE id = $1 AND status IN ('queued', 'running')`,
       [runId, reason.slice(0, 2000)],
     );
-    if (rowCount) await client.query(`DELETE FROM "RunDecision" WHERE "runId" = $1`, [runId]);
+    if (rowCount) await dropStaging(client, runId);
   });
+}
+
+/**
+ * Removes an ended run's staging: its staged outcomes, and the decision steps of customers it never
+ * wrote (a cancel or failure let them go); the steps of those written stay with their recommendations.
+ */
+async function dropStaging(db: Pick<pg.ClientBase, "query">, runId: string): Promise<void> {
+  await db.query(`DELETE FROM "RunDecision" WHERE "runId" = $1`, [runId]);
+  await db.query(
+    `DELETE FROM "DecisionTrace" t WHERE t."runId" = $1
+        AND NOT EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."runId" = t."runId" AND r."customerId" = t."customerId")`,
+    [runId],
+  );
 }
 
 /** The data, journey and treatment agents of steps 1–4 for one chunk. */
@@ -168,11 +181,14 @@ export async function decideRunChunk(
   // there (a unique violation) and tries once more, then finds them staged and adds nothing.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await stageChunk(pool, { run, outcomes, model, onLast: opts.onLast });
+      return await stageChunk(pool, { run, outcomes, model, onLast: opts.onLast, isCheckingCustomers: attempt > 1 });
     } catch (err) {
       // The run ended, or was deleted (a demo reset) so its rows could not be written: nothing to stage.
-      if (err instanceof ChunkNotStaged || (err as { code?: string }).code === FOREIGN_KEY_VIOLATION) return "stopped";
-      if ((err as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 3) throw err;
+      const { code, constraint } = err as { code?: string; constraint?: string };
+      // A customer deleted meanwhile has no steps to keep: the next attempt leaves them out.
+      const isCustomerGone = code === FOREIGN_KEY_VIOLATION && constraint === "DecisionTrace_customerId_fkey";
+      if (err instanceof ChunkNotStaged || (code === FOREIGN_KEY_VIOLATION && !isCustomerGone)) return "stopped";
+      if ((code !== UNIQUE_VIOLATION && !isCustomerGone) || attempt >= 3) throw err;
     }
   }
 }
@@ -185,11 +201,11 @@ export async function decideRunChunk(
  */
 async function stageChunk(
   pool: pg.Pool,
-  opts: { run: RunRow; outcomes: Outcome[]; model: ChatModel | null; onLast?: (client: pg.PoolClient) => Promise<void> },
+  opts: { run: RunRow; outcomes: Outcome[]; model: ChatModel | null; onLast?: (client: pg.PoolClient) => Promise<void>; isCheckingCustomers?: boolean },
 ): Promise<ChunkResult> {
   const { run, outcomes, model } = opts;
   // Written out before the transaction, which then holds no lock while this process works.
-  const staged = outcomes.map((o) => ({ customerId: o.customerId, row: stagedRow(run.id, o) }));
+  const staged = outcomes.map((o) => ({ customerId: o.customerId, ...stagedRows(run.id, o) }));
   return withTransaction(pool, async (client) => {
     // Customers a retried chunk staged already stay as they were.
     const { rows: present } = await client.query<{ customerId: string }>(
@@ -198,7 +214,12 @@ async function stageChunk(
     );
     const isStaged = new Set(present.map((r) => r.customerId));
     const fresh = staged.filter((s) => !isStaged.has(s.customerId));
-    if (fresh.length > 0) await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace, context)`, fresh.map((s) => s.row));
+    if (fresh.length > 0) {
+      await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, context)`, fresh.map((s) => s.row));
+      const existing = opts.isCheckingCustomers ? await existingCustomers(client, fresh.map((s) => s.customerId)) : null;
+      const traces = fresh.flatMap((s) => (s.traceRow && (!existing || existing.has(s.customerId)) ? [s.traceRow] : []));
+      if (traces.length > 0) await copyRows(client, `"DecisionTrace" ("runId", "customerId", steps)`, traces);
+    }
     const locked = await readRun(client, run.id, { isLocked: true });
     // Ended or allocating meanwhile: this chunk's rows go with the rollback.
     if (!locked || !isLive(locked) || locked.phase !== "deciding") throw new ChunkNotStaged();
@@ -222,11 +243,23 @@ async function stageChunk(
   });
 }
 
-/** A staged customer as a COPY row: the outcome without its trace and context, which have columns of their own. */
-function stagedRow(runId: string, o: Outcome): string {
+/**
+ * A staged customer as COPY rows: the outcome without its trace and context (the context in a column
+ * of its own), and the decision's steps for DecisionTrace, where they stay; none when it took none.
+ */
+function stagedRows(runId: string, o: Outcome): { row: string; traceRow: string | null } {
   const { trace, context, ...light } = o as Outcome & { trace?: TraceStep[]; context?: TreatmentContext };
   const isDecided = o.kind === "decided";
-  return copyLine([copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), copyJson(light), copyJsonOrNull(trace), copyJsonOrNull(context)]);
+  return {
+    row: copyLine([copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), copyJson(light), copyJsonOrNull(context)]),
+    traceRow: trace && trace.length > 0 ? copyLine([copyField(runId), copyField(o.customerId), copyJson(trace)]) : null,
+  };
+}
+
+/** Which of `customerIds` still exist. */
+async function existingCustomers(client: pg.ClientBase, customerIds: string[]): Promise<Set<string>> {
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM "Customer" WHERE id = ANY($1::text[])`, [customerIds]);
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Rolls a chunk's staging back: its run ended or moved on while the chunk was decided. */
@@ -325,8 +358,8 @@ function runPlanOfStored(stored: StoredPlan): RunPlan {
 
 /**
  * The staged outcomes of `customerIds` with their contexts (the fallback chain asks for alternatives
- * with them) and an empty trace: the steps staged with them stay in the database, and the capacity
- * store puts them in front of the allocation's own when it writes each recommendation.
+ * with them) and an empty trace: the decisions' steps stay in DecisionTrace, and each recommendation's
+ * own trace holds the allocation's steps after them.
  */
 async function stagedOutcomesOf(pool: pg.Pool, runId: string, customerIds: string[]): Promise<Outcome[]> {
   const { rows } = await pool.query<{ outcome: Outcome; context: TreatmentContext | null }>(
@@ -433,7 +466,7 @@ async function finishRun(pool: pg.Pool, opts: { run: RunRow; isStopped: boolean 
         WHERE id = $1 AND status = 'running' RETURNING id`,
       [run.id, summary.isCancelled ? "cancelled" : "completed", summary.processed, summary.byStatus.failed, JSON.stringify(summary), DEADLINE_REASON],
     );
-    if (rows.length) await client.query(`DELETE FROM "RunDecision" WHERE "runId" = $1`, [run.id]);
+    if (rows.length) await dropStaging(client, run.id);
   });
   return summary;
 }

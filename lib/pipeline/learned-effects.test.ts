@@ -22,16 +22,19 @@ async function record(
   await insertCatalog(db.url);
   const runId = await insertRun(db.url);
   const customers = await insertCustomers(db.url, { count: opts.treated.n + opts.heldOut.n });
-  // The journey step of a decision's trace, as the orchestrator keeps it (under "steps"), with the risk and patterns found then.
-  const traceOf = (risk: number | undefined) =>
-    JSON.stringify(
-      opts.pattern || risk !== undefined
-        ? { steps: [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { patterns: opts.pattern ? [{ ...opts.pattern, label: "x", evidence: [] }] : [], ...(risk !== undefined ? { metrics: { churnRisk: risk } } : {}) } } }] }
-        : { steps: [] },
-    );
+  // The journey step of a decision, with the risk and patterns found then.
+  const stepsOf = (risk: number | undefined) =>
+    opts.pattern || risk !== undefined
+      ? [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { patterns: opts.pattern ? [{ ...opts.pattern, label: "x", evidence: [] }] : [], ...(risk !== undefined ? { metrics: { churnRisk: risk } } : {}) } } }]
+      : [];
   for (const [i, customerId] of customers.entries()) {
     const isTreated = i < opts.treated.n;
-    const trace = traceOf(opts.riskOf?.(isTreated, isTreated ? i : i - opts.treated.n));
+    const steps = stepsOf(opts.riskOf?.(isTreated, isTreated ? i : i - opts.treated.n));
+    // Every other decision as a run keeps it now (its steps in DecisionTrace, the recommendation's own
+    // trace without them), the rest as older decisions were kept (every step under "steps").
+    const isKeptApart = i % 2 === 1;
+    if (isKeptApart) await pool.query(`INSERT INTO "DecisionTrace" ("runId", "customerId", steps) VALUES ($1, $2, $3::json)`, [runId, customerId, JSON.stringify(steps)]);
+    const trace = JSON.stringify({ steps: isKeptApart ? [] : steps });
     const stayed = isTreated ? i < opts.treated.retained : i - opts.treated.n < opts.heldOut.retained;
     const id = randomUUID();
     await pool.query(

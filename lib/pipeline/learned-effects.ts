@@ -4,12 +4,13 @@
 // held-out customers of the same scored risk did (lib/agents/evaluation/learn-effects.ts), since
 // each treatment goes to its own kind of customer. Outcomes are read at 90 days, or at 30 while the
 // 90 have not passed; every recorded contact attempt tells the treatment's reach. The risk and the
-// patterns are those the journey analysis found when the decision was made (its step in the trace,
-// whose steps a decision keeps under "steps"; older traces were the bare list).
+// patterns are those the journey analysis found when the decision was made (its step among the
+// decision's steps, lib/pipeline/decision-trace.ts).
 import type pg from "pg";
 import type { Eligibility, LearnedEffectInUse, PatternKey, TreatmentDefinition } from "../agents/domain";
 import { type ContactCounts, type TreatmentOutcome, learnEffects } from "../agents/evaluation/learn-effects";
 import { CONTACT_STATUSES_SQL } from "./contact-statuses";
+import { decisionStepsSql } from "./decision-trace";
 import { applyStoredRiskCalibration } from "./risk-calibration";
 
 /**
@@ -42,7 +43,7 @@ const OUTCOMES_SQL = `
              (SELECT json_agg(json_build_object('key', p->>'key', 'severity', p->>'severity'))
                 FROM json_array_elements(CASE WHEN json_typeof(s->'response'->'data'->'patterns') = 'array' THEN s->'response'->'data'->'patterns' ELSE '[]'::json END) p
                WHERE p->>'key' IS NOT NULL) AS patterns
-        FROM json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace WHEN json_typeof(r.trace->'steps') = 'array' THEN r.trace->'steps' ELSE '[]'::json END) s
+        FROM json_array_elements(${decisionStepsSql("r")}) s
        WHERE s->>'type' = 'analyze_journey' LIMIT 1) j ON true
    WHERE (o."stayed90d" IS NOT NULL OR o."stayed30d" IS NOT NULL)
      AND (r."heldOutFrom" IS NOT NULL OR (r."treatmentKey" IS NOT NULL AND r.status IN (${CONTACT_STATUSES_SQL})))`;

@@ -68,24 +68,20 @@ describe("decisions written with the capacity transaction", () => {
   ];
   const own = [{ agent: "allocation", type: "allocate_resource", message: { requests: [] }, response: { ok: true, data: { results: [] } } }];
   test.each([
-    { title: "staged steps come first, then the allocation's, and the rest of the trace stays", staged, own, rest: { notes: [awkward], usage: { calls: 0 } }, steps: [...staged, ...own] },
-    { title: "a decision with no steps of its own keeps the staged ones", staged, own: [], rest: { notes: [] }, steps: staged },
-    { title: "a failed decision's trace (steps alone) takes the staged steps", staged, own, rest: {}, steps: [...staged, ...own] },
-    { title: "an empty staged list adds nothing", staged: [], own, rest: {}, steps: own },
-    { title: "a customer with nothing staged keeps the trace as given", staged: null, own, rest: { notes: ["n"] }, steps: own },
-  ])("$title", async ({ staged: stagedSteps, own: ownSteps, rest, steps }) => {
+    { title: "with the decision's steps kept for the run, the trace is written as given, not joined to them", staged, trace: { steps: own, notes: [awkward], usage: { calls: 0 } } },
+    { title: "with none kept, the trace is written as given", staged: null, trace: { steps: own, notes: ["n"] } },
+    { title: "a trace of no steps of its own stays so", staged, trace: { steps: [] } },
+  ])("$title", async ({ staged: stagedSteps, trace }) => {
     const customerId = customers[3]!;
     await pool.query(`DELETE FROM "Recommendation" WHERE "customerId" = $1`, [customerId]);
-    await pool.query(`DELETE FROM "RunDecision" WHERE "customerId" = $1`, [customerId]);
-    if (stagedSteps) {
-      await pool.query(`INSERT INTO "RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, trace) VALUES ($1, $2, 1, false, '{}', $3::json)`, [runId, customerId, JSON.stringify(stagedSteps)]);
-    }
-    const written = decision(customerId, { trace: { steps: ownSteps, ...rest } });
+    await pool.query(`DELETE FROM "DecisionTrace" WHERE "customerId" = $1`, [customerId]);
+    if (stagedSteps) await pool.query(`INSERT INTO "DecisionTrace" ("runId", "customerId", steps) VALUES ($1, $2, $3::json)`, [runId, customerId, JSON.stringify(stagedSteps)]);
+    const written = decision(customerId, { trace });
     await createPgCapacityStore(pool).transact(async () => ({ value: null, writes: { decisions: [written] } }));
-    const { rows } = await pool.query(`SELECT trace FROM "Recommendation" WHERE id = $1`, [written.id]);
-    expect(rows[0].trace).toEqual({ steps, ...rest });
-    // The order of keys is the one written: steps first.
-    expect(Object.keys(rows[0].trace)).toEqual(["steps", ...Object.keys(rest)]);
+    const { rows } = await pool.query(`SELECT trace, (SELECT steps FROM "DecisionTrace" WHERE "runId" = $2 AND "customerId" = $3) AS kept FROM "Recommendation" WHERE id = $1`, [written.id, runId, customerId]);
+    expect(rows[0].trace).toEqual(trace);
+    // The kept steps are left as they were.
+    expect(rows[0].kept).toEqual(stagedSteps);
   });
 
   test("a failing write leaves no decision and no counter change behind", async () => {

@@ -37,36 +37,20 @@ const DECISION_COLUMNS = [
 ].map((c) => `"${c}"`).join(", ");
 
 /**
- * Recommendations through COPY, into a table of this transaction first: each row is read once by
- * PostgreSQL, where a JSON record set would be parsed whole and then each field again. A run's
- * customer gets the steps the run staged when it decided them (RunDecision, most of a trace's
- * bytes) put in front of the allocation's own in the database, so a worker never reads them back
- * nor writes them again. Both lists are JSON arrays as JSON.stringify wrote them, joined as text;
- * the cast to json checks the result.
+ * Recommendations through COPY, straight into their table. A run's customer's trace here holds the
+ * allocation's steps (with the notes, usage and evidence); the steps of its decision were kept in
+ * DecisionTrace when it was decided, so a worker never reads them back nor writes them again.
  */
 async function insertDecisions(client: pg.PoolClient, decisions: NonNullable<BatchWrites["decisions"]>, now: string) {
-  // One call per capacity transaction: the table goes with its commit (or its rollback).
-  await client.query(`CREATE TEMP TABLE recommendation_in ON COMMIT DROP AS SELECT ${DECISION_COLUMNS}, ''::text AS "traceRest" FROM "Recommendation" WITH NO DATA`);
-  const rows = decisions.map((d) => {
-    const { steps, ...rest } = d.trace;
-    return copyLine([
+  const rows = decisions.map((d) =>
+    copyLine([
       copyField(d.id), copyField(d.runId), copyField(d.customerId), copyField(d.status), copyField(d.treatmentKey), copyField(d.policy),
       copyField(d.rationale), copyField(d.confidence), copyField(d.expectedValue), copyJson(d.alternatives), copyJson(d.fallbackPath),
-      copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(steps),
-      copyJsonOrNull(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now), copyJson(rest),
-    ]);
-  });
-  await copyRows(client, `recommendation_in (${DECISION_COLUMNS}, "traceRest")`, rows);
-  const columns = DECISION_COLUMNS.split(", ").map((c) => (c === `"trace"` ? "" : `i.${c}`));
-  const steps = `CASE WHEN d.trace IS NULL OR d.trace::text = '[]' THEN i.trace::text
-                      WHEN i.trace::text = '[]' THEN d.trace::text
-                      ELSE left(d.trace::text, -1) || ',' || substr(i.trace::text, 2) END`;
-  const trace = `('{"steps":' || ${steps} || CASE WHEN i."traceRest" = '{}' THEN '}' ELSE ',' || substr(i."traceRest", 2) END)::json`;
-  await client.query(
-    `INSERT INTO "Recommendation" (${DECISION_COLUMNS})
-     SELECT ${columns.map((c) => c || trace).join(", ")}
-       FROM recommendation_in i LEFT JOIN "RunDecision" d ON d."runId" = i."runId" AND d."customerId" = i."customerId"`,
+      copyField(d.permissionStatement), copyField(d.nextContactAt), copyField(d.failureReason), copyJson(d.trace),
+      copyJsonOrNull(d.fates), copyField(d.heldOutFrom ?? null), copyField(now), copyField(now),
+    ]),
   );
+  await copyRows(client, `"Recommendation" (${DECISION_COLUMNS})`, rows);
 }
 
 /** The insights of the analysed customers among `decisions`, one per customer. */

@@ -18,8 +18,12 @@ describe("recalibrateChurnRisk", () => {
     const customers = await insertCustomers(db.url, { count: outcomes.length });
     for (const [i, o] of outcomes.entries()) {
       const id = randomUUID();
-      // As the orchestrator keeps a decision's trace: its steps under "steps".
-      const trace = { steps: [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { metrics: { churnRisk: o.risk }, patterns: [] } } }] };
+      const steps = [{ agent: "journey", type: "analyze_journey", message: {}, response: { ok: true, type: "analyze_journey", data: { metrics: { churnRisk: o.risk }, patterns: [] } } }];
+      // Every other decision as a run keeps it now (its steps in DecisionTrace), the rest as older
+      // decisions were kept (every step in the recommendation's trace, under "steps").
+      const isKeptApart = i % 2 === 1;
+      if (isKeptApart) await pool.query(`INSERT INTO "DecisionTrace" ("runId", "customerId", steps) VALUES ($1, $2, $3::json)`, [runId, customers[i], JSON.stringify(steps)]);
+      const trace = { steps: isKeptApart ? [] : steps };
       await pool.query(
         `INSERT INTO "Recommendation" (id, "runId", "customerId", status, policy, rationale, confidence, "expectedValue", "permissionStatement", "heldOutFrom", trace, "updatedAt")
          VALUES ($1, $2, $3, 'no_action', 'rules', 'test', 0.5, 0, 'test', 'retention_call', $4::json, now())`,

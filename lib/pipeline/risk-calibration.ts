@@ -5,6 +5,7 @@
 import type pg from "pg";
 import { type Calibration, type Recalibration, recalibrateFromOutcomes } from "../agents/journey/calibration";
 import { RISK_CALIBRATION, setRiskCalibrationInForce } from "../agents/journey/risk";
+import { decisionStepsSql } from "./decision-trace";
 
 /**
  * The calibration the recorded held-out outcomes support, composed with `current` (default the
@@ -15,7 +16,7 @@ export async function recalibrateChurnRisk(pool: pg.Pool | pg.PoolClient, opts: 
   const { rows } = await pool.query<{ risk: number; stayed: boolean }>(
     `SELECT (s->'response'->'data'->'metrics'->>'churnRisk')::float8 AS risk, o."stayed90d" AS stayed
        FROM "Outcome" o JOIN "Recommendation" r ON r.id = o."recommendationId"
-      CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(r.trace) = 'array' THEN r.trace WHEN json_typeof(r.trace->'steps') = 'array' THEN r.trace->'steps' ELSE '[]'::json END) s
+      CROSS JOIN LATERAL json_array_elements(${decisionStepsSql("r")}) s
       WHERE r."heldOutFrom" IS NOT NULL AND o."stayed90d" IS NOT NULL
         AND s->>'type' = 'analyze_journey' AND s->'response'->'data'->'metrics'->>'churnRisk' IS NOT NULL`,
   );

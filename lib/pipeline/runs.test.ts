@@ -114,17 +114,21 @@ describe("runs on PostgreSQL", () => {
     expect(summary?.processed).toBe(12);
     const row = await one<{ status: string; processed: number; total: number; summary: { processed: number } }>(`SELECT status, processed, total, summary FROM "Run" WHERE id = $1`, [run.runId]);
     expect(row).toMatchObject({ status: "completed", processed: 12, total: 12, summary: { processed: 12 } });
-    const recs = await pool.query<{ customerId: string; status: string; permissionStatement: string; trace: { steps: { agent: string; type: string; durationMs: number }[] } }>(
-      `SELECT "customerId", status, "permissionStatement", trace FROM "Recommendation" WHERE "runId" = $1 ORDER BY "customerId"`,
+    type Step = { agent: string; type: string; durationMs: number };
+    const recs = await pool.query<{ customerId: string; status: string; permissionStatement: string; trace: { steps: Step[] }; decided: Step[] }>(
+      `SELECT r."customerId", r.status, r."permissionStatement", r.trace, t.steps AS decided
+         FROM "Recommendation" r JOIN "DecisionTrace" t ON t."runId" = r."runId" AND t."customerId" = r."customerId"
+        WHERE r."runId" = $1 ORDER BY r."customerId"`,
       [run.runId],
     );
     expect(recs.rows).toHaveLength(12);
     for (const r of recs.rows) {
-      const steps = r.trace.steps.map((s) => `${s.agent}.${s.type}`);
-      // The steps staged while deciding, in their order, then the allocation's.
-      expect(steps.slice(0, 6)).toEqual(["data.get_customer_data", "journey.build_journey", "journey.analyze_journey", "journey.summarize_journey", "orchestrator.read_permissions", "treatment.recommend_treatment"]);
-      if (r.status === "pending_review") expect(steps.slice(6)).toContain("allocation.allocate_resource");
-      expect(r.trace.steps.every((s) => typeof s.durationMs === "number")).toBe(true);
+      // The steps kept while deciding, in their order; the recommendation's own are the allocation's.
+      expect(r.decided.map((s) => `${s.agent}.${s.type}`)).toEqual(["data.get_customer_data", "journey.build_journey", "journey.analyze_journey", "journey.summarize_journey", "orchestrator.read_permissions", "treatment.recommend_treatment"]);
+      const own = r.trace.steps.map((s) => `${s.agent}.${s.type}`);
+      expect(own.every((s) => s.startsWith("allocation.") || s.startsWith("treatment.find_alternative"))).toBe(true);
+      if (r.status === "pending_review") expect(own).toContain("allocation.allocate_resource");
+      expect([...r.decided, ...r.trace.steps].every((s) => typeof s.durationMs === "number")).toBe(true);
       expect(r.permissionStatement.length).toBeGreaterThan(0);
     }
     // Customers without any consent record are never contacted.

@@ -264,6 +264,25 @@ describe("listCustomerRecommendations", () => {
     });
   });
 
+  test("a decision's steps kept for its run come first, then its own; the same customer's decision of another run gets none of them", async () => {
+    const [latest] = await listCustomerRecommendations(t.prisma, "HIST1");
+    const kept = [
+      { agent: "data", type: "get_customer_data", message: { customerId: "HIST1" }, response: { ok: true }, startedAt: "2026-01-02T09:00:00.000Z", durationMs: 2 },
+      { agent: "journey", type: "analyze_journey", message: {}, response: { ok: true }, startedAt: "2026-01-02T09:00:00.002Z", durationMs: 3 },
+    ];
+    await t.prisma.decisionTrace.create({ data: { runId: latest!.runId, customerId: "HIST1", steps: kept } });
+    await t.prisma.recommendation.update({ where: { id: latest!.id }, data: { trace: { steps: [{ agent: "allocation", type: "allocate_resource", message: {}, response: {}, startedAt: null, durationMs: 1 }], notes: ["own"] } } });
+    try {
+      const [withKept, other] = await listCustomerRecommendations(t.prisma, "HIST1");
+      expect(withKept!.trace.steps.map((s) => `${s.agent}.${s.type}`)).toEqual(["data.get_customer_data", "journey.analyze_journey", "allocation.allocate_resource"]);
+      expect(withKept!.trace.notes).toEqual(["own"]);
+      expect(other!.trace.steps.map((s) => s.type)).toEqual(["get_customer_data"]);
+    } finally {
+      await t.prisma.decisionTrace.deleteMany({ where: { customerId: "HIST1" } });
+      await t.prisma.recommendation.update({ where: { id: latest!.id }, data: { trace: [] } });
+    }
+  });
+
   test("a customer without recommendations has none", async () => {
     expect(await listCustomerRecommendations(t.prisma, "DONE2X")).toEqual([]);
   });
@@ -276,4 +295,6 @@ test.each([
   { value: { steps: [{ agent: 5, type: "x", startedAt: 7 }] }, steps: 1 },
 ])("readTrace reads $value leniently", ({ value, steps }) => {
   expect(readTrace(value).steps).toHaveLength(steps);
+  // The decision's kept steps go in front, read as leniently.
+  expect(readTrace(value, [{ agent: "data", type: "get_customer_data" }, "junk"]).steps).toHaveLength(steps + 1);
 });

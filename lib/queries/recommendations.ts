@@ -355,13 +355,17 @@ export type RecommendationTrace = {
   language: string | null;
 };
 
-/** The stored trace: `{steps, notes, usage, evidence, language}`, or a bare list of steps. */
-export function readTrace(value: unknown): RecommendationTrace {
-  if (Array.isArray(value)) return { steps: listOf(stepSchema, value), notes: [], usage: null, evidence: [], language: null };
+/**
+ * The stored trace: `{steps, notes, usage, evidence, language}`, or a bare list of steps, after the
+ * steps its decision took when the run kept them apart (DecisionTrace; none for older decisions).
+ */
+export function readTrace(value: unknown, decisionSteps: unknown = []): RecommendationTrace {
+  const before = listOf(stepSchema, decisionSteps);
+  if (Array.isArray(value)) return { steps: [...before, ...listOf(stepSchema, value)], notes: [], usage: null, evidence: [], language: null };
   const o = value && typeof value === "object" ? (value as Record<string, unknown>) : {};
   const usage = usageSchema.safeParse(o.usage);
   return {
-    steps: listOf(stepSchema, o.steps),
+    steps: [...before, ...listOf(stepSchema, o.steps)],
     notes: listOf(z.string(), o.notes),
     usage: usage.success ? usage.data : null,
     evidence: listOf(z.string(), o.evidence),
@@ -424,6 +428,8 @@ export async function listCustomerRecommendations(db: PrismaClient, customerId: 
     }),
     db.treatment.findMany({ select: { key: true, name: true } }),
   ]);
+  const decisionTraces = await db.decisionTrace.findMany({ where: { customerId, runId: { in: [...new Set(rows.map((r) => r.runId))] } }, select: { runId: true, steps: true } });
+  const stepsOfRun = new Map(decisionTraces.map((t) => [t.runId, t.steps]));
   const names = new Map(treatments.map((t) => [t.key, t.name]));
   const named = <T extends { treatmentKey: string }>(x: T) => ({ ...x, name: names.get(x.treatmentKey) ?? x.treatmentKey });
   return rows.map((r) => ({
@@ -431,7 +437,7 @@ export async function listCustomerRecommendations(db: PrismaClient, customerId: 
     expectedValue: r.expectedValue.toNumber(),
     alternatives: listOf(alternativeSchema, r.alternatives).map(named),
     fallbackPath: listOf(hopSchema, r.fallbackPath).map(named),
-    trace: readTrace(r.trace),
+    trace: readTrace(r.trace, stepsOfRun.get(r.runId)),
     overriddenFrom: r.overriddenFrom ? { key: r.overriddenFrom, name: names.get(r.overriddenFrom) ?? r.overriddenFrom } : null,
   }));
 }

@@ -44,7 +44,8 @@ export type DecisionRecord = {
   failureReason: string | null;
   /**
    * The agents' steps and what the decision noted. Steps a run staged for the customer before
-   * allocating (deciding it) are kept by the store and put in front of these, so they are never read back.
+   * allocating (deciding it) stay where the run kept them and are read in front of these, so they
+   * are never read back nor written again.
    */
   trace: { steps: unknown[] } & Record<string, unknown>;
   /** Every catalog treatment's fate (TreatmentFate[]); null or absent when the decision has none. */
