@@ -40,9 +40,14 @@ export type RunOptions = {
   allocationStrategy?: AllocationStrategy;
 };
 
-/** Sizes for a policy: model chunks are small, so one stays well inside a job's expiry while the model answers. */
+/**
+ * Sizes for a policy: model chunks are small, so one stays well inside a job's expiry while the model
+ * answers. A capacity batch of 1,000 customers holds the capacity lock about half a second, and
+ * allocated 10,000 customers 0.7 to 1.0 s faster than batches of 250 (two alternating pairs):
+ * each batch pays a dozen statements of its own however few customers it writes.
+ */
 export function defaultRunOptions(policy: PolicyKind): RunOptions {
-  return policy === "llm" ? { batchSize: 250, chunkSize: 64, concurrency: 16 } : { batchSize: 250, chunkSize: 500, concurrency: 4 };
+  return policy === "llm" ? { batchSize: 1_000, chunkSize: 64, concurrency: 16 } : { batchSize: 1_000, chunkSize: 500, concurrency: 4 };
 }
 
 export type RunRow = {
