@@ -1,5 +1,6 @@
 import "server-only";
 import { createEvaluationAgent } from "../agents/evaluation/evaluation-agent";
+import { CONTACT_STATUSES } from "../agents/journey/build";
 import type { LearnedEffect } from "../agents/evaluation/effects";
 import type { Evaluation, Horizon, OutcomeRow } from "../agents/evaluation/messages";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -68,7 +69,7 @@ export async function evaluateTreatments(db: PrismaClient, opts: { horizon?: Hor
   const outcomes = await db.outcome.findMany({
     where: {
       recordedAt,
-      OR: [{ recommendation: { status: { in: ["approved", "overridden"] }, treatmentKey: { not: null } } }, { recommendation: { heldOutFrom: { not: null } } }],
+      OR: [{ recommendation: { status: { in: [...CONTACT_STATUSES] }, treatmentKey: { not: null } } }, { recommendation: { heldOutFrom: { not: null } } }],
     },
     select: {
       stayed30d: true,

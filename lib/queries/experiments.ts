@@ -1,6 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { type Experiment, type ExperimentArm, isExperimentActive } from "../agents/evaluation/experiments";
+import { CONTACT_STATUSES_SQL } from "../pipeline/contact-statuses";
 import { listExperiments } from "../pipeline/experiments";
 
 /** One arm's decisions so far and what happened after them (90-day outcomes). */
@@ -25,8 +26,8 @@ export async function listExperimentSummaries(pool: pg.Pool, now = new Date()): 
   const { rows } = await pool.query<ArmRow>(`
     SELECT r."experimentKey", r."experimentArm",
            count(*)::int AS decisions,
-           count(*) FILTER (WHERE r.status IN ('approved', 'overridden') AND r."treatmentKey" IS NOT NULL)::int AS treated,
-           COALESCE(sum(r."expectedValue") FILTER (WHERE r.status IN ('approved', 'overridden') AND r."treatmentKey" IS NOT NULL), 0)::float8 AS "expectedValue",
+           count(*) FILTER (WHERE r.status IN (${CONTACT_STATUSES_SQL}) AND r."treatmentKey" IS NOT NULL)::int AS treated,
+           COALESCE(sum(r."expectedValue") FILTER (WHERE r.status IN (${CONTACT_STATUSES_SQL}) AND r."treatmentKey" IS NOT NULL), 0)::float8 AS "expectedValue",
            count(o."stayed90d")::int AS outcomes,
            count(*) FILTER (WHERE o."stayed90d")::int AS retained
       FROM "Recommendation" r LEFT JOIN "Outcome" o ON o."recommendationId" = r.id

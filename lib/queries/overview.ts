@@ -1,5 +1,6 @@
 import "server-only";
-import type { AllocationOutcome, PrismaClient, RunStatus } from "../generated/prisma/client";
+import { type AllocationOutcome, Prisma, type PrismaClient, type RunStatus } from "../generated/prisma/client";
+import { CONTACT_STATUSES_SQL } from "../pipeline/contact-statuses";
 import { listResources, type ResourceRow } from "./constraints";
 import { countCustomers } from "./customers";
 import { countRecommendationsByStatus } from "./recommendations";
@@ -50,7 +51,7 @@ async function readApproved(db: PrismaClient, now: Date): Promise<{ today: numbe
            count(*) AS total,
            sum("expectedValue")::text AS value
       FROM "Recommendation"
-     WHERE status IN ('approved', 'overridden')`;
+     WHERE status IN (${Prisma.raw(CONTACT_STATUSES_SQL)})`;
   const row = rows[0];
   return { today: Number(row?.today ?? 0), total: Number(row?.total ?? 0), expectedValue: Number(row?.value ?? 0) };
 }

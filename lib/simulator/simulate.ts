@@ -6,6 +6,7 @@
 import type pg from "pg";
 import type { Channel } from "../agents/vocabulary";
 import { OUTCOME_IMPORT_LOCK_KEY, UPSERT_SQL } from "../outcomes/import";
+import { CONTACT_STATUSES_SQL } from "../pipeline/contact-statuses";
 import { type SimulatedDecision, drawFate } from "./truth";
 
 export const DEFAULT_SIMULATOR_SEED = 20_261_207;
@@ -23,7 +24,7 @@ const PENDING_SQL = `
     JOIN "Treatment" t ON t.key = COALESCE(r."treatmentKey", r."heldOutFrom")
     LEFT JOIN "CustomerInsight" ci ON ci."customerId" = r."customerId"
     LEFT JOIN "Outcome" o ON o."recommendationId" = r.id
-   WHERE ((r.status IN ('approved', 'overridden') AND r."treatmentKey" IS NOT NULL) OR r."heldOutFrom" IS NOT NULL)
+   WHERE ((r.status IN (${CONTACT_STATUSES_SQL}) AND r."treatmentKey" IS NOT NULL) OR r."heldOutFrom" IS NOT NULL)
      AND COALESCE(r."reviewedAt", r."createdAt") <= $1::timestamptz - make_interval(days => ${RESPONSE_AFTER_DAYS})
      AND (o.id IS NULL OR (o.source = 'simulator' AND o."stayed90d" IS NULL))`;
 
