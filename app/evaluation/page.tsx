@@ -51,7 +51,7 @@ export default async function EvaluationPage({ searchParams }: { searchParams: P
   await requireSignedIn();
   const horizon: Horizon = (await searchParams).horizon === "30d" ? "30d" : "90d";
   const now = new Date();
-  const [overview, experiments] = await Promise.all([evaluateTreatments(db, { horizon }), listExperimentSummaries(getPool(), now)]);
+  const [overview, experiments] = await Promise.all([evaluateTreatments(db, { horizon }), listExperimentSummaries(getPool())]);
   const measured = overview.lifts.filter((l) => l.isMeasured);
   const days = horizon === "90d" ? "90" : "30";
 

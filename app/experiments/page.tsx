@@ -22,7 +22,7 @@ export default async function ExperimentsPage() {
   await connection();
   const actor = await requireSignedIn();
   const now = new Date();
-  const [experiments, treatments] = await Promise.all([listExperimentSummaries(getPool(), now), listTreatments(db)]);
+  const [experiments, treatments] = await Promise.all([listExperimentSummaries(getPool()), listTreatments(db)]);
   const canManage = can(actor.role, "experiments.manage");
   const editable = treatments.filter((t) => !t.isNoAction).map((t) => ({ key: t.key, name: t.name, expectedEffect: t.expectedEffect, costPerContact: t.costPerContact }));
   const treatmentNames = Object.fromEntries(treatments.map((t) => [t.key, t.name]));

@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { type Experiment, type ExperimentArm, isExperimentActive } from "../agents/evaluation/experiments";
+import type { Experiment, ExperimentArm } from "../agents/evaluation/experiments";
 import { CONTACT_STATUSES_SQL } from "../pipeline/contact-statuses";
 import { listExperiments } from "../pipeline/experiments";
 
@@ -15,12 +15,12 @@ export type ArmSummary = ExperimentArm & {
   retained: number;
 };
 
-export type ExperimentSummary = Omit<Experiment, "arms"> & { arms: ArmSummary[]; isActive: boolean };
+export type ExperimentSummary = Omit<Experiment, "arms"> & { arms: ArmSummary[] };
 
 type ArmRow = { experimentKey: string; experimentArm: string; decisions: number; treated: number; expectedValue: number; outcomes: number; retained: number };
 
 /** Every experiment, newest first, with each arm's decisions, expected value and retention so far. */
-export async function listExperimentSummaries(pool: pg.Pool, now = new Date()): Promise<ExperimentSummary[]> {
+export async function listExperimentSummaries(pool: pg.Pool): Promise<ExperimentSummary[]> {
   const experiments = await listExperiments(pool);
   if (experiments.length === 0) return [];
   const { rows } = await pool.query<ArmRow>(`
@@ -35,7 +35,6 @@ export async function listExperimentSummaries(pool: pg.Pool, now = new Date()): 
      GROUP BY 1, 2`);
   return experiments.map((e) => ({
     ...e,
-    isActive: isExperimentActive(e, now),
     arms: e.arms.map((arm) => {
       const r = rows.find((x) => x.experimentKey === e.key && x.experimentArm === arm.key);
       return { ...arm, decisions: r?.decisions ?? 0, treated: r?.treated ?? 0, expectedValueGbp: r?.expectedValue ?? 0, outcomes: r?.outcomes ?? 0, retained: r?.retained ?? 0 };
