@@ -34,11 +34,9 @@ export function copyLine(fields: readonly string[]): string {
   return `${fields.join("\t")}\n`;
 }
 
-/** One row in COPY text format, newline-terminated. */
+/** One row in COPY text format from raw values, newline-terminated. */
 export function copyRow(values: readonly CopyValue[]): string {
-  let line = "";
-  for (let i = 0; i < values.length; i++) line += (i === 0 ? "" : "\t") + copyField(values[i] ?? null);
-  return `${line}\n`;
+  return copyLine(values.map((v) => copyField(v ?? null)));
 }
 
 /**

@@ -4,7 +4,7 @@
 // list or under "steps".
 
 /** SQL: recommendation `r`'s own trace steps as a JSON array (empty when it has none). */
-export const ownStepsSql = (r: string) =>
+const ownStepsSql = (r: string) =>
   `CASE WHEN json_typeof(${r}.trace) = 'array' THEN ${r}.trace WHEN json_typeof(${r}.trace->'steps') = 'array' THEN ${r}.trace->'steps' ELSE '[]'::json END`;
 
 /** SQL: the steps recommendation `r`'s decision took (where the journey analysis is), as a JSON array. */
