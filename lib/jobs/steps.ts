@@ -370,12 +370,22 @@ function runPlanOfStored(stored: StoredPlan): RunPlan {
  * with them) and an empty trace: the decisions' steps stay in DecisionTrace, and each recommendation's
  * own trace holds the allocation's steps after them.
  */
-async function stagedOutcomesOf(pool: pg.Pool, runId: string, customerIds: string[]): Promise<Outcome[]> {
-  const { rows } = await pool.query<{ outcome: Outcome; context: TreatmentContext | null }>(
-    `SELECT outcome, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
-    [runId, customerIds],
-  );
-  return rows.map(({ outcome, context }) => (outcome.kind === "missing" ? outcome : ({ ...outcome, trace: [], ...(context ? { context } : {}) } as Outcome)));
+async function stagedOutcomesOf(pool: pg.Pool, runId: string, customerIds: string[], known?: ReadonlyMap<string, Outcome>): Promise<Outcome[]> {
+  // The first step read every outcome to plan the run: it reads only their contexts again.
+  const { rows } = known
+    ? await pool.query<{ customerId: string; context: TreatmentContext | null }>(
+        `SELECT "customerId", context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+        [runId, customerIds],
+      )
+    : await pool.query<{ outcome: Outcome; context: TreatmentContext | null }>(
+        `SELECT outcome, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+        [runId, customerIds],
+      );
+  return rows.flatMap((row) => {
+    const outcome = "outcome" in row ? row.outcome : known?.get(row.customerId);
+    if (!outcome) return [];
+    return [outcome.kind === "missing" ? outcome : ({ ...outcome, trace: [], ...(row.context ? { context: row.context } : {}) } as Outcome)];
+  });
 }
 
 async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers: number; strategy: AllocationStrategy }): Promise<AllocationResult> {
@@ -395,6 +405,7 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
   let stored = storedRows[0]?.plan ?? null;
   let remaining: string[];
   let plan: RunPlan | null;
+  let known: Map<string, Outcome> | undefined;
   if (stored) {
     // A later step: the customers the first step ordered that no step has written yet.
     const { rows: saved } = await pool.query<{ customerId: string }>(`SELECT "customerId" FROM "Recommendation" WHERE "runId" = $1`, [runId]);
@@ -409,10 +420,11 @@ async function allocateLocked(pool: pg.Pool, opts: { runId: string; maxCustomers
     plan = await planRunByStrategy({ store, runId, outcomes: unsaved, catalog, isFirstStep, strategy, experiment });
     stored = storedPlanOf(plan ? plannedOrder(unsaved, plan) : greedyOrder(unsaved), plan !== null);
     remaining = stored.order;
+    known = new Map(unsaved.map((o) => [o.customerId, o]));
     if (remaining.length > share) await pool.query(`UPDATE "Run" SET "allocationPlan" = $2 WHERE id = $1`, [runId, JSON.stringify(stored)]);
   }
   // This step's customers with their contexts; allocateRun serves them in the run's order.
-  const outcomes = await stagedOutcomesOf(pool, runId, remaining.slice(0, share));
+  const outcomes = await stagedOutcomesOf(pool, runId, remaining.slice(0, share), known);
   const saveBatch = createBatchSaver({ store, catalog, treatment, now, runId, controlGroupShare: run.options.controlGroupShare, isInOrder: plan !== null });
   // Missing customers are never written, so they do not count as left once everyone else is.
   const missing = new Set(stored.missing);
