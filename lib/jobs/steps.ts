@@ -173,11 +173,13 @@ export async function decideRunChunk(
     const now = await readRun(pool, run.id);
     return !now || !isLive(now) || now.cancelRequested || now.isPastDeadline;
   };
-  const { outcomes, isStopped } = await decideChunk({
+  const { outcomes: staged, isStopped } = await decideChunk({
     runId: run.id,
     customerIds: opts.customerIds,
     concurrency: run.options.concurrency,
-    decide,
+    // Each customer's rows are written out as soon as they are decided, so the chunk keeps a few
+    // strings per customer until it is staged rather than the whole outcome, trace and context.
+    decide: async (customerId) => stagedRows(run.id, await decide(customerId)),
     prefetch: (ids) => data.process({ type: "prefetch_customers", customerIds: ids }),
     isStopRequested,
   });
@@ -190,7 +192,7 @@ export async function decideRunChunk(
   // there (a unique violation) and tries once more, then finds them staged and adds nothing.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await stageChunk(pool, { run, outcomes, model, onLast: opts.onLast, isCheckingCustomers: attempt > 1 });
+      return await stageChunk(pool, { run, staged, model, onLast: opts.onLast, isCheckingCustomers: attempt > 1 });
     } catch (err) {
       // The run ended, or was deleted (a demo reset) so its rows could not be written: nothing to stage.
       const { code, constraint } = err as { code?: string; constraint?: string };
@@ -210,11 +212,9 @@ export async function decideRunChunk(
  */
 async function stageChunk(
   pool: pg.Pool,
-  opts: { run: RunRow; outcomes: Outcome[]; model: ChatModel | null; onLast?: (client: pg.PoolClient) => Promise<void>; isCheckingCustomers?: boolean },
+  opts: { run: RunRow; staged: StagedRows[]; model: ChatModel | null; onLast?: (client: pg.PoolClient) => Promise<void>; isCheckingCustomers?: boolean },
 ): Promise<ChunkResult> {
-  const { run, outcomes, model } = opts;
-  // Written out before the transaction, which then holds no lock while this process works.
-  const staged = outcomes.map((o) => ({ customerId: o.customerId, ...stagedRows(run.id, o) }));
+  const { run, staged, model } = opts;
   return withTransaction(pool, async (client) => {
     // Customers a retried chunk staged already stay as they were.
     const { rows: present } = await client.query<{ customerId: string }>(
@@ -256,10 +256,13 @@ async function stageChunk(
  * A staged customer as COPY rows: the outcome without its trace and context (the context in a column
  * of its own), and the decision's steps for DecisionTrace, where they stay; none when it took none.
  */
-function stagedRows(runId: string, o: Outcome): { row: string; traceRow: string | null } {
+type StagedRows = { customerId: string; row: string; traceRow: string | null };
+
+function stagedRows(runId: string, o: Outcome): StagedRows {
   const { trace, context, ...light } = o as Outcome & { trace?: TraceStep[]; context?: TreatmentContext };
   const isDecided = o.kind === "decided";
   return {
+    customerId: o.customerId,
     row: copyLine([copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), copyJson(light), copyJsonOrNull(context)]),
     traceRow: trace && trace.length > 0 ? copyLine([copyField(runId), copyField(o.customerId), copyJson(trace)]) : null,
   };
