@@ -10,6 +10,7 @@ import { loadCatalog } from "./catalog";
 import { createPgCapacityStore } from "./pg-capacity-store";
 import { reviewRecommendations } from "./review";
 import { createRun, executeRun } from "./runs";
+import { SUPERSEDED_BY_RUN_SQL } from "../jobs/steps";
 import { createDataAgent } from "../agents/data/data-agent";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
 import type { TreatmentAgentMessage, TreatmentAgentResponse } from "../agents/messages";
@@ -31,6 +32,28 @@ describe("a newer decision replaces the customer's pending one", () => {
     if (!summary) throw new Error("run failed");
     return { runId: run.runId, summary };
   }
+
+  test("a run counts what it superseded through the customer index, never by scanning every recommendation", async () => {
+    await insertCatalog(t.db.url, { limits: { call_slots: 1_000 } });
+    const ids = await insertCustomers(t.db.url, { count: 6 });
+    await insertPermissions(t.db.url, ids);
+    await runFor(ids);
+    const second = await runFor(ids.slice(0, 4));
+    expect(second.summary.supersededEarlier).toBe(4);
+    expect(await one(SUPERSEDED_BY_RUN_SQL, [second.runId])).toEqual({ n: 4 });
+    const client = await t.pool.connect();
+    try {
+      // Ruled out, a sequential scan is still taken where no index can answer: the statement must need none.
+      await client.query("SET enable_seqscan = off");
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${SUPERSEDED_BY_RUN_SQL}`, [second.runId]);
+      const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      expect(plan).not.toMatch(/Seq Scan/);
+      expect(plan).toContain("Recommendation_customerId_createdAt_idx");
+    } finally {
+      await client.query("RESET enable_seqscan");
+      client.release();
+    }
+  });
 
   test("running a customer again releases the earlier hold first, so the last call slot goes to the new decision", async () => {
     await insertCatalog(t.db.url, { limits: { call_slots: 1 } });
