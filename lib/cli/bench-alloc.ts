@@ -27,8 +27,7 @@ const parsed = parseCommandArgs(process.argv.slice(2), {
 if (!parsed.ok) exitOnBadArgs(parsed, usage);
 const sizes = parsed.values.sizes.split(",").map((s) => Number(s.trim()));
 if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) {
-  console.error(usage);
-  process.exit(2);
+  exitOnBadArgs({ ok: false, error: `--sizes must be whole numbers from 1 to 1,000,000, separated by commas; got "${parsed.values.sizes}".` }, usage);
 }
 
 const SEED = 42;
@@ -141,6 +140,16 @@ if (parsed.values.json) {
       alloc_share_of_optimum_100k: share(100_000),
       greedy_share_of_optimum_100k: big ? Math.round(pct(big.greedy, big.bound) * 1000) / 1000 : null,
       alloc_seconds_100k: big ? Math.round(big.optimisedSeconds * 1000) / 1000 : null,
+      // Every size measured, whichever were asked for.
+      sizes: rows.map((r) => ({
+        customers: r.customers,
+        alloc_share_of_optimum: share(r.customers),
+        greedy_share_of_optimum: Math.round(pct(r.greedy, r.bound) * 1000) / 1000,
+        alloc_seconds: Math.round(r.optimisedSeconds * 1000) / 1000,
+        greedy_seconds: Math.round(r.greedySeconds * 1000) / 1000,
+        bound_gbp: Math.round(r.bound * 100) / 100,
+        exact_lp_gbp: r.exactLp === null ? null : Math.round(r.exactLp * 100) / 100,
+      })),
     }),
   );
 }
