@@ -227,7 +227,6 @@ async function countDecisions(pool: pg.Pool, since: Date): Promise<number> {
 
 const asDecision = (r: DecisionRow): SimulatedDecision => ({ ...r, channel: r.channel as Channel | null });
 
-
 /** Every decision made since `since`, keyed by customer and day, with what it was worth under the truth in GBP. */
 async function decisionValues(pool: pg.Pool, since: Date): Promise<Map<string, DecisionValue>> {
   const treated = new Map((await decisionsSince(pool, since)).map((r) => [r.id, r]));
@@ -261,7 +260,6 @@ function countChoices(learned: ReadonlyMap<string, DecisionValue>, catalog: Read
   add(catalog, "catalog");
   return [...counts.values()].sort((a, b) => b.learned + b.catalog - (a.learned + a.catalog));
 }
-
 
 /** Per treatment with 10 outcomes each side: does the 95% interval of the measured lift cover the truth's? */
 async function liftCoverage(pool: pg.Pool, since: Date): Promise<TreatmentCoverage[]> {

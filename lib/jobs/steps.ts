@@ -252,12 +252,13 @@ async function stageChunk(
   });
 }
 
+/** A decided customer's COPY rows: for RunDecision, and for DecisionTrace (null when the decision took no steps). */
+type StagedRows = { customerId: string; row: string; traceRow: string | null };
+
 /**
  * A staged customer as COPY rows: the outcome without its trace and context (the context in a column
  * of its own), and the decision's steps for DecisionTrace, where they stay; none when it took none.
  */
-type StagedRows = { customerId: string; row: string; traceRow: string | null };
-
 function stagedRows(runId: string, o: Outcome): StagedRows {
   const { trace, context, ...light } = o as Outcome & { trace?: TraceStep[]; context?: TreatmentContext };
   const isDecided = o.kind === "decided";
@@ -374,20 +375,15 @@ function runPlanOfStored(stored: StoredPlan): RunPlan {
  * own trace holds the allocation's steps after them.
  */
 async function stagedOutcomesOf(pool: pg.Pool, runId: string, customerIds: string[], known?: ReadonlyMap<string, Outcome>): Promise<Outcome[]> {
-  // The first step read every outcome to plan the run: it reads only their contexts again.
-  const { rows } = known
-    ? await pool.query<{ customerId: string; context: TreatmentContext | null }>(
-        `SELECT "customerId", context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
-        [runId, customerIds],
-      )
-    : await pool.query<{ outcome: Outcome; context: TreatmentContext | null }>(
-        `SELECT outcome, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
-        [runId, customerIds],
-      );
-  return rows.flatMap((row) => {
-    const outcome = "outcome" in row ? row.outcome : known?.get(row.customerId);
+  // The first step read every outcome to plan the run (`known`): it reads only their contexts again.
+  const { rows } = await pool.query<{ customerId: string; outcome: Outcome | null; context: TreatmentContext | null }>(
+    `SELECT "customerId", CASE WHEN $3 THEN outcome END AS outcome, context FROM "RunDecision" WHERE "runId" = $1 AND "customerId" = ANY($2::text[])`,
+    [runId, customerIds, !known],
+  );
+  return rows.flatMap(({ customerId, outcome: read, context }) => {
+    const outcome = read ?? known?.get(customerId);
     if (!outcome) return [];
-    return [outcome.kind === "missing" ? outcome : ({ ...outcome, trace: [], ...(row.context ? { context: row.context } : {}) } as Outcome)];
+    return [outcome.kind === "missing" ? outcome : ({ ...outcome, trace: [], ...(context ? { context } : {}) } as Outcome)];
   });
 }
 

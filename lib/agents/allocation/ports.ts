@@ -44,8 +44,8 @@ export type DecisionRecord = {
   failureReason: string | null;
   /**
    * The agents' steps and what the decision noted. Steps a run staged for the customer before
-   * allocating (deciding it) stay where the run kept them and are read in front of these, so they
-   * are never read back nor written again.
+   * allocating (deciding it) stay where the run kept them, and readers put them in front of these:
+   * the allocation never reads them back nor writes them again.
    */
   trace: { steps: unknown[] } & Record<string, unknown>;
   /** Every catalog treatment's fate (TreatmentFate[]); null or absent when the decision has none. */
