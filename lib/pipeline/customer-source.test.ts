@@ -148,6 +148,33 @@ describe("createPgCustomerSource", () => {
     expect((await loadCustomersFromPg(pool, [])).size).toBe(0);
   });
 
+  test("on a transaction's client the reads go one at a time (a connection runs one statement at once) and load what the pool loads", async () => {
+    const ids = ["SEED-1", "IMP-1", "QUIET-1"];
+    const client = await pool.connect();
+    let running = 0;
+    let mostAtOnce = 0;
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    const watched = Object.assign(Object.create(client) as pg.PoolClient, {
+      query: async (...args: unknown[]) => {
+        mostAtOnce = Math.max(mostAtOnce, ++running);
+        try {
+          return await query(...args);
+        } finally {
+          running--;
+        }
+      },
+    });
+    try {
+      await client.query("BEGIN");
+      const inTransaction = await loadCustomersFromPg(watched, ids);
+      await client.query("COMMIT");
+      expect(mostAtOnce).toBe(1);
+      expect(inTransaction).toEqual(await loadCustomersFromPg(pool, ids));
+    } finally {
+      client.release();
+    }
+  });
+
   test("each customer's rows stay with that customer", async () => {
     const found = await loadCustomersFromPg(pool, ["SEED-1", "QUIET-1"]);
     expect(found.get("QUIET-1")?.events.map((e) => e.type)).toEqual(["device"]);

@@ -156,20 +156,31 @@ function toPreferences(row: PreferenceRow, language: string): ContactPreferences
 const channelOrder = new Map<string, number>(channels.map((c, i) => [c, i]));
 
 /**
+ * The reads at once on a pool (each on a connection of its own), one after another on a client: a
+ * connection runs one statement at a time, and a transaction's reads (a review's re-check) share one.
+ */
+async function inTurnOrAtOnce<T extends readonly (() => Promise<unknown>)[]>(db: pg.Pool | pg.ClientBase, reads: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  if ("totalCount" in db) return (await Promise.all(reads.map((read) => read()))) as never;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as never;
+}
+
+/**
  * Loads the customers among `ids` that exist, each with events in time order, consent per channel
  * (in `channels` order), preferences and up to `PRIOR_CONTACT_LIMIT` of our latest decisions.
  */
-export async function loadCustomersFromPg(pool: pg.Pool | pg.ClientBase, ids: readonly string[]): Promise<Map<string, CustomerData>> {
+export async function loadCustomersFromPg(db: pg.Pool | pg.ClientBase, ids: readonly string[]): Promise<Map<string, CustomerData>> {
   const unique = [...new Set(ids)];
   const out = new Map<string, CustomerData>();
   if (unique.length === 0) return out;
-  const [customers, events, permissions, preferences, decisions] = await Promise.all([
-    pool.query<CustomerRow>(CUSTOMERS_SQL, [unique]),
-    pool.query<EventRow>(EVENTS_SQL, [unique]),
-    pool.query<PermissionRow>(PERMISSIONS_SQL, [unique]),
-    pool.query<PreferenceRow>(PREFERENCES_SQL, [unique]),
-    pool.query<DecisionRow>(DECISIONS_SQL, [unique]),
-  ]);
+  const [customers, events, permissions, preferences, decisions] = await inTurnOrAtOnce(db, [
+    () => db.query<CustomerRow>(CUSTOMERS_SQL, [unique]),
+    () => db.query<EventRow>(EVENTS_SQL, [unique]),
+    () => db.query<PermissionRow>(PERMISSIONS_SQL, [unique]),
+    () => db.query<PreferenceRow>(PREFERENCES_SQL, [unique]),
+    () => db.query<DecisionRow>(DECISIONS_SQL, [unique]),
+  ] as const);
 
   for (const row of customers.rows) {
     out.set(row.id, { profile: toProfile(row), events: [], permissions: { hasRecord: false, channels: [], preferences: null }, priorContacts: [] });
