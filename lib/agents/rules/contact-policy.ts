@@ -84,6 +84,8 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+const isoAt = (ms: number) => new Date(ms).toISOString();
+
 type Dated = { event: ContactEvent; ms: number };
 
 /** Events at or before `nowMs` that pass `keep`, oldest first, with their times read once. */
@@ -124,8 +126,6 @@ export function contactPolicyRefusals(input: ContactPolicyInput): ContactRefusal
   const { policy, history, treatment, now } = input;
   const nowMs = Date.parse(now);
   if (treatment.isNoAction || treatment.channel === null || !Number.isFinite(nowMs)) return [];
-  const day = (ms: number) => formatPolicyDay(ms, nowMs);
-  const iso = (ms: number) => new Date(ms).toISOString();
   const refusals: ContactRefusal[] = [];
 
   if (policy.declineCooldownDays !== null) {
@@ -133,7 +133,7 @@ export function contactPolicyRefusals(input: ContactPolicyInput): ContactRefusal
     const last = declines.at(-1);
     const untilMs = last ? last.ms + policy.declineCooldownDays * DAY_MS : 0;
     if (last && nowMs < untilMs) {
-      refusals.push({ rule: "decline_cooldown", message: `declined on ${day(last.ms)}: not offered again until ${day(untilMs)} (${policy.declineCooldownDays}-day wait after a decline)`, until: iso(untilMs) });
+      refusals.push({ rule: "decline_cooldown", message: `declined on ${formatPolicyDay(last.ms, nowMs)}: not offered again until ${formatPolicyDay(untilMs, nowMs)} (${policy.declineCooldownDays}-day wait after a decline)`, until: isoAt(untilMs) });
     }
   }
 
@@ -154,8 +154,8 @@ export function contactPolicyRefusals(input: ContactPolicyInput): ContactRefusal
         const answers = [declined > 0 ? plural(declined, "decline", "declines") : "", ignored > 0 ? plural(ignored, "ignored offer", "ignored offers") : ""].filter(Boolean).join(" and ");
         refusals.push({
           rule: "goal_paused",
-          message: `${treatment.goal.replaceAll("_", " ")} offers paused until ${day(untilMs)} after ${answers} within ${suppression.windowDays} days (the last on ${day(last.ms)})`,
-          until: iso(untilMs),
+          message: `${treatment.goal.replaceAll("_", " ")} offers paused until ${formatPolicyDay(untilMs, nowMs)} after ${answers} within ${suppression.windowDays} days (the last on ${formatPolicyDay(last.ms, nowMs)})`,
+          until: isoAt(untilMs),
         });
       }
       break;
@@ -169,7 +169,7 @@ export function contactPolicyRefusals(input: ContactPolicyInput): ContactRefusal
     if (last) {
       if (nowMs < untilMs) {
         const what = last.event.kind === "overridden" ? "an override" : "an approval";
-        refusals.push({ rule: "approval_cooldown", message: `cooldown until ${day(untilMs)} after ${what} on ${day(last.ms)} (${policy.approvalCooldownDays}-day wait between approvals)`, until: iso(untilMs) });
+        refusals.push({ rule: "approval_cooldown", message: `cooldown until ${formatPolicyDay(untilMs, nowMs)} after ${what} on ${formatPolicyDay(last.ms, nowMs)} (${policy.approvalCooldownDays}-day wait between approvals)`, until: isoAt(untilMs) });
       }
     }
   }
@@ -182,8 +182,8 @@ export function contactPolicyRefusals(input: ContactPolicyInput): ContactRefusal
       const name = CHANNEL_NAMES[treatment.channel];
       refusals.push({
         rule: "channel_limit",
-        message: `the ${channelLimit.windowDays}-day ${name.one} limit of ${channelLimit.maxContacts} was reached on ${day(hit.reachedMs)}; no ${name.many} until ${day(hit.untilMs)}`,
-        until: iso(hit.untilMs),
+        message: `the ${channelLimit.windowDays}-day ${name.one} limit of ${channelLimit.maxContacts} was reached on ${formatPolicyDay(hit.reachedMs, nowMs)}; no ${name.many} until ${formatPolicyDay(hit.untilMs, nowMs)}`,
+        until: isoAt(hit.untilMs),
       });
     }
   }
@@ -193,8 +193,8 @@ export function contactPolicyRefusals(input: ContactPolicyInput): ContactRefusal
     if (hit) {
       refusals.push({
         rule: "overall_limit",
-        message: `the ${policy.overallLimit.windowDays}-day limit of ${plural(policy.overallLimit.maxContacts, "contact", "contacts")} on all channels was reached on ${day(hit.reachedMs)}; no contact until ${day(hit.untilMs)}`,
-        until: iso(hit.untilMs),
+        message: `the ${policy.overallLimit.windowDays}-day limit of ${plural(policy.overallLimit.maxContacts, "contact", "contacts")} on all channels was reached on ${formatPolicyDay(hit.reachedMs, nowMs)}; no contact until ${formatPolicyDay(hit.untilMs, nowMs)}`,
+        until: isoAt(hit.untilMs),
       });
     }
   }
