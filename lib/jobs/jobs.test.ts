@@ -85,11 +85,15 @@ describe("runs through the job queue", () => {
   test("cancelled one second after start: no chunk is staged after the cancel, and nothing is allocated", async () => {
     const { model } = await seed(200, 40);
     workers.push(await startWorker({ pool: t.pool, model, concurrency: 2, expireInSeconds: 30, log: () => {} }));
+    const enqueuedAt = Date.now();
     const { runId } = await enqueueRun(t.pool, { scope: { limit: 200 }, policy: "llm", options: { chunkSize: 20, concurrency: 2 } });
     await sleep(1_000);
     await requestCancel(t.pool, { runId, actor: { id: null, label: "test" } });
-    const atCancel = await one<{ status: string; decided: number }>(`SELECT status::text, decided FROM "Run" WHERE id = $1`, [runId]);
+    const atCancel = await one<{ status: string; decided: number; durationMs: number }>(`SELECT status::text, decided, (summary->>'durationMs')::int AS "durationMs" FROM "Run" WHERE id = $1`, [runId]);
     expect(atCancel.status).toBe("cancelled");
+    // The summary says how long it decided for: from its first chunk to the cancel.
+    expect(atCancel.durationMs).toBeGreaterThan(0);
+    expect(atCancel.durationMs).toBeLessThanOrEqual(Date.now() - enqueuedAt);
     // Long enough for the chunks in hand when the cancel came to reach their transaction.
     await sleep(1_500);
     const after = await one<{ decided: number; staged: number; recs: number; holds: number }>(

@@ -87,8 +87,10 @@ const DEADLINE_REASON = "The run passed its deadline (RUN_DEADLINE_SECONDS) and 
  */
 export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pick<RunRow, "id" | "policy" | "total" | "isPastDeadline">): Promise<boolean> {
   const summary: RunSummary = { ...emptySummary({ runId: run.id, policy: run.policy, customers: run.total }), isCancelled: true };
+  // Its duration is the time it decided for, as the database's clock measures it (it began when its first chunk did).
   const { rowCount } = await db.query(
-    `UPDATE "Run" SET status = 'cancelled', summary = $2, error = $3, "finishedAt" = now()
+    `UPDATE "Run" SET status = 'cancelled', error = $3, "finishedAt" = now(),
+            summary = jsonb_set($2::jsonb, '{durationMs}', to_jsonb(coalesce(round(extract(epoch FROM clock_timestamp() - "startedAt") * 1000)::bigint, 0)))
       WHERE id = $1 AND status IN ('queued', 'running') AND phase = 'deciding'`,
     [run.id, JSON.stringify(summary), run.isPastDeadline ? DEADLINE_REASON : null],
   );
