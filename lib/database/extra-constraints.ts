@@ -33,4 +33,4 @@ export const extraCheckConstraints = [
 export const extraTriggers = ["Allocation_append_only", "AuditLog_append_only"] as const;
 
 /** Indexes schema.prisma cannot express (partial ones); the drift test leaves them out of its comparison and checks each exists. */
-export const extraIndexes = ["Recommendation_one_pending_per_customer", "Recommendation_contacts_idx", "Customer_name_trgm_idx", "Customer_id_trgm_idx"] as const;
+export const extraIndexes = ["Recommendation_one_pending_per_customer", "Recommendation_contacts_idx", "Recommendation_supersededById_idx", "Customer_name_trgm_idx", "Customer_id_trgm_idx"] as const;

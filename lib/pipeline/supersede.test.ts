@@ -33,7 +33,7 @@ describe("a newer decision replaces the customer's pending one", () => {
     return { runId: run.runId, summary };
   }
 
-  test("a run counts what it superseded through the customer index, never by scanning every recommendation", async () => {
+  test("a run counts what it superseded through the index of superseded links, never by scanning every recommendation", async () => {
     await insertCatalog(t.db.url, { limits: { call_slots: 1_000 } });
     const ids = await insertCustomers(t.db.url, { count: 6 });
     await insertPermissions(t.db.url, ids);
@@ -48,7 +48,7 @@ describe("a newer decision replaces the customer's pending one", () => {
       const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${SUPERSEDED_BY_RUN_SQL}`, [second.runId]);
       const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
       expect(plan).not.toMatch(/Seq Scan/);
-      expect(plan).toContain("Recommendation_customerId_createdAt_idx");
+      expect(plan).toContain("Recommendation_supersededById_idx");
     } finally {
       await client.query("RESET enable_seqscan");
       client.release();
