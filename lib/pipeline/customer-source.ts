@@ -160,6 +160,7 @@ const channelOrder = new Map<string, number>(channels.map((c, i) => [c, i]));
  * connection runs one statement at a time, and a transaction's reads (a review's re-check) share one.
  */
 async function inTurnOrAtOnce<T extends readonly (() => Promise<unknown>)[]>(db: pg.Pool | pg.ClientBase, reads: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  // Told apart by shape rather than instanceof, so a pool from another copy of pg still counts: only a pool counts its connections.
   if ("totalCount" in db) return (await Promise.all(reads.map((read) => read()))) as never;
   const results: unknown[] = [];
   for (const read of reads) results.push(await read());
