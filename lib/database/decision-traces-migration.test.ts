@@ -1,39 +1,16 @@
 // The migration that keeps decision steps apart (20261207111559_decision_traces) on a database with a
 // run mid-way: each staged customer's steps move from RunDecision to DecisionTrace, except those of
 // a customer deleted meanwhile and empty lists, and the staged outcomes stay.
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { insertCustomers, insertRun } from "../pipeline/testing/fixtures";
 import { applyMigrations } from "./migrate";
-import { migrationsDir } from "./paths";
-import { createEmptyDatabase } from "./testing";
+import { databaseBeforeMigration } from "./testing";
 
 const MIGRATION = "20261207111559_decision_traces";
-let db: { url: string; drop: () => Promise<void> };
-let before: string;
-
-beforeAll(async () => {
-  db = await createEmptyDatabase();
-  // The migrations up to the one before it, as a database that ran them would have.
-  before = mkdtempSync(path.join(tmpdir(), "migrations-"));
-  for (const entry of readdirSync(migrationsDir)) {
-    if (entry >= MIGRATION && /^\d{14}_/.test(entry)) continue;
-    cpSync(path.join(migrationsDir, entry), path.join(before, entry), { recursive: true });
-  }
-});
-afterAll(async () => {
-  await db.drop();
-  rmSync(before, { recursive: true, force: true });
-});
+const db = databaseBeforeMigration(MIGRATION);
 
 test("a run staged before the migration keeps its decisions' steps, now in DecisionTrace", async () => {
-  await applyMigrations(db.url, before);
-  const c = new pg.Client({ connectionString: db.url });
-  await c.connect();
-  try {
+  await db.withEarlierSchema(async (c) => {
     await insertCustomers(db.url, { count: 3, prefix: "C" });
     const runId = await insertRun(db.url);
     const steps = [{ agent: "data", type: "get_customer_data", message: { customerId: "C-0001" }, response: { ok: true } }];
@@ -53,7 +30,5 @@ test("a run staged before the migration keeps its decisions' steps, now in Decis
     expect(left.rows.map((r) => r.customerId)).toEqual(["C-0001", "C-0002", "C-0003", "GONE"]);
     const column = await c.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'RunDecision' AND column_name = 'trace'`);
     expect(column.rowCount).toBe(0);
-  } finally {
-    await c.end();
-  }
+  });
 });

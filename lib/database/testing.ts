@@ -1,9 +1,14 @@
 // Test helpers: a fresh, migrated database per call on the test run's real PostgreSQL.
 import { randomBytes } from "node:crypto";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
-import { afterEach, beforeEach, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
 import type { PrismaClient } from "../generated/prisma/client";
 import { createPrismaClient } from "./client";
+import { applyMigrations } from "./migrate";
+import { migrationsDir } from "./paths";
 
 export type TestDatabase = { url: string; prisma: PrismaClient; drop: () => Promise<void> };
 
@@ -81,6 +86,46 @@ export function usePoolPerTest(opts: { max?: number } = {}): { readonly db: Test
     },
     get pool() {
       return get().pool;
+    },
+  };
+}
+
+/**
+ * An empty database per test file with the migrations up to the one before `migration`, as a
+ * database that ran them would have them. `withEarlierSchema` applies them and lends a client, so
+ * a test can stage rows the way older code wrote them, then apply the rest (`applyMigrations(url)`).
+ */
+export function databaseBeforeMigration(migration: string): { readonly url: string; withEarlierSchema: (stage: (c: pg.Client) => Promise<void>) => Promise<void> } {
+  const earlier = mkdtempSync(path.join(tmpdir(), "migrations-"));
+  for (const entry of readdirSync(migrationsDir)) {
+    if (entry >= migration && /^\d{14}_/.test(entry)) continue;
+    cpSync(path.join(migrationsDir, entry), path.join(earlier, entry), { recursive: true });
+  }
+  let db: { url: string; drop: () => Promise<void> } | null = null;
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(earlier, { recursive: true, force: true });
+  });
+  const url = () => {
+    if (!db) throw new Error("databaseBeforeMigration: the database exists once the file's tests start");
+    return db.url;
+  };
+  return {
+    get url() {
+      return url();
+    },
+    withEarlierSchema: async (stage) => {
+      await applyMigrations(url(), earlier);
+      const c = new pg.Client({ connectionString: url() });
+      await c.connect();
+      try {
+        await stage(c);
+      } finally {
+        await c.end();
+      }
     },
   };
 }

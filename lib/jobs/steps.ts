@@ -5,9 +5,9 @@
 // once, a retried allocation skips customers already written.
 import type pg from "pg";
 import { createDataAgent } from "../agents/data/data-agent";
-import type { ModelFallback, ModelUsage, PolicyKind } from "../agents/domain";
+import type { PolicyKind } from "../agents/domain";
 import { createJourneyAgent } from "../agents/journey/journey-agent";
-import { type AllocationStrategy, type Decided, type Outcome, type RunPlan, type TalliedOutcome, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, plannedOrder, tallyRun, tallySaved } from "../agents/orchestrator";
+import { type AllocationStrategy, type Decided, type Outcome, type RunPlan, type TalliedOutcome, allocateRun, createBatchSaver, createDecider, decideChunk, emptySummary, greedyOrder, plannedOrder, talliedOf, tallyRun, tallySaved } from "../agents/orchestrator";
 import type { RunSummary, TraceStep } from "../agents/orchestrator/messages";
 import type { TreatmentContext } from "../agents/messages";
 import type { ChatModel } from "../agents/ports";
@@ -226,7 +226,7 @@ async function stageChunk(
     const isStaged = new Set(present.map((r) => r.customerId));
     const fresh = staged.filter((s) => !isStaged.has(s.customerId));
     if (fresh.length > 0) {
-      await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, context)`, fresh.map((s) => s.row));
+      await copyRows(client, `"RunDecision" ("runId", "customerId", priority, "isHighValue", outcome, tally, context)`, fresh.map((s) => s.row));
       const existing = opts.isCheckingCustomers ? await existingCustomers(client, fresh.map((s) => s.customerId)) : null;
       const traces = fresh.flatMap((s) => (s.traceRow && (!existing || existing.has(s.customerId)) ? [s.traceRow] : []));
       if (traces.length > 0) await copyRows(client, `"DecisionTrace" ("runId", "customerId", steps)`, traces);
@@ -266,7 +266,7 @@ function stagedRows(runId: string, o: Outcome): StagedRows {
   const isDecided = o.kind === "decided";
   return {
     customerId: o.customerId,
-    row: copyLine([copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), copyJson(light), copyJsonOrNull(context)]),
+    row: copyLine([copyField(runId), copyField(o.customerId), copyField(isDecided ? o.priority : 0), copyField(isDecided ? o.isHighValue : false), copyJson(light), copyJson(talliedOf(o)), copyJsonOrNull(context)]),
     traceRow: trace && trace.length > 0 ? copyLine([copyField(runId), copyField(o.customerId), copyJson(trace)]) : null,
   };
 }
@@ -327,21 +327,10 @@ async function stagedOutcomes(pool: pg.Pool, runId: string): Promise<Outcome[]> 
   return rows.map((r) => r.outcome);
 }
 
-/** What the run's summary reads of each staged outcome, built in the database so no trace or context leaves it. */
+/** What the run's summary reads of each staged outcome, stored beside it (talliedOf). */
 async function talliedOutcomes(pool: pg.Pool, runId: string): Promise<TalliedOutcome[]> {
-  type Row = { kind: TalliedOutcome["kind"]; customerId: string; usage: ModelUsage | null; policy: PolicyKind | null; modelFallback: ModelFallback | null };
-  const { rows } = await pool.query<Row>(
-    `SELECT x.kind, x."customerId", x.decision->'usage' AS usage, x.decision->>'policy' AS policy, x.decision->'modelFallback' AS "modelFallback"
-       FROM "RunDecision" d, jsonb_to_record(d.outcome) AS x(kind text, "customerId" text, decision jsonb)
-      WHERE d."runId" = $1`,
-    [runId],
-  );
-  // A decided outcome always has its decision's usage and policy.
-  return rows.map((r) =>
-    r.kind === "decided"
-      ? { kind: r.kind, customerId: r.customerId, decision: { usage: r.usage!, policy: r.policy!, ...(r.modelFallback ? { modelFallback: r.modelFallback } : {}) } }
-      : { kind: r.kind, customerId: r.customerId },
-  );
+  const { rows } = await pool.query<{ tally: TalliedOutcome }>(`SELECT tally FROM "RunDecision" WHERE "runId" = $1`, [runId]);
+  return rows.map((r) => r.tally);
 }
 
 /**

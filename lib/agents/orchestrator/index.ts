@@ -20,7 +20,7 @@ export type { Decided, DeciderDeps, Failed, Missing, Outcome } from "./decide";
 export { type AllocationStrategy, type RunPlan, allocateRun, greedyOrder, plannedOrder } from "./allocate-run";
 export { decideChunk } from "./run-loop";
 export { createBatchSaver, type SavedBatch } from "./save-batch";
-export { type TalliedOutcome, emptySummary, tallyRun, tallySaved } from "./tally";
+export { type TalliedOutcome, emptySummary, talliedOf, tallyRun, tallySaved } from "./tally";
 
 export type OrchestratorDeps = DeciderDeps & {
   capacity: CapacityStore;

@@ -28,6 +28,13 @@ export type TalliedOutcome =
   | { kind: "missing" | "failed"; customerId: string }
   | { kind: "decided"; customerId: string; decision: Pick<TreatmentDecision, "usage" | "policy" | "modelFallback"> };
 
+/** The fields of `outcome` its run's summary counts, stored beside it so the summary never parses the whole outcome. */
+export function talliedOf(outcome: Outcome): TalliedOutcome {
+  if (outcome.kind !== "decided") return { kind: outcome.kind, customerId: outcome.customerId };
+  const { usage, policy, modelFallback } = outcome.decision;
+  return { kind: "decided", customerId: outcome.customerId, decision: { usage, policy, ...(modelFallback ? { modelFallback } : {}) } };
+}
+
 /** What the summary reads of a stored recommendation. */
 export type TalliedRecord = Pick<DecisionRecord, "customerId" | "status" | "failureReason" | "treatmentKey" | "fallbackPath" | "expectedValue">;
 
