@@ -92,7 +92,7 @@ try {
     ...(foundSegment ? [{ query: `saved found segment (largest of ${found?.k} groups)`, run: () => listCustomers(db, { page: 1, savedSegment: foundSegment }) }] : []),
   ];
   const RUNS = 20;
-  const rows: { query: string; "mean ms": number; "p95 ms": number }[] = [];
+  const rows: { query: string; "mean ms": number; "p95 ms": number; "min ms": number; "max ms": number }[] = [];
   for (const c of cases) {
     await c.run();
     const times: number[] = [];
@@ -104,7 +104,8 @@ try {
     times.sort((a, b) => a - b);
     // Nearest rank: the 19th of 20.
     const p95 = times[Math.ceil(0.95 * times.length) - 1]!;
-    rows.push({ query: c.query, "mean ms": Number((times.reduce((a, b) => a + b, 0) / RUNS).toFixed(1)), "p95 ms": Number(p95.toFixed(1)) });
+    const ms = (t: number) => Number(t.toFixed(1));
+    rows.push({ query: c.query, "mean ms": ms(times.reduce((a, b) => a + b, 0) / RUNS), "p95 ms": ms(p95), "min ms": ms(times[0]!), "max ms": ms(times.at(-1)!) });
   }
   console.log(`Customers screen reads at ${count.toLocaleString("en-GB")} customers (${RUNS} runs each after a warm-up)`);
   console.table(rows);
@@ -136,7 +137,7 @@ try {
       customers: count,
       runs: RUNS,
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
-      reads: rows.map((r) => ({ query: r.query, meanMs: r["mean ms"], p95Ms: r["p95 ms"] })),
+      reads: rows.map((r) => ({ query: r.query, meanMs: r["mean ms"], p95Ms: r["p95 ms"], minMs: r["min ms"], maxMs: r["max ms"] })),
       steps: { ...steps, "read insights to segment": Math.round(loadedMs), "segment_customers": Math.round(segmentMs) },
       segmented: { customers: sample.length, k: segmented.data.k },
     };
