@@ -13,6 +13,7 @@ import { type PlanCustomer, type PlanResource, planAllocation } from "../agents/
 import { allocationLinearProgram } from "../agents/allocation/optimal";
 import { analyzeJourney } from "../agents/journey/analyze";
 import { buildJourney } from "../agents/journey/build";
+import { round } from "../agents/journey/text";
 import { isHighValueTier } from "../agents/rules/value-tier";
 import { rankedOptionsFor } from "../agents/treatment/rules-policy";
 import { defaultTreatmentCatalog, scaledResources } from "../catalog/defaults";
@@ -127,16 +128,15 @@ for (const r of rows) {
 }
 
 if (parsed.values.json) {
-  const rounded = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
   // Every size measured, whichever were asked for; the named keys read the sizes the README quotes.
   const sizes = rows.map((r) => ({
     customers: r.customers,
-    alloc_share_of_optimum: rounded(pct(r.optimised, r.bound), 3),
-    greedy_share_of_optimum: rounded(pct(r.greedy, r.bound), 3),
-    alloc_seconds: rounded(r.optimisedSeconds, 3),
-    greedy_seconds: rounded(r.greedySeconds, 3),
-    bound_gbp: rounded(r.bound, 2),
-    exact_lp_gbp: r.exactLp === null ? null : rounded(r.exactLp, 2),
+    alloc_share_of_optimum: round(pct(r.optimised, r.bound), 3),
+    greedy_share_of_optimum: round(pct(r.greedy, r.bound), 3),
+    alloc_seconds: round(r.optimisedSeconds, 3),
+    greedy_seconds: round(r.greedySeconds, 3),
+    bound_gbp: round(r.bound, 2),
+    exact_lp_gbp: r.exactLp === null ? null : round(r.exactLp, 2),
   }));
   const at = (customers: number) => sizes.find((s) => s.customers === customers);
   console.log(

@@ -11,6 +11,7 @@ import { createPrismaClient } from "../database/client";
 import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
 import { applyMigrations } from "../database/migrate";
 import { dataDir } from "../database/paths";
+import { round } from "../agents/journey/text";
 import { createSegmentationAgent } from "../agents/segmentation/segmentation-agent";
 import type { SavedSegment } from "../pipeline/segments";
 import { previewRun } from "../pipeline/run-preview";
@@ -104,8 +105,7 @@ try {
     times.sort((a, b) => a - b);
     // Nearest rank: the 19th of 20.
     const p95 = times[Math.ceil(0.95 * times.length) - 1]!;
-    const ms = (t: number) => Number(t.toFixed(1));
-    rows.push({ query: c.query, "mean ms": ms(times.reduce((a, b) => a + b, 0) / RUNS), "p95 ms": ms(p95), "min ms": ms(times[0]!), "max ms": ms(times.at(-1)!) });
+    rows.push({ query: c.query, "mean ms": round(times.reduce((a, b) => a + b, 0) / RUNS, 1), "p95 ms": round(p95, 1), "min ms": round(times[0]!, 1), "max ms": round(times.at(-1)!, 1) });
   }
   console.log(`Customers screen reads at ${count.toLocaleString("en-GB")} customers (${RUNS} runs each after a warm-up)`);
   console.table(rows);

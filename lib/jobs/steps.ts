@@ -78,6 +78,13 @@ export async function readRun(db: Pick<pg.ClientBase, "query">, runId: string, o
 }
 
 const isLive = (run: RunRow) => run.status === "queued" || run.status === "running";
+
+/**
+ * The summary in parameter `param` with its duration measured by the database's clock, from the
+ * run's start to now: the same clock whichever worker started the run and whichever ends it.
+ */
+const summaryWithDuration = (param: string) =>
+  `jsonb_set(${param}::jsonb, '{durationMs}', to_jsonb(coalesce(round(extract(epoch FROM clock_timestamp() - "startedAt") * 1000)::bigint, 0)))`;
 const DEADLINE_REASON = "The run passed its deadline (RUN_DEADLINE_SECONDS) and stopped like a cancel.";
 
 /**
@@ -87,10 +94,9 @@ const DEADLINE_REASON = "The run passed its deadline (RUN_DEADLINE_SECONDS) and 
  */
 export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pick<RunRow, "id" | "policy" | "total" | "isPastDeadline">): Promise<boolean> {
   const summary: RunSummary = { ...emptySummary({ runId: run.id, policy: run.policy, customers: run.total }), isCancelled: true };
-  // Its duration is the time it decided for, as the database's clock measures it (it began when its first chunk did).
+  // Its duration is the time it decided for (it began when its first chunk did).
   const { rowCount } = await db.query(
-    `UPDATE "Run" SET status = 'cancelled', error = $3, "finishedAt" = now(),
-            summary = jsonb_set($2::jsonb, '{durationMs}', to_jsonb(coalesce(round(extract(epoch FROM clock_timestamp() - "startedAt") * 1000)::bigint, 0)))
+    `UPDATE "Run" SET status = 'cancelled', error = $3, "finishedAt" = now(), summary = ${summaryWithDuration("$2")}
       WHERE id = $1 AND status IN ('queued', 'running') AND phase = 'deciding'`,
     [run.id, JSON.stringify(summary), run.isPastDeadline ? DEADLINE_REASON : null],
   );
@@ -471,20 +477,22 @@ async function finishRun(pool: pg.Pool, opts: { run: RunRow; isStopped: boolean 
     superseded: superseded[0]?.n ?? 0,
   });
   summary.isCancelled = opts.isStopped && summary.processed < run.total;
-  summary.durationMs = run.startedAt ? Math.max(0, Date.now() - run.startedAt.getTime()) : 0;
   const { rows: breaker } = await pool.query<{ faults: number; pauses: number; skippedCalls: number }>(
     `SELECT "modelFaults" AS faults, "modelPauses" AS pauses, "modelSkippedCalls" AS "skippedCalls" FROM "Run" WHERE id = $1`,
     [run.id],
   );
   if (breaker[0] && (run.policy === "llm" || breaker[0].faults > 0)) summary.modelBreaker = breaker[0];
   await withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = $5, "finishedAt" = now(), "allocationPlan" = NULL,
+    const { rows } = await client.query<{ durationMs: number }>(
+      `UPDATE "Run" SET status = $2::"RunStatus", processed = $3, failed = $4, summary = ${summaryWithDuration("$5")}, "finishedAt" = now(), "allocationPlan" = NULL,
               error = CASE WHEN $2 = 'cancelled' AND NOT "cancelRequested" THEN $6 ELSE error END
-        WHERE id = $1 AND status = 'running' RETURNING id`,
+        WHERE id = $1 AND status = 'running' RETURNING (summary->>'durationMs')::float8 AS "durationMs"`,
       [run.id, summary.isCancelled ? "cancelled" : "completed", summary.processed, summary.byStatus.failed, JSON.stringify(summary), DEADLINE_REASON],
     );
-    if (rows.length) await dropStaging(client, run.id);
+    if (rows[0]) {
+      summary.durationMs = rows[0].durationMs;
+      await dropStaging(client, run.id);
+    }
   });
   return summary;
 }

@@ -109,11 +109,15 @@ describe("runs on PostgreSQL", () => {
     await insertCatalog(db.url);
     const ids = await insertCustomers(db.url, { count: 12 });
     await insertPermissions(db.url, ids.slice(0, 6));
+    const createdAt = Date.now();
     const run = await createRun(pool, { scope: { limit: 12 }, policy: "rules" });
     const summary = await executeRun(pool, { runId: run.runId, customerIds: run.customerIds, policy: "rules", model: null, batchSize: 4 });
     expect(summary?.processed).toBe(12);
-    const row = await one<{ status: string; processed: number; total: number; summary: { processed: number } }>(`SELECT status, processed, total, summary FROM "Run" WHERE id = $1`, [run.runId]);
+    const row = await one<{ status: string; processed: number; total: number; summary: { processed: number; durationMs: number } }>(`SELECT status, processed, total, summary FROM "Run" WHERE id = $1`, [run.runId]);
     expect(row).toMatchObject({ status: "completed", processed: 12, total: 12, summary: { processed: 12 } });
+    // Its duration runs from its first chunk to its end, on the database's clock.
+    expect(row.summary.durationMs).toBeGreaterThan(0);
+    expect(row.summary.durationMs).toBeLessThanOrEqual(Date.now() - createdAt);
     type Step = { agent: string; type: string; durationMs: number };
     const recs = await pool.query<{ customerId: string; status: string; permissionStatement: string; trace: { steps: Step[] }; decided: Step[] }>(
       `SELECT r."customerId", r.status, r."permissionStatement", r.trace, t.steps AS decided
