@@ -36,6 +36,9 @@ export type DecideJob = { runId: string; chunk: number; customerIds: string[] };
 export type AllocateJob = { runId: string };
 export type FailedJob = DecideJob | AllocateJob;
 
+/** How long stopping waits for the jobs in hand to finish, then for their completions to be written. */
+const STOP_TIMEOUT_MS = 10_000;
+
 /** Retries with backoff (about 2, 4, 8 s) before a job is dead-lettered. */
 const RETRY = { retryLimit: 3, retryDelay: 2, retryBackoff: true } as const;
 
@@ -76,6 +79,30 @@ export function patientQueueDb(pool: pg.Pool, opts: DatabaseRetryOptions & { log
           if (!(err instanceof DatabaseUnavailableError)) throw err;
           log(`[queue] ${err.message} The worker keeps waiting for it.`);
         }
+      }
+    },
+  };
+}
+
+/**
+ * `db` with the statements still in flight: pg-boss completes and fails a job without awaiting it,
+ * so a job that ends as the queue stops would otherwise still be writing when its pool ends, and its
+ * completion would be lost (the job retried after it expires) or fail on the ended pool.
+ */
+function trackedDb(db: PgBoss.Db): PgBoss.Db & { settled(timeoutMs: number): Promise<void> } {
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    executeSql(text, values) {
+      const statement = db.executeSql(text, values);
+      inFlight.add(statement);
+      const forget = () => void inFlight.delete(statement);
+      statement.then(forget, forget);
+      return statement;
+    },
+    async settled(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())]);
       }
     },
   };
@@ -123,8 +150,9 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
 
 /** Starts pg-boss on `pool` (creating or migrating its schema) and its three queues. */
 export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): Promise<JobQueue> {
+  const db = trackedDb(opts.databaseRetry ? patientQueueDb(pool, { ...opts.databaseRetry, log: opts.log ?? console.error }) : queueDb(pool));
   const boss = new PgBoss({
-    db: opts.databaseRetry ? patientQueueDb(pool, { ...opts.databaseRetry, log: opts.log ?? console.error }) : queueDb(pool),
+    db,
     supervise: opts.isSupervising ?? false,
     // Supervising workers also turn the daily refresh schedule into jobs.
     schedule: opts.isSupervising ?? false,
@@ -156,7 +184,11 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
     async scheduleRefreshes() {
       for (const name of Object.values(REFRESH_QUEUES)) await boss.schedule(name, REFRESH_CRON, {}, { tz: "UTC", singletonKey: REFRESH_SINGLETON });
     },
-    stop: () => boss.stop({ graceful: true, close: false, timeout: 10_000 }),
+    async stop() {
+      await boss.stop({ graceful: true, close: false, timeout: STOP_TIMEOUT_MS });
+      // The last jobs' completions, sent after their handlers returned, are written before the pool may end.
+      await db.settled(STOP_TIMEOUT_MS);
+    },
   };
 }
 
