@@ -7,7 +7,7 @@ import pg from "pg";
 import { DEMO_PASSWORD, demoUsers } from "../lib/auth/demo-users";
 import { seedDemo } from "../prisma/seed/index";
 import { needsBuild, serveApp, waitUntilServing } from "../lib/cli/next-app";
-import { ensureDatabaseExists, startLocalPostgres } from "../lib/database/embedded";
+import { ensureDatabaseExists, startOwnLocalPostgres } from "../lib/database/embedded";
 import { applyMigrations } from "../lib/database/migrate";
 import { dataDir } from "../lib/database/paths";
 import { spawnWorker } from "../lib/jobs/spawn";
@@ -30,8 +30,7 @@ export default async function globalSetup() {
   const building = needsBuild() ? buildInBackground() : Promise.resolve();
   // A failed seed must not leave the build's rejection unhandled; it is awaited (and thrown) below.
   building.catch(() => {});
-  const server = await startLocalPostgres({ dir: path.join(dataDir, "e2e-pg"), isEphemeral: true });
-  if (!server.isOwner) throw new Error("Another process uses .data/e2e-pg: stop it before running the browser tests.");
+  const server = await startOwnLocalPostgres({ dir: path.join(dataDir, "e2e-pg"), isEphemeral: true });
   const url = server.urlFor(E2E_DATABASE);
   const host = new URL(url).hostname;
   if (host !== "127.0.0.1" || !url.endsWith(`/${E2E_DATABASE}`)) throw new Error(`Refusing to seed ${host}: browser tests only use their own local database.`);

@@ -5,12 +5,11 @@
 // preview of everyone, and the Segmentation agent timed on 100,000 of them. With --json the last
 // line of standard output is one JSON object of every number, with the machine's load averages.
 import os from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { createPrismaClient } from "../database/client";
-import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
+import { ensureDatabaseExists } from "../database/embedded";
+import { startBenchPostgres } from "./bench-server";
 import { applyMigrations } from "../database/migrate";
-import { dataDir } from "../database/paths";
 import { round } from "../agents/journey/text";
 import { createSegmentationAgent } from "../agents/segmentation/segmentation-agent";
 import type { SavedSegment } from "../pipeline/segments";
@@ -29,7 +28,7 @@ const count = customers.value;
 const isJson = parsed.values.json === true;
 const log = (m: string) => console.error(`[bench:list] ${m}`);
 
-const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-list-pg"), isEphemeral: true });
+const server = await startBenchPostgres("bench-list-pg", log);
 const url = server.urlFor("cvm_bench_list");
 await ensureDatabaseExists(server.urlFor("postgres"), "cvm_bench_list");
 await applyMigrations(url);

@@ -4,13 +4,12 @@
 // refused for capacity, selects every pending decision the way "Select all N matching" does, and
 // approves the first 1,000 of that selection in batches of 200 through the function each batch's
 // server action calls (re-checks of consent, activity, contact policy and capacity included).
-import path from "node:path";
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
 import { createPrismaClient } from "../database/client";
-import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
+import { ensureDatabaseExists } from "../database/embedded";
+import { startBenchPostgres } from "./bench-server";
 import { applyMigrations } from "../database/migrate";
-import { dataDir } from "../database/paths";
 import { loadCatalog } from "../pipeline/catalog";
 import { customerFactsOf, loadCustomerJourney } from "../pipeline/customer-journey";
 import { createPgCapacityStore } from "../pipeline/pg-capacity-store";
@@ -38,7 +37,7 @@ const approvals = approvalsArg.value;
 const log = (m: string) => console.error(`[bench:review] ${m}`);
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(2));
 
-const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-review-pg"), isEphemeral: true });
+const server = await startBenchPostgres("bench-review-pg", log);
 const url = server.urlFor("cvm_bench_review");
 await ensureDatabaseExists(server.urlFor("postgres"), "cvm_bench_review");
 await applyMigrations(url);

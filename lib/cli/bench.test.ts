@@ -3,7 +3,11 @@
 // line whose figures agree with one another; bad arguments stop each with a message naming the flag.
 // The figures themselves are measured on this machine (README "Measured here"), never asserted.
 import { spawnSync } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
 import { describe, expect, test } from "vitest";
+import { startLocalPostgres } from "../database/embedded";
+import { dataDir } from "../database/paths";
 
 function npmRun(script: string, args: string[], timeoutMs: number) {
   const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], { encoding: "utf8", timeout: timeoutMs, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -26,6 +30,33 @@ describe("bad arguments stop a benchmark before it starts anything, naming the f
     expect(result.stderr).toContain(`Usage: npm run ${script}`);
     expect(result.stdout.trim()).toBe("");
   }, 70_000);
+});
+
+describe("a benchmark whose PostgreSQL another process already runs stops in one sentence, touching none of its databases", () => {
+  test.each([
+    ["bench", "bench-pg"],
+    ["bench:list", "bench-list-pg"],
+    ["bench:review", "bench-review-pg"],
+  ])("npm run %s, with .data/%s in use", async (script, folder) => {
+    const other = await startLocalPostgres({ dir: path.join(dataDir, folder), isEphemeral: true });
+    try {
+      const result = npmRun(script, ["--customers", "10", "--json"], 60_000);
+      expect(result.status, result.stderr).toBe(1);
+      expect(result.stderr).toContain(`Another process uses the PostgreSQL in .data/${folder} (port ${other.port}): wait for it to end, or stop it, then start again.`);
+      expect(result.stdout.trim()).toBe("");
+      // The other process's server still answers, with no benchmark database made in it.
+      const client = new pg.Client({ connectionString: other.urlFor("postgres") });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'cvm_bench%'`);
+        expect(rows[0]!.n).toBe(0);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await other.stop();
+    }
+  }, 90_000);
 });
 
 test("npm run bench: direct and queued runs of every customer, a killed worker's run completed by the other, and the model policy", () => {

@@ -5,13 +5,12 @@
 // its workers is killed, and the language-model policy against a local OpenAI-compatible server
 // that answers after a fixed latency.
 import type { ChildProcess } from "node:child_process";
-import path from "node:path";
 import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
-import { ensureDatabaseExists, startLocalPostgres } from "../database/embedded";
+import { ensureDatabaseExists } from "../database/embedded";
+import { startBenchPostgres } from "./bench-server";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { applyMigrations } from "../database/migrate";
-import { dataDir } from "../database/paths";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { startFakeOpenAIServerThread } from "../llm/testing/fake-openai-thread";
 import { loadContactPolicy } from "../pipeline/contact-policy";
@@ -45,7 +44,7 @@ const latencyMs = wholeNumber("--latency", values.latency, { min: 1, max: 600_00
 const KILL_EXPIRY_SECONDS = 10;
 const log = (m: string) => console.error(`[bench] ${m}`);
 
-const server = await startLocalPostgres({ dir: path.join(dataDir, "bench-pg"), isEphemeral: true });
+const server = await startBenchPostgres("bench-pg", log);
 
 /**
  * A fresh database seeded with `count` customers, vacuumed and analysed so that no background

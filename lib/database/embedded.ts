@@ -335,6 +335,20 @@ export async function startLocalPostgres(opts: {
   return { urlFor: urlFor(port), port, isOwner: true, dataDir: files.dir, stop };
 }
 
+/**
+ * startLocalPostgres for a command that resets the databases it uses (the benchmarks, the browser
+ * tests): a server another process already runs on the same files is refused, not joined, so two
+ * such commands never seed and drop the same databases under each other.
+ */
+export async function startOwnLocalPostgres(opts: Parameters<typeof startLocalPostgres>[0]): Promise<LocalPostgres> {
+  const server = await startLocalPostgres(opts);
+  if (!server.isOwner) {
+    const where = path.relative(process.cwd(), path.resolve(opts.dir)) || opts.dir;
+    throw new LocalDatabaseError(`Another process uses the PostgreSQL in ${where} (port ${server.port}): wait for it to end, or stop it, then start again.`);
+  }
+  return server;
+}
+
 /** Creates `database` on the server behind `adminUrl` unless it exists. */
 export async function ensureDatabaseExists(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
