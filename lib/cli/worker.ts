@@ -9,6 +9,7 @@ import { openDatabase } from "../database/connection";
 import { databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 import { getEnv } from "../env";
 import { startWorker } from "../jobs/worker";
+import { QUEUE_STOP_TIMEOUT_MS } from "../jobs/queue";
 import { chatModelFromEnv } from "../llm/select-model";
 import { exitOnBadArgs, parseCommandArgs, wholeNumberArg } from "./args";
 
@@ -52,8 +53,8 @@ const worker = await startWorker({
 });
 log(`Working runs' jobs, ${concurrency.value} chunk(s) at a time.`);
 
-/** pg-boss's own 10 s for the jobs in hand, and a little more. */
-const STOP_TIMEOUT_MS = 12_000;
+/** The queue's own stop (the jobs in hand and their completions), and a little more. */
+const STOP_TIMEOUT_MS = QUEUE_STOP_TIMEOUT_MS + 2_000;
 let isStopping = false;
 async function stop() {
   if (isStopping) return;

@@ -37,7 +37,7 @@ export type AllocateJob = { runId: string };
 export type FailedJob = DecideJob | AllocateJob;
 
 /** How long stopping waits for the jobs in hand to finish and their completions to be written. */
-const STOP_TIMEOUT_MS = 10_000;
+export const QUEUE_STOP_TIMEOUT_MS = 10_000;
 
 /** Retries with backoff (about 2, 4, 8 s) before a job is dead-lettered. */
 const RETRY = { retryLimit: 3, retryDelay: 2, retryBackoff: true } as const;
@@ -100,9 +100,15 @@ function trackedDb(db: PgBoss.Db): PgBoss.Db & { settled(timeoutMs: number): Pro
       return statement;
     },
     async settled(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (inFlight.size > 0 && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+      try {
+        // Statements sent meanwhile are waited for too, until none is left or the time is up.
+        while (inFlight.size > 0) {
+          if (await Promise.race([Promise.allSettled([...inFlight]).then(() => false), timedOut])) return;
+        }
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
@@ -185,8 +191,8 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
       for (const name of Object.values(REFRESH_QUEUES)) await boss.schedule(name, REFRESH_CRON, {}, { tz: "UTC", singletonKey: REFRESH_SINGLETON });
     },
     async stop() {
-      const deadline = Date.now() + STOP_TIMEOUT_MS;
-      await boss.stop({ graceful: true, close: false, timeout: STOP_TIMEOUT_MS });
+      const deadline = Date.now() + QUEUE_STOP_TIMEOUT_MS;
+      await boss.stop({ graceful: true, close: false, timeout: QUEUE_STOP_TIMEOUT_MS });
       // The last jobs' completions, sent after their handlers returned, are written before the pool
       // may end: within the same time (a second at least), so a stop still ends when the database is down.
       await db.settled(Math.max(1_000, deadline - Date.now()));
