@@ -16,9 +16,17 @@ describe("stopping the queue", () => {
     { name: "a job whose handler returns as the queue stops is completed before stop resolves", isFailing: false, state: "completed" },
     { name: "a job whose handler throws as the queue stops is set to retry before stop resolves", isFailing: true, state: "retry" },
     { name: "the same with a worker's patient database", isFailing: false, state: "completed", databaseRetry: { attempts: 3 } },
-  ])("$name", async ({ isFailing, state, databaseRetry }) => {
+    { name: "a stop that fails still waits for the completion, then reports its error", isFailing: false, state: "completed", isStopFailing: true },
+  ])("$name", async ({ isFailing, state, databaseRetry, isStopFailing }) => {
     const q = await openJobQueue(t.pool, { pollingIntervalSeconds: 0.5, ...(databaseRetry ? { databaseRetry, log: () => {} } : {}) });
     queues.push(q);
+    if (isStopFailing) {
+      const stopBoss = q.boss.stop.bind(q.boss);
+      q.boss.stop = async (options) => {
+        await stopBoss(options);
+        throw new Error("the queue could not stop");
+      };
+    }
     const jobId = await q.boss.send(QUEUES.refreshInsights, {}, { retryLimit: 1, retryDelay: 60 });
     let release: () => void = () => {};
     const handlerMayReturn = new Promise<void>((resolve) => (release = resolve));
@@ -36,13 +44,18 @@ describe("stopping the queue", () => {
       await locker.query("BEGIN");
       await locker.query(`SELECT id FROM pgboss.job WHERE id = $1 FOR UPDATE`, [jobId]);
       let isStopped = false;
-      const stopping = q.stop().then(() => void (isStopped = true));
+      let stopError: Error | null = null;
+      const stopping = q.stop().then(
+        () => void (isStopped = true),
+        (err: Error) => void ((isStopped = true), (stopError = err)),
+      );
       release();
       // The handler has returned and the queue has no job in hand, but its completion is not written yet.
       await sleep(1_500);
       expect(isStopped).toBe(false);
       await locker.query("COMMIT");
       await stopping;
+      expect(stopError?.message ?? null).toBe(isStopFailing ? "the queue could not stop" : null);
     } finally {
       locker.release();
     }

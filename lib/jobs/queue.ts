@@ -192,10 +192,14 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
     },
     async stop() {
       const deadline = Date.now() + QUEUE_STOP_TIMEOUT_MS;
-      await boss.stop({ graceful: true, close: false, timeout: QUEUE_STOP_TIMEOUT_MS });
-      // The last jobs' completions, sent after their handlers returned, are written before the pool
-      // may end: within the same time (a second at least), so a stop still ends when the database is down.
-      await db.settled(Math.max(1_000, deadline - Date.now()));
+      try {
+        await boss.stop({ graceful: true, close: false, timeout: QUEUE_STOP_TIMEOUT_MS });
+      } finally {
+        // The last jobs' completions, sent after their handlers returned, are written before the pool
+        // may end, even when stopping itself failed: within the same time (a second at least), so a
+        // stop still ends when the database is down.
+        await db.settled(Math.max(1_000, deadline - Date.now()));
+      }
     },
   };
 }
