@@ -44,7 +44,7 @@ describe("stopping the queue", () => {
       await locker.query("BEGIN");
       await locker.query(`SELECT id FROM pgboss.job WHERE id = $1 FOR UPDATE`, [jobId]);
       let isStopped = false;
-      let stopError: Error | null = null;
+      let stopError = null as Error | null;
       const stopping = q.stop().then(
         () => void (isStopped = true),
         (err: Error) => void ((isStopped = true), (stopError = err)),
