@@ -106,4 +106,39 @@ describe("a run while its PostgreSQL stops and starts again", () => {
     for (const log of logs) expect(log).toMatch(/is unavailable \(.*\)\. Waiting for it, retrying with backoff\.[\s\S]*The database answers again\./);
     expect(logs.join("\n")).not.toMatch(/Unhandled|uncaught|node:internal/i);
   }, 180_000);
+
+  /** Sends SIGTERM to worker `n` and waits for it to exit: its exit code, the seconds it took, and what it said after the signal. */
+  async function terminate(n: number): Promise<{ code: number | null; seconds: number; said: string }> {
+    const { child, output } = workers[n]!;
+    const from = output.length;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const startedAt = Date.now();
+    child.kill("SIGTERM");
+    const code = await exited;
+    return { code, seconds: (Date.now() - startedAt) / 1000, said: output.slice(from).join("") };
+  }
+
+  test("SIGTERM stops a worker: at once with the database up; with it down, within the stop limit, saying why and with no unhandled error", async () => {
+    await until("both workers work runs' jobs", async () => workers.every((w) => /Working runs' jobs/.test(w.output.join(""))), 90_000);
+    const up = await terminate(1);
+    // 128 + 15: the code of a process ended by SIGTERM, as a shell or process manager expects it.
+    expect(up.code, up.said).toBe(143);
+    expect(up.said).toMatch(/Stopping after the current jobs\.\.\.[\s\S]*Stopped\./);
+    expect(up.seconds).toBeLessThan(8);
+
+    const before = workers[0]!.output.length;
+    await server.stop();
+    try {
+      // Let its poll meet the outage first, so a statement waits for the database as the stop comes.
+      await until("the worker notices the outage", async () => /Waiting for it, retrying with backoff\./.test(workers[0]!.output.slice(before).join("")), 20_000);
+      const down = await terminate(0);
+      // The queue gives its last statements 10 s (QUEUE_STOP_TIMEOUT_MS); the command gives up 2 s after.
+      expect(down.seconds, down.said).toBeLessThan(16);
+      expect(down.said).toMatch(/Stopping after the current jobs\.\.\./);
+      expect(down.said).toMatch(/Stopped with \d+ statement\(s\) still waiting for the database; a job they would have completed or failed expires and is retried\.[\s\S]*Stopped\./);
+      expect(down.said).not.toMatch(/Unhandled|uncaught|node:internal/i);
+    } finally {
+      server = await startLocalPostgres({ dir, port: server.port });
+    }
+  }, 120_000);
 });

@@ -89,7 +89,7 @@ export function patientQueueDb(pool: pg.Pool, opts: DatabaseRetryOptions & { log
  * so a job that ends as the queue stops would otherwise still be writing when its pool ends, and its
  * completion would be lost (the job retried after it expires) or fail on the ended pool.
  */
-function trackedDb(db: PgBoss.Db): PgBoss.Db & { settled(timeoutMs: number): Promise<void> } {
+function trackedDb(db: PgBoss.Db): PgBoss.Db & { /** Waits for the statements in flight; how many were still waiting when the time ran out. */ settled(timeoutMs: number): Promise<number> } {
   const inFlight = new Set<Promise<unknown>>();
   return {
     executeSql(text, values) {
@@ -105,8 +105,9 @@ function trackedDb(db: PgBoss.Db): PgBoss.Db & { settled(timeoutMs: number): Pro
       try {
         // Statements sent meanwhile are waited for too, until none is left or the time is up.
         while (inFlight.size > 0) {
-          if (await Promise.race([Promise.allSettled([...inFlight]).then(() => false), timedOut])) return;
+          if (await Promise.race([Promise.allSettled([...inFlight]).then(() => false), timedOut])) return inFlight.size;
         }
+        return 0;
       } finally {
         clearTimeout(timer);
       }
@@ -156,7 +157,8 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
 
 /** Starts pg-boss on `pool` (creating or migrating its schema) and its three queues. */
 export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): Promise<JobQueue> {
-  const db = trackedDb(opts.databaseRetry ? patientQueueDb(pool, { ...opts.databaseRetry, log: opts.log ?? console.error }) : queueDb(pool));
+  const log = opts.log ?? console.error;
+  const db = trackedDb(opts.databaseRetry ? patientQueueDb(pool, { ...opts.databaseRetry, log }) : queueDb(pool));
   const boss = new PgBoss({
     db,
     supervise: opts.isSupervising ?? false,
@@ -166,7 +168,7 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
     pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5,
   });
   // pg-boss reports a failed poll or maintenance pass as an event; unheard, it would stop the process.
-  boss.on("error", (err) => (opts.log ?? console.error)(`[queue] ${(err as Error).message}`));
+  boss.on("error", (err) => log(`[queue] ${(err as Error).message}`));
   await boss.start();
   await ensureQueue(boss, QUEUES.failed, { retryLimit: 0 });
   await ensureQueue(boss, QUEUES.decide, { ...RETRY, deadLetter: QUEUES.failed });
@@ -198,7 +200,8 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
         // The last jobs' completions, sent after their handlers returned, are written before the pool
         // may end, even when stopping itself failed: within the same time (a second at least), so a
         // stop still ends when the database is down.
-        await db.settled(Math.max(1_000, deadline - Date.now()));
+        const left = await db.settled(Math.max(1_000, deadline - Date.now()));
+        if (left > 0) log(`[queue] Stopped with ${left} statement(s) still waiting for the database; a job they would have completed or failed expires and is retried.`);
       }
     },
   };
