@@ -19,6 +19,7 @@ describe("bad arguments stop a benchmark before it starts anything, naming the f
   test.each([
     ["bench", ["--customers", "0"], /--customers must be from 1 to 5,000,000; got 0/],
     ["bench", ["--latency", "soon"], /--latency must be a whole number/],
+    ["bench", ["--queued-runs", "0"], /--queued-runs must be from 1 to 20; got 0/],
     ["bench", ["--frobnicate"], /Unknown option "--frobnicate"/],
     ["bench:review", ["--approvals", "x"], /--approvals must be a whole number/],
     ["bench:list", ["--customers", "1.5"], /--customers must be a whole number/],
@@ -62,7 +63,7 @@ describe("a benchmark whose PostgreSQL another process already runs stops in one
 test("npm run bench: direct and queued runs of every customer, a killed worker's run completed by the other, and the model policy", () => {
   const result = npmRun("bench", ["--customers", "300", "--llm-customers", "8", "--latency", "50", "--json"], 240_000);
   expect(result.status, result.stderr).toBe(0);
-  for (const row of ["Deterministic policy (direct, in one process)", "through the queue, 1 worker process", "through the queue, 2 worker processes, the next run (warm)", "one killed (-9): kill to completion", "Language model"]) {
+  for (const row of ["Deterministic policy (direct, in one process)", "through the queue, 1 worker process", "through the queue, 2 worker processes, the next 3 runs (warm), median", "one killed (-9): kill to completion", "Language model"]) {
     expect(result.stdout).toContain(row);
   }
   const json = result.json();
@@ -80,6 +81,12 @@ test("npm run bench: direct and queued runs of every customer, a killed worker's
   });
   for (const key of ["rules_customers_per_s", "queued_1_worker_customers_per_s", "queued_2_workers_customers_per_s", "queued_2_workers_rate_of_direct", "llm_customers_per_s"]) {
     expect(json[key], key).toBeGreaterThan(0);
+  }
+  // The warm queued figure is the median of its runs.
+  for (const workers of ["1_worker", "2_workers"]) {
+    const each = json[`queued_${workers}_warm_seconds_each`] as number[];
+    expect(each, workers).toHaveLength(3);
+    expect(json[`queued_${workers}_seconds`], workers).toBe([...each].sort((a, b) => a - b)[1]);
   }
   // The queued rate against direct is the queued rate over the mean of the direct runs around it.
   expect(json.queued_2_workers_rate_of_direct).toBeCloseTo(2 / (1 / (json.queued_2_workers_rate_of_direct_before as number) + 1 / (json.queued_2_workers_rate_of_direct_after as number)), 2);
