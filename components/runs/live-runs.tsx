@@ -13,7 +13,7 @@ import { RunProgress } from "./run-progress";
 import { RunStatusBadge } from "./run-status-badge";
 import { RunSummary } from "./run-summary";
 
-export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean };
+export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean; liveWorkers: number };
 
 export const RUNS_QUERY_KEY = "runs";
 /** How often the list refreshes while a run is queued or running. */
@@ -55,6 +55,24 @@ function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: s
   );
 }
 
+/** Whether any worker process will take a queued run: the web server only enqueues runs. */
+function WorkersLine({ liveWorkers, hasActive }: { liveWorkers: number; hasActive: boolean }) {
+  if (liveWorkers > 0) {
+    return (
+      <p className="mb-1 text-xs text-zinc-500" data-testid="runs-workers" data-live-workers={liveWorkers}>
+        {plural(liveWorkers, "worker")} taking jobs.
+      </p>
+    );
+  }
+  return (
+    <p className="mb-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="runs-workers" data-live-workers={0}>
+      <strong className="font-semibold">No worker is taking jobs</strong>
+      {hasActive ? ", so the runs in progress wait" : ", so a run started now would wait"} until one starts: <code>npm run worker</code> on any machine that
+      reaches the database, or <code>npm start</code> with <code>WORKERS</code> of 1 or more.
+    </p>
+  );
+}
+
 /** The runs, refreshed every second while any is in progress and every five seconds otherwise: progress, cancel and summaries. */
 export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page: number; canCancel: boolean }) {
   const [openId, setOpenId] = useState<string | null>(null);
@@ -69,6 +87,7 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
 
   return (
     <div>
+      <WorkersLine liveWorkers={data.liveWorkers} hasActive={data.hasActive} />
       <div className="mb-2 min-h-5 text-sm" aria-live="polite" data-testid="runs-message">
         {query.isError ? <span className="text-red-700">Live updates paused: {(query.error as Error).message}</span> : message}
       </div>

@@ -120,7 +120,11 @@ describe("a run while its PostgreSQL stops and starts again", () => {
 
   test("SIGTERM stops a worker: at once with the database up; with it down, within the stop limit, saying why and with no unhandled error", async () => {
     await until("both workers work runs' jobs", async () => workers.every((w) => /Working runs' jobs/.test(w.output.join(""))), 90_000);
+    // Each says it is alive (lib/jobs/heartbeat.ts); one stopped on purpose takes its row with it.
+    const heartbeats = async (pid: number) => (await read<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE pid = $1`, [pid]))?.n;
+    for (const { child } of workers) expect(await heartbeats(child.pid!)).toBe(1);
     const up = await terminate(1);
+    expect(await heartbeats(workers[1]!.child.pid!)).toBe(0);
     // 128 + 15: the code of a process ended by SIGTERM, as a shell or process manager expects it.
     expect(up.code, up.said).toBe(143);
     expect(up.said).toMatch(/Stopping after the current jobs\.\.\.[\s\S]*Stopped\./);

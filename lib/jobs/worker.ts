@@ -10,6 +10,7 @@ import { type DatabaseRetryOptions, databaseFailureMessage, withDatabaseRetry } 
 import { refreshInsights } from "../pipeline/insights-refresh";
 import { refreshLearnedEffects } from "../pipeline/learned-effects";
 import { refreshRiskCalibration } from "../pipeline/risk-calibration";
+import { startHeartbeat } from "./heartbeat";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
 import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
 
@@ -34,6 +35,8 @@ export type WorkerOptions = OpenQueueOptions & {
   allocationStrategy?: AllocationStrategy;
   /** What each refresh job runs; the pipeline's refreshes unless a test replaces them. */
   refreshes?: Partial<Record<RefreshKind, (pool: pg.Pool) => Promise<string>>>;
+  /** Milliseconds between two of this worker's heartbeats (HEARTBEAT_SECONDS when unset). */
+  heartbeatIntervalMs?: number;
 };
 
 /** The refreshes a worker runs, each answering a line for the log. */
@@ -119,5 +122,13 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   await boss.work<FailedJob>(QUEUES.failed, { batchSize: 1, includeMetadata: true }, deadLetter);
   await boss.work(QUEUES.refreshInsights, { batchSize: 1 }, refresh("insights"));
   await boss.work(QUEUES.refreshLearnedEffects, { batchSize: 1 }, refresh("learnedEffects"));
-  return { queue, stop: () => queue.stop() };
+  // Says it is alive once it takes jobs, so the runs screen can tell whether a queued run will be taken.
+  const heartbeat = startHeartbeat(pool, { concurrency, ...(opts.heartbeatIntervalMs ? { intervalMs: opts.heartbeatIntervalMs } : {}) });
+  return {
+    queue,
+    async stop() {
+      // Stopping on purpose stops counting at once, while the jobs in hand finish.
+      await Promise.all([heartbeat.stop(), queue.stop()]);
+    },
+  };
 }

@@ -90,6 +90,21 @@ describe("run details", () => {
     expect(result.rows[0]).toMatchObject({ status: "running", scope: "All customers", summary: null, cancelRequested: false, error: null });
   });
 
+  test("listRunDetails counts the worker processes alive by their heartbeats, leaving out one gone silent", async () => {
+    expect((await listRunDetails(t.prisma, { page: 1, pageSize: 5 })).liveWorkers).toBe(0);
+    await t.prisma.$executeRawUnsafe(
+      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "lastSeenAt") VALUES
+         ('a:1:x', 'a', 1, 2, now() AT TIME ZONE 'UTC'),
+         ('b:2:y', 'b', 2, 2, (now() AT TIME ZONE 'UTC') - interval '3 seconds'),
+         ('c:3:z', 'c', 3, 2, (now() AT TIME ZONE 'UTC') - interval '5 minutes')`,
+    );
+    try {
+      expect((await listRunDetails(t.prisma, { page: 1, pageSize: 5 })).liveWorkers).toBe(2);
+    } finally {
+      await t.prisma.$executeRawUnsafe(`DELETE FROM "WorkerHeartbeat"`);
+    }
+  });
+
   test("getRunDetail reads one run's summary with the treatments most chosen first and failures capped", async () => {
     await insertTreatment(t.prisma, { key: "marketing_call_back", name: "Retention call-back" });
     const run = await insertRun(t.prisma, { status: "completed", scope: { segment: "family", limit: 500 }, summary, createdAt: minutesAfterStart(-10) });

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { PolicyKind, PrismaClient, RunStatus } from "../generated/prisma/client";
 import { RecommendationStatus } from "../generated/prisma/enums";
+import { LIVE_WORKERS_SQL } from "../jobs/heartbeat";
 import { paginate, type Paginated } from "./pagination";
 
 export const RECENT_RUN_LIMIT = 5;
@@ -230,12 +231,21 @@ export async function listRuns(db: PrismaClient, { page, pageSize }: { page: num
   });
 }
 
-/** Runs newest first with their scope, cancellation state and summary; `hasActive` when any run in the whole table is queued or running. */
+/** How many worker processes said they were alive in the last WORKER_LIVE_SECONDS (lib/jobs/heartbeat.ts). */
+export async function countLiveWorkers(db: PrismaClient): Promise<number> {
+  const rows = await db.$queryRawUnsafe<{ n: number }[]>(LIVE_WORKERS_SQL);
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * Runs newest first with their scope, cancellation state and summary; `hasActive` when any run in
+ * the whole table is queued or running, and `liveWorkers`, the worker processes alive to take them.
+ */
 export async function listRunDetails(
   db: PrismaClient,
   { page, pageSize = RUN_PAGE_SIZE }: { page: number; pageSize?: number },
-): Promise<Paginated<RunDetailRow> & { hasActive: boolean }> {
-  const [result, active] = await Promise.all([
+): Promise<Paginated<RunDetailRow> & { hasActive: boolean; liveWorkers: number }> {
+  const [result, active, liveWorkers] = await Promise.all([
     paginate({
       page,
       pageSize,
@@ -247,8 +257,9 @@ export async function listRunDetails(
       },
     }),
     db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
+    countLiveWorkers(db),
   ]);
-  return { ...result, hasActive: active !== null };
+  return { ...result, hasActive: active !== null, liveWorkers };
 }
 
 /** One run with its summary; null when no run has this id. */

@@ -1,0 +1,51 @@
+// Whether any worker is alive to take a queued run. pg-boss 10 keeps no list of its workers, so each
+// worker keeps a row of its own in "WorkerHeartbeat": written when it starts, its time renewed every
+// few seconds, removed when it stops. A worker killed outright leaves its row, which goes stale and
+// stops counting once a few beats have been missed.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type pg from "pg";
+
+/** Seconds between two beats of a worker. */
+export const HEARTBEAT_SECONDS = 5;
+/** A worker counts as alive for this long after its last beat: three beats missed, and a slow one allowed. */
+export const WORKER_LIVE_SECONDS = 20;
+
+/** The database's clock in UTC, as the app stores every time (timestamp columns without a zone). */
+const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+
+export type Heartbeat = { id: string; stop(): Promise<void> };
+
+/**
+ * Starts this worker's beats on `pool`. A beat the database refuses (an outage) is skipped: the
+ * worker says so through its own retries, and its next beat renews the row. `stop()` ends the beats
+ * and removes the row, so a worker stopped on purpose stops counting at once.
+ */
+export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency: number; intervalMs?: number }): Heartbeat {
+  const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const beat = () =>
+    pool
+      .query(
+        `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "startedAt", "lastSeenAt") VALUES ($1, $2, $3, $4, ${UTC_NOW}, ${UTC_NOW})
+         ON CONFLICT (id) DO UPDATE SET "lastSeenAt" = ${UTC_NOW}`,
+        [id, hostname(), process.pid, opts.concurrency],
+      )
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+  let last = beat();
+  const timer = setInterval(() => void (last = last.then(beat)), opts.intervalMs ?? HEARTBEAT_SECONDS * 1000);
+  timer.unref();
+  return {
+    id,
+    async stop() {
+      clearInterval(timer);
+      await last;
+      await pool.query(`DELETE FROM "WorkerHeartbeat" WHERE id = $1`, [id]).catch(() => undefined);
+    },
+  };
+}
+
+/** The workers seen alive in the last WORKER_LIVE_SECONDS, by the database's clock (every worker's beat uses it too). */
+export const LIVE_WORKERS_SQL = `SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE "lastSeenAt" > ${UTC_NOW} - make_interval(secs => ${WORKER_LIVE_SECONDS})`;
