@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
-import type pg from "pg";
+import pg from "pg";
+import { E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
 import { capture, expect, test } from "./fixtures/test";
 
 const RUN_SIZE = 500;
@@ -31,6 +32,26 @@ async function startRun(page: Page, opts: { limit: number }) {
 
 test.describe("runs", () => {
   test("a run of 500 customers shows its progress moving and ends with a summary that matches the database", async ({ page, sql }) => {
+    // Alone on a quiet machine the run ends between two refreshes of the list, so the test holds the
+    // capacity rows' locks: the run decides, lets exactly one allocation batch through, and waits
+    // while the screen shows that batch's progress.
+    // Connections of their own: the shared pool keeps serving the test's reads meanwhile.
+    const first = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+    const second = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+    await Promise.all([first.connect(), second.connect()]);
+    const lockCapacity = `SELECT key FROM "ResourceConstraint" ORDER BY key FOR UPDATE`;
+    const pidOf = async (client: pg.Client) => (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+    const pids = [await pidOf(first), await pidOf(second)];
+    /** Sessions waiting for the capacity rows: the test's own (`ours`), or the others (the run's, or another test's). */
+    const waitingForCapacity = async (whose: "ours" | "others") =>
+      (
+        await sql.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%"ResourceConstraint"%FOR UPDATE%' AND (pid = ANY($1::int[])) = $2`,
+          [pids, whose === "ours"],
+        )
+      ).rows[0]!.n;
+    await first.query("BEGIN");
+    await first.query(lockCapacity);
     const since = new Date(Date.now() - 1000);
     await startRun(page, { limit: RUN_SIZE });
     await expect(page.getByTestId("run-start-result")).toContainText(`Run started over ${RUN_SIZE} customers with the deterministic policy`);
@@ -39,20 +60,34 @@ test.describe("runs", () => {
     await expect(row).toBeVisible();
     await expect(row).toContainText("Deterministic policy");
 
-    // Watch the bar while the list refreshes itself: at least one value strictly between 0 and 500.
-    const seen = new Set<number>();
+    // The run's capacity transactions wait for the rows; a second lock queues behind the waiting one,
+    // so releasing the held lock lets exactly one transaction through (the run's prices first, then
+    // its batches) before the test holds the rows again. Until one batch is written.
     const progress = row.getByTestId("run-progress");
-    await expect
-      .poll(
-        async () => {
-          seen.add(Number(await progress.getAttribute("aria-valuenow")));
-          return row.getAttribute("data-status");
-        },
-        { timeout: 45_000, intervals: [100] },
-      )
-      .toBe("completed");
-    const intermediate = [...seen].filter((v) => v > 0 && v < RUN_SIZE);
-    expect(intermediate.length, `progress values seen: ${[...seen].sort((a, b) => a - b).join(", ")}`).toBeGreaterThan(0);
+    const processed = async () => (await sql.query<{ processed: number }>(`SELECT processed FROM "Run" WHERE id = $1`, [runId])).rows[0]!.processed;
+    let [holder, next] = [first, second];
+    try {
+      for (let handovers = 0; (await processed()) === 0; handovers++) {
+        expect(handovers, "capacity transactions let through before the run's first batch").toBeLessThan(20);
+        await expect.poll(() => waitingForCapacity("others"), { timeout: 45_000 }).toBeGreaterThan(0);
+        await next.query("BEGIN");
+        const nextLock = next.query(lockCapacity);
+        await expect.poll(() => waitingForCapacity("ours")).toBe(1);
+        await holder.query("COMMIT");
+        await nextLock;
+        [holder, next] = [next, holder];
+        // A batch of the run is counted just after its transaction, before the next one waits.
+        await expect.poll(async () => (await processed()) > 0 || (await waitingForCapacity("others")) > 0, { timeout: 45_000 }).toBe(true);
+      }
+      expect(await processed()).toBe(E2E_RUN_BATCH_SIZE);
+      // The bar, refreshing itself, shows the one batch written: strictly between 0 and 500.
+      await expect(progress).toHaveAttribute("aria-valuenow", String(E2E_RUN_BATCH_SIZE));
+    } finally {
+      await first.query("ROLLBACK").catch(() => {});
+      await second.query("ROLLBACK").catch(() => {});
+      await Promise.all([first.end(), second.end()]);
+    }
+    await expect(row).toHaveAttribute("data-status", "completed", { timeout: 45_000 });
     await expect(progress).toHaveAttribute("aria-valuenow", String(RUN_SIZE));
 
     await row.getByRole("button", { name: "Summary" }).click();
@@ -131,6 +166,26 @@ test.describe("runs", () => {
     await row.getByTestId("run-toggle-summary").click();
     await expect(page.getByTestId("run-cancelled-note")).toContainText(run.processed === 0 ? "no capacity was held and no recommendation written" : "their recommendations and holds were kept");
     await capture(page, "runs-cancelled-1280");
+  });
+
+  test("the screen says how many workers take jobs, and warns when none does", async ({ page, sql }) => {
+    await page.goto("/runs");
+    const workers = page.getByTestId("runs-workers");
+    // The one worker process the app was started with, as its heartbeat says.
+    const live = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE "lastSeenAt" > (now() AT TIME ZONE 'UTC') - interval '20 seconds'`)).rows[0]!.n;
+    expect(live).toBe(1);
+    await expect(workers).toHaveText("1 worker taking jobs.");
+    await expect(workers).toHaveAttribute("data-live-workers", "1");
+    // Every worker gone silent: the list's next refresh says so, and what to do.
+    await page.route("**/api/runs?**", async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), liveWorkers: 0 } });
+    });
+    await expect(workers).toHaveAttribute("data-live-workers", "0", { timeout: 15_000 });
+    await expect(workers).toContainText("No worker is taking jobs");
+    await expect(workers).toContainText("npm run worker");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await capture(page, "runs-no-worker-1280");
   });
 
   test("a run started elsewhere appears in the list without a reload, even while no run is active", async ({ page, sql }) => {
