@@ -53,6 +53,13 @@ describe("resetDemo", () => {
     expect((await pool.query(`SELECT kind, code FROM "ReviewReason" ORDER BY kind, code`)).rows).toEqual(before);
   });
 
+  test("keeps the workers' heartbeats: the workers running now stay counted as alive", async () => {
+    await pool.query(`INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "lastSeenAt") VALUES ('host:1:abc', 'host', 1, 2, now() AT TIME ZONE 'UTC')`);
+    await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
+    expect((await pool.query(`SELECT id FROM "WorkerHeartbeat"`)).rows).toEqual([{ id: "host:1:abc" }]);
+    await pool.query(`DELETE FROM "WorkerHeartbeat"`);
+  });
+
   test("clears every cached customer in this process, so nothing from before the reset is served", async () => {
     await resetDemo({ url: db.url, actor, customers: 12, hasHistory: false });
     const agent = createDataAgent({ source: createPgCustomerSource(pool), cache: createCustomerCache() });

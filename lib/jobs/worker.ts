@@ -35,8 +35,6 @@ export type WorkerOptions = OpenQueueOptions & {
   allocationStrategy?: AllocationStrategy;
   /** What each refresh job runs; the pipeline's refreshes unless a test replaces them. */
   refreshes?: Partial<Record<RefreshKind, (pool: pg.Pool) => Promise<string>>>;
-  /** Milliseconds between two of this worker's heartbeats (HEARTBEAT_SECONDS when unset). */
-  heartbeatIntervalMs?: number;
 };
 
 /** The refreshes a worker runs, each answering a line for the log. */
@@ -123,7 +121,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   await boss.work(QUEUES.refreshInsights, { batchSize: 1 }, refresh("insights"));
   await boss.work(QUEUES.refreshLearnedEffects, { batchSize: 1 }, refresh("learnedEffects"));
   // Says it is alive once it takes jobs, so the runs screen can tell whether a queued run will be taken.
-  const heartbeat = startHeartbeat(pool, { concurrency, ...(opts.heartbeatIntervalMs ? { intervalMs: opts.heartbeatIntervalMs } : {}) });
+  const heartbeat = startHeartbeat(pool, { concurrency });
   return {
     queue,
     async stop() {

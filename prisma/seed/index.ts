@@ -47,6 +47,8 @@ export const MAX_CUSTOMERS = 5_000_000;
 const AUTH_TABLES = new Set(["User", "Session", "Account", "Verification"]);
 /** Lists managers keep, not demo data: the reasons reviewers choose from survive a reseed, as accounts do. */
 const KEPT_SETTINGS = new Set(["ReviewReason"]);
+/** The worker processes alive now, not demo data: a reseed must not make running workers look gone, nor hold up their beats. */
+const LIVE_STATE = new Set(["WorkerHeartbeat"]);
 
 const q = (name: string) => `"${name}"`;
 const target = (table: string, columns: readonly string[]) => `${q(table)} (${columns.map(q).join(", ")})`;
@@ -172,7 +174,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     await client.query("BEGIN");
     // Waiting forever behind a long-running reader would look like a hang; fail with a reason instead.
     await client.query("SET LOCAL lock_timeout = '30s'");
-    const tables = (await domainTables(client)).filter((t) => !AUTH_TABLES.has(t) && !KEPT_SETTINGS.has(t));
+    const tables = (await domainTables(client)).filter((t) => !AUTH_TABLES.has(t) && !KEPT_SETTINGS.has(t) && !LIVE_STATE.has(t));
     await client.query(`TRUNCATE TABLE ${tables.map(q).join(", ")} RESTART IDENTITY CASCADE`);
     log(`Cleared ${tables.length} tables; seeding ${total.toLocaleString("en-GB")} customers (seed ${seed}, anchor ${anchor.toISOString().slice(0, 10)}).`);
 
