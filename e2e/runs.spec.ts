@@ -168,23 +168,27 @@ test.describe("runs", () => {
     await capture(page, "runs-cancelled-1280");
   });
 
-  test("the screen says how many workers take jobs, and warns when none does", async ({ page, sql }) => {
+  test("the screen says which workers take jobs, and warns when none does", async ({ page, sql }) => {
     await page.goto("/runs");
     const workers = page.getByTestId("runs-workers");
     // The one worker process the app was started with, as its heartbeat says.
-    const live = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE "lastSeenAt" > (now() AT TIME ZONE 'UTC') - interval '20 seconds'`)).rows[0]!.n;
-    expect(live).toBe(1);
-    await expect(workers).toHaveText("1 worker taking jobs.");
+    const { rows: live } = await sql.query<{ host: string; pid: number; concurrency: number }>(
+      `SELECT host, pid, concurrency FROM "WorkerHeartbeat" WHERE "lastSeenAt" > (now() AT TIME ZONE 'UTC') - interval '20 seconds'`,
+    );
+    expect(live).toHaveLength(1);
     await expect(workers).toHaveAttribute("data-live-workers", "1");
+    await workers.getByText("1 worker taking jobs").click();
+    await expect(page.getByTestId("runs-worker-list")).toContainText(`${live[0]!.host}, process ${live[0]!.pid}: ${live[0]!.concurrency} chunks at a time, running since`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await capture(page, "runs-workers-1280");
     // Every worker gone silent: the list's next refresh says so, and what to do.
     await page.route("**/api/runs?**", async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, json: { ...(await response.json()), liveWorkers: 0 } });
+      await route.fulfill({ response, json: { ...(await response.json()), workers: [] } });
     });
     await expect(workers).toHaveAttribute("data-live-workers", "0", { timeout: 15_000 });
     await expect(workers).toContainText("No worker is taking jobs");
     await expect(workers).toContainText("npm run worker");
-    await page.setViewportSize({ width: 1280, height: 900 });
     await capture(page, "runs-no-worker-1280");
   });
 

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { cancelRunAction } from "@/app/runs/actions";
 import type { Paginated } from "@/lib/queries/pagination";
-import type { RunDetailJson } from "@/lib/queries/runs";
+import type { LiveWorker, RunDetailJson } from "@/lib/queries/runs";
 import { PolicyBadge } from "../recommendations/policy-badge";
 import { formatDateTime, formatNumber, plural } from "../ui/format";
 import { secondaryButtonClass } from "../ui/form-controls";
@@ -13,7 +13,7 @@ import { RunProgress } from "./run-progress";
 import { RunStatusBadge } from "./run-status-badge";
 import { RunSummary } from "./run-summary";
 
-export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean; liveWorkers: number };
+export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean; workers: LiveWorker[] };
 
 export const RUNS_QUERY_KEY = "runs";
 /** How often the list refreshes while a run is queued or running. */
@@ -55,13 +55,20 @@ function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: s
   );
 }
 
-/** Whether any worker process will take a queued run: the web server only enqueues runs. */
-function WorkersLine({ liveWorkers, hasActive }: { liveWorkers: number; hasActive: boolean }) {
-  if (liveWorkers > 0) {
+/** Whether any worker process will take a queued run (the web server only enqueues runs), and which. */
+function WorkersLine({ workers, hasActive }: { workers: LiveWorker[]; hasActive: boolean }) {
+  if (workers.length > 0) {
     return (
-      <p className="mb-1 text-xs text-zinc-500" data-testid="runs-workers" data-live-workers={liveWorkers}>
-        {plural(liveWorkers, "worker")} taking jobs.
-      </p>
+      <details className="mb-1 text-xs text-zinc-500" data-testid="runs-workers" data-live-workers={workers.length}>
+        <summary className="cursor-pointer">{plural(workers.length, "worker")} taking jobs</summary>
+        <ul className="mt-1 space-y-0.5 pl-4" data-testid="runs-worker-list">
+          {workers.map((w) => (
+            <li key={`${w.host}:${w.pid}:${w.startedAt}`}>
+              {w.host}, process {w.pid}: {plural(w.concurrency, "chunk")} at a time, running since {formatDateTime(date(w.startedAt))}
+            </li>
+          ))}
+        </ul>
+      </details>
     );
   }
   return (
@@ -87,7 +94,7 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
 
   return (
     <div>
-      <WorkersLine liveWorkers={data.liveWorkers} hasActive={data.hasActive} />
+      <WorkersLine workers={data.workers} hasActive={data.hasActive} />
       <div className="mb-2 min-h-5 text-sm" aria-live="polite" data-testid="runs-message">
         {query.isError ? <span className="text-red-700">Live updates paused: {(query.error as Error).message}</span> : message}
       </div>

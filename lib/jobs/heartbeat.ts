@@ -47,5 +47,5 @@ export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency
   };
 }
 
-/** The workers seen alive in the last WORKER_LIVE_SECONDS, by the database's clock (every worker's beat uses it too). */
-export const LIVE_WORKERS_SQL = `SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE "lastSeenAt" > ${UTC_NOW} - make_interval(secs => ${WORKER_LIVE_SECONDS})`;
+/** Whether a "WorkerHeartbeat" row is of a worker alive now: seen in the last WORKER_LIVE_SECONDS, by the database's clock (every beat uses it too). */
+export const IS_LIVE_WORKER_SQL = `"lastSeenAt" > ${UTC_NOW} - make_interval(secs => ${WORKER_LIVE_SECONDS})`;

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { PolicyKind, PrismaClient, RunStatus } from "../generated/prisma/client";
 import { RecommendationStatus } from "../generated/prisma/enums";
-import { LIVE_WORKERS_SQL } from "../jobs/heartbeat";
+import { IS_LIVE_WORKER_SQL } from "../jobs/heartbeat";
 import { paginate, type Paginated } from "./pagination";
 
 export const RECENT_RUN_LIMIT = 5;
@@ -231,21 +231,26 @@ export async function listRuns(db: PrismaClient, { page, pageSize }: { page: num
   });
 }
 
-/** How many worker processes said they were alive in the last WORKER_LIVE_SECONDS (lib/jobs/heartbeat.ts). */
-export async function countLiveWorkers(db: PrismaClient): Promise<number> {
-  const rows = await db.$queryRawUnsafe<{ n: number }[]>(LIVE_WORKERS_SQL);
-  return rows[0]?.n ?? 0;
+/** A worker process alive now, as its heartbeat says (lib/jobs/heartbeat.ts); times as ISO strings, for the screen and the API alike. */
+export type LiveWorker = { host: string; pid: number; concurrency: number; startedAt: string; lastSeenAt: string };
+
+/** The worker processes alive now, longest running first. */
+export async function listLiveWorkers(db: PrismaClient): Promise<LiveWorker[]> {
+  const rows = await db.$queryRawUnsafe<{ host: string; pid: number; concurrency: number; startedAt: Date; lastSeenAt: Date }[]>(
+    `SELECT host, pid, concurrency, "startedAt", "lastSeenAt" FROM "WorkerHeartbeat" WHERE ${IS_LIVE_WORKER_SQL} ORDER BY "startedAt", id`,
+  );
+  return rows.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString() }));
 }
 
 /**
  * Runs newest first with their scope, cancellation state and summary; `hasActive` when any run in
- * the whole table is queued or running, and `liveWorkers`, the worker processes alive to take them.
+ * the whole table is queued or running, and `workers`, the worker processes alive to take them.
  */
 export async function listRunDetails(
   db: PrismaClient,
   { page, pageSize = RUN_PAGE_SIZE }: { page: number; pageSize?: number },
-): Promise<Paginated<RunDetailRow> & { hasActive: boolean; liveWorkers: number }> {
-  const [result, active, liveWorkers] = await Promise.all([
+): Promise<Paginated<RunDetailRow> & { hasActive: boolean; workers: LiveWorker[] }> {
+  const [result, active, workers] = await Promise.all([
     paginate({
       page,
       pageSize,
@@ -257,9 +262,9 @@ export async function listRunDetails(
       },
     }),
     db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
-    countLiveWorkers(db),
+    listLiveWorkers(db),
   ]);
-  return { ...result, hasActive: active !== null, liveWorkers };
+  return { ...result, hasActive: active !== null, workers };
 }
 
 /** One run with its summary; null when no run has this id. */
