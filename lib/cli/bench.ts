@@ -9,6 +9,7 @@ import pg from "pg";
 import { seedDemo } from "../../prisma/seed/index";
 import { ensureDatabaseExists } from "../database/embedded";
 import { startBenchPostgres } from "./bench-server";
+import { median } from "../agents/journey/text";
 import type { ContactPolicy } from "../agents/rules/contact-policy";
 import { applyMigrations } from "../database/migrate";
 import { createOpenAIChatModel } from "../llm/openai-model";
@@ -135,10 +136,7 @@ try {
       const warm: Awaited<ReturnType<typeof timedQueuedRun>>[] = [];
       for (let n = 0; n < queuedRuns; n++) warm.push(await timedQueuedRun());
       // Every run decides all the customers, so the median time gives the median rate.
-      const times = warm.map((w) => w.seconds).sort((a, b) => a - b);
-      const middle = times.length / 2;
-      const seconds = times.length % 2 ? times[Math.floor(middle)]! : (times[middle - 1]! + times[middle]!) / 2;
-      return { processed: warm[0]!.processed, seconds, cold, warmSeconds: warm.map((w) => Number(w.seconds.toFixed(2))) };
+      return { processed: warm[0]!.processed, seconds: median(warm.map((w) => w.seconds))!, cold, warmSeconds: warm.map((w) => Number(w.seconds.toFixed(2))) };
     } finally {
       await stopWorkerProcesses(children);
     }

@@ -15,7 +15,7 @@ import {
   within,
 } from "./facts";
 import { churnRisk, journeyLogit, lifetimeValue, profileLogit, profileRiskInputs } from "./risk";
-import { DAY_MS, monthIndexOf, monthRangeLabel, money, oneLine, round, signedPercent } from "./text";
+import { DAY_MS, median, monthIndexOf, monthRangeLabel, money, oneLine, round, signedPercent } from "./text";
 
 /** The window "recent" means for counts of complaints, incidents and port-out enquiries, in days. */
 export const RECENT_DAYS = 90;
@@ -65,13 +65,6 @@ export function monthlyTrend(points: readonly { month: number; value: number }[]
     recent: { first: recent[0]!, last: recent.at(-1)!, mean: now },
     previous: { first: previous[0]!, last: previous.at(-1)!, mean: base },
   };
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const fmtGb = (gb: number) => `${round(gb, 1)} GB`;

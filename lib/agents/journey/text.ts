@@ -49,6 +49,14 @@ export function signedPercent(fraction: number): string {
   return `${p > 0 ? "+" : ""}${p}%`;
 }
 
+/** The middle value of `values` (the mean of the middle two for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Rounds to `places` decimals, keeping -0 out of JSON. */
 export function round(value: number, places: number): number {
   const f = 10 ** places;
