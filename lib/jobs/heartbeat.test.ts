@@ -52,6 +52,19 @@ describe("a worker's heartbeat", () => {
     expect(await live()).toBe(isLive ? 1 : 0);
   });
 
+  test("a worker starting removes the rows of workers silent for over a day, and keeps those silent for less", async () => {
+    await t.pool.query(
+      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "lastSeenAt") VALUES
+         ('gone:1:a', 'gone', 1, 2, (now() AT TIME ZONE 'UTC') - interval '25 hours'),
+         ('quiet:2:b', 'quiet', 2, 2, (now() AT TIME ZONE 'UTC') - interval '23 hours')`,
+    );
+    const heartbeat = startHeartbeat(t.pool, { concurrency: 1 });
+    await expect.poll(() => rowOf(heartbeat.id)).not.toBeNull();
+    const { rows } = await t.pool.query<{ id: string }>(`SELECT id FROM "WorkerHeartbeat" ORDER BY id`);
+    expect(rows.map((r) => r.id)).toEqual([heartbeat.id, "quiet:2:b"].sort());
+    await heartbeat.stop();
+  });
+
   test("with the database out of reach its beats fail quietly, and it still stops", async () => {
     const unreachable = new pg.Pool({ connectionString: "postgresql://nobody@127.0.0.1:1/none", connectionTimeoutMillis: 500 });
     try {

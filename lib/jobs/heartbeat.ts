@@ -10,6 +10,8 @@ import type pg from "pg";
 export const HEARTBEAT_SECONDS = 5;
 /** A worker counts as alive for this long after its last beat: three beats missed, and a slow one allowed. */
 export const WORKER_LIVE_SECONDS = 20;
+/** Rows of workers silent this long (killed outright, their machine gone) are removed when a worker starts. */
+export const FORGET_SILENT_WORKERS_AFTER = "1 day";
 
 /** The database's clock in UTC, as the app stores every time (timestamp columns without a zone). */
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
@@ -22,19 +24,21 @@ export type Heartbeat = { id: string; stop(): Promise<void> };
  * and removes the row, so a worker stopped on purpose stops counting at once.
  */
 export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency: number; intervalMs?: number }): Heartbeat {
-  const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const host = hostname();
+  const id = `${host}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const quietly = (sql: string, values: unknown[]) =>
+    pool.query(sql, values).then(
+      () => undefined,
+      () => undefined,
+    );
   const beat = () =>
-    pool
-      .query(
-        `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "startedAt", "lastSeenAt") VALUES ($1, $2, $3, $4, ${UTC_NOW}, ${UTC_NOW})
-         ON CONFLICT (id) DO UPDATE SET "lastSeenAt" = ${UTC_NOW}`,
-        [id, hostname(), process.pid, opts.concurrency],
-      )
-      .then(
-        () => undefined,
-        () => undefined,
-      );
-  let last = beat();
+    quietly(
+      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "startedAt", "lastSeenAt") VALUES ($1, $2, $3, $4, ${UTC_NOW}, ${UTC_NOW})
+       ON CONFLICT (id) DO UPDATE SET "lastSeenAt" = ${UTC_NOW}`,
+      [id, host, process.pid, opts.concurrency],
+    );
+  // A worker killed outright never removes its row: the next one to start does, a day on, so the table stays small.
+  let last = quietly(`DELETE FROM "WorkerHeartbeat" WHERE "lastSeenAt" < ${UTC_NOW} - $1::interval`, [FORGET_SILENT_WORKERS_AFTER]).then(beat);
   const timer = setInterval(() => void (last = last.then(beat)), opts.intervalMs ?? HEARTBEAT_SECONDS * 1000);
   timer.unref();
   return {
