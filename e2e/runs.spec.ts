@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import pg from "pg";
+import { IS_LIVE_WORKER_SQL } from "../lib/jobs/heartbeat";
 import { E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
 import { capture, expect, test } from "./fixtures/test";
 
@@ -173,7 +174,7 @@ test.describe("runs", () => {
     const workers = page.getByTestId("runs-workers");
     // The one worker process the app was started with, as its heartbeat says.
     const { rows: live } = await sql.query<{ host: string; pid: number; concurrency: number }>(
-      `SELECT host, pid, concurrency FROM "WorkerHeartbeat" WHERE "lastSeenAt" > (now() AT TIME ZONE 'UTC') - interval '20 seconds'`,
+      `SELECT host, pid, concurrency FROM "WorkerHeartbeat" WHERE ${IS_LIVE_WORKER_SQL}`,
     );
     expect(live).toHaveLength(1);
     await expect(workers).toHaveAttribute("data-live-workers", "1");
