@@ -6,6 +6,12 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type pg from "pg";
 
+/**
+ * The table of the workers' beats: the processes alive now, written every few seconds whatever
+ * anyone does, so neither demo data a reseed clears nor data an action may be said to have changed.
+ */
+export const WORKER_HEARTBEAT_TABLE = "WorkerHeartbeat";
+
 /** Seconds between two beats of a worker. */
 export const HEARTBEAT_SECONDS = 5;
 /** A worker counts as alive for this long after its last beat: three beats missed, and a slow one allowed. */

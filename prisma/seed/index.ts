@@ -5,6 +5,7 @@ import pg from "pg";
 import type { EventType } from "../../lib/generated/prisma/enums";
 import { seedCatalog, startOfUtcDay } from "./catalog";
 import { copyRow, copyRows } from "../../lib/database/copy";
+import { WORKER_HEARTBEAT_TABLE } from "../../lib/jobs/heartbeat";
 import { DEMO_PASSWORD, demoUsers } from "../../lib/auth/demo-users";
 import { generateContact } from "./contact";
 import type { SeedContext } from "./context";
@@ -48,7 +49,7 @@ const AUTH_TABLES = new Set(["User", "Session", "Account", "Verification"]);
 /** Lists managers keep, not demo data: the reasons reviewers choose from survive a reseed, as accounts do. */
 const KEPT_SETTINGS = new Set(["ReviewReason"]);
 /** The worker processes alive now, not demo data: a reseed must not make running workers look gone, nor hold up their beats. */
-const LIVE_STATE = new Set(["WorkerHeartbeat"]);
+const LIVE_STATE = new Set([WORKER_HEARTBEAT_TABLE]);
 
 const q = (name: string) => `"${name}"`;
 const target = (table: string, columns: readonly string[]) => `${q(table)} (${columns.map(q).join(", ")})`;
