@@ -8,6 +8,7 @@ import { getEnv } from "../env";
 import { describeModelBreaker } from "../llm/circuit-breaker";
 import { chatModelFromEnv } from "../llm/select-model";
 import type { RunSummary } from "../agents/orchestrator/messages";
+import { standByToWork } from "../jobs/standby";
 import { startWorker } from "../jobs/worker";
 import { enqueueRun, waitForRun } from "../pipeline/launch";
 import { type PolicyChoice, RunRequestError, resolvePolicy, runScopeSchema } from "../pipeline/runs";
@@ -29,7 +30,7 @@ const parsed = parseCommandArgs(process.argv.slice(2), {
   "segment-id": { type: "string" },
   customer: { type: "string", multiple: true },
   policy: { type: "string", default: "auto" },
-  /** Chunks this command's own worker decides at once. */
+  /** Chunks this command's own worker (started when no worker is alive) decides at once. */
   concurrency: { type: "string", default: "2" },
   detach: { type: "boolean", default: false },
 });
@@ -78,8 +79,12 @@ try {
     ...databaseRetryFrom({ ...env, DATABASE_URL: db.url }),
     onRetry: ({ error, delayMs }) => console.error(`[pipeline] ${databaseFailureMessage(error, db.url)} Trying again in ${(delayMs / 1000).toFixed(1)} s.`),
   };
-  const worker = await startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, databaseRetry: retry, log: (m) => console.error(m) });
-  const status = await waitForRun(pool, runId, { retry }).finally(() => worker.stop());
+  // The run goes to the workers alive; this command works it itself when none is (or none is left).
+  const standby = await standByToWork(pool, {
+    start: () => startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, databaseRetry: retry, log: (m) => console.error(m) }),
+    log: (m) => console.error(`[pipeline] ${m}`),
+  });
+  const status = await waitForRun(pool, runId, { retry }).finally(() => standby.stop());
   const { rows } = await pool.query<{ error: string | null; summary: RunSummary | null }>(`SELECT error, summary FROM "Run" WHERE id = $1`, [runId]);
   const summary = rows[0]?.summary;
   if (status === "failed" || !summary) fail(`Run failed: ${rows[0]?.error}`);

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import pg from "pg";
 import { describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
-import { IS_LIVE_WORKER_SQL, WORKER_LIVE_SECONDS, startHeartbeat } from "./heartbeat";
+import { WORKER_LIVE_SECONDS, countLiveWorkers, startHeartbeat } from "./heartbeat";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Row = { id: string; host: string; pid: number; concurrency: number; startedAt: Date; lastSeenAt: Date };
@@ -10,7 +10,7 @@ type Row = { id: string; host: string; pid: number; concurrency: number; started
 describe("a worker's heartbeat", () => {
   const t = usePoolPerTest();
   const rowOf = async (id: string) => (await t.pool.query<Row>(`SELECT * FROM "WorkerHeartbeat" WHERE id = $1`, [id])).rows[0] ?? null;
-  const live = async () => (await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE ${IS_LIVE_WORKER_SQL}`)).rows[0]!.n;
+  const live = () => countLiveWorkers(t.pool);
 
   test("writes its row when it starts, renews it with every beat, and removes it when it stops", async () => {
     const heartbeat = startHeartbeat(t.pool, { concurrency: 3, intervalMs: 100 });

@@ -59,3 +59,9 @@ export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency
 
 /** Whether a "WorkerHeartbeat" row is of a worker alive now: seen in the last WORKER_LIVE_SECONDS, by the database's clock (every beat uses it too). */
 export const IS_LIVE_WORKER_SQL = `"lastSeenAt" > ${UTC_NOW} - make_interval(secs => ${WORKER_LIVE_SECONDS})`;
+
+/** How many workers are alive now to take a queued run's jobs. */
+export async function countLiveWorkers(db: Pick<pg.Pool, "query">): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE ${IS_LIVE_WORKER_SQL}`);
+  return rows[0]?.n ?? 0;
+}
