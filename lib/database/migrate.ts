@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
+import { migrationChecksum } from "./migration-pins";
 import { migrationsDir } from "./paths";
 
 export type MigrationsList = {
@@ -68,7 +69,7 @@ export async function applyMigrations(url: string, dir = migrationsDir): Promise
     const doneByName = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
     for (const m of list.migrationDirectories) {
       const sql = m.migrationFile.content.value;
-      const checksum = createHash("sha256").update(sql).digest("hex");
+      const checksum = migrationChecksum(sql);
       const known = doneByName.get(m.path);
       if (known !== undefined) {
         if (known !== checksum) throw new Error(`Migration ${m.path} was edited after it was applied; write a new migration instead.`);

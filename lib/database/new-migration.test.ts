@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, expect, test } from "vitest";
-import { applyMigrations } from "./migrate";
+import { applyMigrations, readMigrationsList } from "./migrate";
+import { pinProblems, pinsPathOf, readPinsFile } from "./migration-pins";
 import { writeNextMigration } from "./new-migration";
 import { migrationsDir, schemaPath } from "./paths";
 import { createEmptyDatabase } from "./testing";
@@ -17,6 +18,7 @@ function copyOfPrismaFolder() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "cvm-migrations-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cpSync(migrationsDir, path.join(dir, "migrations"), { recursive: true });
+  cpSync(pinsPathOf(migrationsDir), pinsPathOf(path.join(dir, "migrations")));
   cpSync(schemaPath, path.join(dir, "schema.prisma"));
   return { schema: path.join(dir, "schema.prisma"), migrations: path.join(dir, "migrations") };
 }
@@ -41,6 +43,9 @@ test("a new column in schema.prisma becomes a migration that the next migrate ap
 
   expect(result.status).toBe("written");
   expect(readdirSync(copy.migrations)).toContain("20990101000000_add_nickname");
+  // Pinned as written, beside the earlier ones.
+  expect(readPinsFile(copy.migrations)).toMatch(/\n[0-9a-f]{64} {2}20990101000000_add_nickname\/migration\.sql\n$/);
+  expect(pinProblems(readMigrationsList(copy.migrations), readPinsFile(copy.migrations))).toEqual([]);
   expect(await applyMigrations(db.url, copy.migrations)).toEqual(["20990101000000_add_nickname"]);
   const c = new pg.Client({ connectionString: db.url });
   await c.connect();
