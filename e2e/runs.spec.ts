@@ -1,5 +1,10 @@
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
 import type { Page } from "@playwright/test";
 import pg from "pg";
+import { needsBuild } from "../lib/cli/next-app";
 import { IS_LIVE_WORKER_SQL } from "../lib/jobs/heartbeat";
 import { E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
 import { capture, expect, test } from "./fixtures/test";
@@ -231,6 +236,61 @@ test.describe("runs", () => {
       expect((await sql.query(`SELECT "cancelRequested" FROM "Run" WHERE id = $1`, [runId])).rows[0].cancelRequested).toBe(false);
     } finally {
       await sql.query(`DELETE FROM "Run" WHERE id = $1`, [runId]);
+    }
+  });
+
+  // Last in this file, so its worker is never counted by the workers test above (one file's tests run in order).
+  test("npm start killed with SIGKILL leaves neither its web server nor its worker running", async ({ sql }) => {
+    test.setTimeout(120_000);
+    // It must serve the build the tests serve: a build of its own would replace theirs under them.
+    expect(needsBuild(), "the app's build is current").toBe(false);
+    const port = 3119;
+    const start = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/cli/start.ts")], {
+      env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL, PORT: String(port), WORKERS: "1", CONTROL_GROUP_SHARE: "0" },
+    });
+    let output = "";
+    start.stdout.on("data", (b: Buffer) => (output += b.toString()));
+    start.stderr.on("data", (b: Buffer) => (output += b.toString()));
+    /** The processes `npm start` started, from /proc. */
+    const childrenOf = (pid: number) =>
+      readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return Number(readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1]!.split(" ")[1]) === pid;
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    const isAlive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const isListening = (p: number) =>
+      new Promise<boolean>((resolve) => {
+        const socket = net.connect({ port: p, host: "127.0.0.1" }, () => (socket.destroy(), resolve(true)));
+        socket.once("error", () => resolve(false));
+      });
+    let children: number[] = [];
+    try {
+      await expect.poll(() => output, { timeout: 90_000 }).toMatch(/\[start\] Ready in/);
+      children = childrenOf(start.pid!);
+      expect(children, output).toHaveLength(2);
+      await expect.poll(async () => (await sql.query(`SELECT 1 FROM "WorkerHeartbeat" WHERE pid = ANY($1::int[])`, [children])).rowCount, { timeout: 15_000 }).toBe(1);
+      start.kill("SIGKILL");
+      await expect.poll(() => children.filter(isAlive), { timeout: 20_000 }).toEqual([]);
+      expect(await isListening(port)).toBe(false);
+      // Stopped as with SIGTERM, the worker removed its heartbeat: nothing counts it alive.
+      expect((await sql.query(`SELECT 1 FROM "WorkerHeartbeat" WHERE pid = ANY($1::int[])`, [children])).rowCount).toBe(0);
+      expect(output).toContain(`The process that started this one (${start.pid}) is gone: stopping.`);
+    } finally {
+      if (start.exitCode === null && start.signalCode === null) start.kill("SIGKILL");
+      for (const pid of children) if (isAlive(pid)) process.kill(pid, "SIGKILL");
     }
   });
 });

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { projectRoot } from "../database/paths";
+import { exitWithParent } from "../jobs/spawn";
 
 const nextBin = path.join(projectRoot, "node_modules", "next", "dist", "bin", "next");
 const sources = ["app", "components", "lib", "public", "next.config.js", "package.json", "postcss.config.mjs", "tsconfig.json"];
@@ -40,11 +41,15 @@ export function buildApp(): void {
   if (result.status !== 0) throw new Error("next build failed");
 }
 
-/** Starts `next start` (or `next dev`) on `port` against `databaseUrl`, with `env` added to the environment. */
+/**
+ * Starts `next start` (or `next dev`) on `port` against `databaseUrl`, with `env` added to the
+ * environment; it stops itself if this process dies without stopping it.
+ */
 export function serveApp(opts: { port: number; databaseUrl: string; isDev?: boolean; isQuiet?: boolean; env?: Record<string, string> }): ChildProcess {
-  return spawn(process.execPath, [nextBin, opts.isDev ? "dev" : "start", "-p", String(opts.port)], {
+  const tie = exitWithParent();
+  return spawn(process.execPath, [...tie.execArgv, nextBin, opts.isDev ? "dev" : "start", "-p", String(opts.port)], {
     stdio: opts.isQuiet ? "ignore" : "inherit",
-    env: serveEnv(opts.databaseUrl, opts.env),
+    env: serveEnv(opts.databaseUrl, { ...tie.env, ...opts.env }),
   });
 }
 

@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { usePoolPerTest } from "../database/testing";
+
+const parents: ChildProcess[] = [];
+const orphans: number[] = [];
+afterEach(() => {
+  for (const p of parents.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+  for (const pid of orphans.splice(0)) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the orphaning parent in `mode`; resolves with it, the pid of the process it started, and all that both printed so far. */
+async function startParent(mode: "worker" | "tied" | "untied", env: Record<string, string> = {}) {
+  const parent = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "testing", "orphaning-parent.ts"), mode], { env: { ...process.env, ...env } });
+  parents.push(parent);
+  const output = { text: "" };
+  parent.stdout.on("data", (b: Buffer) => (output.text += b.toString()));
+  parent.stderr.on("data", (b: Buffer) => (output.text += b.toString()));
+  await expect.poll(() => /child (\d+)/.test(output.text), { timeout: 30_000 }).toBe(true);
+  const childPid = Number(/child (\d+)/.exec(output.text)![1]);
+  orphans.push(childPid);
+  return { parent, childPid, output };
+}
+
+describe("a started process stops once the command that started it is gone", () => {
+  test.each([
+    { mode: "tied" as const, isStopped: true },
+    { mode: "untied" as const, isStopped: false },
+  ])("$mode to its parent: stopped with SIGTERM after the parent's SIGKILL = $isStopped", async ({ mode, isStopped }) => {
+    const { parent, childPid, output } = await startParent(mode);
+    parent.kill("SIGKILL");
+    if (isStopped) {
+      await expect.poll(() => isAlive(childPid), { timeout: 10_000 }).toBe(false);
+      expect(output.text).toMatch(new RegExp(`\\[${childPid}\\] The process that started this one \\(${parent.pid}\\) is gone: stopping\\.`));
+      expect(output.text).toContain("child stopped on SIGTERM");
+    } else {
+      // Three of the tied process's looks, and it still runs.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(isAlive(childPid)).toBe(true);
+    }
+  });
+
+  describe("a worker whose command was killed", () => {
+    const t = usePoolPerTest();
+    test("stops after its jobs as with SIGTERM: its heartbeat row goes with it", async () => {
+      const { parent, childPid, output } = await startParent("worker", { DATABASE_URL: t.db.url });
+      const beats = async () => (await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE pid = $1`, [childPid])).rows[0]!.n;
+      await expect.poll(beats, { timeout: 30_000 }).toBe(1);
+      parent.kill("SIGKILL");
+      await expect.poll(() => isAlive(childPid), { timeout: 20_000 }).toBe(false);
+      // Killed outright it would have left its row; stopped, it removed it.
+      expect(await beats()).toBe(0);
+      expect(output.text).toContain("is gone: stopping.");
+      expect(output.text).toContain(`[worker ${childPid}] Stopped.`);
+    });
+  });
+});
