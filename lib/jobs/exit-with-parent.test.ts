@@ -2,22 +2,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
+import { isProcessAlive } from "../processes";
 
 const parents: ChildProcess[] = [];
 const orphans: number[] = [];
 afterEach(() => {
   for (const p of parents.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
-  for (const pid of orphans.splice(0)) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  for (const pid of orphans.splice(0)) if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Starts the orphaning parent in `mode`; resolves with it, the pid of the process it started, and all that both printed so far. */
 async function startParent(mode: "worker" | "tied" | "untied", env: Record<string, string> = {}) {
@@ -40,13 +32,13 @@ describe("a started process stops once the command that started it is gone", () 
     const { parent, childPid, output } = await startParent(mode);
     parent.kill("SIGKILL");
     if (isStopped) {
-      await expect.poll(() => isAlive(childPid), { timeout: 10_000 }).toBe(false);
+      await expect.poll(() => isProcessAlive(childPid), { timeout: 10_000 }).toBe(false);
       expect(output.text).toMatch(new RegExp(`\\[${childPid}\\] The process that started this one \\(${parent.pid}\\) is gone: stopping\\.`));
       expect(output.text).toContain("child stopped on SIGTERM");
     } else {
       // Three of the tied process's looks, and it still runs.
       await new Promise((r) => setTimeout(r, 3_000));
-      expect(isAlive(childPid)).toBe(true);
+      expect(isProcessAlive(childPid)).toBe(true);
     }
   });
 
@@ -57,7 +49,7 @@ describe("a started process stops once the command that started it is gone", () 
       const beats = async () => (await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE pid = $1`, [childPid])).rows[0]!.n;
       await expect.poll(beats, { timeout: 30_000 }).toBe(1);
       parent.kill("SIGKILL");
-      await expect.poll(() => isAlive(childPid), { timeout: 20_000 }).toBe(false);
+      await expect.poll(() => isProcessAlive(childPid), { timeout: 20_000 }).toBe(false);
       // Killed outright it would have left its row; stopped, it removed it.
       expect(await beats()).toBe(0);
       expect(output.text).toContain("is gone: stopping.");
