@@ -107,6 +107,17 @@ const cases: Case[] = [
     },
   },
   {
+    name: "runAgainAction",
+    permission: "runs.start",
+    audits: ["run.start"],
+    prepare: async () => {
+      const customerId = h.customerIds[h.customerIds.length - 1 - runCustomer++]!;
+      const { runId } = await createRun(pool, { scope: { customerIds: [customerId] }, policy: "rules" });
+      await pool.query(`UPDATE "Run" SET status = 'failed', error = 'The database went away.', "finishedAt" = now() WHERE id = $1`, [runId]);
+      return () => a.runs.runAgainAction({ runId });
+    },
+  },
+  {
     name: "cancelRunAction",
     permission: "runs.cancel",
     audits: ["run.cancel_requested"],

@@ -173,6 +173,23 @@ test.describe("runs", () => {
     await row.getByTestId("run-toggle-summary").click();
     await expect(page.getByTestId("run-cancelled-note")).toContainText(run.processed === 0 ? "no capacity was held and no recommendation written" : "their recommendations and holds were kept");
     await capture(page, "runs-cancelled-1280");
+
+    // Run again: a new run over the same selection and policy, at the top of the list; once per button.
+    const againSince = new Date(Date.now() - 1000);
+    await row.getByRole("button", { name: /^Run again the run started/ }).click();
+    await expect(page.getByTestId("runs-message")).toHaveText(`Started again: a new run over the same selection, ${size} customers, at the top of the list.`);
+    await expect(row.getByTestId("run-again")).toHaveCount(0);
+    await expect(row).toContainText("Started again");
+    const againId = await findRun(sql, { total: size, since: againSince });
+    expect(againId).not.toBe(runId);
+    const again = page.locator(`[data-testid="run-row"][data-run-id="${againId}"]`);
+    await expect(page.getByTestId("run-row").first()).toHaveAttribute("data-run-id", againId);
+    await expect(again).toContainText(`at most ${size}`);
+    const audit = (await sql.query(`SELECT after->>'againOf' AS "againOf" FROM "AuditLog" WHERE "entityId" = $1 AND action = 'run.start'`, [againId])).rows;
+    expect(audit).toEqual([{ againOf: runId }]);
+    await capture(page, "runs-run-again-1280");
+    // It runs to the end like any other (the next tests expect no run in progress).
+    await expect(again).toHaveAttribute("data-status", "completed", { timeout: 60_000 });
   });
 
   test("the screen says which workers take jobs, and warns when none does", async ({ page, sql }) => {

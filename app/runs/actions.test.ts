@@ -19,6 +19,7 @@ let db: TestDatabase;
 let pool: pg.Pool;
 let startRunAction: typeof import("./actions").startRunAction;
 let cancelRunAction: typeof import("./actions").cancelRunAction;
+let runAgainAction: typeof import("./actions").runAgainAction;
 let runCustomerPipelineAction: typeof import("../customers/[id]/actions").runCustomerPipelineAction;
 /** The worker process a deployment runs beside the app, here in the test's process: the app only enqueues. */
 let worker: Worker;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   // The actions read their settings from the environment on first use.
   process.env.DATABASE_URL = db.url;
   delete process.env.OPENAI_API_KEY;
-  ({ startRunAction, cancelRunAction } = await import("./actions"));
+  ({ startRunAction, cancelRunAction, runAgainAction } = await import("./actions"));
   ({ runCustomerPipelineAction } = await import("../customers/[id]/actions"));
   worker = await startWorker({ pool, model: null, expireInSeconds: 30, log: () => {} });
 });
@@ -210,6 +211,86 @@ describe("cancelRunAction", () => {
 
   test("refuses an unknown run", async () => {
     expect(await cancelRunAction({ runId: "6f1c1d0e-6a43-4a4e-9d3a-000000000000" })).toEqual({ ok: false, message: "This run does not exist." });
+  });
+});
+
+describe("runAgainAction", () => {
+  /** A run over `scope` that ended `status`, as a worker would have left it. */
+  const endedRun = async (status: "failed" | "cancelled" | "completed" | "queued" | "running", scope: object = { valueTier: "premium" }, policy = "rules") =>
+    (
+      await pool.query<{ id: string }>(
+        `INSERT INTO "Run" (id, status, policy, scope, total, "finishedAt") VALUES (gen_random_uuid(), $1::"RunStatus", $3::"PolicyKind", $2, 10, now()) RETURNING id`,
+        [status, JSON.stringify(scope), policy],
+      )
+    ).rows[0]!.id;
+
+  test.each(["failed", "cancelled"] as const)("a %s run starts again over the same selection and policy, completes, and the audit names the run it repeats", async (status) => {
+    const before = await endedRun(status, { valueTier: "premium" });
+    const result = await runAgainAction({ runId: before });
+    expect(result).toMatchObject({ ok: true, data: { total: 10, policy: "rules" } });
+    if (!result.ok) return;
+    expect(result.data.runId).not.toBe(before);
+    await waitForBackgroundRuns();
+    const run = (await pool.query(`SELECT status, processed, scope, policy::text, "requestedById" FROM "Run" WHERE id = $1`, [result.data.runId])).rows[0];
+    expect(run).toEqual({ status: "completed", processed: 10, scope: { valueTier: "premium" }, policy: "rules", requestedById: DEMO_ACTOR.id });
+    const audit = (await pool.query(`SELECT action, after FROM "AuditLog" WHERE "entityId" = $1`, [result.data.runId])).rows;
+    expect(audit).toEqual([{ action: "run.start", after: expect.objectContaining({ againOf: before, scope: { valueTier: "premium" }, total: 10 }) }]);
+    // The run it repeats stays as it ended.
+    expect((await pool.query(`SELECT status::text FROM "Run" WHERE id = $1`, [before])).rows[0].status).toBe(status);
+  });
+
+  test("a run over chosen customers starts again over the same customers", async () => {
+    const before = await endedRun("failed", { customerIds: ["T-0002", "T-0005"] });
+    const result = await runAgainAction({ runId: before });
+    expect(result).toMatchObject({ ok: true, data: { total: 2 } });
+    await waitForBackgroundRuns();
+    const customers = (await pool.query(`SELECT "customerId" FROM "Recommendation" WHERE "runId" = $1 ORDER BY 1`, [result.ok ? result.data.runId : ""])).rows.map((r) => r.customerId);
+    expect(customers).toEqual(["T-0002", "T-0005"]);
+  });
+
+  test.each([
+    { status: "queued" as const, message: "This run has not ended yet; cancel it or let it finish before running it again." },
+    { status: "running" as const, message: "This run has not ended yet; cancel it or let it finish before running it again." },
+    { status: "completed" as const, message: "This run completed; start a new one from the form to decide its customers again." },
+  ])("refuses a $status run by its status and starts nothing", async ({ status, message }) => {
+    const runId = await endedRun(status);
+    const runs = await count(`SELECT count(*) AS n FROM "Run"`);
+    expect(await runAgainAction({ runId })).toEqual({ ok: false, message });
+    expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(runs);
+  });
+
+  test.each([
+    { case: "an unknown run", input: { runId: "6f1c1d0e-6a43-4a4e-9d3a-000000000000" }, message: /^No run has this id/ },
+    { case: "no run", input: {}, message: /runId/ },
+    { case: "a run id that is not a UUID", input: { runId: "last-one" }, message: /Choose a run/ },
+    { case: "a field too many", input: { runId: "6f1c1d0e-6a43-4a4e-9d3a-000000000000", scope: {} }, message: /scope|unrecognized/i },
+  ])("refuses $case and starts nothing", async ({ input, message }) => {
+    const runs = await count(`SELECT count(*) AS n FROM "Run"`);
+    const result = await runAgainAction(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+    expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(runs);
+  });
+
+  test("refuses a language-model run again while no model is configured", async () => {
+    const runId = await endedRun("failed", { limit: 3 }, "llm");
+    expect(await runAgainAction({ runId })).toEqual({ ok: false, message: expect.stringMatching(/OPENAI_API_KEY/) });
+  });
+
+  test("refuses a run whose stored selection is no longer valid", async () => {
+    const runId = await endedRun("failed", { limit: -4 });
+    expect(await runAgainAction({ runId })).toEqual({ ok: false, message: "This run's selection is no longer valid; start a new run from the form." });
+  });
+
+  test("one click sent twice (the same request key) starts one run", async () => {
+    const before = await endedRun("cancelled", { limit: 2 });
+    const runs = await count(`SELECT count(*) AS n FROM "Run"`);
+    const input = { runId: before, requestKey: "0b7c1f6e-1111-4222-8333-9444555566aa" };
+    const [first, second] = await Promise.all([runAgainAction(input), runAgainAction(input)]);
+    await waitForBackgroundRuns();
+    expect(first.ok).toBe(true);
+    expect(second).toEqual(first);
+    expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(runs + 1);
   });
 });
 

@@ -6,7 +6,7 @@ import { type ActionResult, failedAction, parseActionInput } from "@/lib/action-
 import { type Actor, authorize } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
 import { chatModelFromEnv } from "@/lib/llm/select-model";
-import { startPipelineRun, startRunInputSchema } from "@/lib/pipeline/launch";
+import { type LaunchDeps, startPipelineRun, startRunAgain, startRunInputSchema } from "@/lib/pipeline/launch";
 import { requestCancel } from "@/lib/pipeline/runs";
 import { getPool } from "@/lib/pool";
 import { getCurrentActor } from "@/lib/session/actor";
@@ -51,26 +51,41 @@ export async function startRunAction(input: unknown): Promise<ActionResult<Start
   const parsed = parseActionInput(startRunInputSchema, rest);
   if (!parsed.ok) return parsed;
 
-  const start = async (): Promise<ActionResult<StartedRun>> => {
-    try {
-      const env = getEnv();
-      const started = await startPipelineRun(
-        {
-          pool: getPool(),
-          model: chatModelFromEnv(env),
-          batchSize: env.RUN_BATCH_SIZE,
-          controlGroupShare: env.CONTROL_GROUP_SHARE,
-        },
-        { ...parsed.data, actor },
-      );
-      revalidatePath("/runs");
-      revalidatePath("/");
-      return { ok: true, data: started };
-    } catch (err) {
-      return failedAction(err, "startRun");
-    }
-  };
+  const start = () => startedRun("startRun", (deps) => startPipelineRun(deps, { ...parsed.data, actor }));
   // Keys are the submitter's own: another user sending the same key starts their own run.
+  return requestKey ? rememberRequest(`${actor.id ?? "system"}:${requestKey}`, start) : start();
+}
+
+/** Starts a run through `start` with the app's settings; the runs screen and the overview show it. */
+async function startedRun(action: string, start: (deps: LaunchDeps) => Promise<StartedRun>): Promise<ActionResult<StartedRun>> {
+  try {
+    const env = getEnv();
+    const started = await start({ pool: getPool(), model: chatModelFromEnv(env), batchSize: env.RUN_BATCH_SIZE, controlGroupShare: env.CONTROL_GROUP_SHARE });
+    revalidatePath("/runs");
+    revalidatePath("/");
+    return { ok: true, data: started };
+  } catch (err) {
+    return failedAction(err, action);
+  }
+}
+
+const runAgainInputSchema = z.object({ runId: z.uuid("Choose a run."), requestKey: z.uuid("requestKey must be a UUID.").optional() }).strict();
+
+/**
+ * Starts a new run over the selection and with the policy of a run that failed or was cancelled; an
+ * optional `requestKey` makes repeats of one click start a single run.
+ */
+export async function runAgainAction(input: unknown): Promise<ActionResult<StartedRun>> {
+  let actor: Actor;
+  try {
+    actor = authorize(await getCurrentActor(), "runs.start");
+  } catch (err) {
+    return failedAction(err, "runAgain");
+  }
+  const parsed = parseActionInput(runAgainInputSchema, input);
+  if (!parsed.ok) return parsed;
+  const { runId, requestKey } = parsed.data;
+  const start = () => startedRun("runAgain", (deps) => startRunAgain(deps, { runId, actor }));
   return requestKey ? rememberRequest(`${actor.id ?? "system"}:${requestKey}`, start) : start();
 }
 

@@ -34,7 +34,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           You can follow the runs. Starting and cancelling them needs the marketer, manager or administrator role.
         </p>
       )}
-      <LiveRuns initial={{ ...result, rows: result.rows.map(toRunDetailJson) }} page={result.page} canCancel={can(actor.role, "runs.cancel")} />
+      <LiveRuns initial={{ ...result, rows: result.rows.map(toRunDetailJson) }} page={result.page} canCancel={can(actor.role, "runs.cancel")} canStart={canRun} />
     </>
   );
 }

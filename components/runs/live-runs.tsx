@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
-import { cancelRunAction } from "@/app/runs/actions";
+import { cancelRunAction, runAgainAction } from "@/app/runs/actions";
 import type { Paginated } from "@/lib/queries/pagination";
 import type { LiveWorker, RunDetailJson } from "@/lib/queries/runs";
 import { PolicyBadge } from "../recommendations/policy-badge";
@@ -55,6 +55,35 @@ function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: s
   );
 }
 
+/** Starts a new run over the selection and with the policy of a run that failed or was cancelled; once per button. */
+function RunAgainButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: string) => void }) {
+  const queryClient = useQueryClient();
+  // One key per button: a repeated request (a retry, a double click) starts one run.
+  const [requestKey] = useState(() => crypto.randomUUID());
+  const again = useMutation({
+    mutationFn: () => runAgainAction({ runId: run.id, requestKey }),
+    onSuccess: (result) => {
+      onMessage(result.ok ? `Started again: a new run over the same selection, ${plural(result.data.total, "customer")}, at the top of the list.` : result.message);
+      void queryClient.invalidateQueries({ queryKey: [RUNS_QUERY_KEY] });
+    },
+    onError: () => onMessage("The run could not be started again; check the connection and try again."),
+  });
+  if (again.data?.ok) return <span className="text-xs text-zinc-500">Started again</span>;
+  return (
+    <button
+      type="button"
+      className={`${secondaryButtonClass} px-2 py-1 text-xs disabled:opacity-50`}
+      onClick={() => again.mutate()}
+      disabled={again.isPending}
+      aria-label={`Run again the run started ${formatDateTime(date(run.createdAt))}, over the same selection`}
+      title="A new run over the same selection (made again now) with the same policy"
+      data-testid="run-again"
+    >
+      {again.isPending ? "Starting…" : "Run again"}
+    </button>
+  );
+}
+
 /** Whether any worker process will take a queued run (the web server only enqueues runs), and which. */
 function WorkersLine({ workers, hasActive }: { workers: LiveWorker[]; hasActive: boolean }) {
   if (workers.length > 0) {
@@ -80,8 +109,8 @@ function WorkersLine({ workers, hasActive }: { workers: LiveWorker[]; hasActive:
   );
 }
 
-/** The runs, refreshed every second while any is in progress and every five seconds otherwise: progress, cancel and summaries. */
-export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page: number; canCancel: boolean }) {
+/** The runs, refreshed every second while any is in progress and every five seconds otherwise: progress, cancel, run again and summaries. */
+export function LiveRuns({ initial, page, canCancel, canStart }: { initial: RunsPage; page: number; canCancel: boolean; canStart: boolean }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const query = useQuery({
@@ -142,8 +171,9 @@ export function LiveRuns({ initial, page, canCancel }: { initial: RunsPage; page
                         </div>
                       </td>
                       <td className="whitespace-nowrap px-3 py-2 text-right align-top">
-                        <div className="flex justify-end gap-2">
+                        <div className="flex items-center justify-end gap-2">
                           {isActive(run) && canCancel ? <CancelButton run={run} onMessage={setMessage} /> : null}
+                          {(run.status === "failed" || run.status === "cancelled") && canStart ? <RunAgainButton run={run} onMessage={setMessage} /> : null}
                           {canShowDetail ? (
                             <button
                               type="button"

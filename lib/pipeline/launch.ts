@@ -80,7 +80,7 @@ export async function requestRefreshesFrom(pool: pg.Pool, kinds: readonly Refres
  */
 export async function enqueueRun(
   pool: pg.Pool,
-  opts: { scope: RunScope; policy: "llm" | "rules"; actor?: { id: string | null; label: string }; options?: Partial<RunOptions>; expireInSeconds?: number },
+  opts: { scope: RunScope; policy: "llm" | "rules"; actor?: { id: string | null; label: string }; options?: Partial<RunOptions>; expireInSeconds?: number; againOf?: string },
 ): Promise<{ runId: string; customerIds: string[] }> {
   const queue = await queueFor(pool);
   const expireInSeconds = opts.expireInSeconds ?? jobExpirySeconds(opts.policy);
@@ -134,15 +134,34 @@ export async function waitForBackgroundRuns(): Promise<void> {
  */
 export async function startPipelineRun(
   deps: LaunchDeps,
-  input: StartRunInput & { actor?: { id: string | null; label: string } },
+  input: StartRunInput & { actor?: { id: string | null; label: string }; againOf?: string },
 ): Promise<{ runId: string; total: number; policy: "llm" | "rules" }> {
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId, customerIds } = await enqueueRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor, options: runOptionsOf(deps) });
+  const { runId, customerIds } = await enqueueRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor, options: runOptionsOf(deps), againOf: input.againOf });
   const runs = enqueued.get(deps.pool) ?? new Set<string>();
   runs.add(runId);
   enqueued.set(deps.pool, runs);
   return { runId, total: customerIds.length, policy };
+}
+
+/**
+ * Starts a new run over the selection and with the policy of run `runId`, which ended without
+ * finishing (failed or cancelled): the selection is made again now, so customers added or changed
+ * since count as they are. Refuses a run that does not exist or has not ended.
+ */
+export async function startRunAgain(
+  deps: LaunchDeps,
+  input: { runId: string; actor?: { id: string | null; label: string } },
+): Promise<{ runId: string; total: number; policy: "llm" | "rules" }> {
+  const { rows } = await deps.pool.query<{ status: string; policy: "llm" | "rules"; scope: unknown }>(`SELECT status::text, policy::text, scope FROM "Run" WHERE id = $1`, [input.runId]);
+  const run = rows[0];
+  if (!run) throw new RunRequestError("No run has this id; it may have been removed by a demo reset.");
+  if (run.status === "queued" || run.status === "running") throw new RunRequestError("This run has not ended yet; cancel it or let it finish before running it again.");
+  if (run.status === "completed") throw new RunRequestError("This run completed; start a new one from the form to decide its customers again.");
+  const scope = runScopeSchema.safeParse(run.scope);
+  if (!scope.success) throw new RunRequestError("This run's selection is no longer valid; start a new run from the form.");
+  return startPipelineRun(deps, { scope: scope.data, policy: run.policy, actor: input.actor, againOf: input.runId });
 }
 
 function runOptionsOf(deps: LaunchDeps): Partial<RunOptions> {

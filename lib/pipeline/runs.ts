@@ -103,6 +103,8 @@ export async function createRun(
     options?: Partial<RunOptions>;
     /** Seconds from now the run may take (runs through the queue pass RUN_DEADLINE_SECONDS); none when unset. */
     deadlineSeconds?: number;
+    /** The ended run this one repeats ("Run again"), named in the audit entry. */
+    againOf?: string;
     /** Runs inside the creating transaction (the queue enqueues the run's jobs here, so a run exists exactly when its jobs do). */
     onCreated?: (client: pg.PoolClient, run: { runId: string; customerIds: string[]; options: RunOptions }) => Promise<void>;
   },
@@ -131,7 +133,7 @@ export async function createRun(
       // The scope as asked, not the expanded customer list: a run over 100,000 customers stays one small entry.
       const { customerIds: named, ...rest } = scope;
       const asked = named ? { ...rest, customers: named.length <= 20 ? named : `${named.length} customers` } : rest;
-      await writeAudit(client, { actor: opts.actor, action: "run.start", entityType: "Run", entityId: runId, before: null, after: { status: "queued", policy: opts.policy, scope: asked, total: customerIds.length } });
+      await writeAudit(client, { actor: opts.actor, action: "run.start", entityType: "Run", entityId: runId, before: null, after: { status: "queued", policy: opts.policy, scope: asked, total: customerIds.length, ...(opts.againOf ? { againOf: opts.againOf } : {}) } });
     }
     await opts.onCreated?.(client, { runId, customerIds, options });
     return { runId, customerIds, options };
