@@ -112,14 +112,19 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const refresh = (kind: RefreshKind) => async () => {
     log(`[worker] ${await refreshes[kind](pool)}`);
   };
-  await queue.scheduleRefreshes();
-
   const concurrency = Math.max(1, opts.concurrency ?? 1);
-  for (let n = 0; n < concurrency; n++) await boss.work<DecideJob>(QUEUES.decide, { batchSize: 1, includeMetadata: true }, decide);
-  allocateWorkerId = await boss.work<AllocateJob>(QUEUES.allocate, { batchSize: 1, includeMetadata: true }, allocate);
-  await boss.work<FailedJob>(QUEUES.failed, { batchSize: 1, includeMetadata: true }, deadLetter);
-  await boss.work(QUEUES.refreshInsights, { batchSize: 1 }, refresh("insights"));
-  await boss.work(QUEUES.refreshLearnedEffects, { batchSize: 1 }, refresh("learnedEffects"));
+  try {
+    await queue.scheduleRefreshes();
+    for (let n = 0; n < concurrency; n++) await boss.work<DecideJob>(QUEUES.decide, { batchSize: 1, includeMetadata: true }, decide);
+    allocateWorkerId = await boss.work<AllocateJob>(QUEUES.allocate, { batchSize: 1, includeMetadata: true }, allocate);
+    await boss.work<FailedJob>(QUEUES.failed, { batchSize: 1, includeMetadata: true }, deadLetter);
+    await boss.work(QUEUES.refreshInsights, { batchSize: 1 }, refresh("insights"));
+    await boss.work(QUEUES.refreshLearnedEffects, { batchSize: 1 }, refresh("learnedEffects"));
+  } catch (err) {
+    // A start cut short leaves no queue running (its timers would keep the process alive) and takes no job.
+    await queue.stop().catch(() => undefined);
+    throw err;
+  }
   // Says it is alive once it takes jobs, so the runs screen can tell whether a queued run will be taken.
   const heartbeat = startHeartbeat(pool, { concurrency });
   return {
