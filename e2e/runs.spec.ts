@@ -152,6 +152,8 @@ test.describe("runs", () => {
   });
 
   test("a running run can be cancelled; it stops early, and the screen says what it kept", async ({ page, sql }) => {
+    // It runs the run again to its end as well.
+    test.setTimeout(120_000);
     // Long enough (69 batches of 10) to be cancelled midway.
     const size = 690;
     const since = new Date(Date.now() - 1000);

@@ -282,6 +282,17 @@ describe("runAgainAction", () => {
     expect(await runAgainAction({ runId })).toEqual({ ok: false, message: "This run's selection is no longer valid; start a new run from the form." });
   });
 
+  test("a request key the start form used, or used for another run, is another request", async () => {
+    const key = "0b7c1f6e-1111-4222-8333-9444555566bb";
+    const started = await startRunAction({ scope: { limit: 1 }, policy: "rules", requestKey: key });
+    const [first, second] = [await endedRun("failed", { limit: 1 }), await endedRun("cancelled", { limit: 1 })];
+    const again = await runAgainAction({ runId: first, requestKey: key });
+    const againOther = await runAgainAction({ runId: second, requestKey: key });
+    await waitForBackgroundRuns();
+    const ids = [started, again, againOther].map((r) => (r.ok ? r.data.runId : r.message));
+    expect(new Set(ids).size).toBe(3);
+  });
+
   test("one click sent twice (the same request key) starts one run", async () => {
     const before = await endedRun("cancelled", { limit: 2 });
     const runs = await count(`SELECT count(*) AS n FROM "Run"`);

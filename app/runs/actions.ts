@@ -53,7 +53,7 @@ export async function startRunAction(input: unknown): Promise<ActionResult<Start
 
   const start = () => startedRun("startRun", (deps) => startPipelineRun(deps, { ...parsed.data, actor }));
   // Keys are the submitter's own: another user sending the same key starts their own run.
-  return requestKey ? rememberRequest(`${actor.id ?? "system"}:${requestKey}`, start) : start();
+  return requestKey ? rememberRequest(`start:${actor.id ?? "system"}:${requestKey}`, start) : start();
 }
 
 /** Starts a run through `start` with the app's settings; the runs screen and the overview show it. */
@@ -86,7 +86,8 @@ export async function runAgainAction(input: unknown): Promise<ActionResult<Start
   if (!parsed.ok) return parsed;
   const { runId, requestKey } = parsed.data;
   const start = () => startedRun("runAgain", (deps) => startRunAgain(deps, { runId, actor }));
-  return requestKey ? rememberRequest(`${actor.id ?? "system"}:${requestKey}`, start) : start();
+  // A key sent again for another run (or by the start form) is another request.
+  return requestKey ? rememberRequest(`again:${runId}:${actor.id ?? "system"}:${requestKey}`, start) : start();
 }
 
 const cancelRunInputSchema = z.object({ runId: z.uuid("Choose a run.") }).strict();

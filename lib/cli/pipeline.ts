@@ -1,5 +1,5 @@
 // Runs the agent pipeline from the command line.
-// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY] [--min-risk 0..1] [--segment-id ID] [--customer ID ...] [--policy auto|rules|llm] [--workers W]
+// Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY] [--min-risk 0..1] [--segment-id ID] [--customer ID ...] [--policy auto|rules|llm] [--concurrency C] [--detach]
 import pg from "pg";
 import { databaseRetryFrom } from "../database/command";
 import { openDatabase } from "../database/connection";
@@ -20,7 +20,7 @@ function fail(message: string): never {
 }
 
 const usage = `Usage: npm run pipeline -- [--limit N] [--segment S] [--tier low|medium|high|premium] [--pattern KEY]
-  [--min-risk 0..1] [--segment-id ID] [--customer ID ...] [--policy auto|rules|llm] [--workers W]`;
+  [--min-risk 0..1] [--segment-id ID] [--customer ID ...] [--policy auto|rules|llm] [--concurrency C] [--detach]`;
 const parsed = parseCommandArgs(process.argv.slice(2), {
   limit: { type: "string" },
   segment: { type: "string" },
@@ -79,11 +79,18 @@ try {
     ...databaseRetryFrom({ ...env, DATABASE_URL: db.url }),
     onRetry: ({ error, delayMs }) => console.error(`[pipeline] ${databaseFailureMessage(error, db.url)} Trying again in ${(delayMs / 1000).toFixed(1)} s.`),
   };
-  // The run goes to the workers alive; this command works it itself when none is (or none is left).
-  const standby = await standByToWork(pool, {
-    start: () => startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, databaseRetry: retry, log: (m) => console.error(m) }),
-    log: (m) => console.error(`[pipeline] ${m}`),
-  });
+  const startOwn = () =>
+    startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, databaseRetry: retry, log: (m) => console.error(m) });
+  // A deterministic run goes to the workers alive, and this command works it itself when none is (or
+  // none is left). A model run is worked here too: this command has the model, and a worker elsewhere
+  // without one would decide its chunks by the rules.
+  const standby =
+    policy === "llm"
+      ? await startOwn().then((worker) => {
+          console.error("[pipeline] This command works the language-model run itself, beside any worker alive.");
+          return worker;
+        })
+      : await standByToWork(pool, { start: startOwn, log: (m) => console.error(`[pipeline] ${m}`) });
   const status = await waitForRun(pool, runId, { retry }).finally(() => standby.stop());
   const { rows } = await pool.query<{ error: string | null; summary: RunSummary | null }>(`SELECT error, summary FROM "Run" WHERE id = $1`, [runId]);
   const summary = rows[0]?.summary;

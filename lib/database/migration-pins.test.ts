@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { readMigrationsList } from "./migrate";
-import { migrationChecksum, pinProblems, readPins, readPinsFile } from "./migration-pins";
+import { migrationChecksum, pinMigration, pinProblems, pinsPathOf, readPins, readPinsFile } from "./migration-pins";
 import { migrationsDir } from "./paths";
 
 const migration = (name: string, sql: string) => ({ path: name, migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: sql } } });
@@ -33,6 +36,24 @@ describe("migration pins", () => {
     { line: `${"A".repeat(64)}  b_more/migration.sql`, error: /line 2: expected/ },
   ])("a malformed line is refused, naming it: $line", ({ line, error }) => {
     expect(() => readPins(`${pin("a_init", "x")}\n${line}\n`)).toThrow(error);
+  });
+
+  test("a migration pinned twice is refused, naming the line", () => {
+    expect(() => readPins(`${pin("a_init", "x")}\n${pin("a_init", "y")}\n`)).toThrow("migrations.sha256, line 2: a_init is pinned twice; keep the line that matches its file.");
+  });
+
+  test("a pin written after a last line without its newline gets a line of its own", () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "cvm-pins-")), "migrations");
+    try {
+      writeFileSync(pinsPathOf(dir), pin("a_init", "x"));
+      pinMigration(dir, "b_more", "y");
+      expect([...readPins(readPinsFile(dir)).entries()]).toEqual([
+        ["a_init", migrationChecksum("x")],
+        ["b_more", migrationChecksum("y")],
+      ]);
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
   });
 
   test("blank lines are allowed", () => {

@@ -18,7 +18,9 @@ const pinLine = (name: string, sql: string) => `${migrationChecksum(sql)}  ${nam
 
 /** Records a migration just written. */
 export function pinMigration(migrationsDir: string, name: string, sql: string): void {
-  appendFileSync(pinsPathOf(migrationsDir), pinLine(name, sql));
+  const text = readPinsFile(migrationsDir);
+  // A file edited by hand may have lost its last newline: the new pin still gets a line of its own.
+  appendFileSync(pinsPathOf(migrationsDir), `${text === "" || text.endsWith("\n") ? "" : "\n"}${pinLine(name, sql)}`);
 }
 
 /** The pinned checksum of each migration, by name. Throws on a line not in the file's layout. */
@@ -28,6 +30,7 @@ export function readPins(text: string): Map<string, string> {
     if (line.trim() === "") continue;
     const m = /^([0-9a-f]{64}) {2}([^/\s]+)\/migration\.sql$/.exec(line);
     if (!m) throw new Error(`migrations.sha256, line ${i + 1}: expected "<sha256>  <migration>/migration.sql", got "${line}".`);
+    if (pins.has(m[2]!)) throw new Error(`migrations.sha256, line ${i + 1}: ${m[2]} is pinned twice; keep the line that matches its file.`);
     pins.set(m[2]!, m[1]!);
   }
   return pins;

@@ -28,7 +28,7 @@ describe("a started process stops once the command that started it is gone", () 
   test.each([
     { mode: "tied" as const, isStopped: true },
     { mode: "untied" as const, isStopped: false },
-  ])("$mode to its parent: stopped with SIGTERM after the parent's SIGKILL = $isStopped", async ({ mode, isStopped }) => {
+  ])("$mode to its parent: stopped with SIGTERM after the parent's SIGKILL = $isStopped", { timeout: 90_000 }, async ({ mode, isStopped }) => {
     const { parent, childPid, output } = await startParent(mode);
     parent.kill("SIGKILL");
     if (isStopped) {
@@ -44,10 +44,10 @@ describe("a started process stops once the command that started it is gone", () 
 
   describe("a worker whose command was killed", () => {
     const t = usePoolPerTest();
-    test("stops after its jobs as with SIGTERM: its heartbeat row goes with it", async () => {
+    test("stops after its jobs as with SIGTERM: its heartbeat row goes with it", { timeout: 120_000 }, async () => {
       const { parent, childPid, output } = await startParent("worker", { DATABASE_URL: t.db.url });
       const beats = async () => (await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE pid = $1`, [childPid])).rows[0]!.n;
-      await expect.poll(beats, { timeout: 30_000 }).toBe(1);
+      await expect.poll(beats, { timeout: 60_000 }).toBe(1);
       parent.kill("SIGKILL");
       await expect.poll(() => isProcessAlive(childPid), { timeout: 20_000 }).toBe(false);
       // Killed outright it would have left its row; stopped, it removed it.

@@ -204,8 +204,8 @@ describe("runs through the job queue", () => {
   });
 
   /** `npm run pipeline` over `args`, to its exit, with what it printed. */
-  async function pipelineCommand(args: string[]) {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../cli/pipeline.ts"), ...args], { env: { ...process.env, DATABASE_URL: t.db.url } });
+  async function pipelineCommand(args: string[], env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../cli/pipeline.ts"), ...args], { env: { ...process.env, DATABASE_URL: t.db.url, ...env } });
     children.push(child);
     let stdout = "";
     let stderr = "";
@@ -216,24 +216,27 @@ describe("runs through the job queue", () => {
   }
 
   test.each([
-    { case: "no worker is alive", isWorkerRunning: false, said: "[pipeline] No worker is taking jobs: this command works the run itself." },
-    { case: "a worker is alive", isWorkerRunning: true, said: "[pipeline] 1 worker is taking jobs: the run goes to it, and this command works it itself only if none is left." },
-  ])("npm run pipeline waits for its run and prints the summary when $case", async ({ isWorkerRunning, said }) => {
+    { case: "no worker is alive", policy: "rules", isWorkerRunning: false, said: "[pipeline] No worker is taking jobs: this command works the run itself." },
+    { case: "a worker is alive", policy: "rules", isWorkerRunning: true, said: "[pipeline] 1 worker is taking jobs: the run goes to it, and this command works it itself only if none is left." },
+    { case: "a worker is alive, for a model run", policy: "llm", isWorkerRunning: true, said: "[pipeline] This command works the language-model run itself, beside any worker alive." },
+  ])("npm run pipeline waits for its run and prints the summary when $case", { timeout: 120_000 }, async ({ policy, isWorkerRunning, said }) => {
     await insertCatalog(t.db.url);
     const ids = await insertCustomers(t.db.url, { count: 6 });
     await insertPermissions(t.db.url, ids);
+    const fake = await startFakeOpenAIServer({ latencyMs: 0, isRecording: false });
+    fakes.push(fake);
     if (isWorkerRunning) {
       const worker = spawnWorker({ databaseUrl: t.db.url, concurrency: 1, maintenanceSeconds: 1, stdio: "ignore" });
       children.push(worker);
-      await until("the worker beats", async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE pid = $1`, [worker.pid])).n === 1, 30_000);
+      await until("the worker beats", async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat" WHERE pid = $1`, [worker.pid])).n === 1, 60_000);
     }
-    const { code, stdout, stderr } = await pipelineCommand(["--limit", "6", "--policy", "rules"]);
+    const { code, stdout, stderr } = await pipelineCommand(["--limit", "6", "--policy", policy], { OPENAI_API_KEY: "test", OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: "test-model" });
     expect(code, stderr).toBe(0);
     expect(stderr).toContain(said);
-    const runId = /^Run ([0-9a-f-]{36}): 6 customers, deterministic policy$/m.exec(stdout)?.[1];
+    const runId = /^Run ([0-9a-f-]{36}): 6 customers, /m.exec(stdout)?.[1];
     expect(runId, stdout).toBeDefined();
     expect(stdout).toMatch(/processed\s*│\s*6\b/);
-    expect(await one<{ status: string; recs: number }>(`SELECT status::text, (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs FROM "Run" WHERE id = $1`, [runId])).toEqual({ status: "completed", recs: 6 });
+    expect(await one<{ status: string; policy: string; recs: number }>(`SELECT status::text, policy::text, (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs FROM "Run" WHERE id = $1`, [runId])).toEqual({ status: "completed", policy, recs: 6 });
     // Its own worker, when it started one, stopped with it.
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkerHeartbeat"`)).n).toBe(isWorkerRunning ? 1 : 0);
   });

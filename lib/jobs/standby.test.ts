@@ -1,5 +1,5 @@
 import pg from "pg";
-import { describe, expect, test } from "vitest";
+import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
 import { WORKER_LIVE_SECONDS } from "./heartbeat";
 import { standByToWork } from "./standby";
@@ -19,14 +19,37 @@ function fakeStarts(opts: { failures?: number } = {}) {
   return { events, start };
 }
 
+const unreachable = new pg.Pool({ connectionString: "postgresql://nobody@127.0.0.1:1/none", connectionTimeoutMillis: 300 });
+unreachable.on("error", () => {});
+afterAll(() => unreachable.end());
+
 describe("a waiting command stands by to work its run", () => {
   const t = usePoolPerTest();
+  const standbys: { stop(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const s of standbys.splice(0)) await s.stop();
+  });
   /** A worker elsewhere whose last beat was `secondsAgo` s ago, as the beats write it (UTC). */
   const workerSeen = (id: string, secondsAgo: number) =>
     t.pool.query(
-      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "lastSeenAt") VALUES ($1, 'elsewhere', 1, 2, (now() AT TIME ZONE 'UTC') - make_interval(secs => $2))`,
+      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "lastSeenAt") VALUES ($1, 'elsewhere', 1, 2, (now() AT TIME ZONE 'UTC') - make_interval(secs => $2))
+       ON CONFLICT (id) DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`,
       [id, secondsAgo],
     );
+  /**
+   * The test's pool, with the worker elsewhere made alive or silent (by its row) just before each
+   * look after the first, as `script` says; "gone" answers that look as an unreachable database would.
+   */
+  function scripted(script: ("live" | "silent" | "gone")[]) {
+    let looks = 0;
+    const query = async (text: string, values?: unknown[]) => {
+      const state = looks++ === 0 ? "live" : (script.shift() ?? "live");
+      if (state === "gone") return unreachable.query(text, values);
+      await workerSeen("elsewhere:1", state === "live" ? 0 : WORKER_LIVE_SECONDS + 5);
+      return t.pool.query(text, values);
+    };
+    return { query, looks: () => looks } as unknown as Pick<pg.Pool, "query"> & { looks(): number };
+  }
 
   test.each([
     { case: "no worker ever", rows: [] as number[], isWorking: true, said: /^No worker is taking jobs: this command works the run itself\.$/ },
@@ -45,43 +68,43 @@ describe("a waiting command stands by to work its run", () => {
     expect(events).toEqual(isWorking ? ["started", "stopped"] : []);
   });
 
-  test("starts its own worker once the last live worker goes quiet, and only once", async () => {
-    // Seen a second before it stops counting: it lapses while the command waits.
-    await workerSeen("elsewhere:dying", WORKER_LIVE_SECONDS - 1);
+  test.each([
+    { case: "two silent looks in a row", script: ["silent", "silent"] as const, isWorking: true },
+    { case: "silent, then alive again (its beats after an outage), then silent", script: ["silent", "live", "silent", "live", "live"] as const, isWorking: false },
+    { case: "looks the database refused between two silent ones", script: ["silent", "gone", "silent", "live", "live"] as const, isWorking: false },
+  ])("a worker elsewhere $case: starts its own = $isWorking", async ({ script, isWorking }) => {
+    const pool = scripted([...script]);
     const { events, start } = fakeStarts();
     const log: string[] = [];
-    const standby = await standByToWork(t.pool, { start, log: (m) => log.push(m), intervalMs: 100 });
-    expect(standby.isWorking).toBe(false);
-    await expect.poll(() => standby.isWorking, { timeout: 5_000 }).toBe(true);
+    const standby = await standByToWork(pool, { start, log: (m) => log.push(m), intervalMs: 50 });
+    standbys.push(standby);
+    await expect.poll(() => pool.looks() > script.length || standby.isWorking, { timeout: 10_000 }).toBe(true);
+    expect(standby.isWorking).toBe(isWorking);
+    // Its own worker starts once, and the looks stop.
+    const looks = pool.looks();
     await sleep(300);
-    expect(events).toEqual(["started"]);
-    expect(log[1]).toBe("No worker is taking jobs any more: this command works the run itself from here.");
-    await standby.stop();
-    expect(events).toEqual(["started", "stopped"]);
+    expect(events).toEqual(isWorking ? ["started"] : []);
+    if (isWorking) {
+      expect(pool.looks()).toBe(looks);
+      expect(log.at(-1)).toBe("No worker is taking jobs any more: this command works the run itself from here.");
+    } else expect(log).toHaveLength(1);
   });
 
-  test("a worker that fails to start later is said and tried again at the next look", async () => {
-    await workerSeen("elsewhere:dying", WORKER_LIVE_SECONDS - 0.5);
+  test("a worker that fails to start at a later look is said and tried again at the next", async () => {
+    const pool = scripted(["silent", "silent", "silent", "silent"]);
     const { events, start } = fakeStarts({ failures: 1 });
     const log: string[] = [];
-    const standby = await standByToWork(t.pool, { start, log: (m) => log.push(m), intervalMs: 100 });
-    await expect.poll(() => standby.isWorking, { timeout: 5_000 }).toBe(true);
+    const standby = await standByToWork(pool, { start, log: (m) => log.push(m), intervalMs: 50 });
+    standbys.push(standby);
+    await expect.poll(() => standby.isWorking, { timeout: 10_000 }).toBe(true);
     expect(log).toContain("Could not start this command's worker: the database is starting up. Trying again shortly.");
     await standby.stop();
     expect(events).toEqual(["started", "stopped"]);
   });
 
-  test("with the database out of reach it starts nothing, and still stops", async () => {
-    const unreachable = new pg.Pool({ connectionString: "postgresql://nobody@127.0.0.1:1/none", connectionTimeoutMillis: 300 });
-    try {
-      const { events, start } = fakeStarts();
-      const standby = await standByToWork(unreachable, { start, log: () => {}, intervalMs: 50 });
-      await sleep(400);
-      expect(standby.isWorking).toBe(false);
-      await standby.stop();
-      expect(events).toEqual([]);
-    } finally {
-      await unreachable.end();
-    }
+  test("with the database out of reach at the first look it refuses, starting nothing", async () => {
+    const { events, start } = fakeStarts();
+    await expect(standByToWork(unreachable, { start, log: () => {}, intervalMs: 50 })).rejects.toThrow();
+    expect(events).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // is alive to: it joins nobody's machine uninvited, and a run started with every worker down, or
 // whose workers all die while it waits, still completes.
 import type pg from "pg";
+import { databaseFailureMessage } from "../database/outage";
 import { HEARTBEAT_SECONDS, countLiveWorkers } from "./heartbeat";
 import type { Worker } from "./worker";
 
@@ -14,7 +15,8 @@ export type Standby = {
 
 /**
  * Starts a worker through `start` now if no worker is alive, otherwise looks again every
- * `intervalMs` (a heartbeat by default) and starts one once the last live worker has gone quiet. A
+ * `intervalMs` (a heartbeat by default) and starts one once two looks in a row find none: after a
+ * database outage every worker's last beat is old until its next one, so one look is not enough. A
  * look the database refuses (an outage) is skipped: the caller's own wait reports the outage.
  */
 export async function standByToWork(
@@ -23,21 +25,45 @@ export async function standByToWork(
 ): Promise<Standby> {
   let worker: Worker | null = null;
   let isStopped = false;
-  const look = async (isFirst: boolean) => {
-    const live = await countLiveWorkers(pool).catch(() => null);
-    if (live === null || worker || isStopped) return;
-    if (live > 0) {
-      if (isFirst) opts.log(`${live} worker${live === 1 ? " is" : "s are"} taking jobs: the run goes to ${live === 1 ? "it" : "them"}, and this command works it itself only if none is left.`);
+  let timer: ReturnType<typeof setInterval> | null = null;
+  /** Looks in a row that found no live worker. */
+  let emptyLooks = 0;
+  const startOwn = async (message: string) => {
+    opts.log(message);
+    worker = await opts.start();
+    if (timer) clearInterval(timer);
+  };
+
+  const first = await countLiveWorkers(pool);
+  if (first === 0) await startOwn("No worker is taking jobs: this command works the run itself.");
+  else opts.log(`${first} worker${first === 1 ? " is" : "s are"} taking jobs: the run goes to ${first === 1 ? "it" : "them"}, and this command works it itself only if none is left.`);
+
+  let looking: Promise<void> | null = null;
+  const look = async () => {
+    let live: number;
+    try {
+      live = await countLiveWorkers(pool);
+    } catch (err) {
+      // An outage breaks the run of empty looks; anything else is said, and the command keeps waiting.
+      emptyLooks = 0;
+      if (databaseFailureMessage(err) === null) opts.log(`Could not read which workers are alive: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    opts.log(isFirst ? "No worker is taking jobs: this command works the run itself." : "No worker is taking jobs any more: this command works the run itself from here.");
-    worker = await opts.start();
+    if (worker || isStopped) return;
+    emptyLooks = live === 0 ? emptyLooks + 1 : 0;
+    if (emptyLooks < 2) return;
+    // A worker that cannot start now (the database went) is tried again at the next look.
+    await startOwn("No worker is taking jobs any more: this command works the run itself from here.").catch((err: unknown) =>
+      opts.log(`Could not start this command's worker: ${err instanceof Error ? err.message : String(err)}. Trying again shortly.`),
+    );
   };
-  await look(true);
-  let last = Promise.resolve();
-  // A worker that cannot start now (the database went) is tried again at the next look.
-  const lookAgain = () => look(false).catch((err: unknown) => opts.log(`Could not start this command's worker: ${err instanceof Error ? err.message : String(err)}. Trying again shortly.`));
-  const timer = worker ? null : setInterval(() => void (last = last.then(lookAgain)), opts.intervalMs ?? HEARTBEAT_SECONDS * 1000);
+  if (!worker) {
+    timer = setInterval(() => {
+      // A look still waiting on the database is not doubled.
+      if (looking || worker || isStopped) return;
+      looking = look().finally(() => (looking = null));
+    }, opts.intervalMs ?? HEARTBEAT_SECONDS * 1000);
+  }
   return {
     get isWorking() {
       return worker !== null;
@@ -45,7 +71,7 @@ export async function standByToWork(
     async stop() {
       isStopped = true;
       if (timer) clearInterval(timer);
-      await last;
+      await looking;
       await (worker as Worker | null)?.stop();
     },
   };
