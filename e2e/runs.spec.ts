@@ -204,9 +204,19 @@ test.describe("runs", () => {
     expect(live).toHaveLength(1);
     await expect(workers).toHaveAttribute("data-live-workers", "1");
     await workers.getByText("1 worker taking jobs").click();
-    await expect(page.getByTestId("runs-worker-list")).toContainText(`${live[0]!.host}, process ${live[0]!.pid}: ${live[0]!.concurrency} chunks at a time, running since`);
+    // The tests' app has no language model, nor its worker.
+    await expect(page.getByTestId("runs-worker-list")).toContainText(`${live[0]!.host}, process ${live[0]!.pid}: ${live[0]!.concurrency} chunks at a time, deterministic runs only, running since`);
+    await expect(workers).toHaveAttribute("data-model-workers", "0");
     await page.setViewportSize({ width: 1280, height: 900 });
     await capture(page, "runs-workers-1280");
+    // A language-model run in progress with no worker that has the model: the screen says it waits, and why.
+    await page.route("**/api/runs?**", async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), hasActive: true, hasActiveModelRun: true } });
+    });
+    await expect(page.getByTestId("runs-no-model-worker")).toContainText("No worker has the language model, so the language-model runs in progress wait until one starts with OPENAI_API_KEY set", { timeout: 15_000 });
+    await capture(page, "runs-no-model-worker-1280");
+    await page.unroute("**/api/runs?**");
     // Every worker gone silent: the list's next refresh says so, and what to do.
     await page.route("**/api/runs?**", async (route) => {
       const response = await route.fetch();

@@ -13,7 +13,7 @@ import { RunProgress } from "./run-progress";
 import { RunStatusBadge } from "./run-status-badge";
 import { RunSummary } from "./run-summary";
 
-export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean; workers: LiveWorker[] };
+export type RunsPage = Paginated<RunDetailJson> & { hasActive: boolean; hasActiveModelRun: boolean; workers: LiveWorker[] };
 
 export const RUNS_QUERY_KEY = "runs";
 /** How often the list refreshes while a run is queued or running. */
@@ -85,19 +85,31 @@ function RunAgainButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m:
 }
 
 /** Whether any worker process will take a queued run (the web server only enqueues runs), and which. */
-function WorkersLine({ workers, hasActive }: { workers: LiveWorker[]; hasActive: boolean }) {
+function WorkersLine({ workers, hasActive, hasActiveModelRun }: { workers: LiveWorker[]; hasActive: boolean; hasActiveModelRun: boolean }) {
   if (workers.length > 0) {
+    const withModel = workers.filter((w) => w.hasModel).length;
     return (
-      <details className="mb-1 text-xs text-zinc-500" data-testid="runs-workers" data-live-workers={workers.length}>
-        <summary className="cursor-pointer">{plural(workers.length, "worker")} taking jobs</summary>
-        <ul className="mt-1 space-y-0.5 pl-4" data-testid="runs-worker-list">
-          {workers.map((w) => (
-            <li key={`${w.host}:${w.pid}:${w.startedAt}`}>
-              {w.host}, process {w.pid}: {plural(w.concurrency, "chunk")} at a time, running since {formatDateTime(date(w.startedAt))}
-            </li>
-          ))}
-        </ul>
-      </details>
+      <>
+        <details className="mb-1 text-xs text-zinc-500" data-testid="runs-workers" data-live-workers={workers.length} data-model-workers={withModel}>
+          <summary className="cursor-pointer">
+            {plural(workers.length, "worker")} taking jobs{withModel > 0 ? `, ${withModel === workers.length ? (withModel === 1 ? "with" : "all with") : `${formatNumber(withModel)} with`} the language model` : ""}
+          </summary>
+          <ul className="mt-1 space-y-0.5 pl-4" data-testid="runs-worker-list">
+            {workers.map((w) => (
+              <li key={`${w.host}:${w.pid}:${w.startedAt}`}>
+                {w.host}, process {w.pid}: {plural(w.concurrency, "chunk")} at a time, {w.hasModel ? "language-model and deterministic runs" : "deterministic runs only"}, running since{" "}
+                {formatDateTime(date(w.startedAt))}
+              </li>
+            ))}
+          </ul>
+        </details>
+        {hasActiveModelRun && withModel === 0 ? (
+          <p className="mb-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="runs-no-model-worker">
+            <strong className="font-semibold">No worker has the language model</strong>, so the language-model runs in progress wait until one starts with{" "}
+            <code>OPENAI_API_KEY</code> set: a worker without it takes deterministic runs only.
+          </p>
+        ) : null}
+      </>
     );
   }
   return (
@@ -123,7 +135,7 @@ export function LiveRuns({ initial, page, canCancel, canStart }: { initial: Runs
 
   return (
     <div>
-      <WorkersLine workers={data.workers} hasActive={data.hasActive} />
+      <WorkersLine workers={data.workers} hasActive={data.hasActive} hasActiveModelRun={data.hasActiveModelRun} />
       <div className="mb-2 min-h-5 text-sm" aria-live="polite" data-testid="runs-message">
         {query.isError ? <span className="text-red-700">Live updates paused: {(query.error as Error).message}</span> : message}
       </div>

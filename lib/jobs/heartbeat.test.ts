@@ -5,7 +5,7 @@ import { usePoolPerTest } from "../database/testing";
 import { WORKER_LIVE_SECONDS, countLiveWorkers, startHeartbeat } from "./heartbeat";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-type Row = { id: string; host: string; pid: number; concurrency: number; startedAt: Date; lastSeenAt: Date };
+type Row = { id: string; host: string; pid: number; concurrency: number; hasModel: boolean; startedAt: Date; lastSeenAt: Date };
 
 describe("a worker's heartbeat", () => {
   const t = usePoolPerTest();
@@ -24,6 +24,17 @@ describe("a worker's heartbeat", () => {
     await heartbeat.stop();
     expect(await rowOf(heartbeat.id)).toBeNull();
     expect(await live()).toBe(0);
+  });
+
+  test.each([
+    { hasModel: true, stored: true },
+    { hasModel: false, stored: false },
+    { hasModel: undefined, stored: false },
+  ])("says whether the worker has the language model: $hasModel → $stored", async ({ hasModel, stored }) => {
+    const heartbeat = startHeartbeat(t.pool, { concurrency: 1, ...(hasModel === undefined ? {} : { hasModel }) });
+    await expect.poll(() => rowOf(heartbeat.id)).not.toBeNull();
+    expect((await rowOf(heartbeat.id))!.hasModel).toBe(stored);
+    await heartbeat.stop();
   });
 
   test("two workers in one process keep a row each", async () => {

@@ -29,7 +29,7 @@ export type Heartbeat = { id: string; stop(): Promise<void> };
  * worker says so through its own retries, and its next beat renews the row. `stop()` ends the beats
  * and removes the row, so a worker stopped on purpose stops counting at once.
  */
-export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency: number; intervalMs?: number }): Heartbeat {
+export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency: number; hasModel?: boolean; intervalMs?: number }): Heartbeat {
   const host = hostname();
   const id = `${host}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const quietly = (sql: string, values: unknown[]) =>
@@ -39,9 +39,9 @@ export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency
     );
   const beat = () =>
     quietly(
-      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "startedAt", "lastSeenAt") VALUES ($1, $2, $3, $4, ${UTC_NOW}, ${UTC_NOW})
+      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "hasModel", "startedAt", "lastSeenAt") VALUES ($1, $2, $3, $4, $5, ${UTC_NOW}, ${UTC_NOW})
        ON CONFLICT (id) DO UPDATE SET "lastSeenAt" = ${UTC_NOW}`,
-      [id, host, process.pid, opts.concurrency],
+      [id, host, process.pid, opts.concurrency, opts.hasModel ?? false],
     );
   // A worker killed outright never removes its row: the next one to start does, a day on, so the table stays small.
   let last = quietly(`DELETE FROM "WorkerHeartbeat" WHERE "lastSeenAt" < ${UTC_NOW} - $1::interval`, [FORGET_SILENT_WORKERS_AFTER]).then(beat);

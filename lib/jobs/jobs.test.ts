@@ -82,6 +82,30 @@ describe("runs through the job queue", () => {
     expect(kept).toEqual({ n: 120, matched: 120 });
   }, 120_000);
 
+  test("a worker without the language model leaves a model run's chunks to one that has it, and still takes deterministic runs", async () => {
+    const { model, fake } = await seed(40, 0);
+    workers.push(await startWorker({ pool: t.pool, model: null, concurrency: 2, expireInSeconds: 30, log: () => {} }));
+    const { runId } = await enqueueRun(t.pool, { scope: { limit: 40 }, policy: "llm", options: { chunkSize: 10, concurrency: 2 } });
+    const { runId: rulesRunId } = await enqueueRun(t.pool, { scope: { limit: 40 }, policy: "rules", options: { chunkSize: 10 } });
+    expect(await waitForRun(t.pool, rulesRunId, { timeoutMs: 60_000 })).toBe("completed");
+    // The model run's chunks wait in their own queue, untouched.
+    const waiting = await one<{ status: string; decided: number; created: number }>(
+      `SELECT status::text, decided, (SELECT count(*)::int FROM pgboss.job WHERE name = $2 AND state = 'created' AND data->>'runId' = $3) AS created FROM "Run" WHERE id = $1`,
+      [runId, QUEUES.decideModel, runId],
+    );
+    expect(waiting).toEqual({ status: "queued", decided: 0, created: 4 });
+    workers.push(await startWorker({ pool: t.pool, model, concurrency: 2, expireInSeconds: 30, log: () => {} }));
+    expect(await waitForRun(t.pool, runId, { timeoutMs: 60_000 })).toBe("completed");
+    // Every customer asked the model, none decided by the rules for want of it.
+    expect(fake.requestCount).toBeGreaterThan(0);
+    const summary = await one<{ modelCalls: number; recs: number }>(
+      `SELECT (summary->>'modelCalls')::int AS "modelCalls", (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs FROM "Run" WHERE id = $1`,
+      [runId],
+    );
+    expect(summary.recs).toBe(40);
+    expect(summary.modelCalls).toBeGreaterThan(0);
+  });
+
   test("cancelled one second after start: no chunk is staged after the cancel, and nothing is allocated", async () => {
     const { model } = await seed(200, 40);
     workers.push(await startWorker({ pool: t.pool, model, concurrency: 2, expireInSeconds: 30, log: () => {} }));

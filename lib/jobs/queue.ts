@@ -7,8 +7,10 @@ import PgBoss from "pg-boss";
 import { type DatabaseRetryOptions, DatabaseUnavailableError, databaseFailureMessage, withDatabaseRetry } from "../database/outage";
 
 export const QUEUES = {
-  /** A chunk of a run's customers to decide and stage. */
+  /** A chunk of a deterministic run's customers to decide and stage. */
   decide: "run-decide",
+  /** A chunk of a language-model run's customers: only workers with the model take these. */
+  decideModel: "run-decide-model",
   /** A run whose customers are all staged, to allocate. */
   allocate: "run-allocate",
   /** Jobs that used up their retries: their run ends failed with the reason. */
@@ -118,7 +120,7 @@ function trackedDb(db: PgBoss.Db): PgBoss.Db & { /** Waits for the statements in
 export type JobQueue = {
   boss: PgBoss;
   /** Sends a run's decide jobs, one per chunk, inside `client`'s transaction. */
-  enqueueRun(client: Pick<pg.ClientBase, "query">, run: { runId: string; customerIds: string[]; chunkSize: number; expireInSeconds: number }): Promise<void>;
+  enqueueRun(client: Pick<pg.ClientBase, "query">, run: { runId: string; policy: "llm" | "rules"; customerIds: string[]; chunkSize: number; expireInSeconds: number }): Promise<void>;
   /** Sends the run's one allocate job inside `client`'s transaction; its id is the run's, so a second send is a no-op. */
   enqueueAllocation(client: Pick<pg.ClientBase, "query">, run: { runId: string; expireInSeconds: number }): Promise<void>;
   /** Asks for these refreshes; one already waiting absorbs the request. */
@@ -172,14 +174,16 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
   await boss.start();
   await ensureQueue(boss, QUEUES.failed, { retryLimit: 0 });
   await ensureQueue(boss, QUEUES.decide, { ...RETRY, deadLetter: QUEUES.failed });
+  await ensureQueue(boss, QUEUES.decideModel, { ...RETRY, deadLetter: QUEUES.failed });
   await ensureQueue(boss, QUEUES.allocate, { ...RETRY, deadLetter: QUEUES.failed });
   for (const name of Object.values(REFRESH_QUEUES)) await ensureQueue(boss, name, { ...RETRY, policy: "stately", expireInSeconds: 3_600 });
   return {
     boss,
     async enqueueRun(client, run) {
       const jobs: PgBoss.JobInsert<DecideJob>[] = [];
+      const name = run.policy === "llm" ? QUEUES.decideModel : QUEUES.decide;
       for (let start = 0, chunk = 0; start < run.customerIds.length; start += run.chunkSize, chunk++) {
-        jobs.push({ name: QUEUES.decide, data: { runId: run.runId, chunk, customerIds: run.customerIds.slice(start, start + run.chunkSize) }, ...RETRY, expireInSeconds: run.expireInSeconds, deadLetter: QUEUES.failed });
+        jobs.push({ name, data: { runId: run.runId, chunk, customerIds: run.customerIds.slice(start, start + run.chunkSize) }, ...RETRY, expireInSeconds: run.expireInSeconds, deadLetter: QUEUES.failed });
       }
       await boss.insert(jobs, { db: queueDb(client) });
     },

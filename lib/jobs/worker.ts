@@ -116,6 +116,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   try {
     await queue.scheduleRefreshes();
     for (let n = 0; n < concurrency; n++) await boss.work<DecideJob>(QUEUES.decide, { batchSize: 1, includeMetadata: true }, decide);
+    // Model runs' chunks only where the model is: a worker without it would decide them by the rules.
+    if (model) for (let n = 0; n < concurrency; n++) await boss.work<DecideJob>(QUEUES.decideModel, { batchSize: 1, includeMetadata: true }, decide);
     allocateWorkerId = await boss.work<AllocateJob>(QUEUES.allocate, { batchSize: 1, includeMetadata: true }, allocate);
     await boss.work<FailedJob>(QUEUES.failed, { batchSize: 1, includeMetadata: true }, deadLetter);
     await boss.work(QUEUES.refreshInsights, { batchSize: 1 }, refresh("insights"));
@@ -126,7 +128,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     throw err;
   }
   // Says it is alive once it takes jobs, so the runs screen can tell whether a queued run will be taken.
-  const heartbeat = startHeartbeat(pool, { concurrency });
+  const heartbeat = startHeartbeat(pool, { concurrency, hasModel: model !== null });
   return {
     queue,
     async stop() {

@@ -87,7 +87,7 @@ export async function enqueueRun(
   return createRun(pool, {
     ...opts,
     deadlineSeconds: getEnv().RUN_DEADLINE_SECONDS,
-    onCreated: (client, run) => queue.enqueueRun(client, { runId: run.runId, customerIds: run.customerIds, chunkSize: run.options.chunkSize, expireInSeconds }),
+    onCreated: (client, run) => queue.enqueueRun(client, { runId: run.runId, policy: opts.policy, customerIds: run.customerIds, chunkSize: run.options.chunkSize, expireInSeconds }),
   });
 }
 

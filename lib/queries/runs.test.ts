@@ -90,19 +90,33 @@ describe("run details", () => {
     expect(result.rows[0]).toMatchObject({ status: "running", scope: "All customers", summary: null, cancelRequested: false, error: null });
   });
 
+  test.each([
+    { policy: "llm", hasActiveModelRun: true },
+    { policy: "rules", hasActiveModelRun: false },
+  ] as const)("listRunDetails says whether a run in progress uses the language model: $policy run running → $hasActiveModelRun", async ({ policy, hasActiveModelRun }) => {
+    const running = await t.prisma.run.findFirstOrThrow({ where: { status: "running" } });
+    await t.prisma.run.update({ where: { id: running.id }, data: { policy } });
+    try {
+      const result = await listRunDetails(t.prisma, { page: 1, pageSize: 5 });
+      expect(result).toMatchObject({ hasActive: true, hasActiveModelRun });
+    } finally {
+      await t.prisma.run.update({ where: { id: running.id }, data: { policy: running.policy } });
+    }
+  });
+
   test("listRunDetails lists the worker processes alive by their heartbeats, longest running first, leaving out one gone silent", async () => {
     expect((await listRunDetails(t.prisma, { page: 1, pageSize: 5 })).workers).toEqual([]);
     await t.prisma.$executeRawUnsafe(
-      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "startedAt", "lastSeenAt") VALUES
-         ('a:1:x', 'a', 1, 2, '2026-12-07 09:00:00', now() AT TIME ZONE 'UTC'),
-         ('b:2:y', 'b', 2, 4, '2026-12-07 08:00:00', (now() AT TIME ZONE 'UTC') - interval '3 seconds'),
-         ('c:3:z', 'c', 3, 2, '2026-12-07 07:00:00', (now() AT TIME ZONE 'UTC') - interval '5 minutes')`,
+      `INSERT INTO "WorkerHeartbeat" (id, host, pid, concurrency, "hasModel", "startedAt", "lastSeenAt") VALUES
+         ('a:1:x', 'a', 1, 2, false, '2026-12-07 09:00:00', now() AT TIME ZONE 'UTC'),
+         ('b:2:y', 'b', 2, 4, true, '2026-12-07 08:00:00', (now() AT TIME ZONE 'UTC') - interval '3 seconds'),
+         ('c:3:z', 'c', 3, 2, true, '2026-12-07 07:00:00', (now() AT TIME ZONE 'UTC') - interval '5 minutes')`,
     );
     try {
       const { workers } = await listRunDetails(t.prisma, { page: 1, pageSize: 5 });
       expect(workers.map(({ lastSeenAt, ...w }) => w)).toEqual([
-        { host: "b", pid: 2, concurrency: 4, startedAt: "2026-12-07T08:00:00.000Z" },
-        { host: "a", pid: 1, concurrency: 2, startedAt: "2026-12-07T09:00:00.000Z" },
+        { host: "b", pid: 2, concurrency: 4, hasModel: true, startedAt: "2026-12-07T08:00:00.000Z" },
+        { host: "a", pid: 1, concurrency: 2, hasModel: false, startedAt: "2026-12-07T09:00:00.000Z" },
       ]);
       // Seen within the last few seconds, by the database's clock in UTC.
       for (const w of workers) expect(Math.abs(Date.now() - Date.parse(w.lastSeenAt))).toBeLessThan(10_000);

@@ -232,25 +232,26 @@ export async function listRuns(db: PrismaClient, { page, pageSize }: { page: num
 }
 
 /** A worker process alive now, as its heartbeat says (lib/jobs/heartbeat.ts); times as ISO strings, for the screen and the API alike. */
-export type LiveWorker = { host: string; pid: number; concurrency: number; startedAt: string; lastSeenAt: string };
+export type LiveWorker = { host: string; pid: number; concurrency: number; hasModel: boolean; startedAt: string; lastSeenAt: string };
 
 /** The worker processes alive now, longest running first. */
 export async function listLiveWorkers(db: PrismaClient): Promise<LiveWorker[]> {
-  const rows = await db.$queryRawUnsafe<{ host: string; pid: number; concurrency: number; startedAt: Date; lastSeenAt: Date }[]>(
-    `SELECT host, pid, concurrency, "startedAt", "lastSeenAt" FROM "WorkerHeartbeat" WHERE ${IS_LIVE_WORKER_SQL} ORDER BY "startedAt", id`,
+  const rows = await db.$queryRawUnsafe<{ host: string; pid: number; concurrency: number; hasModel: boolean; startedAt: Date; lastSeenAt: Date }[]>(
+    `SELECT host, pid, concurrency, "hasModel", "startedAt", "lastSeenAt" FROM "WorkerHeartbeat" WHERE ${IS_LIVE_WORKER_SQL} ORDER BY "startedAt", id`,
   );
   return rows.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString() }));
 }
 
 /**
  * Runs newest first with their scope, cancellation state and summary; `hasActive` when any run in
- * the whole table is queued or running, and `workers`, the worker processes alive to take them.
+ * the whole table is queued or running (`hasActiveModelRun` when one of those uses the language
+ * model), and `workers`, the worker processes alive to take them.
  */
 export async function listRunDetails(
   db: PrismaClient,
   { page, pageSize = RUN_PAGE_SIZE }: { page: number; pageSize?: number },
-): Promise<Paginated<RunDetailRow> & { hasActive: boolean; workers: LiveWorker[] }> {
-  const [result, active, workers] = await Promise.all([
+): Promise<Paginated<RunDetailRow> & { hasActive: boolean; hasActiveModelRun: boolean; workers: LiveWorker[] }> {
+  const [result, active, activeModelRun, workers] = await Promise.all([
     paginate({
       page,
       pageSize,
@@ -262,9 +263,10 @@ export async function listRunDetails(
       },
     }),
     db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
+    db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] }, policy: "llm" }, select: { id: true } }),
     listLiveWorkers(db),
   ]);
-  return { ...result, hasActive: active !== null, workers };
+  return { ...result, hasActive: active !== null, hasActiveModelRun: activeModelRun !== null, workers };
 }
 
 /** One run with its summary; null when no run has this id. */

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "WorkerHeartbeat" ADD COLUMN     "hasModel" BOOLEAN NOT NULL DEFAULT false;
