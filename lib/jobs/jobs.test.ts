@@ -106,6 +106,29 @@ describe("runs through the job queue", () => {
     expect(summary.modelCalls).toBeGreaterThan(0);
   });
 
+  test("a model run waiting for a worker with the model ends cancelled at its deadline, said by a worker without it; its chunks then change nothing", async () => {
+    const { model } = await seed(20, 0);
+    const log: string[] = [];
+    workers.push(await startWorker({ pool: t.pool, model: null, concurrency: 1, expireInSeconds: 30, deadlineSweepMs: 200, log: (m) => log.push(m) }));
+    const { runId } = await enqueueRun(t.pool, { scope: { limit: 20 }, policy: "llm", options: { chunkSize: 10 } });
+    await sleep(600);
+    expect((await one<{ status: string }>(`SELECT status::text FROM "Run" WHERE id = $1`, [runId])).status).toBe("queued");
+    await t.pool.query(`UPDATE "Run" SET "deadlineAt" = now() - interval '1 second' WHERE id = $1`, [runId]);
+    expect(await waitForRun(t.pool, runId, { timeoutMs: 10_000 })).toBe("cancelled");
+    expect(await one<{ error: string; decided: number }>(`SELECT error, decided FROM "Run" WHERE id = $1`, [runId])).toEqual({
+      error: "The run passed its deadline (RUN_DEADLINE_SECONDS) and stopped like a cancel.",
+      decided: 0,
+    });
+    expect(log).toContain(`[worker] run ${runId}: passed its deadline (RUN_DEADLINE_SECONDS) before its customers were decided; ended cancelled.`);
+    // A worker with the model takes the chunks left in the queue: they find the run ended.
+    workers.push(await startWorker({ pool: t.pool, model, concurrency: 2, expireInSeconds: 30, log: () => {} }));
+    await until("its chunks are done", async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'runId' = $2 AND state <> 'completed'`, [QUEUES.decideModel, runId])).n === 0, 30_000);
+    expect(await one<{ status: string; decided: number; recs: number; staged: number }>(
+      `SELECT status::text, decided, (SELECT count(*)::int FROM "Recommendation" WHERE "runId" = $1) AS recs, (SELECT count(*)::int FROM "RunDecision" WHERE "runId" = $1) AS staged FROM "Run" WHERE id = $1`,
+      [runId],
+    )).toEqual({ status: "cancelled", decided: 0, recs: 0, staged: 0 });
+  });
+
   test("cancelled one second after start: no chunk is staged after the cancel, and nothing is allocated", async () => {
     const { model } = await seed(200, 40);
     workers.push(await startWorker({ pool: t.pool, model, concurrency: 2, expireInSeconds: 30, log: () => {} }));

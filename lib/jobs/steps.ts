@@ -104,6 +104,28 @@ export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pic
   return (rowCount ?? 0) > 0;
 }
 
+/**
+ * Ends every run still deciding past its deadline as cancelled (with the reason), whether or not a
+ * chunk of it is running: a run whose chunks wait for a worker that never comes (a model run while no
+ * worker has the model) would otherwise wait past its deadline for ever. Returns the runs it ended.
+ * Runs allocating stop at their next batch, as with a cancel.
+ */
+export async function stopRunsPastDeadline(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM "Run" WHERE status IN ('queued', 'running') AND phase = 'deciding' AND "deadlineAt" < now()`,
+  );
+  const stopped: string[] = [];
+  for (const { id } of rows) {
+    // Under the run's lock, as a chunk stages: exactly one of them ends it.
+    const isStopped = await withTransaction(pool, async (client) => {
+      const run = await readRun(client, id, { isLocked: true });
+      return run !== null && run.isPastDeadline && stopDecidingRun(client, run);
+    });
+    if (isStopped) stopped.push(id);
+  }
+  return stopped;
+}
+
 /** Ends a live run as failed with `reason` and its counts (the recommendations it wrote stand, with their holds). */
 export async function failRun(pool: pg.Pool, runId: string, reason: string): Promise<void> {
   await withTransaction(pool, async (client) => {

@@ -12,7 +12,7 @@ import { refreshLearnedEffects } from "../pipeline/learned-effects";
 import { refreshRiskCalibration } from "../pipeline/risk-calibration";
 import { startHeartbeat } from "./heartbeat";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
-import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from "./steps";
+import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun, stopRunsPastDeadline } from "./steps";
 
 /**
  * Customers one allocation step serves: a few seconds of work (about 0.8 ms a customer on two
@@ -20,6 +20,9 @@ import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun } from ".
  * cost 10,000 customers about 0.8 s in steps of 2,000.
  */
 const ALLOCATION_STEP = 5_000;
+
+/** How often a worker ends runs past their deadline that wait for a worker (RUN_DEADLINE_SECONDS is an hour by default). */
+const DEADLINE_SWEEP_MS = 30_000;
 
 export type WorkerOptions = OpenQueueOptions & {
   pool: pg.Pool;
@@ -33,6 +36,8 @@ export type WorkerOptions = OpenQueueOptions & {
   allocationStep?: number;
   /** How runs that name no strategy share capacity out (ALLOCATION_STRATEGY); "optimal" when unset. */
   allocationStrategy?: AllocationStrategy;
+  /** Milliseconds between two looks for runs past their deadline whose chunks no worker runs (DEADLINE_SWEEP_MS when unset). */
+  deadlineSweepMs?: number;
   /** What each refresh job runs; the pipeline's refreshes unless a test replaces them. */
   refreshes?: Partial<Record<RefreshKind, (pool: pg.Pool) => Promise<string>>>;
 };
@@ -129,11 +134,21 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   }
   // Says it is alive once it takes jobs, so the runs screen can tell whether a queued run will be taken.
   const heartbeat = startHeartbeat(pool, { concurrency, hasModel: model !== null });
+  // Deadlines hold for runs whose chunks no worker takes, too. A sweep the database refuses waits for the next.
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweep = () =>
+    stopRunsPastDeadline(pool).then(
+      (ids) => ids.forEach((id) => log(`[worker] run ${id}: passed its deadline (RUN_DEADLINE_SECONDS) before its customers were decided; ended cancelled.`)),
+      () => undefined,
+    );
+  const sweeper = setInterval(() => void (sweeping = sweeping.then(sweep)), opts.deadlineSweepMs ?? DEADLINE_SWEEP_MS);
+  sweeper.unref();
   return {
     queue,
     async stop() {
       // Stopping on purpose stops counting at once, while the jobs in hand finish.
-      await Promise.all([heartbeat.stop(), queue.stop()]);
+      clearInterval(sweeper);
+      await Promise.all([heartbeat.stop(), queue.stop(), sweeping]);
     },
   };
 }
