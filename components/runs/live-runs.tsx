@@ -97,7 +97,11 @@ function WorkersLine({ workers, hasActive, hasActiveModelRun }: { workers: LiveW
           <ul className="mt-1 space-y-0.5 pl-4" data-testid="runs-worker-list">
             {workers.map((w) => (
               <li key={`${w.host}:${w.pid}:${w.startedAt}`}>
-                {w.host}, process {w.pid}: {plural(w.concurrency, "chunk")} at a time, {w.hasModel ? "language-model and deterministic runs" : "deterministic runs only"}, running since{" "}
+                {w.host}, process {w.pid}:{" "}
+                {w.hasModel
+                  ? `${plural(w.concurrency, "chunk")} of deterministic runs and ${formatNumber(w.concurrency)} of language-model runs at a time`
+                  : `${plural(w.concurrency, "chunk")} at a time, deterministic runs only`}
+                , running since{" "}
                 {formatDateTime(date(w.startedAt))}
               </li>
             ))}

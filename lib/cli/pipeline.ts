@@ -82,8 +82,8 @@ try {
   const startOwn = () =>
     startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, databaseRetry: retry, log: (m) => console.error(m) });
   // A deterministic run goes to the workers alive, and this command works it itself when none is (or
-  // none is left). A model run is worked here too: this command has the model, and a worker elsewhere
-  // without one would decide its chunks by the rules.
+  // none is left). A model run is worked here too: this command has the model, and the workers alive
+  // may not (only those with it take a model run's chunks).
   const standby =
     policy === "llm"
       ? await startOwn().then((worker) => {

@@ -38,12 +38,14 @@ const db = await withDatabaseRetry(() => openDatabase({ log }), {
   console.error(`[worker ${process.pid}] ${message} Start the worker again once the database answers.`);
   process.exit(1);
 });
-const pool = new pg.Pool({ connectionString: db.url, max: concurrency.value * 2 + 4 });
+const model = chatModelFromEnv(env);
+// Two connections per chunk at a time, for each kind of run it takes, and a few for the queue itself.
+const pool = new pg.Pool({ connectionString: db.url, max: concurrency.value * (model ? 4 : 2) + 4 });
 // An idle connection cut by the server is replaced on the next query; unheard, its error would stop the worker.
 pool.on("error", (err) => log(`an idle database connection failed; it will be replaced (${err.message})`));
 const worker = await startWorker({
   pool,
-  model: chatModelFromEnv(env),
+  model,
   concurrency: concurrency.value,
   expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS,
   allocationStrategy: env.ALLOCATION_STRATEGY,
@@ -51,7 +53,11 @@ const worker = await startWorker({
   databaseRetry: databaseRetryFrom({ ...env, DATABASE_URL: db.url }),
   log,
 });
-log(`Working runs' jobs, ${concurrency.value} chunk(s) at a time.`);
+log(
+  model
+    ? `Working runs' jobs, ${concurrency.value} chunk(s) of deterministic runs and ${concurrency.value} of language-model runs at a time.`
+    : `Working runs' jobs, ${concurrency.value} chunk(s) at a time, deterministic runs only (no OPENAI_API_KEY).`,
+);
 
 /** The queue's own stop (the jobs in hand and their completions), and a little more. */
 const STOP_TIMEOUT_MS = QUEUE_STOP_TIMEOUT_MS + 2_000;

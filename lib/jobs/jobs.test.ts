@@ -5,6 +5,7 @@ import { usePoolPerTest } from "../database/testing";
 import { createOpenAIChatModel } from "../llm/openai-model";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../llm/testing/fake-openai-server";
 import { enqueueRun, waitForRun } from "../pipeline/launch";
+import { createExperiment } from "../pipeline/experiments";
 import { createRun, executeRun, requestCancel } from "../pipeline/runs";
 import { insertCatalog, insertCustomers, insertPermissions } from "../pipeline/testing/fixtures";
 import { QUEUES } from "./queue";
@@ -82,7 +83,7 @@ describe("runs through the job queue", () => {
     expect(kept).toEqual({ n: 120, matched: 120 });
   }, 120_000);
 
-  test("a worker without the language model leaves a model run's chunks to one that has it, and still takes deterministic runs", async () => {
+  test("a worker without the language model leaves a model run's chunks to one that has it, and still takes deterministic runs", { timeout: 180_000 }, async () => {
     const { model, fake } = await seed(40, 0);
     workers.push(await startWorker({ pool: t.pool, model: null, concurrency: 2, expireInSeconds: 30, log: () => {} }));
     const { runId } = await enqueueRun(t.pool, { scope: { limit: 40 }, policy: "llm", options: { chunkSize: 10, concurrency: 2 } });
@@ -106,11 +107,32 @@ describe("runs through the job queue", () => {
     expect(summary.modelCalls).toBeGreaterThan(0);
   });
 
-  test("a model run waiting for a worker with the model ends cancelled at its deadline, said by a worker without it; its chunks then change nothing", async () => {
+  test("a deterministic run under an experiment whose arm asks the model goes to workers with the model too", { timeout: 120_000 }, async () => {
+    const { model, fake } = await seed(40, 0);
+    const created = await createExperiment(t.pool, {
+      input: { key: "model-arm", name: "The model for a fifth", arms: [{ key: "champion", share: 0.8 }, { key: "challenger", share: 0.2, policy: "llm" }], startsAt: "2026-01-01T00:00:00Z", endsAt: null, stoppedAt: null },
+      actor: { id: null, label: "test" },
+    });
+    expect(created.ok).toBe(true);
+    workers.push(await startWorker({ pool: t.pool, model: null, concurrency: 2, expireInSeconds: 30, log: () => {} }));
+    const { runId } = await enqueueRun(t.pool, { scope: { limit: 40 }, policy: "rules", options: { chunkSize: 10 } });
+    const run = await one<{ isModelNeeded: boolean; jobs: number }>(
+      `SELECT (options->>'isModelNeeded')::boolean AS "isModelNeeded", (SELECT count(*)::int FROM pgboss.job WHERE name = $2 AND data->>'runId' = $3) AS jobs FROM "Run" WHERE id = $1`,
+      [runId, QUEUES.decideModel, runId],
+    );
+    expect(run).toEqual({ isModelNeeded: true, jobs: 4 });
+    workers.push(await startWorker({ pool: t.pool, model, concurrency: 2, expireInSeconds: 30, log: () => {} }));
+    expect(await waitForRun(t.pool, runId, { timeoutMs: 60_000 })).toBe("completed");
+    // The challenger's customers asked the model.
+    expect(fake.requestCount).toBeGreaterThan(0);
+  });
+
+  test("a model run waiting for a worker with the model ends cancelled at its deadline, said by a worker without it; its chunks then change nothing", { timeout: 120_000 }, async () => {
     const { model } = await seed(20, 0);
     const log: string[] = [];
     workers.push(await startWorker({ pool: t.pool, model: null, concurrency: 1, expireInSeconds: 30, deadlineSweepMs: 200, log: (m) => log.push(m) }));
     const { runId } = await enqueueRun(t.pool, { scope: { limit: 20 }, policy: "llm", options: { chunkSize: 10 } });
+    // Three sweeps leave a run before its deadline alone.
     await sleep(600);
     expect((await one<{ status: string }>(`SELECT status::text FROM "Run" WHERE id = $1`, [runId])).status).toBe("queued");
     await t.pool.query(`UPDATE "Run" SET "deadlineAt" = now() - interval '1 second' WHERE id = $1`, [runId]);

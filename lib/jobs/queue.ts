@@ -9,7 +9,7 @@ import { type DatabaseRetryOptions, DatabaseUnavailableError, databaseFailureMes
 export const QUEUES = {
   /** A chunk of a deterministic run's customers to decide and stage. */
   decide: "run-decide",
-  /** A chunk of a language-model run's customers: only workers with the model take these. */
+  /** A chunk of a run that asks the language model (its policy, or an experiment arm's): only workers with the model take these. */
   decideModel: "run-decide-model",
   /** A run whose customers are all staged, to allocate. */
   allocate: "run-allocate",
@@ -120,7 +120,7 @@ function trackedDb(db: PgBoss.Db): PgBoss.Db & { /** Waits for the statements in
 export type JobQueue = {
   boss: PgBoss;
   /** Sends a run's decide jobs, one per chunk, inside `client`'s transaction. */
-  enqueueRun(client: Pick<pg.ClientBase, "query">, run: { runId: string; policy: "llm" | "rules"; customerIds: string[]; chunkSize: number; expireInSeconds: number }): Promise<void>;
+  enqueueRun(client: Pick<pg.ClientBase, "query">, run: { runId: string; isModelNeeded: boolean; customerIds: string[]; chunkSize: number; expireInSeconds: number }): Promise<void>;
   /** Sends the run's one allocate job inside `client`'s transaction; its id is the run's, so a second send is a no-op. */
   enqueueAllocation(client: Pick<pg.ClientBase, "query">, run: { runId: string; expireInSeconds: number }): Promise<void>;
   /** Asks for these refreshes; one already waiting absorbs the request. */
@@ -181,7 +181,7 @@ export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): 
     boss,
     async enqueueRun(client, run) {
       const jobs: PgBoss.JobInsert<DecideJob>[] = [];
-      const name = run.policy === "llm" ? QUEUES.decideModel : QUEUES.decide;
+      const name = run.isModelNeeded ? QUEUES.decideModel : QUEUES.decide;
       for (let start = 0, chunk = 0; start < run.customerIds.length; start += run.chunkSize, chunk++) {
         jobs.push({ name, data: { runId: run.runId, chunk, customerIds: run.customerIds.slice(start, start + run.chunkSize) }, ...RETRY, expireInSeconds: run.expireInSeconds, deadLetter: QUEUES.failed });
       }

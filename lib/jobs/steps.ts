@@ -38,6 +38,8 @@ export type RunOptions = {
   isWithoutContactPolicy?: boolean;
   /** How the allocation shares capacity out; absent takes the worker's setting (ALLOCATION_STRATEGY). */
   allocationStrategy?: AllocationStrategy;
+  /** Whether some customers are decided with the language model (the run's policy, or an experiment arm's): its chunks go to workers with the model. */
+  isModelNeeded?: boolean;
 };
 
 /**
@@ -110,18 +112,30 @@ export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pic
  * worker has the model) would otherwise wait past its deadline for ever. Returns the runs it ended.
  * Runs allocating stop at their next batch, as with a cancel.
  */
-export async function stopRunsPastDeadline(pool: pg.Pool): Promise<string[]> {
+export async function stopRunsPastDeadline(
+  pool: pg.Pool,
+  hooks: { onStopped?: (runId: string) => void; onError?: (runId: string, err: unknown) => void } = {},
+): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
     `SELECT id FROM "Run" WHERE status IN ('queued', 'running') AND phase = 'deciding' AND "deadlineAt" < now()`,
   );
   const stopped: string[] = [];
   for (const { id } of rows) {
-    // Under the run's lock, as a chunk stages: exactly one of them ends it.
-    const isStopped = await withTransaction(pool, async (client) => {
-      const run = await readRun(client, id, { isLocked: true });
-      return run !== null && run.isPastDeadline && stopDecidingRun(client, run);
-    });
-    if (isStopped) stopped.push(id);
+    try {
+      // Under the run's lock, as a chunk stages: exactly one of them ends it.
+      const isStopped = await withTransaction(pool, async (client) => {
+        const run = await readRun(client, id, { isLocked: true });
+        return run !== null && run.isPastDeadline && stopDecidingRun(client, run);
+      });
+      if (isStopped) {
+        stopped.push(id);
+        hooks.onStopped?.(id);
+      }
+    } catch (err) {
+      // One run that cannot be ended now (a lock, an outage) leaves the others to be ended.
+      if (!hooks.onError) throw err;
+      hooks.onError(id, err);
+    }
   }
   return stopped;
 }

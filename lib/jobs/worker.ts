@@ -28,7 +28,7 @@ export type WorkerOptions = OpenQueueOptions & {
   pool: pg.Pool;
   /** The model of runs with the language-model policy; null decides them with the rules. */
   model: ChatModel | null;
-  /** Decide jobs worked at once. */
+  /** Decide jobs worked at once, of each kind it takes (with a model: deterministic and language-model runs). */
   concurrency?: number;
   /** Seconds an allocate job this worker sends may stay active before another worker takes it. */
   expireInSeconds: number;
@@ -137,9 +137,14 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   // Deadlines hold for runs whose chunks no worker takes, too. A sweep the database refuses waits for the next.
   let sweeping: Promise<void> = Promise.resolve();
   const sweep = () =>
-    stopRunsPastDeadline(pool).then(
-      (ids) => ids.forEach((id) => log(`[worker] run ${id}: passed its deadline (RUN_DEADLINE_SECONDS) before its customers were decided; ended cancelled.`)),
+    stopRunsPastDeadline(pool, {
+      onStopped: (id) => log(`[worker] run ${id}: passed its deadline (RUN_DEADLINE_SECONDS) before its customers were decided; ended cancelled.`),
+      onError: (id, err) => log(`[worker] run ${id}: could not be ended at its deadline (tried again in a while): ${describe(err)}`),
+    }).then(
       () => undefined,
+      (err: unknown) => {
+        if (databaseFailureMessage(err) === null) log(`[worker] the look for runs past their deadline failed: ${describe(err)}`);
+      },
     );
   const sweeper = setInterval(() => void (sweeping = sweeping.then(sweep)), opts.deadlineSweepMs ?? DEADLINE_SWEEP_MS);
   sweeper.unref();

@@ -3,6 +3,7 @@
 // run for one customer is awaited (with a timeout) so its answer can be shown.
 import type pg from "pg";
 import { z } from "zod";
+import { isModelNeeded as isModelNeededFor } from "../agents/evaluation/experiments";
 import type { ChatModel } from "../agents/ports";
 import type { RunSummary } from "../agents/orchestrator/messages";
 import { type DatabaseRetryOptions, withDatabaseRetry } from "../database/outage";
@@ -10,6 +11,7 @@ import { getEnv } from "../env";
 import { type JobQueue, type RefreshKind, openJobQueue } from "../jobs/queue";
 import type { RunOptions } from "../jobs/steps";
 import { startWorker } from "../jobs/worker";
+import { experimentOfRun } from "./experiments";
 import { type PolicyChoice, RunRequestError, type RunScope, createRun, resolvePolicy, runScopeSchema } from "./runs";
 
 export type LaunchDeps = {
@@ -83,16 +85,23 @@ export async function enqueueRun(
   opts: { scope: RunScope; policy: "llm" | "rules"; actor?: { id: string | null; label: string }; options?: Partial<RunOptions>; expireInSeconds?: number; againOf?: string },
 ): Promise<{ runId: string; customerIds: string[] }> {
   const queue = await queueFor(pool);
-  const expireInSeconds = opts.expireInSeconds ?? jobExpirySeconds(opts.policy);
   return createRun(pool, {
     ...opts,
     deadlineSeconds: getEnv().RUN_DEADLINE_SECONDS,
-    onCreated: (client, run) => queue.enqueueRun(client, { runId: run.runId, policy: opts.policy, customerIds: run.customerIds, chunkSize: run.options.chunkSize, expireInSeconds }),
+    onCreated: async (client, run) => {
+      // The experiment the run decides under is fixed by its creation time, read in this transaction.
+      const isModelNeeded = isModelNeededFor(opts.policy, await experimentOfRun(client, run.runId));
+      if (isModelNeeded) await client.query(`UPDATE "Run" SET options = options || '{"isModelNeeded": true}'::jsonb WHERE id = $1`, [run.runId]);
+      const expireInSeconds = opts.expireInSeconds ?? jobExpirySeconds(isModelNeeded ? "llm" : "rules");
+      await queue.enqueueRun(client, { runId: run.runId, isModelNeeded, customerIds: run.customerIds, chunkSize: run.options.chunkSize, expireInSeconds });
+    },
   });
 }
 
 /** Runs this process enqueued that may not have ended, by pool, so a test or the command line can wait for them. */
 const enqueued = new Map<pg.Pool, Set<string>>();
+/** The model those runs were started with, by pool: a worker started to finish them needs it for their model chunks. */
+const modelOf = new Map<pg.Pool, ChatModel>();
 
 /**
  * Ends once run `runId` ended; its status. Without an answer in `timeoutMs`, "timeout" (the run
@@ -119,7 +128,7 @@ export async function waitForBackgroundRuns(): Promise<void> {
     enqueued.delete(pool);
     const { rows } = await pool.query<{ id: string }>(`SELECT id FROM "Run" WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`, [[...runIds]]);
     if (rows.length === 0) continue;
-    const worker = await startWorker({ pool, model: null, expireInSeconds: getEnv().RUN_JOB_EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, log: () => {} });
+    const worker = await startWorker({ pool, model: modelOf.get(pool) ?? null, expireInSeconds: getEnv().RUN_JOB_EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, log: () => {} });
     try {
       for (const { id } of rows) await waitForRun(pool, id, { pollMs: 50 });
     } finally {
@@ -139,6 +148,7 @@ export async function startPipelineRun(
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
   const { runId, customerIds } = await enqueueRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor, options: runOptionsOf(deps), againOf: input.againOf });
+  if (deps.model) modelOf.set(deps.pool, deps.model);
   const runs = enqueued.get(deps.pool) ?? new Set<string>();
   runs.add(runId);
   enqueued.set(deps.pool, runs);
@@ -191,7 +201,10 @@ export async function runPipelineForCustomer(deps: LaunchDeps, input: CustomerRu
   const timeoutMs = deps.customerRunTimeoutMs ?? 60_000;
   const status = await waitForRun(deps.pool, runId, { timeoutMs });
   if (status === "timeout") {
-    throw new RunRequestError(`No worker took the run within ${Math.round(timeoutMs / 1000)} s; it stays queued and will run when a worker starts (npm run worker, or npm start with WORKERS of 1 or more).`);
+    const needs = policy === "llm" ? " with the language model (OPENAI_API_KEY set)" : "";
+    throw new RunRequestError(
+      `No worker${needs} took the run within ${Math.round(timeoutMs / 1000)} s; it stays queued and will run when a worker${needs} starts (npm run worker, or npm start with WORKERS of 1 or more).`,
+    );
   }
   const { rows: ended } = await deps.pool.query<{ error: string | null; summary: RunSummary | null }>(`SELECT error, summary FROM "Run" WHERE id = $1`, [runId]);
   const summary = ended[0]?.summary;

@@ -91,18 +91,23 @@ describe("run details", () => {
   });
 
   test.each([
-    { policy: "llm", hasActiveModelRun: true },
-    { policy: "rules", hasActiveModelRun: false },
-  ] as const)("listRunDetails says whether a run in progress uses the language model: $policy run running → $hasActiveModelRun", async ({ policy, hasActiveModelRun }) => {
-    const running = await t.prisma.run.findFirstOrThrow({ where: { status: "running" } });
-    await t.prisma.run.update({ where: { id: running.id }, data: { policy } });
-    try {
-      const result = await listRunDetails(t.prisma, { page: 1, pageSize: 5 });
-      expect(result).toMatchObject({ hasActive: true, hasActiveModelRun });
-    } finally {
-      await t.prisma.run.update({ where: { id: running.id }, data: { policy: running.policy } });
-    }
-  });
+    { policy: "llm", phase: "deciding", options: {}, hasActiveModelRun: true },
+    { policy: "rules", phase: "deciding", options: {}, hasActiveModelRun: false },
+    { policy: "rules", phase: "deciding", options: { isModelNeeded: true }, hasActiveModelRun: true },
+    { policy: "llm", phase: "allocating", options: {}, hasActiveModelRun: false },
+  ] as const)(
+    "listRunDetails says whether a run still deciding asks the language model: $policy run $phase with $options → $hasActiveModelRun",
+    async ({ policy, phase, options, hasActiveModelRun }) => {
+      const running = await t.prisma.run.findFirstOrThrow({ where: { status: "running" } });
+      await t.prisma.run.update({ where: { id: running.id }, data: { policy, phase, options } });
+      try {
+        const result = await listRunDetails(t.prisma, { page: 1, pageSize: 5 });
+        expect(result).toMatchObject({ hasActive: true, hasActiveModelRun });
+      } finally {
+        await t.prisma.run.update({ where: { id: running.id }, data: { policy: running.policy, phase: running.phase, options: running.options ?? {} } });
+      }
+    },
+  );
 
   test("listRunDetails lists the worker processes alive by their heartbeats, longest running first, leaving out one gone silent", async () => {
     expect((await listRunDetails(t.prisma, { page: 1, pageSize: 5 })).workers).toEqual([]);

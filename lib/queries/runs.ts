@@ -244,8 +244,8 @@ export async function listLiveWorkers(db: PrismaClient): Promise<LiveWorker[]> {
 
 /**
  * Runs newest first with their scope, cancellation state and summary; `hasActive` when any run in
- * the whole table is queued or running (`hasActiveModelRun` when one of those uses the language
- * model), and `workers`, the worker processes alive to take them.
+ * the whole table is queued or running (`hasActiveModelRun` when one still deciding asks the
+ * language model), and `workers`, the worker processes alive to take them.
  */
 export async function listRunDetails(
   db: PrismaClient,
@@ -263,7 +263,11 @@ export async function listRunDetails(
       },
     }),
     db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
-    db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] }, policy: "llm" }, select: { id: true } }),
+    // Still deciding and asking the model (its policy, or an experiment arm's): its chunks need a worker with the model.
+    db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM "Run" WHERE status::text = ANY($1::text[]) AND phase = 'deciding' AND (policy = 'llm' OR coalesce((options->>'isModelNeeded')::boolean, false)) LIMIT 1`,
+      [...ACTIVE_RUN_STATUSES],
+    ).then((rows) => rows[0] ?? null),
     listLiveWorkers(db),
   ]);
   return { ...result, hasActive: active !== null, hasActiveModelRun: activeModelRun !== null, workers };

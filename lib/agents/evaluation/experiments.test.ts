@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { testCatalog } from "../treatment/testing/fixtures";
-import { type Experiment, activeExperiment, armDecideOptions, armFor, experimentSchema, experimentStatus, isExperimentActive } from "./experiments";
+import { type Experiment, activeExperiment, armDecideOptions, armFor, experimentSchema, experimentStatus, isExperimentActive, isModelNeeded } from "./experiments";
 
 const ids = Array.from({ length: 20_000 }, (_, i) => `CUS-${String(i).padStart(6, "0")}`);
 
@@ -128,5 +128,19 @@ describe("experimentSchema", () => {
 
   test("accepts a well-formed experiment", () => {
     expect(experimentSchema.safeParse(experiment()).success).toBe(true);
+  });
+});
+
+describe("isModelNeeded", () => {
+  const arms = (...policies: ("llm" | "rules" | undefined)[]) => ({ arms: policies.map((policy, i) => ({ key: `arm${i}`, share: 1 / policies.length, ...(policy ? { policy } : {}) })) });
+  test.each([
+    { policy: "llm" as const, experiment: null, expected: true },
+    { policy: "rules" as const, experiment: null, expected: false },
+    { policy: "rules" as const, experiment: arms(undefined, "llm"), expected: true },
+    { policy: "rules" as const, experiment: arms(undefined, "rules"), expected: false },
+    { policy: "llm" as const, experiment: arms("rules", "rules"), expected: false },
+    { policy: "llm" as const, experiment: arms(undefined, "rules"), expected: true },
+  ])("a $policy run under $experiment asks the model: $expected", ({ policy, experiment, expected }) => {
+    expect(isModelNeeded(policy, experiment)).toBe(expected);
   });
 });

@@ -105,6 +105,15 @@ export function armFor(customerId: string, experiment: Pick<Experiment, "key" | 
   return experiment.arms.find((a) => a.key === key)!;
 }
 
+/**
+ * Whether a run with `policy` asks the language model for some of its customers: under an
+ * experiment, when an arm decides with the model (its own policy, or the run's when it sets none);
+ * otherwise, when the run's policy is the model's.
+ */
+export function isModelNeeded(policy: PolicyKind, experiment: Pick<Experiment, "arms"> | null): boolean {
+  return experiment ? experiment.arms.some((arm) => (arm.policy ?? policy) === "llm") : policy === "llm";
+}
+
 /** What a decision under an arm uses instead of the run's own settings; null keeps the run's. */
 export type ArmDecideOptions = {
   experimentKey: string;
