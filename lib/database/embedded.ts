@@ -249,8 +249,18 @@ async function initialise(opts: { binaries: string; dir: string; user: ServerUse
 }
 
 /** Runs the server until it says it accepts connections; it keeps running after this resolves. */
+/**
+ * util-linux's setpriv, where there is one: run through `setpriv --pdeathsig INT`, the server gets
+ * SIGINT (a fast, clean shutdown) when the process that started it dies, even killed outright, as it
+ * would from that process's own stop; without it, a server outlives a starter killed with SIGKILL.
+ */
+const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) ?? null;
+
 async function launch(opts: { binaries: string; dir: string; port: number; flags: string[]; user: ServerUser; log: (m: string) => void }): Promise<ChildProcess> {
-  const child = spawnAs(opts.user, postgresBinary(opts.binaries), ["-D", opts.dir, "-p", String(opts.port), ...opts.flags]);
+  const server = [postgresBinary(opts.binaries), "-D", opts.dir, "-p", String(opts.port), ...opts.flags];
+  // setpriv runs as the server's user already (the credentials change first, which would clear the setting), then becomes the server.
+  const [program, ...args] = SETPRIV ? [SETPRIV, "--pdeathsig", "INT", ...server] : server;
+  const child = spawnAs(opts.user, program!, args);
   child.stdout?.on("data", (chunk: Buffer) => opts.log(chunk.toString("utf8")));
   let output = "";
   let isReady = false;

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterEach, describe, expect, test } from "vitest";
+import { startLocalPostgres } from "../database/embedded";
 import { usePoolPerTest } from "../database/testing";
 import { isProcessAlive } from "../processes";
 
@@ -12,8 +16,8 @@ afterEach(() => {
 });
 
 /** Starts the orphaning parent in `mode`; resolves with it, the pid of the process it started, and all that both printed so far. */
-async function startParent(mode: "worker" | "tied" | "untied", env: Record<string, string> = {}) {
-  const parent = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "testing", "orphaning-parent.ts"), mode], { env: { ...process.env, ...env } });
+async function startParent(mode: "worker" | "tied" | "untied" | "postgres", env: Record<string, string> = {}, args: string[] = []) {
+  const parent = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "testing", "orphaning-parent.ts"), mode, ...args], { env: { ...process.env, ...env } });
   parents.push(parent);
   const output = { text: "" };
   parent.stdout.on("data", (b: Buffer) => (output.text += b.toString()));
@@ -55,5 +59,37 @@ describe("a started process stops once the command that started it is gone", () 
       expect(output.text).toContain("is gone: stopping.");
       expect(output.text).toContain(`[worker ${childPid}] Stopped.`);
     });
+  });
+
+  test("the local database of a command killed with SIGKILL shuts down cleanly, and the next start finds its data", { timeout: 120_000 }, async () => {
+    // A folder the server's own user can enter when the tests run as root.
+    const folder = mkdtempSync(path.join(os.tmpdir(), "cvm-orphan-"));
+    chmodSync(folder, 0o755);
+    const dir = path.join(folder, "pg");
+    try {
+      const { parent, childPid } = await startParent("postgres", {}, [dir]);
+      const joined = await startLocalPostgres({ dir });
+      expect(joined.isOwner).toBe(false);
+      const client = new pg.Client({ connectionString: joined.urlFor("postgres") });
+      await client.connect();
+      await client.query(`CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)`);
+      await client.end();
+      parent.kill("SIGKILL");
+      await expect.poll(() => isProcessAlive(childPid), { timeout: 30_000 }).toBe(false);
+      // A clean shutdown removes its pid file; a crash would leave it.
+      expect(existsSync(path.join(joined.dataDir, "postmaster.pid"))).toBe(false);
+      const next = await startLocalPostgres({ dir });
+      try {
+        expect(next.isOwner).toBe(true);
+        const again = new pg.Client({ connectionString: next.urlFor("postgres") });
+        await again.connect();
+        expect((await again.query(`SELECT n FROM kept`)).rows).toEqual([{ n: 42 }]);
+        await again.end();
+      } finally {
+        await next.stop();
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
