@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type pg from "pg";
+import { repeatEvery } from "./repeat";
 
 /**
  * The table of the workers' beats: the processes alive now, written every few seconds whatever
@@ -44,14 +45,13 @@ export function startHeartbeat(pool: Pick<pg.Pool, "query">, opts: { concurrency
       [id, host, process.pid, opts.concurrency, opts.hasModel ?? false],
     );
   // A worker killed outright never removes its row: the next one to start does, a day on, so the table stays small.
-  let last = quietly(`DELETE FROM "WorkerHeartbeat" WHERE "lastSeenAt" < ${UTC_NOW} - $1::interval`, [FORGET_SILENT_WORKERS_AFTER]).then(beat);
-  const timer = setInterval(() => void (last = last.then(beat)), opts.intervalMs ?? HEARTBEAT_SECONDS * 1000);
-  timer.unref();
+  const first = quietly(`DELETE FROM "WorkerHeartbeat" WHERE "lastSeenAt" < ${UTC_NOW} - $1::interval`, [FORGET_SILENT_WORKERS_AFTER]).then(beat);
+  const beats = repeatEvery(opts.intervalMs ?? HEARTBEAT_SECONDS * 1000, () => first.then(beat));
   return {
     id,
     async stop() {
-      clearInterval(timer);
-      await last;
+      await beats.stop();
+      await first;
       await pool.query(`DELETE FROM "WorkerHeartbeat" WHERE id = $1`, [id]).catch(() => undefined);
     },
   };

@@ -4,6 +4,7 @@
 import type pg from "pg";
 import { databaseFailureMessage } from "../database/outage";
 import { HEARTBEAT_SECONDS, countLiveWorkers } from "./heartbeat";
+import { repeatEvery } from "./repeat";
 import type { Worker } from "./worker";
 
 export type Standby = {
@@ -24,22 +25,19 @@ export async function standByToWork(
   opts: { start: () => Promise<Worker>; log: (message: string) => void; intervalMs?: number },
 ): Promise<Standby> {
   let worker: Worker | null = null;
-  let isStopped = false;
-  let timer: ReturnType<typeof setInterval> | null = null;
-  /** Looks in a row that found no live worker. */
-  let emptyLooks = 0;
   const startOwn = async (message: string) => {
     opts.log(message);
     worker = await opts.start();
-    if (timer) clearInterval(timer);
   };
 
   const first = await countLiveWorkers(pool);
   if (first === 0) await startOwn("No worker is taking jobs: this command works the run itself.");
   else opts.log(`${first} worker${first === 1 ? " is" : "s are"} taking jobs: the run goes to ${first === 1 ? "it" : "them"}, and this command works it itself only if none is left.`);
 
-  let looking: Promise<void> | null = null;
-  const look = async () => {
+  /** Looks in a row that found no live worker. */
+  let emptyLooks = 0;
+  const looks = repeatEvery(opts.intervalMs ?? HEARTBEAT_SECONDS * 1000, async () => {
+    if (worker) return;
     let live: number;
     try {
       live = await countLiveWorkers(pool);
@@ -49,29 +47,20 @@ export async function standByToWork(
       if (databaseFailureMessage(err) === null) opts.log(`Could not read which workers are alive: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    if (worker || isStopped) return;
     emptyLooks = live === 0 ? emptyLooks + 1 : 0;
     if (emptyLooks < 2) return;
     // A worker that cannot start now (the database went) is tried again at the next look.
     await startOwn("No worker is taking jobs any more: this command works the run itself from here.").catch((err: unknown) =>
       opts.log(`Could not start this command's worker: ${err instanceof Error ? err.message : String(err)}. Trying again shortly.`),
     );
-  };
-  if (!worker) {
-    timer = setInterval(() => {
-      // A look still waiting on the database is not doubled.
-      if (looking || worker || isStopped) return;
-      looking = look().finally(() => (looking = null));
-    }, opts.intervalMs ?? HEARTBEAT_SECONDS * 1000);
-  }
+  });
   return {
     get isWorking() {
       return worker !== null;
     },
     async stop() {
-      isStopped = true;
-      if (timer) clearInterval(timer);
-      await looking;
+      // The look in hand ends first: a worker it starts is stopped with the rest.
+      await looks.stop();
       await (worker as Worker | null)?.stop();
     },
   };

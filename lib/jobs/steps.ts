@@ -112,10 +112,7 @@ export async function stopDecidingRun(db: Pick<pg.ClientBase, "query">, run: Pic
  * worker has the model) would otherwise wait past its deadline for ever. Returns the runs it ended.
  * Runs allocating stop at their next batch, as with a cancel.
  */
-export async function stopRunsPastDeadline(
-  pool: pg.Pool,
-  hooks: { onStopped?: (runId: string) => void; onError?: (runId: string, err: unknown) => void } = {},
-): Promise<string[]> {
+export async function stopRunsPastDeadline(pool: pg.Pool, hooks: { onStopped: (runId: string) => void; onError: (runId: string, err: unknown) => void }): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
     `SELECT id FROM "Run" WHERE status IN ('queued', 'running') AND phase = 'deciding' AND "deadlineAt" < now()`,
   );
@@ -129,11 +126,10 @@ export async function stopRunsPastDeadline(
       });
       if (isStopped) {
         stopped.push(id);
-        hooks.onStopped?.(id);
+        hooks.onStopped(id);
       }
     } catch (err) {
       // One run that cannot be ended now (a lock, an outage) leaves the others to be ended.
-      if (!hooks.onError) throw err;
       hooks.onError(id, err);
     }
   }

@@ -11,6 +11,7 @@ import { refreshInsights } from "../pipeline/insights-refresh";
 import { refreshLearnedEffects } from "../pipeline/learned-effects";
 import { refreshRiskCalibration } from "../pipeline/risk-calibration";
 import { startHeartbeat } from "./heartbeat";
+import { repeatEvery } from "./repeat";
 import { type AllocateJob, type DecideJob, type FailedJob, type JobQueue, QUEUES, type OpenQueueOptions, type RefreshKind, openJobQueue } from "./queue";
 import { AllocationBusyError, allocateRunStep, decideRunChunk, failRun, stopRunsPastDeadline } from "./steps";
 
@@ -135,25 +136,19 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   // Says it is alive once it takes jobs, so the runs screen can tell whether a queued run will be taken.
   const heartbeat = startHeartbeat(pool, { concurrency, hasModel: model !== null });
   // Deadlines hold for runs whose chunks no worker takes, too. A sweep the database refuses waits for the next.
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweep = () =>
+  const sweeps = repeatEvery(opts.deadlineSweepMs ?? DEADLINE_SWEEP_MS, () =>
     stopRunsPastDeadline(pool, {
       onStopped: (id) => log(`[worker] run ${id}: passed its deadline (RUN_DEADLINE_SECONDS) before its customers were decided; ended cancelled.`),
       onError: (id, err) => log(`[worker] run ${id}: could not be ended at its deadline (tried again in a while): ${describe(err)}`),
-    }).then(
-      () => undefined,
-      (err: unknown) => {
-        if (databaseFailureMessage(err) === null) log(`[worker] the look for runs past their deadline failed: ${describe(err)}`);
-      },
-    );
-  const sweeper = setInterval(() => void (sweeping = sweeping.then(sweep)), opts.deadlineSweepMs ?? DEADLINE_SWEEP_MS);
-  sweeper.unref();
+    }).catch((err: unknown) => {
+      if (databaseFailureMessage(err) === null) log(`[worker] the look for runs past their deadline failed: ${describe(err)}`);
+    }),
+  );
   return {
     queue,
     async stop() {
       // Stopping on purpose stops counting at once, while the jobs in hand finish.
-      clearInterval(sweeper);
-      await Promise.all([heartbeat.stop(), queue.stop(), sweeping]);
+      await Promise.all([heartbeat.stop(), queue.stop(), sweeps.stop()]);
     },
   };
 }
