@@ -66,7 +66,7 @@ try {
   const env = getEnv();
   const model = chatModelFromEnv(env);
   const policy = resolvePolicy(values.policy as PolicyChoice, model);
-  const { runId, customerIds } = await enqueueRun(pool, { scope: scope.data, policy, options: { controlGroupShare: env.CONTROL_GROUP_SHARE } });
+  const { runId, customerIds, isModelNeeded } = await enqueueRun(pool, { scope: scope.data, policy, options: { controlGroupShare: env.CONTROL_GROUP_SHARE } });
   if (values.detach) {
     // One line on standard output, for scripts; the run goes on in the workers.
     console.log(JSON.stringify({ runId }));
@@ -81,11 +81,11 @@ try {
   };
   const startOwn = () =>
     startWorker({ pool, model, concurrency: concurrencyArg.value, expireInSeconds: env.RUN_JOB_EXPIRE_SECONDS, allocationStrategy: env.ALLOCATION_STRATEGY, databaseRetry: retry, log: (m) => console.error(m) });
-  // A deterministic run goes to the workers alive, and this command works it itself when none is (or
-  // none is left). A model run is worked here too: this command has the model, and the workers alive
-  // may not (only those with it take a model run's chunks).
+  // A run the rules decide goes to the workers alive, and this command works it itself when none is
+  // (or none is left). A run that asks the model is worked here too: this command has the model, and
+  // the workers alive may not (only those with it take such a run's chunks).
   const standby =
-    policy === "llm"
+    isModelNeeded
       ? await startOwn().then((worker) => {
           console.error("[pipeline] This command works the language-model run itself, beside any worker alive.");
           return worker;

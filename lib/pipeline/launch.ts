@@ -78,30 +78,35 @@ export async function requestRefreshesFrom(pool: pg.Pool, kinds: readonly Refres
 
 /**
  * Creates a run over `scope` and enqueues its decide jobs in the same transaction, so a run exists
- * exactly when its jobs do. Refuses an empty selection or an unknown customer.
+ * exactly when its jobs do. Refuses an empty selection or an unknown customer. It answers
+ * `isModelNeeded` when some of its customers are decided with the language model (its policy, or an
+ * arm of the experiment it runs under): only a worker with the model takes its chunks.
  */
 export async function enqueueRun(
   pool: pg.Pool,
   opts: { scope: RunScope; policy: "llm" | "rules"; actor?: { id: string | null; label: string }; options?: Partial<RunOptions>; expireInSeconds?: number; againOf?: string },
-): Promise<{ runId: string; customerIds: string[] }> {
+): Promise<{ runId: string; customerIds: string[]; isModelNeeded: boolean }> {
   const queue = await queueFor(pool);
-  return createRun(pool, {
+  let isModelNeeded = false;
+  const created = await createRun(pool, {
     ...opts,
     deadlineSeconds: getEnv().RUN_DEADLINE_SECONDS,
     onCreated: async (client, run) => {
       // The experiment the run decides under is fixed by its creation time, read in this transaction.
-      const isModelNeeded = isModelNeededFor(opts.policy, await experimentOfRun(client, run.runId));
+      isModelNeeded = isModelNeededFor(opts.policy, await experimentOfRun(client, run.runId));
       if (isModelNeeded) await client.query(`UPDATE "Run" SET options = options || '{"isModelNeeded": true}'::jsonb WHERE id = $1`, [run.runId]);
       const expireInSeconds = opts.expireInSeconds ?? jobExpirySeconds(isModelNeeded ? "llm" : "rules");
       await queue.enqueueRun(client, { runId: run.runId, isModelNeeded, customerIds: run.customerIds, chunkSize: run.options.chunkSize, expireInSeconds });
     },
   });
+  return { runId: created.runId, customerIds: created.customerIds, isModelNeeded };
 }
 
-/** Runs this process enqueued that may not have ended, by pool, so a test or the command line can wait for them. */
-const enqueued = new Map<pg.Pool, Set<string>>();
-/** The model those runs were started with, by pool: a worker started to finish them needs it for their model chunks. */
-const modelOf = new Map<pg.Pool, ChatModel>();
+/**
+ * Runs this process enqueued that may not have ended, with the model they were started with, by
+ * pool: a test or the command line can wait for them, with a worker that has that model.
+ */
+const enqueued = new Map<pg.Pool, { runIds: Set<string>; model: ChatModel | null }>();
 
 /**
  * Ends once run `runId` ended; its status. Without an answer in `timeoutMs`, "timeout" (the run
@@ -124,11 +129,11 @@ export async function waitForRun(pool: pg.Pool, runId: string, opts: { timeoutMs
  * (a test) works the queue here meanwhile, as a worker process would.
  */
 export async function waitForBackgroundRuns(): Promise<void> {
-  for (const [pool, runIds] of [...enqueued]) {
+  for (const [pool, { runIds, model }] of [...enqueued]) {
     enqueued.delete(pool);
     const { rows } = await pool.query<{ id: string }>(`SELECT id FROM "Run" WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`, [[...runIds]]);
     if (rows.length === 0) continue;
-    const worker = await startWorker({ pool, model: modelOf.get(pool) ?? null, expireInSeconds: getEnv().RUN_JOB_EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, log: () => {} });
+    const worker = await startWorker({ pool, model, expireInSeconds: getEnv().RUN_JOB_EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, log: () => {} });
     try {
       for (const { id } of rows) await waitForRun(pool, id, { pollMs: 50 });
     } finally {
@@ -148,9 +153,9 @@ export async function startPipelineRun(
   const parsed = startRunInputSchema.parse({ scope: input.scope, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
   const { runId, customerIds } = await enqueueRun(deps.pool, { scope: parsed.scope, policy, actor: input.actor, options: runOptionsOf(deps), againOf: input.againOf });
-  if (deps.model) modelOf.set(deps.pool, deps.model);
-  const runs = enqueued.get(deps.pool) ?? new Set<string>();
-  runs.add(runId);
+  const runs = enqueued.get(deps.pool) ?? { runIds: new Set<string>(), model: null };
+  runs.runIds.add(runId);
+  runs.model ??= deps.model;
   enqueued.set(deps.pool, runs);
   return { runId, total: customerIds.length, policy };
 }
@@ -197,11 +202,11 @@ export type CustomerRunResult = {
 export async function runPipelineForCustomer(deps: LaunchDeps, input: CustomerRunInput & { actor?: { id: string | null; label: string } }): Promise<CustomerRunResult> {
   const parsed = customerRunInputSchema.parse({ customerId: input.customerId, policy: input.policy });
   const policy = resolvePolicy(parsed.policy as PolicyChoice, deps.model);
-  const { runId } = await enqueueRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, actor: input.actor, options: runOptionsOf(deps) });
+  const { runId, isModelNeeded } = await enqueueRun(deps.pool, { scope: { customerIds: [parsed.customerId] }, policy, actor: input.actor, options: runOptionsOf(deps) });
   const timeoutMs = deps.customerRunTimeoutMs ?? 60_000;
   const status = await waitForRun(deps.pool, runId, { timeoutMs });
   if (status === "timeout") {
-    const needs = policy === "llm" ? " with the language model (OPENAI_API_KEY set)" : "";
+    const needs = isModelNeeded ? " with the language model (OPENAI_API_KEY set)" : "";
     throw new RunRequestError(
       `No worker${needs} took the run within ${Math.round(timeoutMs / 1000)} s; it stays queued and will run when a worker${needs} starts (npm run worker, or npm start with WORKERS of 1 or more).`,
     );

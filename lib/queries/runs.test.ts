@@ -91,10 +91,12 @@ describe("run details", () => {
   });
 
   test.each([
-    { policy: "llm", phase: "deciding", options: {}, hasActiveModelRun: true },
-    { policy: "rules", phase: "deciding", options: {}, hasActiveModelRun: false },
+    { policy: "llm", phase: "deciding", options: { isModelNeeded: true }, hasActiveModelRun: true },
     { policy: "rules", phase: "deciding", options: { isModelNeeded: true }, hasActiveModelRun: true },
-    { policy: "llm", phase: "allocating", options: {}, hasActiveModelRun: false },
+    { policy: "rules", phase: "deciding", options: {}, hasActiveModelRun: false },
+    // Queued before runs said whether they need the model: its chunks are on the queue every worker takes.
+    { policy: "llm", phase: "deciding", options: {}, hasActiveModelRun: false },
+    { policy: "llm", phase: "allocating", options: { isModelNeeded: true }, hasActiveModelRun: false },
   ] as const)(
     "listRunDetails says whether a run still deciding asks the language model: $policy run $phase with $options → $hasActiveModelRun",
     async ({ policy, phase, options, hasActiveModelRun }) => {

@@ -265,7 +265,7 @@ export async function listRunDetails(
     db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
     // Still deciding and asking the model (its policy, or an experiment arm's): its chunks need a worker with the model.
     db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id FROM "Run" WHERE status::text = ANY($1::text[]) AND phase = 'deciding' AND (policy = 'llm' OR coalesce((options->>'isModelNeeded')::boolean, false)) LIMIT 1`,
+      `SELECT id FROM "Run" WHERE status::text = ANY($1::text[]) AND phase = 'deciding' AND coalesce((options->>'isModelNeeded')::boolean, false) LIMIT 1`,
       [...ACTIVE_RUN_STATUSES],
     ).then((rows) => rows[0] ?? null),
     listLiveWorkers(db),
