@@ -1,8 +1,9 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useState } from "react";
+import { Fragment, type ReactNode, useState } from "react";
 import { cancelRunAction, runAgainAction } from "@/app/runs/actions";
+import type { ActionResult } from "@/lib/action-result";
 import type { Paginated } from "@/lib/queries/pagination";
 import type { LiveWorker, RunDetailJson } from "@/lib/queries/runs";
 import { PolicyBadge } from "../recommendations/policy-badge";
@@ -30,26 +31,36 @@ async function fetchRuns(page: number): Promise<RunsPage> {
 const isActive = (r: RunDetailJson) => r.status === "queued" || r.status === "running";
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
-function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: string) => void }) {
+/**
+ * A server action on one run from its row: says the answer (or `failure` when it was not sent) in
+ * the list's message line and refreshes the list.
+ */
+function useRunAction<T>(action: () => Promise<ActionResult<T>>, said: { ok: (data: T) => string; failure: string }, onMessage: (m: string) => void) {
   const queryClient = useQueryClient();
-  const cancel = useMutation({
-    mutationFn: () => cancelRunAction({ runId: run.id }),
+  return useMutation({
+    mutationFn: action,
     onSuccess: (result) => {
-      onMessage(result.ok ? (result.data.isAlreadyRequested ? "Cancellation was already requested." : "Cancellation requested: a run still deciding stops now, one allocating after its current batch.") : result.message);
+      onMessage(result.ok ? said.ok(result.data) : result.message);
       void queryClient.invalidateQueries({ queryKey: [RUNS_QUERY_KEY] });
     },
-    onError: () => onMessage("The cancellation could not be sent; check the connection and try again."),
+    onError: () => onMessage(said.failure),
   });
+}
+
+const rowButtonClass = `${secondaryButtonClass} px-2 py-1 text-xs disabled:opacity-50`;
+
+function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: string) => void }) {
+  const cancel = useRunAction(
+    () => cancelRunAction({ runId: run.id }),
+    {
+      ok: (data) => (data.isAlreadyRequested ? "Cancellation was already requested." : "Cancellation requested: a run still deciding stops now, one allocating after its current batch."),
+      failure: "The cancellation could not be sent; check the connection and try again.",
+    },
+    onMessage,
+  );
   if (run.cancelRequested) return <span className="text-xs text-amber-700">Cancelling…</span>;
   return (
-    <button
-      type="button"
-      className={`${secondaryButtonClass} px-2 py-1 text-xs disabled:opacity-50`}
-      onClick={() => cancel.mutate()}
-      disabled={cancel.isPending}
-      aria-label={`Cancel the run started ${formatDateTime(date(run.createdAt))}`}
-      data-testid="run-cancel"
-    >
+    <button type="button" className={rowButtonClass} onClick={() => cancel.mutate()} disabled={cancel.isPending} aria-label={`Cancel the run started ${formatDateTime(date(run.createdAt))}`} data-testid="run-cancel">
       {cancel.isPending ? "Cancelling…" : "Cancel"}
     </button>
   );
@@ -57,22 +68,21 @@ function CancelButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: s
 
 /** Starts a new run over the selection and with the policy of a run that failed or was cancelled; once per button. */
 function RunAgainButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m: string) => void }) {
-  const queryClient = useQueryClient();
   // One key per button: a repeated request (a retry, a double click) starts one run.
   const [requestKey] = useState(() => crypto.randomUUID());
-  const again = useMutation({
-    mutationFn: () => runAgainAction({ runId: run.id, requestKey }),
-    onSuccess: (result) => {
-      onMessage(result.ok ? `Started again: a new run over the same selection, ${plural(result.data.total, "customer")}, at the top of the list.` : result.message);
-      void queryClient.invalidateQueries({ queryKey: [RUNS_QUERY_KEY] });
+  const again = useRunAction(
+    () => runAgainAction({ runId: run.id, requestKey }),
+    {
+      ok: (data) => `Started again: a new run over the same selection, ${plural(data.total, "customer")}, at the top of the list.`,
+      failure: "The run could not be started again; check the connection and try again.",
     },
-    onError: () => onMessage("The run could not be started again; check the connection and try again."),
-  });
+    onMessage,
+  );
   if (again.data?.ok) return <span className="text-xs text-zinc-500">Started again</span>;
   return (
     <button
       type="button"
-      className={`${secondaryButtonClass} px-2 py-1 text-xs disabled:opacity-50`}
+      className={rowButtonClass}
       onClick={() => again.mutate()}
       disabled={again.isPending}
       aria-label={`Run again the run started ${formatDateTime(date(run.createdAt))}, over the same selection`}
@@ -81,6 +91,15 @@ function RunAgainButton({ run, onMessage }: { run: RunDetailJson; onMessage: (m:
     >
       {again.isPending ? "Starting…" : "Run again"}
     </button>
+  );
+}
+
+/** An amber note above the list: something that keeps runs waiting, and what to do. */
+function WaitingNote({ testId, liveWorkers, children }: { testId: string; liveWorkers?: number; children: ReactNode }) {
+  return (
+    <p className="mb-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid={testId} data-live-workers={liveWorkers}>
+      {children}
+    </p>
   );
 }
 
@@ -108,20 +127,20 @@ function WorkersLine({ workers, hasActive, hasActiveModelRun }: { workers: LiveW
           </ul>
         </details>
         {hasActiveModelRun && withModel === 0 ? (
-          <p className="mb-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="runs-no-model-worker">
+          <WaitingNote testId="runs-no-model-worker">
             <strong className="font-semibold">No worker has the language model</strong>, so the language-model runs in progress wait until one starts with{" "}
             <code>OPENAI_API_KEY</code> set: a worker without it takes deterministic runs only.
-          </p>
+          </WaitingNote>
         ) : null}
       </>
     );
   }
   return (
-    <p className="mb-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="runs-workers" data-live-workers={0}>
+    <WaitingNote testId="runs-workers" liveWorkers={0}>
       <strong className="font-semibold">No worker is taking jobs</strong>
       {hasActive ? ", so the runs in progress wait" : ", so a run started now would wait"} until one starts: <code>npm run worker</code> on any machine that
       reaches the database, or <code>npm start</code> with <code>WORKERS</code> of 1 or more.
-    </p>
+    </WaitingNote>
   );
 }
 
