@@ -48,6 +48,25 @@ afterAll(async () => {
 
 const count = async (sql: string) => Number((await pool.query(sql)).rows[0].n);
 
+/** A run row in `status`, as a worker would have left it: over `scope` (everyone), with `policy` (the rules). */
+async function insertRunRow(status: "queued" | "running" | "completed" | "cancelled" | "failed", opts: { scope?: object; policy?: "rules" | "llm"; cancelRequested?: boolean } = {}): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO "Run" (id, status, policy, scope, total, "cancelRequested", "finishedAt")
+     VALUES (gen_random_uuid(), $1::"RunStatus", $2::"PolicyKind", $3, 100, $4, CASE WHEN $1 IN ('queued', 'running') THEN NULL ELSE now() END) RETURNING id`,
+    [status, opts.policy ?? "rules", JSON.stringify(opts.scope ?? {}), opts.cancelRequested ?? false],
+  );
+  return rows[0]!.id;
+}
+
+/** Expects `call` refused with a message matching `message`, and no run created. */
+async function expectRefusedStartingNothing(call: () => Promise<{ ok: boolean; message?: string }>, message: RegExp) {
+  const before = await count(`SELECT count(*) AS n FROM "Run"`);
+  const result = await call();
+  expect(result.ok).toBe(false);
+  expect(result.message).toMatch(message);
+  expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(before);
+}
+
 describe("startRunAction", () => {
   test("starts a run over a tier that finishes in the background with its summary", async () => {
     const result = await startRunAction({ scope: { valueTier: "premium" }, policy: "rules" });
@@ -99,11 +118,7 @@ describe("startRunAction", () => {
     { input: { scope: { segment: "x".repeat(500) } }, message: /segment/ },
     { input: { scope: {}, extra: 1 }, message: /extra|unrecognized/i },
   ])("refuses $input with a clear message and creates no run", async ({ input, message }) => {
-    const before = await count(`SELECT count(*) AS n FROM "Run"`);
-    const result = await startRunAction(input);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(message);
-    expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(before);
+    await expectRefusedStartingNothing(() => startRunAction(input), message);
   });
 
   test("refuses the language-model policy when no model is configured", async () => {
@@ -132,16 +147,9 @@ describe("startRunAction", () => {
 });
 
 describe("cancelRunAction", () => {
-  const insertRunRow = async (status: string, cancelRequested = false) =>
-    (
-      await pool.query<{ id: string }>(
-        `INSERT INTO "Run" (id, status, policy, scope, total, "cancelRequested") VALUES (gen_random_uuid(), $1::"RunStatus", 'rules', '{}', 100, $2) RETURNING id`,
-        [status, cancelRequested],
-      )
-    ).rows[0]!.id;
   const audits = (runId: string) => count(`SELECT count(*) AS n FROM "AuditLog" WHERE "entityType" = 'Run' AND "entityId" = '${runId}'`);
 
-  test.each(["queued", "running"])("a %s run still deciding ends cancelled at once, and who asked is recorded", async (status) => {
+  test.each(["queued", "running"] as const)("a %s run still deciding ends cancelled at once, and who asked is recorded", async (status) => {
     const runId = await insertRunRow(status);
     const result = await cancelRunAction({ runId });
     expect(result).toEqual({ ok: true, data: { runId, isAlreadyRequested: false } });
@@ -179,7 +187,7 @@ describe("cancelRunAction", () => {
     expect(await audits(runId)).toBe(1);
   });
 
-  test.each(["completed", "cancelled", "failed"])("refuses a %s run by its status and changes nothing", async (status) => {
+  test.each(["completed", "cancelled", "failed"] as const)("refuses a %s run by its status and changes nothing", async (status) => {
     const runId = await insertRunRow(status);
     const result = await cancelRunAction({ runId });
     expect(result).toEqual({ ok: false, message: `This run already ended (${status}); there is nothing to cancel.` });
@@ -215,14 +223,7 @@ describe("cancelRunAction", () => {
 });
 
 describe("runAgainAction", () => {
-  /** A run over `scope` that ended `status`, as a worker would have left it. */
-  const endedRun = async (status: "failed" | "cancelled" | "completed" | "queued" | "running", scope: object = { valueTier: "premium" }, policy = "rules") =>
-    (
-      await pool.query<{ id: string }>(
-        `INSERT INTO "Run" (id, status, policy, scope, total, "finishedAt") VALUES (gen_random_uuid(), $1::"RunStatus", $3::"PolicyKind", $2, 10, now()) RETURNING id`,
-        [status, JSON.stringify(scope), policy],
-      )
-    ).rows[0]!.id;
+  const endedRun = (status: Parameters<typeof insertRunRow>[0], scope: object = { valueTier: "premium" }, policy: "rules" | "llm" = "rules") => insertRunRow(status, { scope, policy });
 
   test.each(["failed", "cancelled"] as const)("a %s run starts again over the same selection and policy, completes, and the audit names the run it repeats", async (status) => {
     const before = await endedRun(status, { valueTier: "premium" });
@@ -265,11 +266,7 @@ describe("runAgainAction", () => {
     { case: "a run id that is not a UUID", input: { runId: "last-one" }, message: /Choose a run/ },
     { case: "a field too many", input: { runId: "6f1c1d0e-6a43-4a4e-9d3a-000000000000", scope: {} }, message: /scope|unrecognized/i },
   ])("refuses $case and starts nothing", async ({ input, message }) => {
-    const runs = await count(`SELECT count(*) AS n FROM "Run"`);
-    const result = await runAgainAction(input);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(message);
-    expect(await count(`SELECT count(*) AS n FROM "Run"`)).toBe(runs);
+    await expectRefusedStartingNothing(() => runAgainAction(input), message);
   });
 
   test("refuses a language-model run again while no model is configured", async () => {
