@@ -251,7 +251,7 @@ export async function listRunDetails(
   db: PrismaClient,
   { page, pageSize = RUN_PAGE_SIZE }: { page: number; pageSize?: number },
 ): Promise<Paginated<RunDetailRow> & { hasActive: boolean; hasActiveModelRun: boolean; workers: LiveWorker[] }> {
-  const [result, active, activeModelRun, workers] = await Promise.all([
+  const [result, active, workers] = await Promise.all([
     paginate({
       page,
       pageSize,
@@ -262,15 +262,13 @@ export async function listRunDetails(
         return rows.map((row) => toRunDetailRow(row, { treatmentNames, decisions }));
       },
     }),
-    db.run.findFirst({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } }),
-    // Still deciding and asking the model (its policy, or an experiment arm's): its chunks need a worker with the model.
-    db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id FROM "Run" WHERE status::text = ANY($1::text[]) AND phase = 'deciding' AND coalesce((options->>'isModelNeeded')::boolean, false) LIMIT 1`,
-      [...ACTIVE_RUN_STATUSES],
-    ).then((rows) => rows[0] ?? null),
+    // The runs in progress (a few at most), read once for both answers.
+    db.run.findMany({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { phase: true, options: true } }),
     listLiveWorkers(db),
   ]);
-  return { ...result, hasActive: active !== null, hasActiveModelRun: activeModelRun !== null, workers };
+  // Still deciding and asking the model (its policy, or an experiment arm's, as decided when it was created): its chunks need a worker with the model.
+  const hasActiveModelRun = active.some((r) => r.phase === "deciding" && (r.options as { isModelNeeded?: boolean } | null)?.isModelNeeded === true);
+  return { ...result, hasActive: active.length > 0, hasActiveModelRun, workers };
 }
 
 /** One run with its summary; null when no run has this id. */
