@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterEach, describe, expect, test } from "vitest";
 import { usePoolPerTest } from "../database/testing";
 import { type JobQueue, QUEUES, openJobQueue } from "./queue";
@@ -61,5 +62,25 @@ describe("stopping the queue", () => {
     }
     const { rows } = await t.pool.query<{ state: string }>(`SELECT state::text FROM pgboss.job WHERE id = $1`, [jobId]);
     expect(rows[0]?.state).toBe(state);
+  });
+
+  test.each([
+    { name: "a plain pool", databaseRetry: undefined },
+    { name: "a worker's patient database", databaseRetry: { attempts: 2 } },
+  ])("a completion sent after the queue stopped and its pool ended is said and dropped, not left to reject unheard ($name)", async ({ databaseRetry }) => {
+    const pool = new pg.Pool({ connectionString: t.db.url, max: 2 });
+    const log: string[] = [];
+    const q = await openJobQueue(pool, { log: (m) => log.push(m), ...(databaseRetry ? { databaseRetry } : {}) });
+    await q.stop();
+    await pool.end();
+    // As pg-boss sends a job's completion: without awaiting it.
+    await expect(q.boss.getDb().executeSql("SELECT 1", [])).resolves.toEqual({ rows: [] });
+    expect(log).toEqual([expect.stringMatching(/^\[queue\] A statement sent as the queue stopped was dropped \(Cannot use a pool after calling end on the pool\); a job it would have completed or failed expires and is retried\.$/)]);
+  });
+
+  test("before the queue stops, a statement that fails still fails", async () => {
+    const q = await openJobQueue(t.pool);
+    queues.push(q);
+    await expect(q.boss.getDb().executeSql("SELECT no_such_column FROM pgboss.job", [])).rejects.toThrow(/no_such_column/);
   });
 });

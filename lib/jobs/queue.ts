@@ -89,19 +89,27 @@ export function patientQueueDb(pool: pg.Pool, opts: DatabaseRetryOptions & { log
 /**
  * `db` with the statements still in flight: pg-boss completes and fails a job without awaiting it,
  * so a job that ends as the queue stops would otherwise still be writing when its pool ends, and its
- * completion would be lost (the job retried after it expires) or fail on the ended pool.
+ * completion would be lost (the job retried after it expires) or fail on the ended pool. Once the
+ * queue is stopping, a statement that fails (the pool ended under a late completion) is said and
+ * dropped rather than left to reject with no one listening: its job expires and is retried.
  */
-function trackedDb(db: PgBoss.Db): PgBoss.Db & { /** Waits for the statements in flight; how many were still waiting when the time ran out. */ settled(timeoutMs: number): Promise<number> } {
+function trackedDb(db: PgBoss.Db, log: (message: string) => void): PgBoss.Db & { /** Waits for the statements in flight; how many were still waiting when the time ran out. */ settled(timeoutMs: number): Promise<number> } {
   const inFlight = new Set<Promise<unknown>>();
+  let isStopping = false;
   return {
     executeSql(text, values) {
-      const statement = db.executeSql(text, values);
+      const statement = db.executeSql(text, values).catch((err: unknown) => {
+        if (!isStopping) throw err;
+        log(`[queue] A statement sent as the queue stopped was dropped (${err instanceof Error ? err.message : String(err)}); a job it would have completed or failed expires and is retried.`);
+        return { rows: [] };
+      });
       inFlight.add(statement);
       const forget = () => void inFlight.delete(statement);
       statement.then(forget, forget);
       return statement;
     },
     async settled(timeoutMs) {
+      isStopping = true;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
       try {
@@ -160,7 +168,7 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
 /** Starts pg-boss on `pool` (creating or migrating its schema) and its three queues. */
 export async function openJobQueue(pool: pg.Pool, opts: OpenQueueOptions = {}): Promise<JobQueue> {
   const log = opts.log ?? console.error;
-  const db = trackedDb(opts.databaseRetry ? patientQueueDb(pool, { ...opts.databaseRetry, log }) : queueDb(pool));
+  const db = trackedDb(opts.databaseRetry ? patientQueueDb(pool, { ...opts.databaseRetry, log }) : queueDb(pool), log);
   const boss = new PgBoss({
     db,
     supervise: opts.isSupervising ?? false,
